@@ -1,0 +1,141 @@
+"""The pipeline end to end: load → convert → validate → serialize, written atomically to the output folder.
+
+The output layout follows the IRIs (``<base>dataset/pathmmu`` → ``dataset/pathmmu.ttl``), so a static host
+or ``medvlm-kg serve`` can answer each IRI from its files. Nothing is written unless the whole catalog is
+valid, and the previous output is replaced in one rename, so a failing build leaves it untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .catalog import Catalog, check_catalog
+from .concepts import load_schemes
+from .convert import KnowledgeGraph, convert, dataset_iri
+from .problems import ERROR, CatalogError, Problem
+from .resources import ontology_dir
+from .serialize import FORMATS, serialize
+from .validate import shacl_problems
+
+__all__ = ["BuildResult", "MARKER", "check", "build", "render", "write_output"]
+
+MARKER = ".medvlm-kg-build"
+
+
+@dataclass
+class BuildResult:
+    catalog: Catalog
+    graph: KnowledgeGraph
+    files: dict[str, bytes]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def check(data_dir: Path | str) -> tuple[Catalog | None, KnowledgeGraph | None, list[Problem]]:
+    """Both validation layers: the YAML format first, then SHACL on the converted graph."""
+    catalog, problems = check_catalog(data_dir)
+    if catalog is None:
+        return None, None, problems
+    graph = convert(catalog)
+    problems = problems + shacl_problems(graph, catalog)
+    return catalog, graph, problems
+
+
+def _relative_path(iri: str, base: str) -> str | None:
+    """The output path (without extension) that serves ``iri``, if it lives under the base IRI."""
+    if not iri.startswith(base):
+        return None
+    rel = iri[len(base) :]
+    if not rel or rel.startswith("/") or any(part in ("", ".", "..") for part in rel.split("/")):
+        return None
+    return rel
+
+
+def _concept_documents(base: str) -> dict[str, tuple[list[ox.Triple], str]]:
+    """One document per concept scheme and per concept: path → (triples, root IRI)."""
+    docs: dict[str, tuple[list[ox.Triple], str]] = {}
+    for scheme in load_schemes().values():
+        triples = list(ox.parse(path=str(scheme.file), format=ox.RdfFormat.TURTLE))
+        rel = _relative_path(scheme.iri, base)
+        if rel:
+            docs[rel] = (triples, scheme.iri)
+        for concept in scheme.concepts.values():
+            rel = _relative_path(concept.iri, base)
+            if rel:
+                docs[rel] = ([t for t in triples if t.subject.value == concept.iri], concept.iri)
+    vocab = list(ox.parse(path=str(ontology_dir() / "vocab.ttl"), format=ox.RdfFormat.TURTLE))
+    vocab_iri = "https://w3id.org/medvlm-kg/vocab"
+    rel = _relative_path(vocab_iri, base)
+    if rel:
+        docs[rel] = (vocab, vocab_iri)
+    return docs
+
+
+def render(catalog: Catalog, graph: KnowledgeGraph) -> dict[str, bytes]:
+    """Every output file, by its path relative to the output folder."""
+    files: dict[str, bytes] = {}
+    base = catalog.base_iri
+    documents: dict[str, tuple[list[ox.Triple], str]] = {"catalog": (graph.triples(), graph.catalog_iri)}
+    for dataset_id, triples in graph.datasets.items():
+        documents[f"dataset/{dataset_id}"] = (triples, dataset_iri(base, dataset_id))
+    documents.update(_concept_documents(base))
+    for rel, (triples, root) in documents.items():
+        for fmt in FORMATS.values():
+            files[f"{rel}.{fmt.extension}"] = serialize(triples, fmt.name, [root])
+    for path in sorted(ontology_dir().iterdir()):
+        if path.is_file():
+            files[f"ontology/{path.name}"] = path.read_bytes()
+    return files
+
+
+def write_output(files: dict[str, bytes], out_dir: Path | str) -> None:
+    """Replace ``out_dir`` with exactly ``files``, atomically: readers see the old folder or the new one."""
+    out_dir = Path(out_dir).absolute()
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())) and not (out_dir / MARKER).is_file():
+        raise CatalogError(
+            Problem(
+                str(out_dir),
+                None,
+                "--out",
+                "is not a medvlm-kg build folder, so it is left alone",
+                "choose an empty or new folder for the output",
+            )
+        )
+    files = {**files, MARKER: b"This folder is written by medvlm-kg build and replaced whole on each build.\n"}
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    try:
+        for rel, content in files.items():
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        for directory, _, names in os.walk(staging):
+            os.chmod(directory, 0o755)
+            for name in names:
+                os.chmod(os.path.join(directory, name), 0o644)
+        if out_dir.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+            os.rename(out_dir, retired / "previous")
+            os.rename(staging, out_dir)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.rename(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def build(data_dir: Path | str, out_dir: Path | str) -> BuildResult:
+    """Validate the catalog and write its knowledge graph; raise ``CatalogError`` and write nothing if invalid."""
+    catalog, graph, problems = check(data_dir)
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors or catalog is None or graph is None:
+        raise CatalogError(errors)
+    files = render(catalog, graph)
+    write_output(files, out_dir)
+    return BuildResult(catalog, graph, files, [p for p in problems if p.severity != ERROR])

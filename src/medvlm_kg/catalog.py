@@ -1,0 +1,671 @@
+"""Load and check the catalog's YAML files into typed, frozen entries (stage 1 of the pipeline).
+
+Every problem is collected, not only the first, and named by file, line, field and fix. YAML is read
+with the safe composer; aliases, custom tags and duplicate keys are refused, because a curator's file
+should mean exactly what it shows.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from .concepts import ConceptScheme, load_schemes, suggest
+from .problems import ERROR, CatalogError, Problem
+from .resources import ontology_dir
+
+__all__ = [
+    "Access",
+    "Catalog",
+    "Count",
+    "Dataset",
+    "Listed",
+    "Paper",
+    "Person",
+    "Sourced",
+    "PartialDate",
+    "check_catalog",
+    "load_catalog",
+]
+
+_SAFE_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+_DATE_FORMS = (
+    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), "date"),
+    (re.compile(r"^(\d{4})-(\d{2})$"), "gYearMonth"),
+    (re.compile(r"^(\d{4})$"), "gYear"),
+)
+_IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]")
+
+
+# ---- typed entries -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to the day, the month or the year: ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear``."""
+
+    value: str
+    precision: str  # "date" | "gYearMonth" | "gYear"
+
+    @property
+    def year(self) -> int:
+        return int(self.value[:4])
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A verified value together with the URLs of the pages it was read on."""
+
+    value: Any
+    sources: tuple[str, ...]
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Count:
+    count: int
+    unit: str
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class Access:
+    label: str
+    url: str
+    platform: str | None
+
+
+@dataclass(frozen=True)
+class Paper:
+    title: str
+    sources: tuple[str, ...]
+    arxiv: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    venue: str | None = None
+    date: PartialDate | None = None
+    authors: tuple[str, ...] = ()
+    authors_complete: bool = True
+    more_authors: tuple[str, ...] = ()
+
+    @property
+    def iri(self) -> str:
+        if self.arxiv:
+            return f"https://arxiv.org/abs/{self.arxiv}"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return self.url or ""
+
+
+@dataclass(frozen=True)
+class Listed:
+    """The source list's cells for one dataset, verbatim; ``None`` where the list shows ``-``."""
+
+    name: str
+    title: str | None = None
+    date: str | None = None
+    links: str | None = None
+    modality: dict[str, str] = field(default_factory=dict)
+    task: dict[str, str] = field(default_factory=dict)
+    size: dict[str, str] = field(default_factory=dict)
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    id: str
+    name: str
+    listed: Listed
+    file: str
+    published: PartialDate | None = None
+    venue: str | None = None
+    modality: tuple[str, ...] = ()
+    modality_count: int | None = None
+    task: tuple[str, ...] = ()
+    size: tuple[Count, ...] = ()
+    access: tuple[Access, ...] = ()
+    homepage: Sourced | None = None
+    alternate_name: Sourced | None = None
+    paper: Paper | None = None
+    same_paper_as: Sourced | None = None
+    stated_size: Sourced | None = None
+    stated_modality: Sourced | None = None
+    see_also: tuple[Sourced, ...] = ()
+    notes: tuple[Sourced, ...] = ()
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, field_name: str) -> int | None:
+        """The line of a field (``paper.title``) in the dataset's file, or of its nearest parent."""
+        while field_name:
+            if field_name in self.lines:
+                return self.lines[field_name]
+            field_name = field_name.rpartition(".")[0]
+        return None
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    affiliation: str | None = None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    base_iri: str
+    title: dict[str, str]
+    description: dict[str, str]
+    curators: tuple[Person, ...]
+    publisher: str
+    repository: str
+    readme: str
+    license: str | None
+    license_source: str | None
+    datasets: tuple[Dataset, ...]
+    file: str
+
+    def dataset(self, dataset_id: str) -> Dataset:
+        return next(d for d in self.datasets if d.id == dataset_id)
+
+
+# ---- reading YAML with line numbers --------------------------------------------------------------
+
+
+class _YamlProblem(Exception):
+    def __init__(self, line: int | None, field: str, message: str, hint: str):
+        self.line, self.field, self.message, self.hint = line, field, message, hint
+
+
+def _read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
+    """Parse one YAML document into plain values plus a map from field path to line number."""
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        root = yaml.compose(text, Loader=loader_cls)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = (exc.problem or "syntax error").strip()
+        if "\t" in text and "tab" in problem.lower() or ("\t" in text and "found character" in problem.lower()):
+            raise _YamlProblem(line, "", f"YAML syntax error: {problem}", "indent with spaces, not tabs") from None
+        raise _YamlProblem(line, "", f"YAML syntax error: {problem}", "fix the YAML syntax at that line") from None
+    except yaml.YAMLError as exc:
+        raise _YamlProblem(None, "", f"YAML error: {exc}", "fix the YAML syntax") from None
+    except RecursionError:
+        raise _YamlProblem(None, "", "YAML nested too deeply", "flatten the file") from None
+    lines: dict[tuple, int] = {}
+    seen: set[int] = set()
+    constructor = yaml.constructor.SafeConstructor()
+
+    def build(node: yaml.Node, path: tuple, depth: int) -> Any:
+        line = node.start_mark.line + 1
+        lines.setdefault(path, line)
+        if depth > 50:
+            raise _YamlProblem(line, _dotted(path), "nested too deeply", "this format nests at most 4 levels")
+        if id(node) in seen:
+            raise _YamlProblem(
+                line, _dotted(path), "YAML aliases (*name) are not allowed", "write the value out in full"
+            )
+        seen.add(id(node))
+        if node.tag not in _SAFE_TAGS:
+            raise _YamlProblem(
+                line,
+                _dotted(path),
+                f"YAML tag {node.tag!r} is not allowed",
+                "remove the tag; only plain values, lists and mappings are read",
+            )
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                    raise _YamlProblem(
+                        key_node.start_mark.line + 1, _dotted(path), "keys must be plain names", "write `name: value`"
+                    )
+                key = str(constructor.construct_object(key_node))
+                if key in out:
+                    raise _YamlProblem(
+                        key_node.start_mark.line + 1,
+                        _dotted(path + (key,)),
+                        "duplicate key",
+                        "keep one of the two; YAML would silently drop the first",
+                    )
+                lines[path + (key,)] = key_node.start_mark.line + 1
+                out[key] = build(value_node, path + (key,), depth + 1)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        try:
+            return constructor.construct_object(node)
+        except (ValueError, yaml.YAMLError) as exc:
+            raise _YamlProblem(line, _dotted(path), f"unreadable value: {exc}", "quote the value") from None
+
+    if root is None:
+        return None, lines
+    return build(root, (), 0), lines
+
+
+def _dotted(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# ---- checking ------------------------------------------------------------------------------------
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    schema = json.loads((ontology_dir() / f"{name}.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "object": "a mapping (key: value)",
+    "array": "a list",
+    "boolean": "true or false",
+}
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return "an unquoted date"
+    return {int: "a number", float: "a decimal number", str: "text", list: "a list", dict: "a mapping"}.get(
+        type(value), type(value).__name__
+    )
+
+
+class _Checker:
+    """Collects problems for one file, each pinned to the line of its field."""
+
+    def __init__(self, rel: str, lines: dict[tuple, int]):
+        self.rel, self.lines, self.problems = rel, lines, []
+
+    def line_of(self, path: tuple) -> int | None:
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path)
+
+    def add(self, path: tuple, message: str, hint: str = "", severity: str = ERROR) -> None:
+        self.problems.append(Problem(self.rel, self.line_of(path), _dotted(path), message, hint, severity))
+
+    def schema(self, name: str, value: Any) -> None:
+        for err in sorted(_validator(name).iter_errors(value), key=lambda e: list(map(str, e.absolute_path))):
+            path = tuple(err.absolute_path)
+            kind = err.validator
+            if kind == "additionalProperties":
+                allowed = sorted(err.schema.get("properties", {}))
+                for key in sorted(set(err.instance) - set(allowed)):
+                    close = suggest(key, allowed)
+                    hint = (f"did you mean `{close}`? " if close else "") + "known fields: " + ", ".join(allowed)
+                    self.add(path + (key,), "unknown field", hint)
+            elif kind == "required":
+                missing = err.message.split("'")[1]
+                self.add(path + (missing,), "required field is missing", f"add `{missing}:` (see docs/data-format.md)")
+            elif kind == "type":
+                want = err.validator_value
+                want = " or ".join(_TYPE_WORDS.get(w, w) for w in (want if isinstance(want, list) else [want]))
+                hint = "quote dates and numbers-as-text" if want == "text" else f"write {want}"
+                self.add(path, f"must be {want}, not {_type_name(err.instance)}", hint)
+            elif kind == "pattern":
+                self.add(
+                    path,
+                    f"{err.instance!r} is not in the expected form",
+                    _PATTERN_HINTS.get(err.validator_value, f"it must match {err.validator_value}"),
+                )
+            elif kind in ("minLength", "minItems", "minProperties"):
+                self.add(path, "must not be empty", "fill it in or leave the field out")
+            elif kind in ("maxLength", "maxItems"):
+                self.add(path, "is too long", f"at most {err.validator_value} characters or items")
+            elif kind == "minimum":
+                self.add(path, f"must be at least {err.validator_value}", "fix the number")
+            elif kind == "anyOf" and path and path[-1] == "paper":
+                self.add(path, "a paper needs an identifier", "add `arxiv:`, `doi:` or `url:`")
+            else:
+                self.add(path, err.message, "see docs/data-format.md")
+
+
+_PATTERN_HINTS = {
+    "^[a-z0-9]+(-[a-z0-9]+)*$": "use lowercase letters, digits and single hyphens, e.g. `pmc-vqa`",
+    "^[0-9]{4}\\.[0-9]{4,5}$": "write the arXiv id without prefix or version, e.g. `2401.16355`",
+    "^10\\.[0-9]{4,9}/\\S+$": "write the DOI without `https://doi.org/`, e.g. `10.1038/s41746-024-01390-4`",
+}
+
+
+def _check_url(chk: _Checker, path: tuple, url: Any) -> None:
+    if not isinstance(url, str):
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        chk.add(path, f"{url!r} is not a web address", "write a full http:// or https:// URL")
+    elif _IRI_FORBIDDEN.search(url):
+        chk.add(
+            path, f"{url!r} contains spaces or characters not allowed in a URL", "percent-encode them (a space is %20)"
+        )
+
+
+def _parse_date(chk: _Checker, path: tuple, value: Any) -> PartialDate | None:
+    if isinstance(value, _dt.date):
+        chk.add(path, "date is not quoted", f'write it as a quoted string: "{value.isoformat()}"')
+        return None
+    if not isinstance(value, str):
+        return None
+    for pattern, precision in _DATE_FORMS:
+        m = pattern.match(value)
+        if not m:
+            continue
+        try:
+            year, month, day = (
+                int(m.group(1)),
+                int(m.group(2) if m.lastindex >= 2 else 1),
+                int(m.group(3) if m.lastindex >= 3 else 1),
+            )
+            _dt.date(year, month, day)
+        except ValueError:
+            chk.add(path, f"{value!r} is not a real date", "check the month (01-12) and the day")
+            return None
+        return PartialDate(value, precision)
+    chk.add(path, f"{value!r} is not a date", 'write "YYYY-MM-DD", "YYYY-MM" or "YYYY"')
+    return None
+
+
+def _check_concepts(chk: _Checker, path: tuple, ids: Any, scheme: ConceptScheme) -> None:
+    if not isinstance(ids, list):
+        ids = [ids]
+        paths = [path]
+    else:
+        paths = [path + (i,) for i in range(len(ids))]
+    known = list(scheme.concepts)
+    for p, term in zip(paths, ids, strict=True):
+        if isinstance(term, str) and term not in scheme.concepts:
+            close = suggest(term, known)
+            hint = (f'did you mean "{close}"? ' if close else "") + f"(known: {', '.join(known)})"
+            chk.add(p, f'unknown term "{term}"', hint)
+
+
+def _platform_for(url: str, schemes: dict[str, ConceptScheme]) -> str | None:
+    host = (urlsplit(url).hostname or "").lower()
+    for concept in schemes["platform"].concepts.values():
+        home = (urlsplit(concept.homepage or "").hostname or "").lower()
+        if home and (host == home or host.endswith("." + home) or "www." + host == home):
+            return concept.id
+    return None
+
+
+def _sourced(value: Any, doc: dict) -> Sourced:
+    return Sourced(value, tuple(doc.get("sources", ())), doc.get("label"))
+
+
+def _check_dataset(path: Path, rel: str, doc: Any, lines: dict, schemes: dict) -> tuple[Dataset | None, list]:
+    chk = _Checker(rel, lines)
+    if not isinstance(doc, dict):
+        chk.add((), "the file must be a mapping of fields", "start with `id: <id>` and `name: <name>`")
+        return None, chk.problems
+    chk.schema("dataset", doc)
+    expected_id = path.stem
+    if isinstance(doc.get("id"), str) and doc["id"] != expected_id:
+        chk.add(
+            ("id",),
+            f'id "{doc["id"]}" does not match the file name "{path.name}"',
+            f"rename the file to {doc['id']}.yaml or set `id: {expected_id}`",
+        )
+    published = _parse_date(chk, ("published",), doc["published"]) if "published" in doc else None
+    paper_doc = doc.get("paper") if isinstance(doc.get("paper"), dict) else None
+    paper_date = _parse_date(chk, ("paper", "date"), paper_doc["date"]) if paper_doc and "date" in paper_doc else None
+    for key in ("modality", "task"):
+        if key in doc:
+            _check_concepts(chk, (key,), doc[key], schemes[key])
+    for i, count in enumerate(doc.get("size") or []):
+        if isinstance(count, dict) and "unit" in count:
+            _check_concepts(chk, ("size", i, "unit"), count["unit"], schemes["unit"])
+    for i, point in enumerate(doc.get("access") or []):
+        if isinstance(point, dict):
+            _check_url(chk, ("access", i, "url"), point.get("url"))
+            if "platform" in point:
+                _check_concepts(chk, ("access", i, "platform"), point["platform"], schemes["platform"])
+    _check_url(chk, ("listed", "source"), (doc.get("listed") or {}).get("source"))
+    for key in ("homepage",):
+        if isinstance(doc.get(key), dict):
+            _check_url(chk, (key, "url"), doc[key].get("url"))
+    if paper_doc:
+        _check_url(chk, ("paper", "url"), paper_doc.get("url"))
+    for i, item in enumerate(doc.get("see_also") or []):
+        if isinstance(item, dict):
+            _check_url(chk, ("see_also", i, "url"), item.get("url"))
+    for key, value in doc.items():
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            if isinstance(item, dict) and isinstance(item.get("sources"), list):
+                base = (key, i) if isinstance(value, list) else (key,)
+                for j, src in enumerate(item["sources"]):
+                    _check_url(chk, base + ("sources", j), src)
+    if any(p.severity == ERROR for p in chk.problems):
+        return None, chk.problems
+    dataset = _dataset_from(doc, rel, published, paper_date, schemes)
+    dataset.lines.update({_dotted(k): v for k, v in lines.items() if all(isinstance(x, str) for x in k)})
+    return dataset, chk.problems
+
+
+def _dataset_from(doc: dict, rel: str, published, paper_date, schemes) -> Dataset:
+    listed = doc["listed"]
+    paper = None
+    if "paper" in doc:
+        p = doc["paper"]
+        paper = Paper(
+            title=p["title"],
+            sources=tuple(p["sources"]),
+            arxiv=p.get("arxiv"),
+            doi=p.get("doi"),
+            url=p.get("url"),
+            venue=p.get("venue"),
+            date=paper_date,
+            authors=tuple(p.get("authors", ())),
+            authors_complete=p.get("authors_complete", True),
+            more_authors=tuple(p.get("more_authors", ())),
+        )
+    stated = doc.get("stated") or {}
+    return Dataset(
+        id=doc["id"],
+        name=doc["name"],
+        file=rel,
+        listed=Listed(
+            name=listed["name"],
+            title=listed.get("title"),
+            date=listed.get("date"),
+            links=listed.get("links"),
+            modality=dict(listed.get("modality", {})),
+            task=dict(listed.get("task", {})),
+            size=dict(listed.get("size", {})),
+            source=listed.get("source"),
+        ),
+        published=published,
+        venue=doc.get("venue"),
+        modality=tuple(doc.get("modality", ())),
+        modality_count=doc.get("modality_count"),
+        task=tuple(doc.get("task", ())),
+        size=tuple(Count(c["count"], c["unit"], c.get("approximate", False)) for c in doc.get("size", ())),
+        access=tuple(
+            Access(a["label"], a["url"], a.get("platform") or _platform_for(a["url"], schemes))
+            for a in doc.get("access", ())
+        ),
+        homepage=_sourced(doc["homepage"]["url"], doc["homepage"]) if "homepage" in doc else None,
+        alternate_name=_sourced(tuple(doc["alternate_name"]["names"]), doc["alternate_name"])
+        if "alternate_name" in doc
+        else None,
+        paper=paper,
+        same_paper_as=_sourced(doc["same_paper_as"]["id"], doc["same_paper_as"]) if "same_paper_as" in doc else None,
+        stated_size=Sourced(stated["size"], tuple(stated["sources"])) if "size" in stated else None,
+        stated_modality=Sourced(stated["modality"], tuple(stated["sources"])) if "modality" in stated else None,
+        see_also=tuple(_sourced(s["url"], s) for s in doc.get("see_also", ())),
+        notes=tuple(_sourced(n["text"], n) for n in doc.get("notes", ())),
+    )
+
+
+def _check_catalog_file(rel: str, doc: Any, lines: dict) -> tuple[dict | None, list]:
+    chk = _Checker(rel, lines)
+    if not isinstance(doc, dict):
+        chk.add((), "the file must be a mapping of fields", "see docs/data-format.md")
+        return None, chk.problems
+    chk.schema("catalog", doc)
+    source = doc.get("source") if isinstance(doc.get("source"), dict) else {}
+    for key in ("repository", "readme", "license_source"):
+        if key in source:
+            _check_url(chk, ("source", key), source[key])
+    if "license" in source and "license_source" not in source:
+        chk.add(("source", "license_source"), "a license needs its source", "add the URL where it was read")
+    curators = [c.get("id") for c in doc.get("curators") or [] if isinstance(c, dict)]
+    for i, cid in enumerate(curators):
+        if cid in curators[:i]:
+            chk.add(("curators", i, "id"), f'duplicate curator id "{cid}"', "give each curator its own id")
+    if isinstance(doc.get("publisher"), str) and doc["publisher"] not in curators:
+        chk.add(
+            ("publisher",), f'"{doc["publisher"]}" is not a curator id', f"use one of: {', '.join(map(str, curators))}"
+        )
+    return (doc if not any(p.severity == ERROR for p in chk.problems) else None), chk.problems
+
+
+def _read_file(path: Path, rel: str) -> tuple[Any, dict, list[Problem]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, {}, [Problem(rel, None, "", f"cannot read the file: {exc.strerror}", "check its permissions")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, {}, [Problem(rel, line, "", "the file is not UTF-8 text", "save it as UTF-8")]
+    try:
+        value, lines = _read_yaml(text)
+    except _YamlProblem as exc:
+        return None, {}, [Problem(rel, exc.line, exc.field, exc.message, exc.hint)]
+    return value, lines, []
+
+
+def check_catalog(data_dir: Path | str) -> tuple[Catalog | None, list[Problem]]:
+    """Read and check a catalog folder; return the catalog (``None`` if any error) and every problem."""
+    data_dir = Path(data_dir)
+    schemes = load_schemes()
+    problems: list[Problem] = []
+    display = _display_root(data_dir)
+    catalog_path = data_dir / "catalog.yaml"
+    catalog_rel = f"{display}/catalog.yaml"
+    if not data_dir.is_dir():
+        raise CatalogError(Problem(str(data_dir), None, "", "no such folder", "pass the catalog folder with --data"))
+    catalog_doc = None
+    if not catalog_path.is_file():
+        problems.append(
+            Problem(
+                catalog_rel, None, "", "missing catalog description", "create catalog.yaml (see docs/data-format.md)"
+            )
+        )
+    else:
+        value, lines, read_problems = _read_file(catalog_path, catalog_rel)
+        problems += read_problems
+        if not read_problems:
+            catalog_doc, found = _check_catalog_file(catalog_rel, value, lines)
+            problems += found
+    datasets: list[Dataset] = []
+    files = sorted((data_dir / "datasets").glob("*.yaml")) if (data_dir / "datasets").is_dir() else []
+    if not files:
+        problems.append(
+            Problem(
+                f"{display}/datasets", None, "", "no dataset files found", "add one YAML file per dataset in datasets/"
+            )
+        )
+    seen_ids: dict[str, str] = {}
+    for path in files:
+        rel = f"{display}/datasets/{path.name}"
+        value, lines, read_problems = _read_file(path, rel)
+        problems += read_problems
+        if read_problems:
+            continue
+        dataset, found = _check_dataset(path, rel, value, lines, schemes)
+        problems += found
+        if dataset is None:
+            continue
+        if dataset.id in seen_ids:
+            problems.append(
+                Problem(
+                    rel,
+                    lines.get(("id",)),
+                    "id",
+                    f'id "{dataset.id}" is also used by {seen_ids[dataset.id]}',
+                    "give each dataset its own id",
+                )
+            )
+            continue
+        seen_ids[dataset.id] = rel
+        datasets.append(dataset)
+    for dataset in datasets:
+        if dataset.same_paper_as and dataset.same_paper_as.value not in seen_ids:
+            problems.append(
+                Problem(
+                    dataset.file,
+                    None,
+                    "same_paper_as.id",
+                    f'no dataset with id "{dataset.same_paper_as.value}"',
+                    "use the id of another dataset in this catalog",
+                )
+            )
+        elif dataset.same_paper_as:
+            other = next(d for d in datasets if d.id == dataset.same_paper_as.value)
+            if other.paper is None:
+                problems.append(
+                    Problem(
+                        dataset.file,
+                        None,
+                        "same_paper_as.id",
+                        f'dataset "{other.id}" has no paper',
+                        "add the paper to that dataset",
+                    )
+                )
+    if any(p.severity == ERROR for p in problems) or catalog_doc is None:
+        return None, sorted(problems, key=_problem_order)
+    src = catalog_doc["source"]
+    catalog = Catalog(
+        base_iri=catalog_doc["base_iri"],
+        title=dict(catalog_doc["title"]),
+        description=dict(catalog_doc["description"]),
+        curators=tuple(Person(c["id"], c["name"], c.get("affiliation")) for c in catalog_doc["curators"]),
+        publisher=catalog_doc["publisher"],
+        repository=src["repository"],
+        readme=src["readme"],
+        license=src.get("license"),
+        license_source=src.get("license_source"),
+        datasets=tuple(sorted(datasets, key=lambda d: d.id)),
+        file=catalog_rel,
+    )
+    return catalog, sorted(problems, key=_problem_order)
+
+
+def _problem_order(p: Problem) -> tuple:
+    return (p.severity != ERROR, p.file, p.line or 0, p.field, p.message)
+
+
+def _display_root(data_dir: Path) -> str:
+    try:
+        return str(data_dir.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(data_dir)
+
+
+def load_catalog(data_dir: Path | str) -> Catalog:
+    """The checked catalog; raises ``CatalogError`` with every error if there is any."""
+    catalog, problems = check_catalog(data_dir)
+    if catalog is None:
+        raise CatalogError([p for p in problems if p.severity == ERROR])
+    return catalog

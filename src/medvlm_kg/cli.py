@@ -1,0 +1,183 @@
+"""The ``medvlm-kg`` command line: one thin command per verb, each calling one library function.
+
+Expected failures (bad catalog input, unknown query or parameter) print one message per problem and exit
+1; usage errors exit 2; a traceback means a bug. Heavy modules load inside the command that needs them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .problems import ERROR, CatalogError
+
+DATA_OPTION = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="The catalog folder.",
+)
+OUT_OPTION = click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="The output folder.",
+)
+
+
+def _fail(error: CatalogError) -> None:
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="medvlm-kg")
+def main() -> None:
+    """Publish a curated catalog of medical VLM benchmarks as a validated knowledge graph.
+
+    \b
+    Example:
+      medvlm-kg validate                 # check data/ and report every problem
+      medvlm-kg build --out build        # write the knowledge graph to build/
+      medvlm-kg query --list             # the bundled SPARQL questions
+    """
+
+
+@main.command()
+@DATA_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs (a list of problem records).",
+)
+def validate(data_dir: Path, fmt: str) -> None:
+    """Check the catalog: the YAML format, then SHACL on the graph.
+
+    Exit 0 when valid (warnings allowed), 1 when there are problems (all are listed).
+
+    \b
+    Example:
+      medvlm-kg validate --data data
+      medvlm-kg validate --format json
+    """
+    from .build import check
+
+    try:
+        catalog, _, problems = check(data_dir)
+    except CatalogError as error:
+        problems, catalog = error.problems, None
+    errors = [p for p in problems if p.severity == ERROR]
+    if fmt == "json":
+        click.echo(
+            json.dumps({"valid": not errors, "problems": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=2)
+        )
+    else:
+        for problem in problems:
+            click.echo(str(problem), err=bool(errors))
+        if not errors and catalog is not None:
+            click.echo(
+                f"{data_dir}: {len(catalog.datasets)} datasets, valid"
+                + (f" ({len(problems)} warnings)" if problems else "")
+            )
+        else:
+            click.echo(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found", err=True)
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@DATA_OPTION
+@OUT_OPTION
+def build(data_dir: Path, out_dir: Path) -> None:
+    """Validate the catalog and write its knowledge graph (Turtle, JSON-LD, N-Triples).
+
+    Nothing is written when the catalog has errors; the previous output stays as it was.
+
+    \b
+    Example:
+      medvlm-kg build
+      medvlm-kg build --data data --out public
+    """
+    from .build import build as run_build
+
+    try:
+        result = run_build(data_dir, out_dir)
+    except CatalogError as error:
+        _fail(error)
+        return
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(
+        f"built {len(result.catalog.datasets)} datasets, {len(result.graph.triples())} triples, "
+        f"{len(result.files)} files in {out_dir}"
+    )
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_queries", is_flag=True, help="List the bundled queries and their parameters.")
+@click.option("--param", "params", multiple=True, metavar="K=V", help="A query parameter (repeatable).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="json is SPARQL 1.1 results JSON; CONSTRUCT prints Turtle.",
+)
+@DATA_OPTION
+def query(name: str | None, list_queries: bool, params: tuple[str, ...], fmt: str, data_dir: Path) -> None:
+    """Ask the catalog one of the bundled SPARQL questions.
+
+    \b
+    Example:
+      medvlm-kg query --list
+      medvlm-kg query datasets-by-modality --param modality=pathology
+      medvlm-kg query largest-by-qa-count --format csv
+    """
+    from .query import bind, bundled_queries, format_result, local_store, run_local
+
+    queries = bundled_queries()
+    if list_queries or not name:
+        for q in queries.values():
+            params_text = " ".join(f"--param {p.name}=<{p.type}>" for p in q.params)
+            click.echo(f"{q.name}  {params_text}".rstrip())
+            click.echo(f"    {q.title}: {q.description}")
+        if not name and not list_queries:
+            click.echo("\nrun one with: medvlm-kg query NAME [--param K=V …]", err=True)
+        return
+    if name not in queries:
+        click.echo(f'unknown query "{name}"; known queries: {", ".join(queries)}', err=True)
+        sys.exit(1)
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f'--param takes K=V, got "{item}"')
+        values[key] = value
+    from .catalog import load_catalog
+    from .convert import convert
+
+    try:
+        catalog = load_catalog(data_dir)
+        bindings = bind(queries[name], values, catalog.base_iri)
+        store = local_store(convert(catalog))
+        result = run_local(store, queries[name], bindings)
+    except CatalogError as error:
+        _fail(error)
+        return
+    click.echo(format_result(result, fmt), nl=False)
+
+
+if __name__ == "__main__":
+    main()

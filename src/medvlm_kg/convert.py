@@ -1,0 +1,484 @@
+"""Turn checked catalog entries into RDF (stage 2 of the pipeline).
+
+Each dataset is both ``schema:Dataset`` and ``dcat:Dataset``; every node that is a thing has an IRI made
+from the catalog's base IRI and ids (no blank nodes); URLs are IRIs. The listed cells are kept verbatim
+beside the structured facts, and every verified fact carries its sources on an ``rdf:Statement`` node.
+The result is a plain list of triples per description, which every serializer and page reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from .catalog import Catalog, Dataset, PartialDate, Sourced
+from .concepts import ConceptScheme, load_schemes
+
+__all__ = ["KnowledgeGraph", "NS", "convert", "dataset_iri", "catalog_iri", "slug"]
+
+NS = {
+    "schema": "https://schema.org/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "mvk": "https://w3id.org/medvlm-kg/vocab#",
+}
+
+
+def _terms(prefix: str, *names: str) -> list[ox.NamedNode]:
+    return [ox.NamedNode(NS[prefix] + n) for n in names]
+
+
+RDF_TYPE, RDF_STATEMENT, RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = _terms(
+    "rdf", "type", "Statement", "subject", "predicate", "object"
+)
+(
+    S_DATASET,
+    S_CATALOG,
+    S_NAME,
+    S_IDENTIFIER,
+    S_DATE_PUBLISHED,
+    S_PUBLICATION,
+    S_PUB_EVENT,
+    S_SIZE,
+    S_QV,
+    S_VALUE,
+    S_UNIT_CODE,
+    S_UNIT_TEXT,
+    S_DISTRIBUTION,
+    S_DATA_DOWNLOAD,
+    S_URL,
+    S_CITATION,
+    S_ARTICLE,
+    S_AUTHOR,
+    S_PERSON,
+    S_ORG,
+    S_AFFILIATION,
+    S_CREDIT_TEXT,
+    S_SAME_AS,
+    S_ALT_NAME,
+    S_INCLUDED_IN,
+    S_DATASET_P,
+    S_DESCRIPTION,
+    S_CREATOR,
+    S_PUBLISHER,
+    S_LICENSE,
+    S_IS_BASED_ON,
+) = _terms(
+    "schema",
+    "Dataset",
+    "DataCatalog",
+    "name",
+    "identifier",
+    "datePublished",
+    "publication",
+    "PublicationEvent",
+    "size",
+    "QuantitativeValue",
+    "value",
+    "unitCode",
+    "unitText",
+    "distribution",
+    "DataDownload",
+    "url",
+    "citation",
+    "ScholarlyArticle",
+    "author",
+    "Person",
+    "Organization",
+    "affiliation",
+    "creditText",
+    "sameAs",
+    "alternateName",
+    "includedInDataCatalog",
+    "dataset",
+    "description",
+    "creator",
+    "publisher",
+    "license",
+    "isBasedOn",
+)
+(
+    D_DATASET,
+    D_CATALOG,
+    D_DISTRIBUTION,
+    D_DISTRIBUTION_P,
+    D_ACCESS_URL,
+    D_THEME,
+    D_LANDING_PAGE,
+    D_DATASET_P,
+    D_THEME_TAXONOMY,
+) = _terms(
+    "dcat",
+    "Dataset",
+    "Catalog",
+    "Distribution",
+    "distribution",
+    "accessURL",
+    "theme",
+    "landingPage",
+    "dataset",
+    "themeTaxonomy",
+)
+(
+    DCT_TITLE,
+    DCT_IDENTIFIER,
+    DCT_ISSUED,
+    DCT_IS_REFERENCED_BY,
+    DCT_SOURCE,
+    DCT_DESCRIPTION,
+    DCT_CREATOR,
+    DCT_PUBLISHER,
+    DCT_LICENSE,
+    DCT_LICENSE_DOC,
+    DCT_RELATION,
+) = _terms(
+    "dct",
+    "title",
+    "identifier",
+    "issued",
+    "isReferencedBy",
+    "source",
+    "description",
+    "creator",
+    "publisher",
+    "license",
+    "LicenseDocument",
+    "relation",
+)
+FOAF_HOMEPAGE, FOAF_PERSON, FOAF_ORG, FOAF_NAME, FOAF_DOCUMENT = _terms(
+    "foaf", "homepage", "Person", "Organization", "name", "Document"
+)
+(SKOS_NOTE,) = _terms("skos", "editorialNote")
+RDFS_SEE_ALSO, RDFS_LABEL = _terms("rdfs", "seeAlso", "label")
+(
+    M_LISTED_IN,
+    M_LISTED_NAME,
+    M_LISTED_TITLE,
+    M_LISTED_DATE,
+    M_LISTED_LINKS,
+    M_LISTED_MODALITY,
+    M_LISTED_TASK,
+    M_LISTED_SIZE,
+    M_MODALITY,
+    M_MODALITY_COUNT,
+    M_TASK,
+    M_APPROXIMATE,
+    M_HOST,
+    M_STATED_SIZE,
+    M_STATED_MODALITY,
+    M_AUTHORS_COMPLETE,
+) = _terms(
+    "mvk",
+    "listedIn",
+    "listedName",
+    "listedTitle",
+    "listedDate",
+    "listedLinks",
+    "listedModality",
+    "listedTask",
+    "listedSize",
+    "modality",
+    "modalityCount",
+    "task",
+    "approximate",
+    "hostPlatform",
+    "statedSize",
+    "statedModality",
+    "authorListComplete",
+)
+XSD_INTEGER, XSD_BOOLEAN = _terms("xsd", "integer", "boolean")
+
+Triple = ox.Triple
+
+
+def slug(text: str) -> str:
+    """A readable IRI path segment for a name: lowercase, hyphens, unicode letters kept."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"[^\w]+", "-", text).strip("-_") or "x"
+
+
+def catalog_iri(base: str) -> str:
+    return base + "catalog"
+
+
+def dataset_iri(base: str, dataset_id: str) -> str:
+    return f"{base}dataset/{dataset_id}"
+
+
+@dataclass
+class KnowledgeGraph:
+    """The catalog as RDF: one triple list for the catalog itself and one per dataset description."""
+
+    base_iri: str
+    catalog_iri: str
+    catalog: list[Triple]
+    datasets: dict[str, list[Triple]] = field(default_factory=dict)
+
+    def triples(self) -> list[Triple]:
+        """Every triple of the catalog, once each, in a stable order."""
+        unique = set(self.catalog)
+        for triples in self.datasets.values():
+            unique.update(triples)
+        return sorted(unique, key=_triple_key)
+
+
+def _triple_key(t: Triple) -> tuple[str, str, str]:
+    return (t.subject.value, t.predicate.value, str(t.object))
+
+
+def _lit(value: object, datatype: ox.NamedNode | None = None, language: str | None = None) -> ox.Literal:
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=XSD_BOOLEAN)
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=XSD_INTEGER)
+    if language:
+        return ox.Literal(str(value), language=language)
+    if datatype:
+        return ox.Literal(str(value), datatype=datatype)
+    return ox.Literal(str(value))
+
+
+def _date(d: PartialDate) -> ox.Literal:
+    return ox.Literal(d.value, datatype=ox.NamedNode(NS["xsd"] + d.precision))
+
+
+class _Description:
+    """Collects the triples of one description (a dataset's or the catalog's)."""
+
+    def __init__(self) -> None:
+        self.triples: list[Triple] = []
+
+    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
+        self.triples.append(Triple(s, p, o))
+
+    def add_all(self, s: ox.NamedNode, predicates: Iterable[ox.NamedNode], o) -> None:
+        for p in predicates:
+            self.add(s, p, o)
+
+    def sourced(self, s: ox.NamedNode, p: ox.NamedNode, o, fact: Sourced, label: str | None = None) -> None:
+        """Assert a verified fact and record its sources on an ``rdf:Statement`` node."""
+        self.add(s, p, o)
+        digest = hashlib.sha1(f"{p.value} {o}".encode()).hexdigest()[:12]
+        st = ox.NamedNode(f"{s.value}#fact-{digest}")
+        self.add(st, RDF_TYPE, RDF_STATEMENT)
+        self.add(st, RDF_SUBJECT, s)
+        self.add(st, RDF_PREDICATE, p)
+        self.add(st, RDF_OBJECT, o)
+        for src in fact.sources:
+            self.add(st, DCT_SOURCE, ox.NamedNode(src))
+        if label:
+            self.add(st, RDFS_LABEL, _lit(label))
+
+
+def _agent(desc: _Description, base: str, name: str, person_id: str | None = None) -> ox.NamedNode:
+    node = ox.NamedNode(f"{base}person/{person_id or slug(name)}")
+    desc.add_all(node, (RDF_TYPE,), S_PERSON)
+    desc.add(node, RDF_TYPE, FOAF_PERSON)
+    desc.add(node, S_NAME, _lit(name))
+    desc.add(node, FOAF_NAME, _lit(name))
+    return node
+
+
+def _organization(desc: _Description, base: str, name: str) -> ox.NamedNode:
+    node = ox.NamedNode(f"{base}organization/{slug(name)}")
+    desc.add(node, RDF_TYPE, S_ORG)
+    desc.add(node, RDF_TYPE, FOAF_ORG)
+    desc.add(node, S_NAME, _lit(name))
+    desc.add(node, FOAF_NAME, _lit(name))
+    return node
+
+
+def _venue(desc: _Description, base: str, name: str) -> ox.NamedNode:
+    node = ox.NamedNode(f"{base}venue/{slug(name)}")
+    desc.add(node, RDF_TYPE, S_PUB_EVENT)
+    desc.add(node, S_NAME, _lit(name))
+    return node
+
+
+def _concept(schemes: dict[str, ConceptScheme], scheme: str, concept_id: str) -> ox.NamedNode:
+    return ox.NamedNode(schemes[scheme].concepts[concept_id].iri)
+
+
+def _paper(desc: _Description, base: str, dataset: Dataset) -> ox.NamedNode:
+    paper = dataset.paper
+    assert paper is not None
+    node = ox.NamedNode(paper.iri)
+    desc.add(node, RDF_TYPE, S_ARTICLE)
+    desc.add(node, S_NAME, _lit(paper.title))
+    desc.add(node, DCT_TITLE, _lit(paper.title))
+    if paper.arxiv:
+        desc.add(node, S_IDENTIFIER, _lit(f"arXiv:{paper.arxiv}"))
+    if paper.doi:
+        desc.add(node, S_IDENTIFIER, _lit(f"doi:{paper.doi}"))
+        if paper.iri != f"https://doi.org/{paper.doi}":
+            desc.add(node, S_SAME_AS, ox.NamedNode(f"https://doi.org/{paper.doi}"))
+    if paper.url and paper.url != paper.iri:
+        desc.add(node, S_SAME_AS, ox.NamedNode(paper.url))
+    if paper.date:
+        desc.add(node, S_DATE_PUBLISHED, _date(paper.date))
+        desc.add(node, DCT_ISSUED, _date(paper.date))
+    if paper.venue:
+        desc.add(node, S_PUBLICATION, _venue(desc, base, paper.venue))
+    for name in paper.authors + paper.more_authors:
+        desc.add(node, S_AUTHOR, _agent(desc, base, name))
+    if paper.authors:
+        credit = ", ".join(paper.authors)
+        if not paper.authors_complete:
+            credit += ", …" + ("".join(f", {n}" for n in paper.more_authors))
+        desc.add(node, S_CREDIT_TEXT, _lit(credit))
+        desc.add(node, M_AUTHORS_COMPLETE, _lit(paper.authors_complete))
+    for src in paper.sources:
+        desc.add(node, DCT_SOURCE, ox.NamedNode(src))
+    return node
+
+
+def _dataset(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptScheme]) -> list[Triple]:
+    base = catalog.base_iri
+    desc = _Description()
+    d = ox.NamedNode(dataset_iri(base, dataset.id))
+    desc.add(d, RDF_TYPE, S_DATASET)
+    desc.add(d, RDF_TYPE, D_DATASET)
+    desc.add_all(d, (S_NAME, DCT_TITLE), _lit(dataset.name))
+    desc.add_all(d, (S_IDENTIFIER, DCT_IDENTIFIER), _lit(dataset.id))
+    desc.add(d, S_INCLUDED_IN, ox.NamedNode(catalog_iri(base)))
+
+    listed = dataset.listed
+    desc.add(d, M_LISTED_IN, ox.NamedNode(listed.source or catalog.readme))
+    desc.add(d, M_LISTED_NAME, _lit(listed.name))
+    for prop, value in ((M_LISTED_TITLE, listed.title), (M_LISTED_DATE, listed.date), (M_LISTED_LINKS, listed.links)):
+        if value is not None:
+            desc.add(d, prop, _lit(value))
+    for prop, cells in (
+        (M_LISTED_MODALITY, listed.modality),
+        (M_LISTED_TASK, listed.task),
+        (M_LISTED_SIZE, listed.size),
+    ):
+        for lang, text in sorted(cells.items()):
+            desc.add(d, prop, _lit(text, language=lang))
+
+    if dataset.published:
+        desc.add_all(d, (S_DATE_PUBLISHED, DCT_ISSUED), _date(dataset.published))
+    if dataset.venue:
+        desc.add(d, S_PUBLICATION, _venue(desc, base, dataset.venue))
+    for concept_id in dataset.modality:
+        desc.add_all(d, (M_MODALITY, D_THEME), _concept(schemes, "modality", concept_id))
+    if dataset.modality_count is not None:
+        desc.add(d, M_MODALITY_COUNT, _lit(dataset.modality_count))
+    for concept_id in dataset.task:
+        desc.add_all(d, (M_TASK, D_THEME), _concept(schemes, "task", concept_id))
+
+    seen_units: dict[str, int] = {}
+    for count in dataset.size:
+        seen_units[count.unit] = seen_units.get(count.unit, 0) + 1
+        suffix = "" if seen_units[count.unit] == 1 else f"-{seen_units[count.unit]}"
+        q = ox.NamedNode(f"{d.value}#size-{count.unit}{suffix}")
+        unit = schemes["unit"].concepts[count.unit]
+        desc.add(d, S_SIZE, q)
+        desc.add(q, RDF_TYPE, S_QV)
+        desc.add(q, S_VALUE, _lit(count.count))
+        desc.add(q, S_UNIT_CODE, ox.NamedNode(unit.iri))
+        desc.add(q, S_UNIT_TEXT, _lit(unit.label("en"), language="en"))
+        desc.add(q, S_UNIT_TEXT, _lit(unit.label("zh"), language="zh"))
+        desc.add(q, M_APPROXIMATE, _lit(count.approximate))
+
+    seen_labels: dict[str, int] = {}
+    for point in dataset.access:
+        key = slug(point.label)
+        seen_labels[key] = seen_labels.get(key, 0) + 1
+        suffix = "" if seen_labels[key] == 1 else f"-{seen_labels[key]}"
+        a = ox.NamedNode(f"{d.value}#access-{key}{suffix}")
+        desc.add_all(d, (D_DISTRIBUTION_P, S_DISTRIBUTION), a)
+        desc.add(a, RDF_TYPE, D_DISTRIBUTION)
+        desc.add(a, RDF_TYPE, S_DATA_DOWNLOAD)
+        desc.add_all(a, (DCT_TITLE, S_NAME), _lit(point.label))
+        desc.add(a, D_ACCESS_URL, ox.NamedNode(point.url))
+        desc.add(a, S_URL, ox.NamedNode(point.url))
+        if point.platform:
+            desc.add(a, M_HOST, _concept(schemes, "platform", point.platform))
+
+    if dataset.homepage:
+        home = ox.NamedNode(dataset.homepage.value)
+        for p in (FOAF_HOMEPAGE, D_LANDING_PAGE):
+            desc.sourced(d, p, home, dataset.homepage)
+    if dataset.alternate_name:
+        for name in dataset.alternate_name.value:
+            desc.sourced(d, S_ALT_NAME, _lit(name), dataset.alternate_name)
+    if dataset.paper:
+        paper = _paper(desc, base, dataset)
+        fact = Sourced(paper.value, dataset.paper.sources)
+        desc.sourced(d, S_CITATION, paper, fact)
+        desc.add(d, DCT_IS_REFERENCED_BY, paper)
+    if dataset.same_paper_as:
+        other = catalog.dataset(dataset.same_paper_as.value)
+        assert other.paper is not None
+        paper = _paper(desc, base, other)
+        desc.sourced(d, S_CITATION, paper, dataset.same_paper_as)
+        desc.add(d, DCT_IS_REFERENCED_BY, paper)
+        desc.sourced(
+            d,
+            DCT_RELATION,
+            ox.NamedNode(dataset_iri(base, other.id)),
+            dataset.same_paper_as,
+            label="introduced by the same paper",
+        )
+    if dataset.stated_size:
+        desc.sourced(d, M_STATED_SIZE, _lit(dataset.stated_size.value, language="en"), dataset.stated_size)
+    if dataset.stated_modality:
+        desc.sourced(d, M_STATED_MODALITY, _lit(dataset.stated_modality.value, language="en"), dataset.stated_modality)
+    for link in dataset.see_also:
+        desc.sourced(d, RDFS_SEE_ALSO, ox.NamedNode(link.value), link, label=link.label)
+    for note in dataset.notes:
+        desc.sourced(d, SKOS_NOTE, _lit(note.value, language="en"), note)
+    return desc.triples
+
+
+def _catalog(catalog: Catalog, schemes: dict[str, ConceptScheme]) -> list[Triple]:
+    base = catalog.base_iri
+    desc = _Description()
+    c = ox.NamedNode(catalog_iri(base))
+    desc.add(c, RDF_TYPE, D_CATALOG)
+    desc.add(c, RDF_TYPE, S_CATALOG)
+    for lang, text in sorted(catalog.title.items()):
+        desc.add_all(c, (DCT_TITLE, S_NAME), _lit(text, language=lang))
+    for lang, text in sorted(catalog.description.items()):
+        desc.add_all(c, (DCT_DESCRIPTION, S_DESCRIPTION), _lit(text, language=lang))
+    for person in catalog.curators:
+        node = _agent(desc, base, person.name, person.id)
+        desc.add_all(c, (DCT_CREATOR, S_CREATOR), node)
+        if person.affiliation:
+            desc.add(node, S_AFFILIATION, _organization(desc, base, person.affiliation))
+        if person.id == catalog.publisher:
+            desc.add_all(c, (DCT_PUBLISHER, S_PUBLISHER), node)
+    if catalog.license:
+        lic = ox.NamedNode(f"https://spdx.org/licenses/{catalog.license}")
+        desc.add_all(c, (DCT_LICENSE, S_LICENSE), lic)
+        desc.add(lic, RDF_TYPE, DCT_LICENSE_DOC)
+        desc.add(lic, RDFS_LABEL, _lit(catalog.license))
+    desc.add(c, DCT_SOURCE, ox.NamedNode(catalog.repository))
+    desc.add(c, S_IS_BASED_ON, ox.NamedNode(catalog.repository))
+    desc.add(ox.NamedNode(catalog.readme), RDF_TYPE, FOAF_DOCUMENT)
+    for name in ("modality", "task"):
+        desc.add(c, D_THEME_TAXONOMY, ox.NamedNode(schemes[name].iri))
+    for dataset in catalog.datasets:
+        d = ox.NamedNode(dataset_iri(base, dataset.id))
+        desc.add_all(c, (D_DATASET_P, S_DATASET_P), d)
+    return desc.triples
+
+
+def convert(catalog: Catalog) -> KnowledgeGraph:
+    """The knowledge graph of a checked catalog."""
+    schemes = load_schemes()
+    kg = KnowledgeGraph(catalog.base_iri, catalog_iri(catalog.base_iri), _catalog(catalog, schemes))
+    for dataset in catalog.datasets:
+        kg.datasets[dataset.id] = _dataset(catalog, dataset, schemes)
+    return kg

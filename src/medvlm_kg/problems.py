@@ -1,0 +1,44 @@
+"""Problems found in a catalog: plain records first, text second.
+
+Every check (YAML format, concepts, SHACL) reports ``Problem`` records naming the file, line, field and
+a fix; the CLI prints them as text or JSON. ``CatalogError`` is the one exception type for bad input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+__all__ = ["Problem", "CatalogError", "ERROR", "WARNING"]
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int | None
+    field: str
+    message: str
+    hint: str = ""
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        text = f"{where} {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        if self.severity == WARNING:
+            text = "warning: " + text
+        return text
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class CatalogError(Exception):
+    """Bad catalog input: carries every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,254 @@
+"""The bundled SPARQL queries (``queries/*.rq``): their headers, parameter binding, and local answers.
+
+Each query file starts with ``#+`` header lines (YAML: title, description, params, example) that
+``query --list``, the README and the SPARQL form all read. Parameters are bound as RDF terms through
+Oxigraph's substitutions, never pasted into the query text. The local engine is an in-memory Oxigraph
+store holding the catalog graph and the ontology.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from .concepts import load_schemes, suggest
+from .convert import KnowledgeGraph, dataset_iri
+from .jsonld import prefixes
+from .problems import CatalogError, Problem
+from .resources import ontology_dir, queries_dir
+
+__all__ = [
+    "BundledQuery",
+    "Param",
+    "QueryResult",
+    "bundled_queries",
+    "bind",
+    "local_store",
+    "run_local",
+    "format_result",
+    "OUTPUT_FORMATS",
+]
+
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    description: str
+    example: str
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class BundledQuery:
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    example: str
+    text: str
+    file: Path
+
+    @property
+    def form(self) -> str:
+        body = re.sub(r"(?m)^\s*#.*$", "", self.text)
+        body = re.sub(r"(?is)^\s*(PREFIX|BASE)\s+[^\n]*", "", body)
+        m = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body, re.IGNORECASE)
+        return m.group(1).upper() if m else "SELECT"
+
+
+def _parse_header(path: Path) -> BundledQuery:
+    text = path.read_text(encoding="utf-8")
+    header = "\n".join(
+        line[3:] if line.startswith("#+ ") else line[2:] for line in text.splitlines() if line.startswith("#+")
+    )
+    meta = yaml.safe_load(header) or {}
+    params = tuple(
+        Param(
+            p["name"],
+            p.get("type", "string"),
+            p.get("description", ""),
+            str(p.get("example", "")),
+            None if p.get("default") is None else str(p["default"]),
+        )
+        for p in meta.get("params") or []
+    )
+    return BundledQuery(
+        path.stem,
+        meta.get("title", path.stem),
+        meta.get("description", ""),
+        params,
+        meta.get("example", f"medvlm-kg query {path.stem}"),
+        text,
+        path,
+    )
+
+
+@cache
+def bundled_queries(directory: Path | None = None) -> dict[str, BundledQuery]:
+    """Every bundled query, by name (its file name without ``.rq``)."""
+    directory = directory or queries_dir()
+    return {q.name: q for q in (_parse_header(p) for p in sorted(directory.glob("*.rq")))}
+
+
+def _usage(message: str, hint: str) -> CatalogError:
+    return CatalogError(Problem("query", None, "--param", message, hint))
+
+
+def bind(query: BundledQuery, values: dict[str, str], base_iri: str) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
+    """Turn ``--param`` strings into RDF terms, checking each against its declared type."""
+    known = {p.name: p for p in query.params}
+    for name in values:
+        if name not in known:
+            listing = ", ".join(f"{p.name} ({p.type})" for p in query.params) or "none"
+            raise _usage(f'query "{query.name}" has no parameter "{name}"', f"its parameters: {listing}")
+    bindings: dict[ox.Variable, ox.NamedNode | ox.Literal] = {}
+    for param in query.params:
+        raw = values.get(param.name, param.default)
+        if raw is None:
+            raise _usage(
+                f'query "{query.name}" needs --param {param.name}=…',
+                f"{param.description} (e.g. {param.name}={param.example})",
+            )
+        bindings[ox.Variable(param.name)] = _term(param, raw, base_iri)
+    return bindings
+
+
+def _term(param: Param, raw: str, base_iri: str) -> ox.NamedNode | ox.Literal:
+    kind, _, scheme_name = param.type.partition(":")
+    if kind == "concept":
+        scheme = load_schemes()[scheme_name]
+        if raw not in scheme.concepts:
+            close = suggest(raw, list(scheme.concepts))
+            hint = (f'did you mean "{close}"? ' if close else "") + f"(known: {', '.join(scheme.concepts)})"
+            raise _usage(f'{param.name}: unknown {scheme_name} "{raw}"', hint)
+        return ox.NamedNode(scheme.concepts[raw].iri)
+    if kind == "dataset":
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", raw):
+            raise _usage(f'{param.name}: "{raw}" is not a dataset id', "use an id such as pathmmu")
+        return ox.NamedNode(dataset_iri(base_iri, raw))
+    if kind == "integer":
+        if not re.fullmatch(r"-?\d{1,18}", raw):
+            raise _usage(f'{param.name}: "{raw}" is not a whole number', f"e.g. {param.name}={param.example}")
+        return ox.Literal(str(int(raw)), datatype=ox.NamedNode(_XSD + "integer"))
+    if kind == "language":
+        if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*", raw):
+            raise _usage(f'{param.name}: "{raw}" is not a language tag', "e.g. en or zh")
+        return ox.Literal(raw)
+    if kind == "iri":
+        if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", raw):
+            raise _usage(f'{param.name}: "{raw}" is not an http(s) IRI', "write a full URL")
+        return ox.NamedNode(raw)
+    return ox.Literal(raw)
+
+
+def local_store(graph: KnowledgeGraph) -> ox.Store:
+    """An in-memory Oxigraph store with the catalog graph and the ontology (labels, hierarchy)."""
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in graph.triples())
+    for name in ("vocab.ttl", "modality.ttl", "task.ttl", "unit.ttl", "platform.ttl"):
+        store.bulk_load(path=str(ontology_dir() / name), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+@dataclass
+class QueryResult:
+    """A query's answer: variables and rows for SELECT, triples for CONSTRUCT/DESCRIBE, a boolean for ASK."""
+
+    form: str
+    variables: list[str]
+    rows: list[list[ox.NamedNode | ox.Literal | None]]
+    triples: list[ox.Triple] | None = None
+    boolean: bool | None = None
+
+
+def run_local(store: ox.Store, query: BundledQuery, bindings: dict) -> QueryResult:
+    answer = store.query(query.text, substitutions=bindings)
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ASK", [], [], boolean=bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        return QueryResult(query.form, [], [], triples=list(answer))
+    variables = [v.value for v in answer.variables]
+    rows = [[solution[v] for v in variables] for solution in answer]
+    return QueryResult("SELECT", variables, rows)
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != _XSD + "string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _csv_term(term) -> str:
+    return "" if term is None else term.value
+
+
+def _tsv_term(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal) and term.datatype.value in (_XSD + "integer", _XSD + "boolean"):
+        return term.value
+    return str(term)
+
+
+def format_result(result: QueryResult, fmt: str) -> str:
+    """The answer as text: an aligned table, SPARQL CSV/TSV, or SPARQL 1.1 results JSON (Turtle for graphs)."""
+    if result.triples is not None:
+        return ox.serialize(
+            sorted(result.triples, key=lambda t: (t.subject.value, t.predicate.value, str(t.object))),
+            format=ox.RdfFormat.TURTLE,
+            prefixes=prefixes(),
+        ).decode("utf-8")
+    if result.boolean is not None:
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
+        return ("true" if result.boolean else "false") + "\n"
+    if fmt == "json":
+        bindings = [
+            {v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+            for row in result.rows
+        ]
+        return (
+            json.dumps(
+                {"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1
+            )
+            + "\n"
+        )
+    if fmt in ("csv", "tsv"):
+        buffer = io.StringIO()
+        if fmt == "csv":
+            writer = csv.writer(buffer, lineterminator="\r\n")
+            writer.writerow(result.variables)
+            writer.writerows([_csv_term(t) for t in row] for row in result.rows)
+        else:
+            buffer.write("\t".join("?" + v for v in result.variables) + "\n")
+            for row in result.rows:
+                buffer.write("\t".join(_tsv_term(t) for t in row) + "\n")
+        return buffer.getvalue()
+    cells = [[_csv_term(t) for t in row] for row in result.rows]
+    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
+    lines = [
+        "  ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(lines) + "\n"
