@@ -19,8 +19,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run ``medvlm-kg`` as a user would, in a fresh process."""
-    return subprocess.run([sys.executable, "-m", "medvlm_kg.cli", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "medvlm_kg.cli", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=300
+    )
 
 
 @pytest.fixture(scope="session")

@@ -194,7 +194,9 @@ def _read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = (exc.problem or "syntax error").strip()
-        if "\t" in text and "tab" in problem.lower() or ("\t" in text and "found character" in problem.lower()):
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            problem += f" ({exc.context.strip()} that starts at line {exc.context_mark.line + 1})"
+        if "\t" in text and ("tab" in problem.lower() or "found character" in problem.lower()):
             raise _YamlProblem(line, "", f"YAML syntax error: {problem}", "indent with spaces, not tabs") from None
         raise _YamlProblem(line, "", f"YAML syntax error: {problem}", "fix the YAML syntax at that line") from None
     except yaml.YAMLError as exc:
@@ -593,23 +595,23 @@ def check_catalog(data_dir: Path | str) -> tuple[Catalog | None, list[Problem]]:
         problems += read_problems
         if read_problems:
             continue
-        dataset, found = _check_dataset(path, rel, value, lines, schemes)
-        problems += found
-        if dataset is None:
-            continue
-        if dataset.id in seen_ids:
+        claimed = value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
+        if claimed in seen_ids:
             problems.append(
                 Problem(
                     rel,
                     lines.get(("id",)),
                     "id",
-                    f'id "{dataset.id}" is also used by {seen_ids[dataset.id]}',
-                    "give each dataset its own id",
+                    f'id "{claimed}" is also claimed by {seen_ids[claimed]}',
+                    "give each dataset its own id (and name its file after it)",
                 )
             )
-            continue
-        seen_ids[dataset.id] = rel
-        datasets.append(dataset)
+        elif claimed:
+            seen_ids[claimed] = rel
+        dataset, found = _check_dataset(path, rel, value, lines, schemes)
+        problems += found
+        if dataset is not None:
+            datasets.append(dataset)
     for dataset in datasets:
         if dataset.same_paper_as and dataset.same_paper_as.value not in seen_ids:
             problems.append(

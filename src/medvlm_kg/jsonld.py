@@ -130,6 +130,11 @@ def _sort_key(value: Any) -> tuple:
     return (0, str(type(value).__name__), str(value))
 
 
+def _nesting_order(t: ox.Triple) -> tuple:
+    """schema.org properties first: a reader of the JSON-LD expects papers under ``citation``, not ``dct:``."""
+    return (not t.predicate.value.startswith("https://schema.org/"), t.predicate.value, str(t.object))
+
+
 def to_jsonld(triples: list[ox.Triple], roots: list[str]) -> str:
     """A JSON-LD document for ``triples``: ``roots`` first, everything else nested where it is first met."""
     ctx = load_context()
@@ -159,7 +164,7 @@ def to_jsonld(triples: list[ox.Triple], roots: list[str]) -> str:
     while order:
         node = order.popleft()
         children: list[tuple[str, str]] = []
-        for t in sorted(by_subject[node], key=lambda t: (t.predicate.value, str(t.object))):
+        for t in sorted(by_subject[node], key=_nesting_order):
             if t.predicate.value != _RDF_TYPE and isinstance(t.object, ox.NamedNode):
                 children.append((t.predicate.value, t.object.value))
         children += [(f"^{name}", child) for name, child in sorted(reverse_children.get(node, []))]

@@ -1,0 +1,178 @@
+"""The built knowledge graph: types, IRIs, formats that agree, and bytes that do not change between builds."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import graph_diff, to_isomorphic
+from rdflib.namespace import DCAT, RDF
+
+from conftest import ROOT, run_cli
+
+SDO = rdflib.Namespace("https://schema.org/")
+BASE = "https://w3id.org/medvlm-kg/"
+FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+
+
+def _graph(path: Path) -> rdflib.Graph:
+    return rdflib.Graph().parse(path, format=FORMATS[path.suffix[1:]])
+
+
+def _assert_isomorphic(a: rdflib.Graph, b: rdflib.Graph) -> None:
+    iso_a, iso_b = to_isomorphic(a), to_isomorphic(b)
+    if iso_a != iso_b:
+        _, only_a, only_b = graph_diff(iso_a, iso_b)
+        pytest.fail(f"graphs differ:\nonly in first: {sorted(only_a)[:5]}\nonly in second: {sorted(only_b)[:5]}")
+
+
+@pytest.fixture(scope="module")
+def catalog_graph(built) -> rdflib.Graph:
+    return _graph(built / "catalog.ttl")
+
+
+def test_build_gives_14_datasets_typed_schema_and_dcat(catalog_graph):
+    schema_datasets = set(catalog_graph.subjects(RDF.type, SDO.Dataset))
+    dcat_datasets = set(catalog_graph.subjects(RDF.type, DCAT.Dataset))
+    assert len(schema_datasets) == 14
+    assert schema_datasets == dcat_datasets
+    assert all(str(d).startswith(BASE + "dataset/") for d in schema_datasets)
+
+
+def test_catalog_is_both_dcat_catalog_and_schema_data_catalog(catalog_graph):
+    catalog = rdflib.URIRef(BASE + "catalog")
+    assert (catalog, RDF.type, DCAT.Catalog) in catalog_graph
+    assert (catalog, RDF.type, SDO.DataCatalog) in catalog_graph
+    assert len(set(catalog_graph.objects(catalog, DCAT.dataset))) == 14
+    assert len(set(catalog_graph.objects(catalog, SDO.dataset))) == 14
+
+
+@pytest.mark.parametrize("document", ["catalog", "dataset/pathmmu", "dataset/meds-bench", "concept/modality"])
+def test_turtle_ntriples_and_jsonld_hold_the_same_triples(built, document):
+    turtle = _graph(built / f"{document}.ttl")
+    assert len(turtle) > 10
+    _assert_isomorphic(turtle, _graph(built / f"{document}.nt"))
+    _assert_isomorphic(turtle, _graph(built / f"{document}.jsonld"))
+
+
+def test_every_dataset_file_agrees_across_formats(built):
+    for ttl in sorted((built / "dataset").glob("*.ttl")):
+        turtle = _graph(ttl)
+        _assert_isomorphic(turtle, _graph(ttl.with_suffix(".jsonld")))
+        _assert_isomorphic(turtle, _graph(ttl.with_suffix(".nt")))
+
+
+def test_the_output_has_no_blank_nodes(built):
+    for path in sorted(built.rglob("*.nt")):
+        for triple in _graph(path):
+            assert not any(isinstance(term, rdflib.BNode) for term in triple), f"{path.name}: {triple}"
+
+
+def test_urls_are_iris_never_string_literals(catalog_graph):
+    for s, p, o in catalog_graph:
+        if isinstance(o, rdflib.Literal):
+            assert not str(o).startswith(("http://", "https://")), f"{s} {p} holds a URL as text: {o}"
+
+
+def test_jsonld_is_one_readable_object_per_dataset(built):
+    import json
+
+    document = json.loads((built / "dataset" / "pathmmu.jsonld").read_text(encoding="utf-8"))
+    assert document["@id"] == BASE + "dataset/pathmmu"
+    assert document["name"] == "PathMMU"
+    assert document["listedModality"] == {"en": "Pathology Image + Text", "zh": "病理图像 + 文本"}
+    sizes = {s["@id"].split("#")[1]: s["value"] for s in document["size"]}
+    assert sizes == {"size-qa-pair": 33428, "size-image": 24067}
+    assert document["citation"]["@id"] == "https://arxiv.org/abs/2401.16355"  # the paper, nested
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_second_build_is_byte_identical(built, tmp_path):
+    again = tmp_path / "again"
+    result = run_cli("build", "--out", str(again))
+    assert result.returncode == 0, result.stderr
+    assert _tree_digest(again) == _tree_digest(built)
+
+
+def test_a_failing_build_leaves_the_previous_output_untouched(tmp_path, catalog_copy):
+    out = tmp_path / "out"
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    before = _tree_digest(out)
+    path = catalog_copy / "datasets" / "pathmmu.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[pathology, text]", "[patholgy, text]"), encoding="utf-8")
+    result = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
+    assert result.returncode == 1
+    assert "patholgy" in result.stderr
+    assert _tree_digest(out) == before
+
+
+def test_build_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
+    precious = tmp_path / "notes"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("five years of work")
+    result = run_cli("build", "--out", str(precious))
+    assert result.returncode == 1
+    assert "not a medvlm-kg build folder" in result.stderr
+    assert (precious / "thesis.txt").read_text() == "five years of work"
+
+
+def test_output_layout_follows_the_iris(built):
+    for name in (
+        "catalog.ttl",
+        "dataset/pathmmu.ttl",
+        "concept/modality/pathology.ttl",
+        "concept/task.ttl",
+        "vocab.ttl",
+        "ontology/shapes.ttl",
+        "ontology/context.jsonld",
+    ):
+        assert (built / name).is_file(), name
+    concept = _graph(built / "concept/modality/pathology.ttl")
+    assert (
+        rdflib.URIRef(BASE + "concept/modality/pathology"),
+        RDF.type,
+        rdflib.URIRef("http://www.w3.org/2004/02/skos/core#Concept"),
+    ) in concept
+
+
+def test_schema_org_terms_exist_and_are_used_on_types_in_their_domain(catalog_graph):
+    """Checked against schema.org's own definitions (tests/fixtures/schemaorg-terms.tsv)."""
+    kinds, links = {}, {}
+    for line in (ROOT / "tests/fixtures/schemaorg-terms.tsv").read_text().splitlines():
+        if line.startswith("#"):
+            continue
+        name, kind, related = line.split("\t")
+        kinds[name], links[name] = kind, set(related.split())
+
+    def with_superclasses(cls: str) -> set[str]:
+        seen, todo = set(), [cls]
+        while todo:
+            c = todo.pop()
+            if c not in seen:
+                seen.add(c)
+                todo += links.get(c, ())
+        return seen
+
+    used = set()
+    for s, p, o in catalog_graph:
+        if str(p).startswith(str(SDO)):
+            prop = str(p)[len(SDO) :]
+            assert kinds.get(prop) == "property", f"schema:{prop} is not a schema.org property"
+            types = {str(t)[len(SDO) :] for t in catalog_graph.objects(s, RDF.type) if str(t).startswith(str(SDO))}
+            assert types, f"{s} uses schema:{prop} but has no schema.org type"
+            assert any(links[prop] & with_superclasses(t) for t in types), (
+                f"schema:{prop} is used on {types}, outside its domain {links[prop]}"
+            )
+            used.add(prop)
+        if p == RDF.type and str(o).startswith(str(SDO)):
+            assert kinds.get(str(o)[len(SDO) :]) == "class", f"{o} is not a schema.org class"
+    assert {"name", "citation", "size", "distribution", "datePublished"} <= used

@@ -1,0 +1,180 @@
+"""`medvlm-kg validate`: every problem at once, each naming the file, the line, the field and the fix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, run_cli
+
+
+def _edit(catalog: Path, name: str, old: str, new: str) -> None:
+    path = catalog / "datasets" / f"{name}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {name}.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _validate(catalog: Path, *extra: str):
+    return run_cli("validate", "--data", str(catalog), *extra)
+
+
+def test_the_project_catalog_is_valid():
+    result = run_cli("validate", "--data", str(DATA))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "14 datasets, valid" in result.stdout
+
+
+def test_unknown_modality_suggests_the_closest_term(catalog_copy):
+    _edit(catalog_copy, "pathmmu", "modality: [pathology, text]", "modality: [patholgy, text]")
+    result = _validate(catalog_copy)
+    assert result.returncode == 1
+    line = next(x for x in result.stderr.splitlines() if "patholgy" in x)
+    assert line.startswith(f'{catalog_copy}/datasets/pathmmu.yaml:13 modality[0]: unknown term "patholgy"')
+    assert 'did you mean "pathology"?' in line
+    assert "(known: ct, dermatology," in line
+
+
+# (what to break, the replacement, the field named, words of the message)
+BAD_INPUTS = {
+    "yaml syntax error": ("pathmmu", "name: PathMMU\n", "name: [PathMMU\n", "starts at line 3", "YAML syntax error"),
+    "unknown field": ("pathmmu", "published:", "publishd:", "publishd", "unknown field"),
+    "bad date": ("pathmmu", 'published: "2024-03-20"', 'published: "2025-13-40"', "published", "not a real date"),
+    "date in the list's dotted form": (
+        "pathmmu",
+        'published: "2024-03-20"',
+        'published: "2024.03.20"',
+        "published",
+        "is not a date",
+    ),
+    "bad url": (
+        "pathmmu",
+        'url: "https://huggingface.co/datasets/jamessyx/PathMMU"',
+        'url: "huggingface/PathMMU"',
+        "access[0].url",
+        "is not a web address",
+    ),
+    "url with a space": (
+        "pathmmu",
+        'url: "https://huggingface.co/datasets/jamessyx/PathMMU"',
+        'url: "https://huggingface.co/datasets/jamessyx/Path MMU"',
+        "access[0].url",
+        "spaces",
+    ),
+    "missing required field": ("pathmmu", "name: PathMMU\nlisted:", "listed:", "name", "required field is missing"),
+    "wrong type": (
+        "gmai-mmbench",
+        "modality_count: 38",
+        "modality_count: many",
+        "modality_count",
+        "must be a whole number, not text",
+    ),
+    "unknown task": ("cares", "open-ended-qa", "open-qa", "task[0]", 'unknown term "open-qa"'),
+    "unknown unit": ("vqarad", "unit: image", "unit: picture", "size[0].unit", 'unknown term "picture"'),
+    "id does not match file": ("pathmmu", "id: pathmmu", "id: pathmmu2", "id", "does not match the file name"),
+    "duplicate key": ("pathmmu", "name: PathMMU\n", "name: PathMMU\nname: Other\n", "name", "duplicate key"),
+    "python tag": ("pathmmu", "name: PathMMU\n", "name: !!python/object:os.system PathMMU\n", "name", "is not allowed"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_exits_1_naming_file_field_and_problem(catalog_copy, case):
+    dataset, old, new, field, words = BAD_INPUTS[case]
+    _edit(catalog_copy, dataset, old, new)
+    result = _validate(catalog_copy)
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr
+    matching = [x for x in result.stderr.splitlines() if f"datasets/{dataset}.yaml" in x and words in x]
+    assert matching, result.stderr
+    assert any(field in x for x in matching), matching
+
+
+def test_two_files_claiming_one_id_are_both_named(catalog_copy):
+    source = catalog_copy / "datasets" / "pathmmu.yaml"
+    (catalog_copy / "datasets" / "pathmmu-copy.yaml").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    result = _validate(catalog_copy)
+    assert result.returncode == 1
+    assert 'id "pathmmu" is also claimed by' in result.stderr
+    assert "pathmmu-copy.yaml" in result.stderr
+
+
+def test_every_problem_is_reported_not_only_the_first(catalog_copy):
+    _edit(catalog_copy, "pathmmu", "modality: [pathology, text]", "modality: [patholgy, text]")
+    _edit(catalog_copy, "cares", 'published: "2024"', 'published: "2024-02-30"')
+    _edit(catalog_copy, "vqarad", "listed:", "listd:")
+    result = _validate(catalog_copy)
+    assert result.returncode == 1
+    for expected in ("pathmmu.yaml", "cares.yaml", "vqarad.yaml"):
+        assert expected in result.stderr
+    assert "problems found" in result.stderr
+
+
+def test_json_format_gives_the_same_problems_as_records(catalog_copy):
+    _edit(catalog_copy, "pathmmu", "modality: [pathology, text]", "modality: [patholgy, text]")
+    result = _validate(catalog_copy, "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["valid"] is False
+    [problem] = [p for p in report["problems"] if p["severity"] == "error"]
+    assert problem == {
+        "file": f"{catalog_copy}/datasets/pathmmu.yaml",
+        "line": 13,
+        "field": "modality[0]",
+        "message": 'unknown term "patholgy"',
+        "hint": problem["hint"],
+        "severity": "error",
+    }
+    assert problem["hint"].startswith('did you mean "pathology"?')
+
+
+def test_a_missing_recommended_fact_is_a_warning_that_does_not_fail(catalog_copy):
+    path = catalog_copy / "datasets" / "mm-skin.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("paper:")].rstrip() + "\n", encoding="utf-8")
+    result = _validate(catalog_copy)
+    assert result.returncode == 0, result.stderr
+    assert "warning:" in result.stdout
+    assert "mm-skin.yaml" in result.stdout and "paper: no paper is recorded" in result.stdout
+
+
+def test_an_empty_catalog_folder_is_a_clear_error(tmp_path):
+    (tmp_path / "data").mkdir()
+    result = run_cli("validate", "--data", str(tmp_path / "data"))
+    assert result.returncode == 1
+    assert "missing catalog description" in result.stderr
+    assert "no dataset files found" in result.stderr
+
+
+def test_an_unknown_option_is_a_usage_error_with_exit_2():
+    result = run_cli("validate", "--colour")
+    assert result.returncode == 2
+
+
+def test_shacl_results_point_at_the_yaml_file_and_field():
+    """The shapes are the oracle: drop a dataset's name from the graph and get the exact record."""
+    import pyoxigraph as ox
+
+    from medvlm_kg.catalog import load_catalog
+    from medvlm_kg.convert import convert
+    from medvlm_kg.problems import Problem
+    from medvlm_kg.validate import shacl_problems
+
+    catalog = load_catalog(DATA)
+    graph = convert(catalog)
+    name = ox.NamedNode("https://schema.org/name")
+    dataset = ox.NamedNode("https://w3id.org/medvlm-kg/dataset/pathmmu")
+    graph.datasets["pathmmu"] = [
+        t for t in graph.datasets["pathmmu"] if not (t.subject == dataset and t.predicate == name)
+    ]
+    errors = [p for p in shacl_problems(graph, catalog) if p.severity == "error"]
+    assert errors == [
+        Problem(
+            catalog.dataset("pathmmu").file,
+            3,
+            "name",
+            "a dataset needs exactly one name (plain text)",
+            "see docs/data-format.md",
+        )
+    ]
