@@ -90,6 +90,9 @@ def render(catalog: Catalog, graph: KnowledgeGraph) -> dict[str, bytes]:
     for path in sorted(ontology_dir().iterdir()):
         if path.is_file():
             files[f"ontology/{path.name}"] = path.read_bytes()
+    from .site import render_site
+
+    files.update(render_site(catalog, graph, files))
     return files
 
 

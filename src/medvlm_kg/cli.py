@@ -136,7 +136,17 @@ def build(data_dir: Path, out_dir: Path) -> None:
     help="json is SPARQL 1.1 results JSON; CONSTRUCT prints Turtle.",
 )
 @DATA_OPTION
-def query(name: str | None, list_queries: bool, params: tuple[str, ...], fmt: str, data_dir: Path) -> None:
+@click.option("--endpoint", metavar="URL", help="Ask a remote SPARQL 1.1 endpoint instead of the local catalog.")
+@click.option("--graph", "graph_iri", metavar="IRI", help="With --endpoint: the named graph to ask (default: the catalog IRI).")
+def query(
+    name: str | None,
+    list_queries: bool,
+    params: tuple[str, ...],
+    fmt: str,
+    data_dir: Path,
+    endpoint: str | None,
+    graph_iri: str | None,
+) -> None:
     """Ask the catalog one of the bundled SPARQL questions.
 
     \b
@@ -144,6 +154,7 @@ def query(name: str | None, list_queries: bool, params: tuple[str, ...], fmt: st
       medvlm-kg query --list
       medvlm-kg query datasets-by-modality --param modality=pathology
       medvlm-kg query largest-by-qa-count --format csv
+      medvlm-kg query datasets-by-task --param task=vqa --endpoint http://127.0.0.1:7878/query
     """
     from .query import bind, bundled_queries, format_result, local_store, run_local
 
@@ -171,12 +182,63 @@ def query(name: str | None, list_queries: bool, params: tuple[str, ...], fmt: st
     try:
         catalog = load_catalog(data_dir)
         bindings = bind(queries[name], values, catalog.base_iri)
-        store = local_store(convert(catalog))
-        result = run_local(store, queries[name], bindings)
+        if endpoint:
+            from .remote import run_remote
+
+            result = run_remote(endpoint, queries[name], bindings, graph_iri or catalog.base_iri + "catalog")
+        else:
+            result = run_local(local_store(convert(catalog)), queries[name], bindings)
     except CatalogError as error:
         _fail(error)
         return
     click.echo(format_result(result, fmt), nl=False)
+
+
+@main.command()
+@OUT_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (loopback by default).")
+@click.option("--port", default=8000, type=int, show_default=True, help="TCP port.")
+def serve(out_dir: Path, host: str, port: int) -> None:
+    """Serve the built folder: pages, RDF by content negotiation, and a read-only SPARQL endpoint at /sparql.
+
+    \b
+    Example:
+      medvlm-kg build && medvlm-kg serve
+      curl -H 'Accept: text/turtle' http://127.0.0.1:8000/dataset/pathmmu
+    """
+    from .serve import run
+
+    try:
+        run(out_dir, host, port)
+    except CatalogError as error:
+        _fail(error)
+
+
+@main.command()
+@DATA_OPTION
+@click.option("--endpoint", required=True, metavar="URL", help="The store's Graph Store (gsp) or update (update) URL.")
+@click.option("--graph", "graph_iri", metavar="IRI", help="Named graph to replace (default: the catalog IRI).")
+@click.option(
+    "--method", type=click.Choice(["gsp", "update"]), default="gsp", show_default=True, help="How to load the graph."
+)
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
+def publish(data_dir: Path, endpoint: str, graph_iri: str | None, method: str, dry_run: bool) -> None:
+    """Load the catalog graph into a named graph of any SPARQL 1.1 store, replacing it (idempotent).
+
+    Credentials come from MEDVLM_KG_ENDPOINT_USER and MEDVLM_KG_ENDPOINT_PASSWORD (HTTP Basic) or
+    MEDVLM_KG_ENDPOINT_TOKEN (Bearer); they are never printed.
+
+    \b
+    Example:
+      medvlm-kg publish --endpoint http://127.0.0.1:7878/store
+      medvlm-kg publish --endpoint http://127.0.0.1:7878/update --method update --dry-run
+    """
+    from .publish import publish as run_publish
+
+    try:
+        run_publish(data_dir, endpoint, graph_iri=graph_iri, method=method, dry_run=dry_run, echo=click.echo)
+    except CatalogError as error:
+        _fail(error)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ __all__ = [
     "bundled_queries",
     "bind",
     "local_store",
+    "queryable_triples",
     "run_local",
     "format_result",
     "OUTPUT_FORMATS",
@@ -153,12 +154,22 @@ def _term(param: Param, raw: str, base_iri: str) -> ox.NamedNode | ox.Literal:
     return ox.Literal(raw)
 
 
+ONTOLOGY_FILES = ("vocab.ttl", "modality.ttl", "task.ttl", "unit.ttl", "platform.ttl")
+
+
+def queryable_triples(graph: KnowledgeGraph) -> list[ox.Triple]:
+    """What the bundled queries run over, locally and on a store: the catalog graph plus the ontology
+    (labels, concept hierarchy), without duplicates, in a stable order."""
+    triples = set(graph.triples())
+    for name in ONTOLOGY_FILES:
+        triples.update(ox.parse(path=str(ontology_dir() / name), format=ox.RdfFormat.TURTLE))
+    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
 def local_store(graph: KnowledgeGraph) -> ox.Store:
-    """An in-memory Oxigraph store with the catalog graph and the ontology (labels, hierarchy)."""
+    """An in-memory Oxigraph store holding ``queryable_triples(graph)`` in its default graph."""
     store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in graph.triples())
-    for name in ("vocab.ttl", "modality.ttl", "task.ttl", "unit.ttl", "platform.ttl"):
-        store.bulk_load(path=str(ontology_dir() / name), format=ox.RdfFormat.TURTLE)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in queryable_triples(graph))
     return store
 
 
