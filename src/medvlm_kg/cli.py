@@ -137,7 +137,7 @@ def build(data_dir: Path, out_dir: Path) -> None:
 )
 @DATA_OPTION
 @click.option("--endpoint", metavar="URL", help="Ask a remote SPARQL 1.1 endpoint instead of the local catalog.")
-@click.option("--graph", "graph_iri", metavar="IRI", help="With --endpoint: the named graph to ask (default: the catalog IRI).")
+@click.option("--graph", "graph_iri", metavar="IRI", help="With --endpoint: the named graph (default: catalog IRI).")
 def query(
     name: str | None,
     list_queries: bool,
