@@ -1,9 +1,9 @@
 """The bundled SPARQL queries (``queries/*.rq``): their headers, parameter binding, and local answers.
 
 Each query file starts with ``#+`` header lines (YAML: title, description, params, example) that
-``query --list``, the README and the SPARQL form all read. Parameters are bound as RDF terms through
-Oxigraph's substitutions, never pasted into the query text. The local engine is an in-memory Oxigraph
-store holding the catalog graph and the ontology.
+``query --list``, the README and the SPARQL form all read. Parameters are bound as RDF terms in a
+``VALUES`` block written by Oxigraph's term serializer, never pasted into the query text as strings. The
+local engine is an in-memory Oxigraph store holding the catalog graph and the ontology.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,6 +35,7 @@ __all__ = [
     "local_store",
     "queryable_triples",
     "run_local",
+    "bound_text",
     "format_result",
     "OUTPUT_FORMATS",
 ]
@@ -184,8 +186,28 @@ class QueryResult:
     boolean: bool | None = None
 
 
+_OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def bound_text(query: BundledQuery, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    """The query text with its parameters bound by a ``VALUES`` block opening the outermost WHERE group.
+
+    Terms are written in N-Triples syntax by Oxigraph (quotes, newlines and ``>`` escaped), so a value can
+    never change the query's structure. The same text runs locally and on any SPARQL 1.1 store.
+    """
+    if not bindings:
+        return query.text
+    match = _OUTER_WHERE.search(query.text)
+    if match is None:
+        raise ValueError(f"{query.file.name}: a query with parameters needs a WHERE {{ … }} group")
+    variables = " ".join(str(v) for v in bindings)
+    values = " ".join(str(t) for t in bindings.values())
+    block = f" VALUES ({variables}) {{ ({values}) }}"
+    return query.text[: match.end()] + block + query.text[match.end() :]
+
+
 def run_local(store: ox.Store, query: BundledQuery, bindings: dict) -> QueryResult:
-    answer = store.query(query.text, substitutions=bindings)
+    answer = store.query(bound_text(query, bindings))
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ASK", [], [], boolean=bool(answer))
     if isinstance(answer, ox.QueryTriples):
@@ -218,6 +240,15 @@ def _tsv_term(term) -> str:
     if isinstance(term, ox.Literal) and term.datatype.value in (_XSD + "integer", _XSD + "boolean"):
         return term.value
     return str(term)
+
+
+def _width(text: str) -> int:
+    """Terminal columns: Chinese and other wide characters take two, so the table stays aligned."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 def format_result(result: QueryResult, fmt: str) -> str:
@@ -255,11 +286,11 @@ def format_result(result: QueryResult, fmt: str) -> str:
                 buffer.write("\t".join(_tsv_term(t) for t in row) + "\n")
         return buffer.getvalue()
     cells = [[_csv_term(t) for t in row] for row in result.rows]
-    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
+    widths = [max([_width(v)] + [_width(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
     lines = [
-        "  ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=True)).rstrip(),
+        "  ".join(_pad(v, w) for v, w in zip(result.variables, widths, strict=True)).rstrip(),
         "  ".join("-" * w for w in widths),
     ]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
     return "\n".join(lines) + "\n"
