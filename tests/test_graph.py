@@ -176,3 +176,16 @@ def test_schema_org_terms_exist_and_are_used_on_types_in_their_domain(catalog_gr
         if p == RDF.type and str(o).startswith(str(SDO)):
             assert kinds.get(str(o)[len(SDO) :]) == "class", f"{o} is not a schema.org class"
     assert {"name", "citation", "size", "distribution", "datePublished"} <= used
+
+
+def test_the_catalog_announces_its_read_only_sparql_endpoint(built):
+    import rdflib
+
+    g = rdflib.Graph().parse(built / "catalog.ttl")
+    dcat, void = rdflib.Namespace("http://www.w3.org/ns/dcat#"), rdflib.Namespace("http://rdfs.org/ns/void#")
+    catalog = rdflib.URIRef("https://w3id.org/medvlm-kg/catalog")
+    endpoint = rdflib.URIRef("https://w3id.org/medvlm-kg/sparql")
+    assert (catalog, dcat.service, endpoint) in g and (catalog, void.sparqlEndpoint, endpoint) in g
+    assert (endpoint, rdflib.RDF.type, dcat.DataService) in g and (endpoint, dcat.endpointURL, endpoint) in g
+    assert len(list(g.objects(endpoint, dcat.servesDataset))) == 14
+    assert 'href="https://w3id.org/medvlm-kg/sparql"' in (built / "index.html").read_text(encoding="utf-8")

@@ -32,7 +32,7 @@ def test_unknown_modality_suggests_the_closest_term(catalog_copy):
     result = _validate(catalog_copy)
     assert result.returncode == 1
     line = next(x for x in result.stderr.splitlines() if "patholgy" in x)
-    assert line.startswith(f'{catalog_copy}/datasets/pathmmu.yaml:13 modality[0]: unknown term "patholgy"')
+    assert line.startswith(f'{catalog_copy}/datasets/pathmmu.yaml:14 modality[0]: unknown term "patholgy"')
     assert 'did you mean "pathology"?' in line
     assert "(known: ct, dermatology," in line
 
@@ -120,7 +120,7 @@ def test_json_format_gives_the_same_problems_as_records(catalog_copy):
     [problem] = [p for p in report["problems"] if p["severity"] == "error"]
     assert problem == {
         "file": f"{catalog_copy}/datasets/pathmmu.yaml",
-        "line": 13,
+        "line": 14,
         "field": "modality[0]",
         "message": 'unknown term "patholgy"',
         "hint": problem["hint"],

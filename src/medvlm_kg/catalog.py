@@ -114,6 +114,7 @@ class Listed:
     title: str | None = None
     date: str | None = None
     links: str | None = None
+    row: int | None = None
     modality: dict[str, str] = field(default_factory=dict)
     task: dict[str, str] = field(default_factory=dict)
     size: dict[str, str] = field(default_factory=dict)
@@ -126,6 +127,7 @@ class Dataset:
     name: str
     listed: Listed
     file: str
+    description: dict[str, str] = field(default_factory=dict)
     published: PartialDate | None = None
     venue: str | None = None
     modality: tuple[str, ...] = ()
@@ -484,11 +486,13 @@ def _dataset_from(doc: dict, rel: str, published, paper_date, schemes) -> Datase
         id=doc["id"],
         name=doc["name"],
         file=rel,
+        description=dict(doc.get("description", {})),
         listed=Listed(
             name=listed["name"],
             title=listed.get("title"),
             date=listed.get("date"),
             links=listed.get("links"),
+            row=listed.get("row"),
             modality=dict(listed.get("modality", {})),
             task=dict(listed.get("task", {})),
             size=dict(listed.get("size", {})),

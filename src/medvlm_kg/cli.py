@@ -214,6 +214,59 @@ def serve(out_dir: Path, host: str, port: int) -> None:
         _fail(error)
 
 
+@main.command("import-markdown")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@DATA_OPTION
+@click.option("--dry-run", is_flag=True, help="Report what would be added; write nothing.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format."
+)
+@click.option("--source-url", metavar="URL", help="Where the list is published (recorded as listed.source).")
+def import_markdown_command(file: Path, data_dir: Path, dry_run: bool, fmt: str, source_url: str | None) -> None:
+    """Read an awesome-list README's dataset tables into the catalog.
+
+    New datasets become new YAML files; existing ones are never overwritten: differences are reported.
+    Cells it cannot map to a concept are reported with the closest concepts.
+
+    \b
+    Example:
+      medvlm-kg import-markdown README.md --dry-run
+      medvlm-kg import-markdown README.md --data data --format json
+    """
+    from .markdown import import_markdown
+
+    try:
+        report = import_markdown(file, data_dir, dry_run=dry_run, source_url=source_url)
+    except CatalogError as error:
+        _fail(error)
+        return
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.as_text(), nl=False)
+
+
+@main.command("export-markdown")
+@DATA_OPTION
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Which table.")
+def export_markdown_command(data_dir: Path, lang: str) -> None:
+    """Write the list's README table from the knowledge graph (the cells as listed, in the list's order).
+
+    \b
+    Example:
+      medvlm-kg export-markdown --lang zh > table-zh.md
+    """
+    from .build import check
+    from .markdown import export_markdown
+
+    catalog, graph, problems = check(data_dir)
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors or graph is None:
+        _fail(CatalogError(errors))
+        return
+    click.echo(export_markdown(graph.triples(), lang), nl=False)
+
+
 @main.command()
 @DATA_OPTION
 @click.option("--endpoint", required=True, metavar="URL", help="The store's Graph Store (gsp) or update (update) URL.")
@@ -225,8 +278,9 @@ def serve(out_dir: Path, host: str, port: int) -> None:
 def publish(data_dir: Path, endpoint: str, graph_iri: str | None, method: str, dry_run: bool) -> None:
     """Load the catalog graph into a named graph of any SPARQL 1.1 store, replacing it (idempotent).
 
-    Credentials come from MEDVLM_KG_ENDPOINT_USER and MEDVLM_KG_ENDPOINT_PASSWORD (HTTP Basic) or
-    MEDVLM_KG_ENDPOINT_TOKEN (Bearer); they are never printed.
+    Credentials come from MEDVLM_KG_ENDPOINT_USER and MEDVLM_KG_ENDPOINT_PASSWORD (HTTP Basic, or Digest with
+    MEDVLM_KG_ENDPOINT_AUTH=digest) or MEDVLM_KG_ENDPOINT_TOKEN (Bearer); they are never printed.
+    MEDVLM_KG_ENDPOINT_TIMEOUT (seconds, 30) and MEDVLM_KG_ENDPOINT_RETRIES (tries, 3) tune the waiting.
 
     \b
     Example:
@@ -239,6 +293,44 @@ def publish(data_dir: Path, endpoint: str, graph_iri: str | None, method: str, d
         run_publish(data_dir, endpoint, graph_iri=graph_iri, method=method, dry_run=dry_run, echo=click.echo)
     except CatalogError as error:
         _fail(error)
+
+
+@main.command("inspect-site")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="The built folder to inspect.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs (one record per page).",
+)
+def inspect_site_command(out_dir: Path, fmt: str) -> None:
+    """Show what a crawler sees on each page of the built site: JSON-LD blocks (read with extruct), Google's
+    required and recommended Dataset properties, canonical URL, sitemap and robots.txt.
+
+    Exit 0 when every dataset page has Google's required properties, 1 when one lacks any.
+
+    \b
+    Example:
+      medvlm-kg build && medvlm-kg inspect-site
+      medvlm-kg inspect-site --out public --format json
+    """
+    from .inspect_site import format_text, inspect_site
+
+    report = inspect_site(out_dir)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_text(report), nl=False)
+    sys.exit(0 if report.ok else 1)
 
 
 if __name__ == "__main__":

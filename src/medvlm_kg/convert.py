@@ -19,7 +19,17 @@ import pyoxigraph as ox
 from .catalog import Catalog, Dataset, PartialDate, Sourced
 from .concepts import ConceptScheme, load_schemes
 
-__all__ = ["KnowledgeGraph", "NS", "convert", "dataset_iri", "catalog_iri", "slug"]
+__all__ = [
+    "KnowledgeGraph",
+    "LANGUAGES",
+    "NS",
+    "catalog_iri",
+    "convert",
+    "dataset_iri",
+    "date_words",
+    "describe",
+    "slug",
+]
 
 NS = {
     "schema": "https://schema.org/",
@@ -31,6 +41,7 @@ NS = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "mvk": "https://w3id.org/medvlm-kg/vocab#",
+    "void": "http://rdfs.org/ns/void#",
 }
 
 
@@ -73,6 +84,7 @@ RDF_TYPE, RDF_STATEMENT, RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = _terms(
     S_PUBLISHER,
     S_LICENSE,
     S_IS_BASED_ON,
+    S_KEYWORDS,
 ) = _terms(
     "schema",
     "Dataset",
@@ -106,6 +118,7 @@ RDF_TYPE, RDF_STATEMENT, RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = _terms(
     "publisher",
     "license",
     "isBasedOn",
+    "keywords",
 )
 (
     D_DATASET,
@@ -166,6 +179,7 @@ RDFS_SEE_ALSO, RDFS_LABEL = _terms("rdfs", "seeAlso", "label")
     M_LISTED_TITLE,
     M_LISTED_DATE,
     M_LISTED_LINKS,
+    M_LISTED_ROW,
     M_LISTED_MODALITY,
     M_LISTED_TASK,
     M_LISTED_SIZE,
@@ -184,6 +198,7 @@ RDFS_SEE_ALSO, RDFS_LABEL = _terms("rdfs", "seeAlso", "label")
     "listedTitle",
     "listedDate",
     "listedLinks",
+    "listedRow",
     "listedModality",
     "listedTask",
     "listedSize",
@@ -197,6 +212,12 @@ RDFS_SEE_ALSO, RDFS_LABEL = _terms("rdfs", "seeAlso", "label")
     "authorListComplete",
 )
 XSD_INTEGER, XSD_BOOLEAN = _terms("xsd", "integer", "boolean")
+D_DATA_SERVICE, D_SERVICE, D_ENDPOINT_URL, D_SERVES_DATASET = _terms(
+    "dcat", "DataService", "service", "endpointURL", "servesDataset"
+)
+(DCT_CONFORMS_TO,) = _terms("dct", "conformsTo")
+(VOID_SPARQL_ENDPOINT,) = _terms("void", "sparqlEndpoint")
+SPARQL_PROTOCOL = ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/")
 
 Triple = ox.Triple
 
@@ -205,6 +226,11 @@ def slug(text: str) -> str:
     """A readable IRI path segment for a name: lowercase, hyphens, unicode letters kept."""
     text = unicodedata.normalize("NFKC", text).lower()
     return re.sub(r"[^\w]+", "-", text).strip("-_") or "x"
+
+
+def sparql_endpoint_iri(base: str) -> str:
+    """Where ``medvlm-kg serve`` answers SPARQL when the site is served at the base IRI."""
+    return f"{base}sparql"
 
 
 def catalog_iri(base: str) -> str:
@@ -358,6 +384,8 @@ def _dataset(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptSchem
     for prop, value in ((M_LISTED_TITLE, listed.title), (M_LISTED_DATE, listed.date), (M_LISTED_LINKS, listed.links)):
         if value is not None:
             desc.add(d, prop, _lit(value))
+    if listed.row is not None:
+        desc.add(d, M_LISTED_ROW, ox.Literal(str(listed.row), datatype=XSD_INTEGER))
     for prop, cells in (
         (M_LISTED_MODALITY, listed.modality),
         (M_LISTED_TASK, listed.task),
@@ -439,7 +467,209 @@ def _dataset(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptSchem
         desc.sourced(d, RDFS_SEE_ALSO, ox.NamedNode(link.value), link, label=link.label)
     for note in dataset.notes:
         desc.sourced(d, SKOS_NOTE, _lit(note.value, language="en"), note)
+    _search_profile(desc, catalog, dataset, schemes, d)
     return desc.triples
+
+
+# ---- what search engines read: a description and schema.org's recommended Dataset properties ----------
+#
+# Google's Dataset rules want a description of 50–5000 characters and recommend url, sameAs, creator,
+# keywords and a named catalog. Each is stated in the RDF, so a page's embedded JSON-LD (a subset of the
+# dataset's graph) says nothing the graph does not. Nothing here is new knowledge: the description is
+# written from the facts above, and the other properties restate them in the terms crawlers look for.
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+# One sentence per fact, in each language; {…} are filled from the entry, a sentence whose fact is unknown
+# is left out. Kept as data so a translation is one table.
+_PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "intro": "{name}{aka} is a medical dataset listed in {catalog}.",
+        "aka": " (also known as {names})",
+        "modality": "Data modality: {items}.",
+        "modalities": "Data modalities: {items}.",
+        "modality_count": "{items} ({count} in all)",
+        "task": "Task: {items}.",
+        "tasks": "Tasks: {items}.",
+        "size": "Size: {items}.",
+        "count": "{count} {unit}",
+        "approximate": "about {count} {unit}",
+        "date": "The source list dates it {date}.",
+        "date_venue": "The source list dates it {date} and names the venue {venue}.",
+        "venue": "The source list names the venue {venue}.",
+        "paper": "It is introduced in the paper {title}{by}{published}.",
+        "same_paper": "It is introduced in the paper {title}{by}{published}, which also introduces {other}.",
+        "title": "\u201c{title}\u201d",
+        "by_one": " by {first}",
+        "by_two": " by {first} and {second}",
+        "by_many": " by {first} et al.",
+        "end": ".",
+        "published": ", published in {venue}",
+        "access": "The data is available from {items}.",
+    },
+    "zh": {
+        "intro": "{name}{aka} 是 {catalog} 收录的医学数据集。",
+        "aka": " (又名 {names})",
+        "modality": "数据模态：{items}。",
+        "modalities": "数据模态：{items}。",
+        "modality_count": "{items}（共 {count} 种）",
+        "task": "任务类型：{items}。",
+        "tasks": "任务类型：{items}。",
+        "size": "数据规模：{items}。",
+        "count": "{unit} {count}",
+        "approximate": "{unit}约 {count}",
+        "date": "源列表所注日期：{date}。",
+        "date_venue": "源列表所注日期：{date}，会议/期刊：{venue}。",
+        "venue": "源列表所注会议/期刊：{venue}。",
+        "paper": "介绍该数据集的论文：{title}{by}{published}。",
+        "same_paper": "介绍该数据集的论文：{title}{by}{published}，该论文同时介绍了 {other}。",
+        "title": "《{title}》",
+        "by_one": "（{first}）",
+        "by_two": "（{first}、{second}）",
+        "by_many": "（{first} 等）",
+        "end": "。",
+        "published": "，发表于 {venue}",
+        "access": "数据可从 {items} 获取。",
+    },
+}
+LANGUAGES = tuple(_PHRASES)
+
+
+def _join(items: list[str], lang: str) -> str:
+    if lang == "zh":
+        return "、".join(items)
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
+
+
+def date_words(date: PartialDate, lang: str) -> str:
+    """A date as words: ``20 March 2024``, ``May 2025``, ``2024``; ``2024年3月20日`` in Chinese."""
+    parts = [int(x) for x in date.value.split("-")]
+    if lang == "zh":
+        return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
+    if len(parts) == 3:
+        return f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{_MONTHS[parts[1] - 1]} {parts[0]}"
+    return str(parts[0])
+
+
+def _unit_words(unit_label: str, count: int, lang: str) -> str:
+    if lang == "en" and count != 1 and not unit_label.endswith("s"):
+        return unit_label + "s"
+    return unit_label
+
+
+def _generated_description(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptScheme], lang: str) -> str:
+    say = _PHRASES[lang]
+    sentences: list[str] = []
+    aka = ""
+    if dataset.alternate_name:
+        aka = say["aka"].format(names=_join(list(dataset.alternate_name.value), lang))
+    catalog_title = catalog.title.get(lang) or catalog.title["en"]
+    sentences.append(say["intro"].format(name=dataset.name, aka=aka, catalog=catalog_title))
+    if dataset.modality:
+        items = _join([schemes["modality"].concepts[c].label(lang) for c in dataset.modality], lang)
+        if dataset.modality_count is not None:
+            items = say["modality_count"].format(items=items, count=dataset.modality_count)
+        sentences.append(say["modality" if len(dataset.modality) == 1 else "modalities"].format(items=items))
+    if dataset.task:
+        items = _join([schemes["task"].concepts[c].label(lang) for c in dataset.task], lang)
+        sentences.append(say["task" if len(dataset.task) == 1 else "tasks"].format(items=items))
+    if dataset.size:
+        counts = []
+        for c in dataset.size:
+            unit = _unit_words(schemes["unit"].concepts[c.unit].label(lang), c.count, lang)
+            counts.append(say["approximate" if c.approximate else "count"].format(count=f"{c.count:,}", unit=unit))
+        sentences.append(say["size"].format(items=_join(counts, lang)))
+    if dataset.published and dataset.venue:
+        sentences.append(say["date_venue"].format(date=date_words(dataset.published, lang), venue=dataset.venue))
+    elif dataset.published:
+        sentences.append(say["date"].format(date=date_words(dataset.published, lang)))
+    elif dataset.venue:
+        sentences.append(say["venue"].format(venue=dataset.venue))
+    other = catalog.dataset(dataset.same_paper_as.value) if dataset.same_paper_as else None
+    paper = dataset.paper or (other.paper if other else None)
+    if paper:
+        authors = paper.authors + paper.more_authors
+        by = ""
+        if len(authors) == 1 and paper.authors_complete:
+            by = say["by_one"].format(first=authors[0])
+        elif len(authors) == 2 and paper.authors_complete:
+            by = say["by_two"].format(first=authors[0], second=authors[1])
+        elif authors:
+            by = say["by_many"].format(first=authors[0])
+        published = say["published"].format(venue=paper.venue) if paper.venue else ""
+        title = say["title"].format(title=paper.title)
+        if other and not dataset.paper:
+            sentences.append(say["same_paper"].format(title=title, by=by, published=published, other=other.name))
+        else:
+            sentences.append(say["paper"].format(title=title, by=by, published=published))
+    hosts: list[str] = []
+    for point in dataset.access:
+        host = schemes["platform"].concepts[point.platform].label(lang) if point.platform else point.label
+        if host not in hosts:
+            hosts.append(host)
+    if hosts:
+        sentences.append(say["access"].format(items=_join(hosts, lang)))
+    # A sentence ending in an abbreviation ("et al.") takes no second full stop.
+    sentences = [s[: -len(say["end"])] if s.endswith("." + say["end"]) else s for s in sentences]
+    return ("" if lang == "zh" else " ").join(sentences)
+
+
+def describe(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptScheme] | None = None) -> dict[str, str]:
+    """The dataset's description by language: the curator's where given, else written from its facts."""
+    schemes = schemes or load_schemes()
+    return {
+        lang: dataset.description.get(lang) or _generated_description(catalog, dataset, schemes, lang)
+        for lang in LANGUAGES
+    }
+
+
+def _creators(catalog: Catalog, dataset: Dataset) -> tuple[str, ...]:
+    """The authors of the paper that introduces the dataset (its own, or the one it shares)."""
+    paper = dataset.paper
+    if paper is None and dataset.same_paper_as:
+        paper = catalog.dataset(dataset.same_paper_as.value).paper
+    return (paper.authors + paper.more_authors) if paper else ()
+
+
+def _search_profile(
+    desc: _Description, catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptScheme], d: ox.NamedNode
+) -> None:
+    base = catalog.base_iri
+    for lang, text in sorted(describe(catalog, dataset, schemes).items()):
+        desc.add_all(d, (S_DESCRIPTION, DCT_DESCRIPTION), _lit(text, language=lang))
+    # The dataset's IRI is the address of its landing page (HTML by content negotiation).
+    desc.add(d, S_URL, d)
+    # Canonical records of the same dataset: where it is published, and its project page.
+    for url in sorted({p.url for p in dataset.access} | ({dataset.homepage.value} if dataset.homepage else set())):
+        desc.add(d, S_SAME_AS, ox.NamedNode(url))
+    for name in _creators(catalog, dataset):
+        desc.add(d, S_CREATOR, ox.NamedNode(f"{base}person/{slug(name)}"))
+    for scheme, ids in (("modality", dataset.modality), ("task", dataset.task)):
+        for concept_id in ids:
+            for lang, label in sorted(schemes[scheme].concepts[concept_id].pref_labels.items()):
+                desc.add(d, S_KEYWORDS, _lit(label, language=lang))
+    # The catalog named inside each dataset's description, so the dataset's document says which catalog it is in.
+    c = ox.NamedNode(catalog_iri(base))
+    desc.add(c, RDF_TYPE, S_CATALOG)
+    for lang, text in sorted(catalog.title.items()):
+        desc.add(c, S_NAME, _lit(text, language=lang))
 
 
 def _catalog(catalog: Catalog, schemes: dict[str, ConceptScheme]) -> list[Triple]:
@@ -469,9 +699,18 @@ def _catalog(catalog: Catalog, schemes: dict[str, ConceptScheme]) -> list[Triple
     desc.add(ox.NamedNode(catalog.readme), RDF_TYPE, FOAF_DOCUMENT)
     for name in ("modality", "task"):
         desc.add(c, D_THEME_TAXONOMY, ox.NamedNode(schemes[name].iri))
+    service = ox.NamedNode(sparql_endpoint_iri(base))
+    desc.add(c, D_SERVICE, service)
+    desc.add(c, VOID_SPARQL_ENDPOINT, service)
+    desc.add(service, RDF_TYPE, D_DATA_SERVICE)
+    desc.add(service, D_ENDPOINT_URL, service)
+    desc.add(service, DCT_CONFORMS_TO, SPARQL_PROTOCOL)
+    for lang, text in (("en", "SPARQL endpoint (read-only)"), ("zh", "SPARQL 查询端点（只读）")):
+        desc.add(service, DCT_TITLE, _lit(text, language=lang))
     for dataset in catalog.datasets:
         d = ox.NamedNode(dataset_iri(base, dataset.id))
         desc.add_all(c, (D_DATASET_P, S_DATASET_P), d)
+        desc.add(service, D_SERVES_DATASET, d)
     return desc.triples
 
 

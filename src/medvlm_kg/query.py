@@ -164,7 +164,8 @@ def queryable_triples(graph: KnowledgeGraph) -> list[ox.Triple]:
     (labels, concept hierarchy), without duplicates, in a stable order."""
     triples = set(graph.triples())
     for name in ONTOLOGY_FILES:
-        triples.update(ox.parse(path=str(ontology_dir() / name), format=ox.RdfFormat.TURTLE))
+        for quad in ox.parse(path=str(ontology_dir() / name), format=ox.RdfFormat.TURTLE):
+            triples.add(ox.Triple(quad.subject, quad.predicate, quad.object))
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
@@ -189,6 +190,11 @@ class QueryResult:
 _OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
+def _in_comment(text: str, position: int) -> bool:
+    line_start = text.rfind("\n", 0, position) + 1
+    return "#" in text[line_start:position] and "<" not in text[line_start:position]
+
+
 def bound_text(query: BundledQuery, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
     """The query text with its parameters bound by a ``VALUES`` block opening the outermost WHERE group.
 
@@ -197,7 +203,7 @@ def bound_text(query: BundledQuery, bindings: dict[ox.Variable, ox.NamedNode | o
     """
     if not bindings:
         return query.text
-    match = _OUTER_WHERE.search(query.text)
+    match = next((m for m in _OUTER_WHERE.finditer(query.text) if not _in_comment(query.text, m.start())), None)
     if match is None:
         raise ValueError(f"{query.file.name}: a query with parameters needs a WHERE {{ … }} group")
     variables = " ".join(str(v) for v in bindings)

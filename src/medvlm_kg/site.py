@@ -1,13 +1,751 @@
-"""The web site written beside the RDF: dataset, concept and catalog pages, sitemap (issue 3)."""
+"""The web site written beside the RDF: dataset, concept and catalog pages, sitemap and robots.txt (issue 3).
+
+Pages are laid out like the IRIs they describe (``<base>dataset/pathmmu`` → ``dataset/pathmmu.html``; Chinese
+pages under ``zh/``), link to each other relatively so the folder works under any path prefix, and work with
+JavaScript off. Each dataset page embeds one schema.org ``Dataset`` in JSON-LD that is a subset of the
+dataset's own graph, so a crawler reads nothing the RDF does not state. HTML comes from Jinja2 templates with
+autoescaping; JSON-LD goes through ``script_json``, which escapes ``<``, ``>`` and ``&`` inside strings.
+"""
 
 from __future__ import annotations
 
-from .catalog import Catalog
-from .convert import KnowledgeGraph
+import json
+import posixpath
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
-__all__ = ["render_site"]
+import jinja2
+import pyoxigraph as ox
+from markupsafe import Markup
+
+from . import charts
+from .catalog import Catalog, Dataset, Paper
+from .concepts import Concept, ConceptScheme, load_schemes
+from .convert import LANGUAGES, KnowledgeGraph, catalog_iri, dataset_iri, date_words
+from .serialize import FORMATS
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "page_file",
+    "page_url",
+    "render_site",
+    "schema_org_jsonld",
+    "script_json",
+    "url_to_file",
+]
+
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE / "templates"
+STATIC = PACKAGE / "static"
+
+DEFAULT_LANGUAGE = "en"
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}  # the pages' lang/hreflang; RDF literals stay @en/@zh
+SCHEMES_SHOWN = ("modality", "task", "platform", "unit")
+NAV = (("catalog", "nav_catalog"),) + tuple((f"concept/{s}", f"nav_{s}") for s in SCHEMES_SHOWN)
+
+_SDO = "https://schema.org/"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_SCHEMA_DESCRIPTION = _SDO + "description"
+_TYPE_LINKS = {  # FAIR Signposting rel="type" of each kind of page
+    "dataset": _SDO + "Dataset",
+    "catalog": _SDO + "DataCatalog",
+    "concept": _SKOS + "Concept",
+    "scheme": _SKOS + "ConceptScheme",
+}
+
+
+# ---- where pages live ---------------------------------------------------------------------------------
+#
+# A page's *key* is its IRI path below the base IRI ("dataset/pathmmu", "concept/task", "catalog").
+# English pages sit at ``<key>.html``; other languages at ``<lang>/<key>.html``. The catalog page is
+# written twice per language, as ``catalog.html`` (its IRI) and ``index.html`` (the folder's front page).
+
+
+def _prefix(lang: str) -> str:
+    return "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+
+
+def page_file(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The HTML file of the page ``key`` in ``lang``, relative to the output folder."""
+    return f"{_prefix(lang)}{key}.html"
+
+
+def page_url(base: str, key: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The page's canonical URL: the IRI itself for English, ``<base><lang>/<key>`` for other languages."""
+    return f"{base}{_prefix(lang)}{key}"
+
+
+def url_to_file(url: str, base: str, files: set[str] | dict) -> str | None:
+    """The file in the output folder that answers ``url`` as a static host would, or ``None``.
+
+    ``<base>`` and ``<base>zh/`` → their ``index.html``; ``<base>dataset/x`` → ``dataset/x.html``; a URL that
+    names a file (``<base>catalog.ttl``) → that file.
+    """
+    if not url.startswith(base):
+        return None
+    rel = urlsplit(url[len(base) :]).path
+    if rel == "" or rel.endswith("/"):
+        candidate = rel + "index.html"
+        return candidate if candidate in files else None
+    if rel in files:
+        return rel
+    return rel + ".html" if rel + ".html" in files else None
+
+
+def _relative(target: str, from_file: str) -> str:
+    """A link from the page ``from_file`` to the file ``target`` (both relative to the output folder)."""
+    here = posixpath.dirname(from_file) or "."
+    return posixpath.relpath(target, here)
+
+
+# ---- JSON-LD for crawlers -----------------------------------------------------------------------------
+
+
+def script_json(value: Any) -> Markup:
+    """JSON for a ``<script type="application/ld+json">`` block: no string can end the block or open a comment.
+
+    ``<``, ``>`` and ``&`` only occur inside JSON strings, where ``\\u003c`` etc. mean the same characters.
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    for char, escaped in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escaped)
+    return Markup(text)
+
+
+def schema_org_jsonld(triples: list[ox.Triple], root: str, lang: str) -> dict:
+    """The schema.org part of a description, framed from ``root``, as compact JSON-LD a crawler reads.
+
+    Only schema.org properties and types are kept, and language-tagged text only in ``lang``, so every triple
+    of the result is a triple of the input. Each node is nested where it is first met (breadth first); URLs
+    are plain strings through ``"@type": "@id"`` terms, and language or date datatypes are set on a term when
+    all its values share them, so a crawler sees ``"description": "…"`` and ``"datePublished": "2024-03-20"``.
+    """
+    by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
+    for t in sorted(set(triples), key=lambda t: (t.subject.value, *_triple_order(t))):
+        p, o = t.predicate.value, t.object
+        if p == _RDF_TYPE and o.value.startswith(_SDO):
+            by_subject[t.subject.value].append(t)
+        elif p.startswith(_SDO) and not (isinstance(o, ox.Literal) and o.language and o.language != lang):
+            by_subject[t.subject.value].append(t)
+
+    # Nest each node at its first mention, breadth first from the root.
+    placed: dict[str, tuple[str, str]] = {}
+    order, seen = deque([root]), {root}
+    reached: list[ox.Triple] = []
+    while order:
+        node = order.popleft()
+        for t in sorted(by_subject.get(node, []), key=_triple_order):
+            reached.append(t)
+            o = t.object
+            if t.predicate.value != _RDF_TYPE and isinstance(o, ox.NamedNode) and o.value in by_subject:
+                if o.value not in seen:
+                    seen.add(o.value)
+                    placed[o.value] = (node, t.predicate.value)
+                    order.append(o.value)
+
+    # How each property's values are written: one term definition per property, fitted to the root's values
+    # where the root has the property (a crawler reads the Dataset's datePublished as a plain string), else
+    # to the values when they all agree; never for a property with plain text. Other values are written in full.
+    kinds: dict[str, set] = defaultdict(set)
+    root_kinds: dict[str, set] = defaultdict(set)
+    for t in reached:
+        if t.predicate.value == _RDF_TYPE:
+            continue
+        kind = _kind(t.object)
+        kinds[t.predicate.value].add(kind)
+        if t.subject.value == root:
+            root_kinds[t.predicate.value].add(kind)
+    terms: dict[str, dict] = {}
+    for p, found in kinds.items():
+        if _XSD + "string" in found:  # plain text stays plain; other values of the property are written in full
+            continue
+        preferred = root_kinds.get(p) or found
+        if len(preferred) != 1:
+            continue
+        (kind,) = preferred
+        if kind == "@id":
+            terms[p] = {"@type": "@id"}
+        elif isinstance(kind, tuple):
+            terms[p] = {"@language": kind[1]}
+        elif kind not in (_XSD + "string", _XSD + "integer", _XSD + "boolean"):
+            terms[p] = {"@type": kind}
+
+    def value(subject: str, t: ox.Triple) -> Any:
+        o, p = t.object, t.predicate.value
+        term = terms.get(p, {})
+        if isinstance(o, ox.NamedNode):
+            if placed.get(o.value) == (subject, p):
+                return node(o.value)
+            return o.value if term.get("@type") == "@id" else {"@id": o.value}
+        if o.language:
+            return o.value if term.get("@language") == o.language else {"@value": o.value, "@language": o.language}
+        datatype = o.datatype.value
+        if term:  # a term that coerces strings: anything else it would change is written out in full
+            return o.value if term.get("@type") == datatype else {"@value": o.value, "@type": datatype}
+        if datatype == _XSD + "string":
+            return o.value
+        if datatype == _XSD + "integer" and o.value.lstrip("-").isdigit():
+            return int(o.value)
+        if datatype == _XSD + "boolean" and o.value in ("true", "false"):
+            return o.value == "true"
+        return {"@value": o.value, "@type": datatype}
+
+    def node(subject: str) -> dict:
+        out: dict[str, Any] = {"@id": subject}
+        types = sorted(t.object.value[len(_SDO) :] for t in by_subject[subject] if t.predicate.value == _RDF_TYPE)
+        if types:
+            out["@type"] = types[0] if len(types) == 1 else types
+        props: dict[str, list] = defaultdict(list)
+        for t in by_subject[subject]:
+            if t.predicate.value != _RDF_TYPE:
+                props[t.predicate.value[len(_SDO) :]].append(value(subject, t))
+        for key in sorted(props):
+            values = sorted(props[key], key=_json_order)
+            out[key] = values[0] if len(values) == 1 else values
+        return out
+
+    context: dict[str, Any] = {"@vocab": _SDO}
+    for p in sorted(terms):
+        context[p[len(_SDO) :]] = {"@id": p, **terms[p]}
+    return {"@context": context, **node(root)}
+
+
+def _kind(o: ox.NamedNode | ox.Literal) -> Any:
+    """What a value is, for choosing its term: an IRI, text in a language, or a datatype."""
+    if isinstance(o, ox.NamedNode):
+        return "@id"
+    if o.language:
+        return ("@language", o.language)
+    return o.datatype.value
+
+
+def _triple_order(t: ox.Triple) -> tuple:
+    return (t.predicate.value, str(t.object))
+
+
+def _json_order(value: Any) -> tuple:
+    if isinstance(value, dict):
+        return (1, value.get("@id", ""), json.dumps(value, sort_keys=True, ensure_ascii=False))
+    return (0, type(value).__name__, str(value))
+
+
+# ---- what the templates show --------------------------------------------------------------------------
+
+
+@cache
+def _strings() -> dict[str, dict[str, str]]:
+    return json.loads((TEMPLATES / "strings.json").read_text(encoding="utf-8"))
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["number"] = lambda n: f"{n:,}"
+    env.filters["host"] = lambda url: urlsplit(url).hostname or url
+    env.filters["source"] = _source_label
+    return env
+
+
+def _source_label(url: str, room: int = 44) -> str:
+    """A source URL short enough to read: host and path, cut in the middle when long."""
+    parts = urlsplit(url)
+    text = (parts.hostname or "") + parts.path.rstrip("/")
+    if parts.hostname and parts.hostname.startswith("www."):
+        text = text[4:]
+    if len(text) > room:
+        text = text[: room // 2 - 1] + "…" + text[-(room // 2 - 1) :]
+    return text or url
+
+
+@dataclass
+class _Row:
+    """One dataset as the catalog table, the charts and the concept pages show it."""
+
+    dataset: Dataset
+    key: str
+    modality_cell: str | None
+    task_cell: str | None
+    size_cell: str | None
+    modalities: list[Concept]
+    tasks: list[Concept]
+    hosts: list[Concept]
+    modality_tags: list[str]
+    task_tags: list[str]
+    year: str
+    date_sort: str
+    size_sort: int
+    paper: Paper | None
+    search: str
+
+
+@dataclass
+class _Page:
+    key: str
+    kind: str  # dataset | catalog | concept | scheme
+    lastmod: str | None
+
+
+class _Site:
+    def __init__(self, catalog: Catalog, graph: KnowledgeGraph, files: dict[str, bytes]):
+        self.catalog, self.graph, self.files = catalog, graph, files
+        self.base = catalog.base_iri
+        self.schemes = load_schemes()
+        self.env = _environment()
+        self.out: dict[str, bytes] = {}
+        self.pages: dict[str, _Page] = {}
+        self.descriptions = self._descriptions()
+        self.definitions = self._definitions()
+        self.narrower = {
+            name: {c.id: self._narrower(scheme, c) for c in scheme.concepts.values()}
+            for name, scheme in self.schemes.items()
+        }
+        self.newest = max((d for d in (self._newest_date(x) for x in catalog.datasets) if d), default=None)
+
+    # -- facts gathered once ------------------------------------------------------------------------------
+
+    def _descriptions(self) -> dict[str, dict[str, str]]:
+        """Each dataset's description by language, read from its graph: the page says what the RDF says."""
+        out: dict[str, dict[str, str]] = defaultdict(dict)
+        for triples in self.graph.datasets.values():
+            for t in triples:
+                if t.predicate.value == _SCHEMA_DESCRIPTION and t.object.language:
+                    out[t.subject.value][t.object.language] = t.object.value
+        return out
+
+    def _definitions(self) -> dict[str, dict[str, str]]:
+        """skos:definition of every scheme and concept, by IRI and language."""
+        out: dict[str, dict[str, str]] = defaultdict(dict)
+        for scheme in self.schemes.values():
+            for t in ox.parse(path=str(scheme.file), format=ox.RdfFormat.TURTLE):
+                if t.predicate.value == _SKOS + "definition" and isinstance(t.object, ox.Literal):
+                    out[t.subject.value][t.object.language or DEFAULT_LANGUAGE] = t.object.value
+        return out
+
+    @staticmethod
+    def _narrower(scheme: ConceptScheme, concept: Concept) -> list[Concept]:
+        return [c for c in scheme.concepts.values() if concept.iri in c.broader]
+
+    def _paper_of(self, dataset: Dataset) -> Paper | None:
+        """The paper that introduces the dataset: its own, or the one it shares with another dataset."""
+        if dataset.paper is None and dataset.same_paper_as:
+            return self.catalog.dataset(dataset.same_paper_as.value).paper
+        return dataset.paper
+
+    def _newest_date(self, dataset: Dataset) -> str | None:
+        """The newest date among the facts a dataset's page shows: its sitemap ``lastmod``, never the clock."""
+        paper = self._paper_of(dataset)
+        dates = [d.value for d in (dataset.published, paper.date if paper else None) if d]
+        return max(dates) if dates else None
+
+    def _concepts_of(self, dataset: Dataset, scheme: str) -> list[str]:
+        """The ids a dataset is tagged with in ``scheme`` (directly)."""
+        if scheme == "modality":
+            return list(dataset.modality)
+        if scheme == "task":
+            return list(dataset.task)
+        if scheme == "platform":
+            return list(dict.fromkeys(a.platform for a in dataset.access if a.platform))
+        return list(dict.fromkeys(c.unit for c in dataset.size))
+
+    def _with_ancestors(self, scheme: str, ids: list[str]) -> list[str]:
+        out = list(ids)
+        for concept_id in ids:
+            out += [a for a in self.schemes[scheme].ancestors(concept_id) if a not in out]
+        return out
+
+    def _row(self, dataset: Dataset, lang: str) -> _Row:
+        concepts = {s: self._concepts_of(dataset, s) for s in SCHEMES_SHOWN}
+        listed = dataset.listed
+        paper = self._paper_of(dataset)
+        words = [dataset.name, *(dataset.alternate_name.value if dataset.alternate_name else ())]
+        for cells in (listed.modality, listed.task, listed.size):
+            words += cells.values()
+        for scheme in ("modality", "task", "platform"):
+            for concept_id in self._with_ancestors(scheme, concepts[scheme]):
+                words += self.schemes[scheme].concepts[concept_id].pref_labels.values()
+        return _Row(
+            dataset=dataset,
+            key=f"dataset/{dataset.id}",
+            modality_cell=listed.modality.get(lang),
+            task_cell=listed.task.get(lang),
+            size_cell=listed.size.get(lang),
+            modalities=[self.schemes["modality"].concepts[c] for c in concepts["modality"]],
+            tasks=[self.schemes["task"].concepts[c] for c in concepts["task"]],
+            hosts=[self.schemes["platform"].concepts[c] for c in concepts["platform"]],
+            modality_tags=self._with_ancestors("modality", concepts["modality"]),
+            task_tags=self._with_ancestors("task", concepts["task"]),
+            year=str(dataset.published.year) if dataset.published else "",
+            date_sort=dataset.published.value if dataset.published else "",
+            size_sort=max((c.count for c in dataset.size), default=0),
+            paper=paper,
+            search=" ".join(words).lower(),
+        )
+
+    # -- rendering ----------------------------------------------------------------------------------------
+
+    def _context(self, key: str, kind: str, lang: str, file: str, title: str, summary: str) -> dict:
+        t_lang = _strings()[lang]
+
+        def t(name: str, **values: Any) -> str:
+            return t_lang[name].format(**values) if values else t_lang[name]
+
+        def link(target: str) -> str:
+            return _relative(target, file)
+
+        def page(target_key: str, target_lang: str = lang) -> str:
+            if target_key == "catalog":
+                return link(f"{_prefix(target_lang)}index.html")
+            return link(page_file(target_key, target_lang))
+
+        rdf = [
+            (f.media_type, link(f"{key}.{f.extension}"))
+            for f in FORMATS.values()
+            if f"{key}.{f.extension}" in self.files
+        ]
+        return {
+            "lang": lang,
+            "html_lang": HTML_LANG[lang],
+            "t": t,
+            "link": link,
+            "page": page,
+            "key": key,
+            "kind": kind,
+            "title": title,
+            "summary": summary,
+            "site_name": self.catalog.title.get(lang) or self.catalog.title["en"],
+            "brand": self.catalog.title["en"].split(":")[0].strip(),
+            "canonical": page_url(self.base, key, lang),
+            "cite_as": self.base + key,
+            "type_link": _TYPE_LINKS[kind],
+            "alternates": [(HTML_LANG[other], page_url(self.base, key, other)) for other in LANGUAGES],
+            "x_default": page_url(self.base, key, DEFAULT_LANGUAGE),
+            "other_languages": [(other, HTML_LANG[other], _strings()[other]) for other in LANGUAGES if other != lang],
+            "rdf": rdf,
+            "nav": NAV,
+            "catalog": self.catalog,
+            "schemes": self.schemes,
+            "jsonld": None,
+        }
+
+    def _write(self, template: str, context: dict, *paths: str) -> None:
+        html = self.env.get_template(template).render(**context).encode("utf-8")
+        for path in paths:
+            self.out[path] = html
+
+    def _register(self, key: str, kind: str, lastmod: str | None) -> None:
+        self.pages[key] = _Page(key, kind, lastmod or self.newest)
+
+    def catalog_page(self, lang: str) -> None:
+        key = "catalog"
+        rows = sorted((self._row(d, lang) for d in self.catalog.datasets), key=lambda r: r.dataset.name.lower())
+        title = self.catalog.title.get(lang) or self.catalog.title["en"]
+        summary = self.catalog.description.get(lang) or self.catalog.description["en"]
+        ctx = self._context(key, "catalog", lang, page_file(key, lang), title, summary)
+        ctx.update(
+            rows=rows,
+            filters=self._filters(rows, lang),
+            charts=self._charts(rows, lang, ctx["page"], ctx["t"]),
+            stats=self._stats(rows),
+            description_paragraphs=[p for p in ctx["summary"].split("\n\n") if p.strip()],
+            jsonld=script_json(schema_org_jsonld(self.graph.catalog, catalog_iri(self.base), lang)),
+        )
+        # index.html and catalog.html sit in the same folder, so the same bytes serve both.
+        self._write("catalog.html", ctx, page_file(key, lang), f"{_prefix(lang)}index.html")
+        self._register(key, "catalog", self.newest)
+
+    def _stats(self, rows: list[_Row]) -> dict[str, int]:
+        papers = {r.paper.iri for r in rows if r.paper}
+        return {
+            "datasets": len(rows),
+            "papers": len(papers),
+            "modalities": len({c for r in rows for c in r.modality_tags}),
+            "tasks": len({c for r in rows for c in r.task_tags}),
+            "hosts": len({c.id for r in rows for c in r.hosts}),
+        }
+
+    def _filters(self, rows: list[_Row], lang: str) -> list[dict]:
+        def options(scheme: str, tags_of) -> list[tuple[str, str, int]]:
+            counts: dict[str, int] = defaultdict(int)
+            for r in rows:
+                for concept_id in tags_of(r):
+                    counts[concept_id] += 1
+            concepts = self.schemes[scheme].concepts
+            return sorted(((c, concepts[c].label(lang), n) for c, n in counts.items()), key=lambda o: o[1].lower())
+
+        years: dict[str, int] = defaultdict(int)
+        for r in rows:
+            if r.year:
+                years[r.year] += 1
+        return [
+            {"name": "modality", "label": "filter_modality", "options": options("modality", lambda r: r.modality_tags)},
+            {"name": "task", "label": "filter_task", "options": options("task", lambda r: r.task_tags)},
+            {
+                "name": "year",
+                "label": "filter_year",
+                "options": [(y, y, n) for y, n in sorted(years.items(), reverse=True)],
+            },
+            {"name": "host", "label": "filter_host", "options": options("platform", lambda r: [c.id for c in r.hosts])},
+        ]
+
+    def _charts(self, rows: list[_Row], lang: str, page, t) -> list[charts.Chart]:
+        def per_concept(scheme: str, chart_id: str, title: str) -> charts.Chart:
+            counts: dict[str, int] = defaultdict(int)
+            for r in rows:
+                for concept_id in self._concepts_of(r.dataset, scheme):
+                    counts[concept_id] += 1
+            concepts = self.schemes[scheme].concepts
+            bars = [
+                charts.Bar(concepts[c].label(lang), n, str(n), page(f"concept/{scheme}/{c}"))
+                for c, n in sorted(counts.items(), key=lambda item: (-item[1], concepts[item[0]].label(lang)))
+            ]
+            return charts.bar_chart(chart_id, title, _summary(bars, t), bars)
+
+        years: dict[int, int] = defaultdict(int)
+        for r in rows:
+            if r.year:
+                years[int(r.year)] += 1
+        year_bars = (
+            [charts.Bar(str(y), years.get(y, 0), str(years.get(y, 0))) for y in range(min(years), max(years) + 1)]
+            if years
+            else []
+        )
+        sized, unsized = [], []
+        for r in sorted(rows, key=lambda r: r.dataset.name.lower()):
+            qa = [c for c in r.dataset.size if c.unit == "qa-pair"]
+            if qa:
+                count = qa[0]
+                text = charts.short_number(count.count)
+                sized.append(
+                    charts.Bar(r.dataset.name, count.count, ("≈" if count.approximate else "") + text, page(r.key))
+                )
+            else:
+                unsized.append(r.dataset.name)
+        sized.sort(key=lambda b: (-b.value, b.label.lower()))
+        size_chart = charts.bar_chart("chart-size", t("chart_size"), _summary(sized, t), sized, log=True)
+        size_chart.note = t("chart_size_note", names=", ".join(unsized)) if unsized else ""
+        return [
+            per_concept("modality", "chart-modality", t("chart_modality")),
+            per_concept("task", "chart-task", t("chart_task")),
+            charts.column_chart("chart-year", t("chart_year"), _summary(year_bars, t), year_bars),
+            size_chart,
+        ]
+
+    def dataset_page(self, dataset: Dataset, lang: str) -> None:
+        key = f"dataset/{dataset.id}"
+        iri = dataset_iri(self.base, dataset.id)
+        description = self.descriptions[iri].get(lang) or self.descriptions[iri].get(DEFAULT_LANGUAGE, "")
+        ctx = self._context(key, "dataset", lang, page_file(key, lang), dataset.name, description)
+        row = self._row(dataset, lang)
+        other = self.catalog.dataset(dataset.same_paper_as.value) if dataset.same_paper_as else None
+        ctx.update(
+            d=dataset,
+            row=row,
+            iri=iri,
+            description=description,
+            same_paper=other,
+            units=self.schemes["unit"].concepts,
+            platforms=self.schemes["platform"].concepts,
+            published_words=date_words(dataset.published, lang) if dataset.published else None,
+            paper_date_words=date_words(row.paper.date, lang) if row.paper and row.paper.date else None,
+            citation=_citation(row.paper) if row.paper else None,
+            record_citation=f"{dataset.name}. {self.catalog.title.get(lang) or self.catalog.title['en']}. {iri}",
+            listed_rows=self._listed_rows(dataset, row.paper),
+            jsonld=script_json(schema_org_jsonld(self.graph.datasets[dataset.id], iri, lang)),
+        )
+        self._write("dataset.html", ctx, page_file(key, lang))
+        self._register(key, "dataset", self._newest_date(dataset))
+
+    def _listed_rows(self, dataset: Dataset, paper: Paper | None) -> list[dict]:
+        """The list's columns side by side: the cell in each language, and the verified facts with their sources.
+
+        Each fact is ``(text, url, sources)``; a fact read from the cell itself (an access link) has no sources.
+        """
+        listed = dataset.listed
+        alt = dataset.alternate_name
+        paper_sources = paper.sources if paper else ()
+
+        def both(value: str | None) -> dict[str, str | None]:
+            return {"en": value, "zh": value}
+
+        names = [(dataset.name, None, ())] + [(n, None, alt.sources) for n in (alt.value if alt else ())]
+        dates = []
+        if paper and paper.venue:
+            dates.append((paper.venue, None, paper_sources))
+        if paper and paper.date:
+            dates.append((paper.date.value, None, paper_sources))
+        links = [(f"{a.label}: {a.url}", a.url, ()) for a in dataset.access]
+        if dataset.homepage:
+            links.append((dataset.homepage.value, dataset.homepage.value, dataset.homepage.sources))
+        stated = [(s.value, None, s.sources) for s in (dataset.stated_modality,) if s]
+        sizes = [(s.value, None, s.sources) for s in (dataset.stated_size,) if s]
+        return [
+            {"label": "row_name", "cells": both(listed.name), "facts": names},
+            {
+                "label": "row_title",
+                "cells": both(listed.title),
+                "facts": [(paper.title, paper.iri, paper_sources)] if paper else [],
+            },
+            {"label": "row_date", "cells": both(listed.date), "facts": dates},
+            {"label": "row_modality", "cells": dict(listed.modality), "facts": stated},
+            {"label": "row_task", "cells": dict(listed.task), "facts": []},
+            {"label": "row_size", "cells": dict(listed.size), "facts": sizes},
+            {"label": "row_links", "cells": both(listed.links), "facts": links, "code": True},
+        ]
+
+    def scheme_page(self, name: str, lang: str) -> None:
+        scheme = self.schemes[name]
+        key = f"concept/{name}"
+        label = scheme.labels.get(lang) or scheme.labels.get("en") or name
+        definition = self.definitions[scheme.iri]
+        ctx = self._context(
+            key, "scheme", lang, page_file(key, lang), label, definition.get(lang) or definition.get("en", "")
+        )
+        users = self._users(name)
+        tops = [c for c in scheme.concepts.values() if not c.broader]
+        ctx.update(
+            scheme=scheme,
+            scheme_name=name,
+            definition=definition,
+            tree=[self._tree(name, c, users) for c in sorted(tops, key=lambda c: c.label(lang).lower())],
+            count=len(scheme.concepts),
+        )
+        self._write("scheme.html", ctx, page_file(key, lang))
+        dated = [self._newest_date(d) for ids in users.values() for d in ids]
+        self._register(key, "scheme", max((x for x in dated if x), default=None))
+
+    def _users(self, scheme: str) -> dict[str, list[Dataset]]:
+        """Datasets by concept id, counting a dataset for every broader concept of its tags too."""
+        users: dict[str, list[Dataset]] = defaultdict(list)
+        for dataset in self.catalog.datasets:
+            for concept_id in self._with_ancestors(scheme, self._concepts_of(dataset, scheme)):
+                users[concept_id].append(dataset)
+        return users
+
+    def _tree(self, scheme: str, concept: Concept, users: dict[str, list[Dataset]]) -> dict:
+        children = sorted(self.narrower[scheme][concept.id], key=lambda c: c.id)
+        return {
+            "concept": concept,
+            "count": len(users.get(concept.id, [])),
+            "children": [self._tree(scheme, c, users) for c in children],
+        }
+
+    def concept_page(self, name: str, concept: Concept, lang: str) -> None:
+        scheme = self.schemes[name]
+        key = f"concept/{name}/{concept.id}"
+        definition = self.definitions[concept.iri]
+        ctx = self._context(
+            key,
+            "concept",
+            lang,
+            page_file(key, lang),
+            concept.label(lang),
+            definition.get(lang) or definition.get("en", ""),
+        )
+        direct = [d for d in self.catalog.datasets if concept.id in self._concepts_of(d, name)]
+        via = [d for d in self._users(name).get(concept.id, []) if d not in direct]
+        broader = [scheme.by_iri(i) for i in concept.broader]
+        ctx.update(
+            scheme=scheme,
+            scheme_name=name,
+            scheme_label=scheme.labels.get(lang) or scheme.labels.get("en") or name,
+            concept=concept,
+            definition=definition,
+            broader=[c for c in broader if c],
+            narrower=sorted(self.narrower[name][concept.id], key=lambda c: c.label(lang).lower()),
+            direct=sorted((self._row(d, lang) for d in direct), key=lambda r: r.dataset.name.lower()),
+            via=sorted((self._row(d, lang) for d in via), key=lambda r: r.dataset.name.lower()),
+            alt_labels=_alt_labels(concept),
+        )
+        self._write("concept.html", ctx, page_file(key, lang))
+        dated = [self._newest_date(d) for d in direct + via]
+        self._register(key, "concept", max((x for x in dated if x), default=None))
+
+    def discovery(self) -> None:
+        """sitemap.xml (every page, in every language, with its alternates) and robots.txt naming it."""
+        entries = []
+        for key in sorted(self.pages):
+            page = self.pages[key]
+            alternates = [(HTML_LANG[lang], page_url(self.base, key, lang)) for lang in LANGUAGES]
+            for lang in LANGUAGES:
+                entries.append(
+                    {"loc": page_url(self.base, key, lang), "lastmod": page.lastmod, "alternates": alternates}
+                )
+        self.out["sitemap.xml"] = self.env.get_template("sitemap.xml").render(entries=entries).encode("utf-8")
+        self.out["robots.txt"] = (
+            "# Every page of this site may be crawled; the sitemap lists them all.\n"
+            f"User-agent: *\nAllow: /\n\nSitemap: {self.base}sitemap.xml\n"
+        ).encode()
+
+    def static(self) -> None:
+        for path in sorted(STATIC.iterdir()):
+            if path.is_file() and not path.name.startswith("."):
+                self.out[f"static/{path.name}"] = path.read_bytes()
+
+    def render(self) -> dict[str, bytes]:
+        for lang in LANGUAGES:
+            self.catalog_page(lang)
+            for dataset in self.catalog.datasets:
+                self.dataset_page(dataset, lang)
+            for name in SCHEMES_SHOWN:
+                self.scheme_page(name, lang)
+                for concept in self.schemes[name].concepts.values():
+                    self.concept_page(name, concept, lang)
+        self.static()
+        self.discovery()
+        return dict(sorted(self.out.items()))
+
+
+def _alt_labels(concept: Concept) -> list[tuple[str, str]]:
+    """The concept's other names, each spelling once, leaving out those equal to a preferred label."""
+    seen, out = set(concept.pref_labels.values()), []
+    for lang, text in concept.alt_labels:
+        if text not in seen:
+            seen.add(text)
+            out.append((lang, text))
+    return out
+
+
+def _summary(bars: list[charts.Bar], t) -> str:
+    return "; ".join(t("chart_value", label=b.label, value=b.text) for b in bars)
+
+
+def _citation(paper: Paper) -> str:
+    """A plain-text reference to the paper from the facts the catalog holds, nothing more."""
+    authors = list(paper.authors)
+    names = ", ".join(authors)
+    if authors and (not paper.authors_complete or paper.more_authors):
+        names += ", et al."
+    parts = [names + "." if names else "", f"{paper.title}."]
+    if paper.venue:
+        parts.append(f"{paper.venue}.")
+    if paper.arxiv:
+        parts.append(f"arXiv:{paper.arxiv}.")
+    if paper.doi:
+        parts.append(f"https://doi.org/{paper.doi}")
+    elif not paper.arxiv and paper.url:
+        parts.append(paper.url)
+    return " ".join(p for p in parts if p)
 
 
 def render_site(catalog: Catalog, graph: KnowledgeGraph, files: dict[str, bytes]) -> dict[str, bytes]:
     """Pages and discovery files by path, given the RDF ``files`` already rendered."""
-    return {}
+    return _Site(catalog, graph, files).render()

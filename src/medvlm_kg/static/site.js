@@ -1,0 +1,150 @@
+/* medvlm-kg site: progressive enhancement only. Every page is complete without this file; with it, the
+   catalog table can be filtered and sorted and citations copied. It never writes HTML: it shows, hides and
+   reorders elements the page already has, and sets text with textContent. */
+(function () {
+  "use strict";
+
+  function filterKeys(form) {
+    return Array.prototype.map.call(form.querySelectorAll("select"), function (select) {
+      return select.name;
+    });
+  }
+
+  function readState(form) {
+    var raw = (window.location.hash || "").replace(/^#/, "") || (window.location.search || "").replace(/^\?/, "");
+    var params = new URLSearchParams(raw);
+    if (params.has("q")) form.elements.q.value = params.get("q");
+    filterKeys(form).forEach(function (name) {
+      var value = params.get(name);
+      var select = form.elements[name];
+      if (value && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+        select.value = value;
+      }
+    });
+  }
+
+  function writeState(form) {
+    var params = new URLSearchParams();
+    var q = form.elements.q.value.trim();
+    if (q) params.set("q", q);
+    filterKeys(form).forEach(function (name) {
+      if (form.elements[name].value) params.set(name, form.elements[name].value);
+    });
+    var hash = params.toString();
+    try {
+      var url = window.location.pathname + window.location.search + (hash ? "#" + hash : "");
+      window.history.replaceState(null, "", url);
+    } catch (e) {
+      /* file:// pages may refuse; the filters still work. */
+    }
+  }
+
+  function setupTable() {
+    var form = document.querySelector("[data-filters]");
+    var table = document.querySelector("[data-table]");
+    if (!form || !table) return;
+    var tbody = table.tBodies[0];
+    var rows = Array.prototype.slice.call(tbody.rows);
+    var count = form.querySelector("[data-count]");
+    var empty = document.querySelector("[data-empty]");
+    var template = count.getAttribute("data-template");
+
+    function apply() {
+      var q = form.elements.q.value.trim().toLowerCase();
+      var wanted = {};
+      filterKeys(form).forEach(function (name) {
+        wanted[name] = form.elements[name].value;
+      });
+      var shown = 0;
+      rows.forEach(function (row) {
+        var ok = !q || row.getAttribute("data-search").indexOf(q) !== -1;
+        Object.keys(wanted).forEach(function (name) {
+          if (!ok || !wanted[name]) return;
+          var tags = (row.getAttribute("data-" + name) || "").split(" ");
+          ok = tags.indexOf(wanted[name]) !== -1;
+        });
+        row.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      count.textContent = template.replace("{shown}", String(shown)).replace("{total}", String(rows.length));
+      if (empty) empty.hidden = shown !== 0;
+      writeState(form);
+    }
+
+    form.addEventListener("input", apply);
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+    });
+    form.addEventListener("reset", function () {
+      window.setTimeout(apply, 0);
+    });
+
+    var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    headers.forEach(function (th) {
+      var key = th.getAttribute("data-sort");
+      if (!key) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      button.setAttribute("aria-label", th.getAttribute("data-sort-label") || th.textContent);
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        headers.forEach(function (other) {
+          other.removeAttribute("aria-sort");
+        });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var numeric = th.getAttribute("data-sort-type") === "number";
+        var attribute = row0Has(rows, "data-sort-" + key) ? "data-sort-" + key : "data-" + key;
+        var sorted = rows.slice().sort(function (a, b) {
+          var x = a.getAttribute(attribute) || "";
+          var y = b.getAttribute(attribute) || "";
+          var result = numeric ? Number(x) - Number(y) : x.localeCompare(y);
+          if (result === 0) result = a.getAttribute("data-name").localeCompare(b.getAttribute("data-name"));
+          return ascending ? result : -result;
+        });
+        sorted.forEach(function (row) {
+          tbody.appendChild(row);
+        });
+      });
+    });
+
+    form.hidden = false;
+    readState(form);
+    apply();
+  }
+
+  function row0Has(rows, attribute) {
+    return rows.length > 0 && rows[0].hasAttribute(attribute);
+  }
+
+  function setupCopy() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (block) {
+      if (!navigator.clipboard) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button copy";
+      button.textContent = block.getAttribute("data-copy-label");
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(block.textContent.trim()).then(function () {
+          button.textContent = block.getAttribute("data-copied-label");
+        });
+      });
+      block.insertAdjacentElement("afterend", button);
+    });
+  }
+
+  function init() {
+    document.documentElement.classList.add("js");
+    setupTable();
+    setupCopy();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

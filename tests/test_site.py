@@ -1,0 +1,364 @@
+"""The web pages `build` writes: layout, links, discovery files, the embedded JSON-LD and escaping."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import extruct
+import lxml.html
+import pytest
+import rdflib
+from rdflib.namespace import DCTERMS
+
+from conftest import DATA, run_cli
+from medvlm_kg.catalog import load_catalog
+from medvlm_kg.inspect_site import GOOGLE_RECOMMENDED
+from medvlm_kg.site import url_to_file
+
+BASE = "https://w3id.org/medvlm-kg/"
+SDO = rdflib.Namespace("https://schema.org/")
+CATALOG = load_catalog(DATA)
+IDS = [d.id for d in CATALOG.datasets]
+LANGS = {"": "en", "zh/": "zh"}
+JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+PAYLOAD = "</script><img src=x onerror=alert(1)><!--"
+
+
+def _files(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+
+
+def _pages(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.html"))
+
+
+def _jsonld_blocks(html: str) -> list[str]:
+    return JSONLD.findall(html)
+
+
+def _dataset_node(html: str) -> dict:
+    items = extruct.extract(html, syntaxes=["json-ld"], errors="strict")["json-ld"]
+    datasets = [i for i in items if i.get("@type") == "Dataset"]
+    assert len(datasets) == 1, f"expected one Dataset, found {len(datasets)}"
+    return datasets[0]
+
+
+# ---- what build writes ---------------------------------------------------------------------------------
+
+
+def test_build_writes_every_page_in_english_and_chinese(built):
+    files = _files(built)
+    for prefix in LANGS:
+        assert {f"{prefix}dataset/{i}.html" for i in IDS} <= files
+        assert len([f for f in files if re.fullmatch(rf"{prefix}dataset/[^/]+\.html", f)]) == 14
+        for name in ("modality", "task", "platform", "unit"):
+            assert f"{prefix}concept/{name}.html" in files
+        for concept in ("modality/pathology", "modality/text", "task/vqa", "task/reasoning", "platform/hugging-face"):
+            assert f"{prefix}concept/{concept}.html" in files
+        assert f"{prefix}index.html" in files and f"{prefix}catalog.html" in files
+    assert {"sitemap.xml", "robots.txt", "static/site.css", "static/site.js"} <= files
+
+
+def test_every_concept_of_the_schemes_has_a_page_in_both_languages(built):
+    for ttl in sorted((built / "concept").glob("*/*.ttl")):
+        rel = ttl.relative_to(built).with_suffix(".html")
+        assert (built / rel).is_file() and (built / "zh" / rel).is_file(), rel
+
+
+def test_the_catalog_page_is_both_index_html_and_the_catalog_iri(built):
+    assert (built / "index.html").read_bytes() == (built / "catalog.html").read_bytes()
+    assert (built / "zh/index.html").read_bytes() == (built / "zh/catalog.html").read_bytes()
+    assert url_to_file(BASE + "catalog", BASE, _files(built)) == "catalog.html"
+    assert url_to_file(BASE, BASE, _files(built)) == "index.html"
+    assert url_to_file(BASE + "dataset/pathmmu", BASE, _files(built)) == "dataset/pathmmu.html"
+
+
+def test_pages_and_concept_pages_list_their_datasets(built):
+    pathology = (built / "concept/modality/pathology.html").read_text(encoding="utf-8")
+    assert 'href="../../dataset/pathmmu.html"' in pathology
+    image = (built / "concept/modality/image.html").read_text(encoding="utf-8")  # through narrower concepts
+    for dataset in ("pathmmu", "vqarad", "cares", "mm-skin"):
+        assert f'href="../../dataset/{dataset}.html"' in image
+    scheme = (built / "concept/modality.html").read_text(encoding="utf-8")
+    assert 'href="modality/pathology.html"' in scheme and 'href="modality/ct.html"' in scheme
+
+
+# ---- discovery ------------------------------------------------------------------------------------------
+
+
+def _sitemap(built: Path) -> list[ET.Element]:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    return ET.fromstring((built / "sitemap.xml").read_bytes()).findall("s:url", ns)
+
+
+def test_every_sitemap_url_is_a_page_of_the_folder_and_every_page_is_in_the_sitemap(built):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    files = _files(built)
+    locs = [u.find("s:loc", ns).text for u in _sitemap(built)]
+    assert len(locs) == len(set(locs))
+    targets = {url_to_file(loc, BASE, files) for loc in locs}
+    assert None not in targets
+    pages = {str(p.relative_to(built)) for p in _pages(built)} - {"index.html", "zh/index.html"}
+    assert targets == pages
+
+
+def test_sitemap_lastmod_comes_from_the_data_not_the_clock(built):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    by_loc = {u.find("s:loc", ns).text: u.find("s:lastmod", ns).text for u in _sitemap(built)}
+    assert by_loc[BASE + "dataset/vqarad"] == "2023-08-07"  # the listed date; the paper has none
+    assert by_loc[BASE + "dataset/surgvlm-db"] == "2025-06-02"  # the paper's date is newer than "2025-06"
+    newest = max(by_loc.values())
+    assert by_loc[BASE + "catalog"] == newest == "2025-06-02"
+
+
+def test_robots_txt_allows_every_page_and_names_the_sitemap(built):
+    parser = RobotFileParser()
+    parser.parse((built / "robots.txt").read_text(encoding="utf-8").splitlines())
+    assert parser.site_maps() == [BASE + "sitemap.xml"]
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    for url in _sitemap(built):
+        assert parser.can_fetch("Googlebot", url.find("s:loc", ns).text)
+
+
+@pytest.mark.parametrize("prefix", list(LANGS))
+def test_every_page_head_has_canonical_alternates_and_signposting(built, prefix):
+    for dataset_id in IDS:
+        page = built / f"{prefix}dataset/{dataset_id}.html"
+        tree = lxml.html.fromstring(page.read_bytes())
+        assert tree.get("lang") == {"": "en", "zh/": "zh-Hans"}[prefix]
+        links = [
+            (link.get("rel"), link.get("type"), link.get("hreflang"), link.get("href")) for link in tree.iter("link")
+        ]
+        assert ("canonical", None, None, f"{BASE}{prefix}dataset/{dataset_id}") in links
+        for media_type, ext in (
+            ("text/turtle", "ttl"),
+            ("application/ld+json", "jsonld"),
+            ("application/n-triples", "nt"),
+        ):
+            href = posixpath.relpath(f"dataset/{dataset_id}.{ext}", posixpath.dirname(f"{prefix}dataset/x"))
+            assert ("alternate", media_type, None, href) in links
+            assert ("describedby", media_type, None, href) in links
+        assert ("cite-as", None, None, f"{BASE}dataset/{dataset_id}") in links
+        assert ("alternate", None, "en", f"{BASE}dataset/{dataset_id}") in links
+        assert ("alternate", None, "zh-Hans", f"{BASE}zh/dataset/{dataset_id}") in links
+
+
+# ---- links ----------------------------------------------------------------------------------------------
+
+
+def _references(tree) -> list[tuple[str, str]]:
+    """(attribute, value) of every href and src in a page, SVG links included."""
+    out = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for attribute in ("href", "src", "{http://www.w3.org/1999/xlink}href"):
+            value = element.get(attribute)
+            if value is not None:
+                out.append((attribute, value))
+    return out
+
+
+def test_every_internal_link_of_every_page_resolves(built):
+    files = _files(built)
+    ids: dict[str, set[str]] = {}
+    checked = 0
+    for page in _pages(built):
+        rel = str(page.relative_to(built))
+        tree = lxml.html.fromstring(page.read_bytes())
+        ids[rel] = {e.get("id") for e in tree.iter() if isinstance(e.tag, str) and e.get("id")}
+    for page in _pages(built):
+        rel = str(page.relative_to(built))
+        tree = lxml.html.fromstring(page.read_bytes())
+        for _, value in _references(tree):
+            parts = urlsplit(value)
+            if parts.scheme in ("http", "https"):
+                if value == BASE + "sparql":  # the SPARQL endpoint is a service (medvlm-kg serve), not a file
+                    continue
+                if value.startswith(BASE):  # canonical, hreflang, cite-as: our own IRIs
+                    assert url_to_file(value, BASE, files), f"{rel}: {value} names no file"
+                continue
+            assert not parts.scheme and not parts.netloc, f"{rel}: unexpected link {value}"
+            assert not value.startswith("/"), f"{rel}: {value} is root-relative; links must be relative"
+            target = (
+                posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path))) if parts.path else rel
+            )
+            assert target in files, f"{rel}: {value} → {target} does not exist"
+            if parts.fragment and target.endswith(".html"):
+                assert parts.fragment in ids[target], f"{rel}: {value} points to a missing #{parts.fragment}"
+            checked += 1
+    assert checked > 4000  # the walk saw the pages' links (about 35 a page)
+
+
+# ---- JSON-LD ----------------------------------------------------------------------------------------------
+
+
+def _expected_recommended(dataset) -> set[str]:
+    """The Google-recommended properties whose facts the catalog has for a dataset."""
+    expected = {"url", "identifier", "includedInDataCatalog"}
+    other = CATALOG.dataset(dataset.same_paper_as.value) if dataset.same_paper_as else None
+    paper = dataset.paper or (other.paper if other else None)
+    if dataset.modality or dataset.task:
+        expected.add("keywords")
+    if dataset.access or dataset.homepage:
+        expected.add("sameAs")
+    if dataset.access:
+        expected.add("distribution")
+    if paper:
+        expected.add("citation")
+    if paper and paper.authors:
+        expected.add("creator")
+    if dataset.alternate_name:
+        expected.add("alternateName")
+    return expected
+
+
+@pytest.mark.parametrize("prefix", list(LANGS))
+@pytest.mark.parametrize("dataset_id", IDS)
+def test_each_dataset_page_has_one_dataset_meeting_googles_rules(built, prefix, dataset_id):
+    html = (built / f"{prefix}dataset/{dataset_id}.html").read_text(encoding="utf-8")
+    assert len(_jsonld_blocks(html)) == 1
+    node = _dataset_node(html)
+    dataset = CATALOG.dataset(dataset_id)
+    assert node["name"] == dataset.name
+    assert 50 <= len(node["description"]) <= 5000
+    assert node["@id"] == node["url"] == f"{BASE}dataset/{dataset_id}"
+    present = {p for p in GOOGLE_RECOMMENDED if node.get(p)}
+    # Every recommended property whose facts exist is stated; none is stated without its fact.
+    assert present == _expected_recommended(dataset)
+    assert len(present) >= 8
+
+
+def test_the_description_of_a_page_is_in_its_language(built):
+    en = _dataset_node((built / "dataset/pathmmu.html").read_text(encoding="utf-8"))
+    zh = _dataset_node((built / "zh/dataset/pathmmu.html").read_text(encoding="utf-8"))
+    assert en["description"].startswith("PathMMU is a medical dataset")
+    assert "33,428 question–answer pairs and 24,067 images" in en["description"]
+    assert zh["description"].startswith("PathMMU 是")
+    assert "病理图像" in zh["description"]
+    assert en["keywords"] == ["multiple-choice question answering", "pathology image", "reasoning", "text"]
+
+
+@pytest.mark.parametrize("prefix", list(LANGS))
+def test_embedded_jsonld_states_only_facts_of_the_datasets_rdf(built, prefix):
+    for dataset_id in IDS:
+        html = (built / f"{prefix}dataset/{dataset_id}.html").read_text(encoding="utf-8")
+        embedded = rdflib.Graph().parse(data=_jsonld_blocks(html)[0], format="json-ld")
+        rdf = rdflib.Graph().parse(built / f"dataset/{dataset_id}.ttl", format="turtle")
+        extra = [t for t in embedded if t not in rdf]
+        assert not extra, f"{dataset_id}: the page states what the RDF does not: {extra[:3]}"
+        iri = rdflib.URIRef(f"{BASE}dataset/{dataset_id}")
+        lang = LANGS[prefix]
+        assert (iri, SDO.name, rdflib.Literal(CATALOG.dataset(dataset_id).name)) in embedded
+        descriptions = [o for o in embedded.objects(iri, SDO.description)]
+        assert [d.language for d in descriptions] == [lang]
+        assert len(embedded) > 25
+
+
+def test_the_catalog_page_embeds_the_data_catalog_with_its_datasets(built):
+    html = (built / "index.html").read_text(encoding="utf-8")
+    blocks = _jsonld_blocks(html)
+    assert len(blocks) == 1
+    embedded = rdflib.Graph().parse(data=blocks[0], format="json-ld")
+    rdf = rdflib.Graph().parse(built / "catalog.ttl", format="turtle")
+    assert not [t for t in embedded if t not in rdf]
+    catalog = rdflib.URIRef(BASE + "catalog")
+    assert (catalog, rdflib.RDF.type, SDO.DataCatalog) in embedded
+    assert len(set(embedded.objects(catalog, SDO.dataset))) == 14
+    node = extruct.extract(html, syntaxes=["json-ld"])["json-ld"][0]
+    assert node["@type"] == "DataCatalog" and len(node["dataset"]) == 14
+
+
+def test_descriptions_are_in_the_rdf_in_both_languages(built):
+    for dataset_id in IDS:
+        graph = rdflib.Graph().parse(built / f"dataset/{dataset_id}.ttl", format="turtle")
+        iri = rdflib.URIRef(f"{BASE}dataset/{dataset_id}")
+        for predicate in (SDO.description, DCTERMS.description):
+            texts = {o.language: str(o) for o in graph.objects(iri, predicate)}
+            assert set(texts) == {"en", "zh"}, (dataset_id, predicate)
+            assert all(50 <= len(t) <= 5000 for t in texts.values())
+
+
+def test_a_curators_description_replaces_the_written_one_in_its_language(catalog_copy, tmp_path):
+    text = "PathMMU is a benchmark of 33,428 multiple-choice questions on 24,067 pathology images, for testing."
+    path = catalog_copy / "datasets" / "pathmmu.yaml"
+    yaml_text = path.read_text(encoding="utf-8").replace(
+        "listed:\n", f"description:\n  en: {json.dumps(text)}\nlisted:\n", 1
+    )
+    path.write_text(yaml_text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert _dataset_node((out / "dataset/pathmmu.html").read_text(encoding="utf-8"))["description"] == text
+    zh = _dataset_node((out / "zh/dataset/pathmmu.html").read_text(encoding="utf-8"))["description"]
+    assert zh.startswith("PathMMU 是")  # Chinese still written from the facts
+    graph = rdflib.Graph().parse(out / "dataset/pathmmu.ttl", format="turtle")
+    assert rdflib.Literal(text, lang="en") in set(
+        graph.objects(rdflib.URIRef(BASE + "dataset/pathmmu"), SDO.description)
+    )
+
+
+def test_a_description_outside_googles_length_is_a_warning_naming_the_line(catalog_copy):
+    path = catalog_copy / "datasets" / "vqarad.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("listed:\n", 'description: {en: "Too short."}\nlisted:\n', 1),
+        encoding="utf-8",
+    )
+    result = run_cli("validate", "--data", str(catalog_copy))
+    assert result.returncode == 0
+    warning = next(line for line in result.stdout.splitlines() if "50 to 5000" in line)
+    assert warning.startswith(f"warning: {catalog_copy}/datasets/vqarad.yaml:4 description:")
+
+
+# ---- escaping ---------------------------------------------------------------------------------------------
+
+
+RTL_TEXT = PAYLOAD + " 病理\u202e"  # Chinese and a right-to-left override too
+
+
+def hostile_catalog(folder: Path) -> None:
+    """Put markup, a comment opener, quotes, a right-to-left mark and Chinese in every kind of string."""
+    path = folder / "datasets" / "pathmmu.yaml"
+    text = path.read_text(encoding="utf-8")
+    description = f"description:\n  en: {json.dumps(PAYLOAD)}\n  zh: {json.dumps(RTL_TEXT)}\n"
+    text = text.replace("name: PathMMU\nlisted:", f"name: {json.dumps(PAYLOAD)}\n{description}listed:", 1)
+    text = text.replace("  name: PathMMU\n", f"  name: {json.dumps(PAYLOAD)}\n", 1)
+    text = text.replace(
+        "modality: {en: Pathology Image + Text, zh: 病理图像 + 文本}",
+        'modality: {en: "<b>bold</b> & \\"quoted\\" \'single\'", zh: 病理图像 + 文本}',
+    )
+    path.write_text(text, encoding="utf-8")
+
+
+def test_hostile_strings_are_escaped_in_html_and_exact_in_jsonld(catalog_copy, tmp_path):
+    hostile_catalog(catalog_copy)
+    out = tmp_path / "out"
+    result = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    for rel in ("dataset/pathmmu.html", "zh/dataset/pathmmu.html", "index.html", "concept/modality/pathology.html"):
+        html = (out / rel).read_text(encoding="utf-8")
+        assert "<img" not in html and "<b>" not in html, rel
+        assert html.count("<script") == html.count("</script>"), rel
+        assert html.count("<!--") == 0, rel
+        assert "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;&lt;!--" in html, rel
+    html = (out / "dataset/pathmmu.html").read_text(encoding="utf-8")
+    (block,) = _jsonld_blocks(html)
+    assert "<" not in block and ">" not in block and "&" not in block
+    assert json.loads(block)["description"] == PAYLOAD
+    node = _dataset_node(html)
+    assert node["name"] == PAYLOAD and node["description"] == PAYLOAD
+    tree = lxml.html.fromstring(html)
+    assert [s.get("type") for s in tree.iter("script")] == [None, "application/ld+json"]
+    assert tree.find_class("description")[0].text_content() == PAYLOAD
+    zh = _dataset_node((out / "zh/dataset/pathmmu.html").read_text(encoding="utf-8"))
+    assert zh["description"] == RTL_TEXT
+    index = lxml.html.fromstring((out / "index.html").read_bytes())
+    row = index.get_element_by_id("row-pathmmu")
+    assert row.get("data-name") == PAYLOAD.lower()
+    assert "<b>bold</b> & \"quoted\" 'single'" in row.text_content()
