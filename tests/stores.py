@@ -1,0 +1,368 @@
+"""Real stores and small stand-ins for tests: an Oxigraph server, Virtuoso, an ASGI app under uvicorn, and
+loopback stubs for failures a real store cannot produce on demand (asks for credentials, never answers).
+
+Each starts on a free loopback port in its own temporary folder, waits until it answers, and is always
+stopped (a context manager). Import what you need: ``from stores import OxigraphServer``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "s3cr3t-value"  # the password and token tests set; it must never be printed
+CREDENTIALS = {  # the two ways to give credentials, each with the secret
+    "basic": {"MEDVLM_KG_ENDPOINT_USER": "curator", "MEDVLM_KG_ENDPOINT_PASSWORD": SECRET},
+    "bearer": {"MEDVLM_KG_ENDPOINT_TOKEN": SECRET},
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (connections are refused)."""
+    return free_port()
+
+
+def wait_until(ready: Callable[[], bool], timeout_s: float, what: str, log: Path | None = None) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not ready():
+        if time.monotonic() > deadline:
+            detail = f"\n{log.read_text(errors='replace')[-3000:]}" if log and log.exists() else ""
+            raise AssertionError(f"{what} did not answer within {timeout_s} s{detail}")
+        time.sleep(0.05)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1.0).status_code < 500
+    except httpx.HTTPError:
+        return False
+
+
+def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """``medvlm-kg *args`` in a fresh process, with extra environment variables (e.g. credentials)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("MEDVLM_KG_")}
+    return subprocess.run(
+        [sys.executable, "-m", "medvlm_kg.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**clean, **(env or {})},
+        timeout=timeout,
+    )
+
+
+def comparable(text: str, form: str):
+    """A query answer as ``medvlm-kg query --format json`` prints it (Turtle for graphs), as a value that does
+    not depend on row order: (variables, multiset of rows), a boolean, or a set of triples."""
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(text, format=ox.RdfFormat.TURTLE)}
+    data = json.loads(text)
+    if "boolean" in data:
+        return data["boolean"]
+    bindings = data["results"]["bindings"]
+    rows = Counter(tuple(sorted((k, tuple(sorted(v.items()))) for k, v in b.items())) for b in bindings)
+    return data["head"]["vars"], rows
+
+
+def _stop(process: subprocess.Popen, grace_s: float = 5.0) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class OxigraphServer:
+    """``oxigraph serve --location DIR --bind 127.0.0.1:PORT``: Graph Store at /store, SPARQL at /query and
+    /update."""
+
+    def __init__(self, location: Path):
+        self.location = Path(location)
+        self.process: subprocess.Popen | None = None
+        self.port = 0
+
+    @staticmethod
+    def available() -> bool:
+        return shutil.which("oxigraph") is not None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def store_url(self) -> str:
+        return self.url + "/store"
+
+    @property
+    def query_url(self) -> str:
+        return self.url + "/query"
+
+    @property
+    def update_url(self) -> str:
+        return self.url + "/update"
+
+    def __enter__(self) -> OxigraphServer:
+        self.location.mkdir(parents=True, exist_ok=True)
+        log = self.location.parent / f"{self.location.name}.log"
+        for _attempt in range(3):  # another process may take the free port before oxigraph binds it
+            self.port = free_port()
+            with open(log, "wb") as sink:
+                self.process = subprocess.Popen(
+                    ["oxigraph", "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"],
+                    stdout=sink,
+                    stderr=subprocess.STDOUT,
+                )
+            try:
+                wait_until(
+                    lambda: self.process.poll() is not None or _answers(self.query_url + "?query=ASK%7B%7D"),
+                    20,
+                    "oxigraph",
+                    log,
+                )
+            except BaseException:
+                _stop(self.process)
+                raise
+            if self.process.poll() is None:
+                return self
+        raise AssertionError(f"oxigraph did not start:\n{log.read_text(errors='replace')}")
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None:
+            _stop(self.process)
+
+    def select(self, query: str) -> list[dict]:
+        response = httpx.post(
+            self.query_url, data={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=10
+        )
+        response.raise_for_status()
+        return response.json()["results"]["bindings"]
+
+    def count(self, graph: str | None = None) -> int:
+        """Triples in one named graph, or quads in the whole store."""
+        pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "{ ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } }"
+        return int(self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")[0]["n"]["value"])
+
+    def update(self, text: str) -> None:
+        response = httpx.post(
+            self.update_url, content=text.encode(), headers={"Content-Type": "application/sparql-update"}, timeout=10
+        )
+        response.raise_for_status()
+
+
+class VirtuosoServer:
+    """Debian's Virtuoso 7 (``virtuoso-t``) with a fresh database in a temporary folder, on loopback ports.
+
+    The new database's ``dba`` account has the password ``dba``; writes go through the Digest-protected
+    ``/sparql-graph-crud-auth`` (Graph Store) and ``/sparql-auth`` (update), reads through ``/sparql``.
+    """
+
+    USER, PASSWORD = "dba", "dba"
+
+    def __init__(self, location: Path):
+        self.location = Path(location)
+        self.process: subprocess.Popen | None = None
+        self.http_port = 0
+        self.started_in_s = 0.0
+
+    @staticmethod
+    def executable() -> str | None:
+        return shutil.which("virtuoso-t")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    def _write_ini(self, sql_port: int) -> Path:
+        d = self.location
+        ini = d / "virtuoso.ini"
+        vad = "/usr/share/virtuoso-opensource-7/vad"
+        ini.write_text(
+            f"""[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+MaxClientConnections = 10
+CheckpointInterval = 60
+CaseMode = 2
+DirsAllowed = ., {vad}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+[HTTPServer]
+ServerPort = 127.0.0.1:{self.http_port}
+ServerRoot = {d}
+MaxClientConnections = 10
+ServerThreads = 10
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 60
+""",
+            encoding="utf-8",
+        )
+        return ini
+
+    def __enter__(self) -> VirtuosoServer:
+        self.location.mkdir(parents=True, exist_ok=True)
+        log = self.location / "stdout.log"
+        started = time.monotonic()
+        self.http_port = free_port()
+        ini = self._write_ini(free_port())
+        with open(log, "wb") as sink:
+            self.process = subprocess.Popen(
+                [self.executable() or "virtuoso-t", "+foreground", "+configfile", str(ini)],
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                cwd=self.location,
+            )
+        try:
+            wait_until(
+                lambda: self.process.poll() is not None or _answers(self.url + "/sparql?query=ASK%7B%7D"),
+                60,
+                "virtuoso",
+                log,
+            )
+        except BaseException:
+            _stop(self.process)
+            raise
+        if self.process.poll() is not None:
+            raise AssertionError(f"virtuoso exited:\n{log.read_text(errors='replace')[-3000:]}")
+        self.started_in_s = time.monotonic() - started
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None:
+            _stop(self.process, grace_s=10)
+
+
+class UvicornServer:
+    """An ASGI app served by uvicorn in a thread of this process, on a free loopback port."""
+
+    def __init__(self, app):
+        import uvicorn
+
+        self.port = free_port()
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> UvicornServer:
+        self.thread.start()
+        wait_until(lambda: self.server.started or not self.thread.is_alive(), 20, "uvicorn")
+        assert self.server.started, "uvicorn did not start"
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+class StubServer:
+    """A tiny loopback HTTP server with one behaviour for every request, in a thread.
+
+    ``"auth"``: 401 with a Basic challenge (it records the Authorization headers it received);
+    ``"silent"``: reads the request, then never answers (until stopped);
+    ``"flaky"``: answers 503 to the first ``failures`` requests, then forwards them to ``forward_to``.
+    """
+
+    def __init__(self, behaviour: str, *, failures: int = 0, forward_to: str = ""):
+        self.behaviour, self.failures, self.forward_to = behaviour, failures, forward_to
+        self.requests: list[tuple[str, str, dict[str, str]]] = []  # method, path, headers
+        self.stopping = threading.Event()
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:  # keep test output clean
+                pass
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                stub.requests.append((self.command, self.path, dict(self.headers)))
+                if stub.behaviour == "silent":
+                    stub.stopping.wait(60)
+                    self.close_connection = True
+                    return
+                if stub.behaviour == "flaky" and len(stub.requests) > stub.failures:
+                    headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
+                    answer = httpx.request(
+                        self.command, stub.forward_to + self.path, content=body, headers=headers, timeout=10
+                    )
+                    self._reply(answer.status_code, answer.content, answer.headers.get("content-type", "text/plain"))
+                    return
+                if stub.behaviour == "flaky":
+                    self._reply(503, b"try again later\n")
+                    return
+                self._reply(401, b"credentials needed\n", extra={"WWW-Authenticate": 'Basic realm="stub"'})
+
+            def _reply(self, status: int, body: bytes, kind: str = "text/plain", extra: dict | None = None) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                for name, value in (extra or {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _handle
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> StubServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopping.set()
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)
