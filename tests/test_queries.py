@@ -269,6 +269,13 @@ def test_sourced_facts_carry_their_source(store, catalog):
     ) in facts
 
 
+def test_listed_table_keeps_the_lists_row_order(store, catalog):
+    result = ask(store, catalog, "listed-table", lang="zh")
+    assert column(result, "name")[:4] == ["SurgVLM-DB", "MedCaseReasoning", "MedS-Ins", "MedS-Bench"]
+    assert column(result, "row") == [str(n) for n in range(1, 15)]
+    assert dict(rows(result, "name", "title"))["MedS-Bench"] is None  # the seed's "-"
+
+
 def test_search_matches_any_language_and_case(store, catalog):
     assert column(ask(store, catalog, "search", text="SKIN"), "name") == ["MM-Skin"]
     assert column(ask(store, catalog, "search", text="病理"), "name") == ["PathMMU"]
