@@ -276,6 +276,33 @@ def test_listed_table_keeps_the_lists_row_order(store, catalog):
     assert dict(rows(result, "name", "title"))["MedS-Bench"] is None  # the seed's "-"
 
 
+def test_datasets_by_license(store, catalog):
+    # Licenses stated on the datasets' own pages that map to SPDX and cover the data (data/datasets/*.yaml).
+    result = ask(store, catalog, "datasets-by-license")
+    assert rows(result, "license", "name") == [
+        ("Apache-2.0", "DrVD-Bench"),
+        ("Apache-2.0", "GMAI-MMBench"),
+        ("CC-BY-4.0", "CARES"),
+        ("CC-BY-4.0", "MedCaseReasoning"),
+        ("CC-BY-NC-SA-4.0", "SurgVLM-DB"),
+        ("CC-BY-ND-4.0", "PathMMU"),
+    ]
+
+
+def test_license_unknown_says_why(store, catalog):
+    result = ask(store, catalog, "license-unknown")
+    assert rows(result, "name", "covers") == [
+        ("AlphaMed19K", None),  # no statement found
+        ("MM-Skin", None),
+        ("MedS-Bench", "unclear"),  # "CC BY-SA" without a version, scope unclear
+        ("MedS-Ins", "unclear"),
+        ("MultiMedEval", "code"),  # MIT, for the code only
+        ("OmniMedVQA", None),
+        ("PMC-VQA", "data"),  # "CC BY-SA" without a version: no single SPDX license
+        ("VQARad", None),
+    ]
+
+
 def test_search_matches_any_language_and_case(store, catalog):
     assert column(ask(store, catalog, "search", text="SKIN"), "name") == ["MM-Skin"]
     assert column(ask(store, catalog, "search", text="病理"), "name") == ["PathMMU"]

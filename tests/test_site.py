@@ -216,6 +216,8 @@ def _expected_recommended(dataset) -> set[str]:
         expected.add("creator")
     if dataset.alternate_name:
         expected.add("alternateName")
+    if dataset.license and dataset.license.applies_to_data:
+        expected.add("license")
     return expected
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "Catalog",
     "Count",
     "Dataset",
+    "License",
     "Listed",
     "Paper",
     "Person",
@@ -107,6 +108,21 @@ class Paper:
 
 
 @dataclass(frozen=True)
+class License:
+    """What a dataset's own pages state about its license: an SPDX id where it maps, and what it covers."""
+
+    stated: str
+    covers: str  # "data" | "code" | "both" | "unclear"
+    sources: tuple[str, ...]
+    id: str | None = None
+    conflicts: tuple[str, ...] = ()
+
+    @property
+    def applies_to_data(self) -> bool:
+        return self.id is not None and self.covers in ("data", "both")
+
+
+@dataclass(frozen=True)
 class Listed:
     """The source list's cells for one dataset, verbatim; ``None`` where the list shows ``-``."""
 
@@ -143,6 +159,7 @@ class Dataset:
     stated_modality: Sourced | None = None
     see_also: tuple[Sourced, ...] = ()
     notes: tuple[Sourced, ...] = ()
+    license: License | None = None
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, field_name: str) -> int | None:
@@ -518,6 +535,15 @@ def _dataset_from(doc: dict, rel: str, published, paper_date, schemes) -> Datase
         stated_modality=Sourced(stated["modality"], tuple(stated["sources"])) if "modality" in stated else None,
         see_also=tuple(_sourced(s["url"], s) for s in doc.get("see_also", ())),
         notes=tuple(_sourced(n["text"], n) for n in doc.get("notes", ())),
+        license=License(
+            stated=doc["license"]["stated"],
+            covers=doc["license"]["covers"],
+            sources=tuple(doc["license"]["sources"]),
+            id=doc["license"].get("id"),
+            conflicts=tuple(doc["license"].get("conflicts", ())),
+        )
+        if "license" in doc
+        else None,
     )
 
 

@@ -180,6 +180,8 @@ RDFS_SEE_ALSO, RDFS_LABEL = _terms("rdfs", "seeAlso", "label")
     M_LISTED_DATE,
     M_LISTED_LINKS,
     M_LISTED_ROW,
+    M_LICENSE_STATEMENT,
+    M_LICENSE_COVERS,
     M_LISTED_MODALITY,
     M_LISTED_TASK,
     M_LISTED_SIZE,
@@ -199,6 +201,8 @@ RDFS_SEE_ALSO, RDFS_LABEL = _terms("rdfs", "seeAlso", "label")
     "listedDate",
     "listedLinks",
     "listedRow",
+    "licenseStatement",
+    "licenseCovers",
     "listedModality",
     "listedTask",
     "listedSize",
@@ -467,8 +471,30 @@ def _dataset(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptSchem
         desc.sourced(d, RDFS_SEE_ALSO, ox.NamedNode(link.value), link, label=link.label)
     for note in dataset.notes:
         desc.sourced(d, SKOS_NOTE, _lit(note.value, language="en"), note)
+    if dataset.license:
+        _license(desc, d, dataset.license)
     _search_profile(desc, catalog, dataset, schemes, d)
     return desc.triples
+
+
+def license_iri(spdx_id: str) -> ox.NamedNode:
+    return ox.NamedNode(f"https://spdx.org/licenses/{spdx_id}")
+
+
+def _license(desc: _Description, d: ox.NamedNode, lic) -> None:
+    """A license as the dataset's pages state it: the statement always, an SPDX IRI only where it maps and
+    covers the data; conflicts stay visible as sourced notes."""
+    fact = Sourced(None, lic.sources)
+    desc.sourced(d, M_LICENSE_STATEMENT, _lit(lic.stated, language="en"), fact)
+    desc.add(d, M_LICENSE_COVERS, _lit(lic.covers))
+    if lic.applies_to_data:
+        node = license_iri(lic.id)
+        desc.sourced(d, DCT_LICENSE, node, fact)
+        desc.add(d, S_LICENSE, node)
+        desc.add(node, RDF_TYPE, DCT_LICENSE_DOC)
+        desc.add(node, RDFS_LABEL, _lit(lic.id))
+    for conflict in lic.conflicts:
+        desc.sourced(d, SKOS_NOTE, _lit(f"License: {conflict}", language="en"), fact)
 
 
 # ---- what search engines read: a description and schema.org's recommended Dataset properties ----------

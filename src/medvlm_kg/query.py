@@ -76,7 +76,14 @@ def _parse_header(path: Path) -> BundledQuery:
     header = "\n".join(
         line[3:] if line.startswith("#+ ") else line[2:] for line in text.splitlines() if line.startswith("#+")
     )
-    meta = yaml.safe_load(header) or {}
+    try:
+        meta = yaml.safe_load(header) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (header line {mark.line + 1})" if mark else ""
+        raise CatalogError(
+            Problem(str(path), None, "#+ header", f"is not valid YAML{where}", "quote values that contain a colon")
+        ) from None
     params = tuple(
         Param(
             p["name"],
