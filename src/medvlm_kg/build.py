@@ -7,6 +7,9 @@ valid, and the previous output is replaced in one rename, so a failing build lea
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -23,7 +26,7 @@ from .resources import ontology_dir
 from .serialize import FORMATS, serialize
 from .validate import shacl_problems
 
-__all__ = ["BuildResult", "MARKER", "check", "build", "render", "write_output"]
+__all__ = ["BuildResult", "MARKER", "MANIFEST", "WriteReport", "check", "build", "render", "write_output"]
 
 MARKER = ".medvlm-kg-build"
 
@@ -34,6 +37,7 @@ class BuildResult:
     graph: KnowledgeGraph
     files: dict[str, bytes]
     warnings: list[Problem] = field(default_factory=list)
+    written: WriteReport | None = None
 
 
 def check(data_dir: Path | str) -> tuple[Catalog | None, KnowledgeGraph | None, list[Problem]]:
@@ -96,8 +100,56 @@ def render(catalog: Catalog, graph: KnowledgeGraph) -> dict[str, bytes]:
     return files
 
 
-def write_output(files: dict[str, bytes], out_dir: Path | str) -> None:
-    """Replace ``out_dir`` with exactly ``files``, atomically: readers see the old folder or the new one."""
+MANIFEST = ".medvlm-kg-manifest.json"
+
+
+@dataclass
+class WriteReport:
+    """What a build did to the output folder: files written anew, files kept (same bytes, same inode), removed."""
+
+    written: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.written and not self.removed
+
+
+def _read_manifest(out_dir: Path) -> dict[str, str]:
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _intact(out_dir: Path, manifest: dict[str, str], files: dict[str, bytes]) -> bool:
+    """The folder still holds every file of its manifest, at the recorded size (a cheap check, no hashing)."""
+    try:
+        return all((out_dir / rel).lstat().st_size == len(files[rel]) for rel in manifest)
+    except OSError:
+        return False
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(str(a)), at_fdcwd, os.fsencode(str(b)), rename_exchange) == 0
+
+
+def write_output(files: dict[str, bytes], out_dir: Path | str) -> WriteReport:
+    """Make ``out_dir`` hold exactly ``files``, atomically: readers see the old folder or the new one.
+
+    The new folder is staged beside the old one and swapped in whole. Files whose bytes did not change are
+    hard links to the old ones (same bytes, same mtime), so a rebuild rewrites only what an edit changed, and
+    a rebuild with no change at all touches nothing.
+    """
     out_dir = Path(out_dir).absolute()
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())) and not (out_dir / MARKER).is_file():
         raise CatalogError(
@@ -110,27 +162,48 @@ def write_output(files: dict[str, bytes], out_dir: Path | str) -> None:
             )
         )
     files = {**files, MARKER: b"This folder is written by medvlm-kg build and replaced whole on each build.\n"}
+    manifest = {rel: hashlib.sha256(files[rel]).hexdigest() for rel in sorted(files)}
+    files[MANIFEST] = (json.dumps(manifest, indent=0, sort_keys=True) + "\n").encode()
+    old = _read_manifest(out_dir) if out_dir.is_dir() else {}
+    report = WriteReport()
+    if old == manifest and _intact(out_dir, manifest, files):
+        report.kept = sorted(files)
+        return report
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
-        for rel, content in files.items():
+        os.chmod(staging, 0o755)
+        made: set[Path] = {staging}
+        for rel in sorted(files):
             target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-        for directory, _, names in os.walk(staging):
-            os.chmod(directory, 0o755)
-            for name in names:
-                os.chmod(os.path.join(directory, name), 0o644)
-        if out_dir.exists():
+            if target.parent not in made:
+                target.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+                made.add(target.parent)
+            previous = out_dir / rel
+            if rel != MANIFEST and old.get(rel) == manifest[rel] and previous.is_file() and not previous.is_symlink():
+                try:
+                    os.link(previous, target)
+                    report.kept.append(rel)
+                    continue
+                except OSError:
+                    pass
+            target.write_bytes(files[rel])
+            os.chmod(target, 0o644)
+            report.written.append(rel)
+        report.removed = sorted(set(old) - set(manifest))
+        if not out_dir.exists():
+            os.rename(staging, out_dir)
+        elif _exchange(staging, out_dir):
+            shutil.rmtree(staging, ignore_errors=True)
+        else:
             retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
             os.rename(out_dir, retired / "previous")
             os.rename(staging, out_dir)
             shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.rename(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return report
 
 
 def build(data_dir: Path | str, out_dir: Path | str) -> BuildResult:
@@ -140,5 +213,5 @@ def build(data_dir: Path | str, out_dir: Path | str) -> BuildResult:
     if errors or catalog is None or graph is None:
         raise CatalogError(errors)
     files = render(catalog, graph)
-    write_output(files, out_dir)
-    return BuildResult(catalog, graph, files, [p for p in problems if p.severity != ERROR])
+    report = write_output(files, out_dir)
+    return BuildResult(catalog, graph, files, [p for p in problems if p.severity != ERROR], report)

@@ -117,9 +117,15 @@ def build(data_dir: Path, out_dir: Path) -> None:
         return
     for warning in result.warnings:
         click.echo(str(warning), err=True)
+    report = result.written
+    changes = (
+        "nothing changed"
+        if report.unchanged
+        else f"{len(report.written)} written, {len(report.kept)} unchanged, {len(report.removed)} removed"
+    )
     click.echo(
         f"built {len(result.catalog.datasets)} datasets, {len(result.graph.triples())} triples, "
-        f"{len(result.files)} files in {out_dir}"
+        f"{len(result.files)} files in {out_dir} ({changes})"
     )
 
 

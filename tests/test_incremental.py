@@ -1,0 +1,48 @@
+"""Rebuilds touch only what an edit changed, and still equal a clean build byte for byte."""
+
+from __future__ import annotations
+
+import os
+
+from conftest import run_cli
+
+
+def tree(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def mtimes(folder):
+    return {p.relative_to(folder): p.stat().st_mtime_ns for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_rebuild_with_no_change_touches_nothing(catalog_copy, tmp_path):
+    out = tmp_path / "build"
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    before = mtimes(out)
+    again = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
+    assert again.returncode == 0 and "nothing changed" in again.stdout
+    assert mtimes(out) == before
+
+
+def test_an_edit_rewrites_only_what_it_changes_and_equals_a_clean_build(catalog_copy, tmp_path):
+    out, clean = tmp_path / "build", tmp_path / "clean"
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    old_times = mtimes(out)
+    old_files = tree(out)
+    past = 1_000_000_000  # make every existing file look old, so a rewrite is visible in its mtime
+    for path in out.rglob("*"):
+        if path.is_file():
+            os.utime(path, (past, past))
+    vqarad = catalog_copy / "datasets" / "vqarad.yaml"
+    vqarad.write_text(vqarad.read_text(encoding="utf-8").replace("name: VQARad\n", "name: VQA-RAD\n", 1), "utf-8")
+    result = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(clean)).returncode == 0
+    assert tree(out) == tree(clean)
+    new_times = mtimes(out)
+    rewritten = {rel for rel, t in new_times.items() if t != past * 1_000_000_000}
+    changed = {rel for rel, data in tree(out).items() if old_files.get(rel) != data}
+    assert rewritten == changed  # exactly the files whose bytes changed were written
+    assert any("vqarad" in str(rel) for rel in rewritten)
+    assert not any("pathmmu" in str(rel) for rel in rewritten)
+    assert len(rewritten) < len(old_times) / 4
