@@ -33,7 +33,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .build import MARKER
+from .build import MANIFEST, MARKER
 from .problems import CatalogError, Problem
 from .serialize import FORMATS
 
@@ -412,12 +412,18 @@ class _BuiltSite:
         self._signature = self._marker_signature()
         self._index = _Index(os.path.realpath(out_dir))
 
-    def _marker_signature(self) -> tuple[int, int, int] | None:
+    def _marker_signature(self) -> tuple | None:
+        """Identity of the build: the manifest is written anew by every build that changes anything (the
+        marker is carried over as a hard link), so either file's inode changing means a new folder."""
         try:
             st = os.stat(self._marker)
         except OSError:
             return None
-        return (st.st_dev, st.st_ino, st.st_mtime_ns)
+        try:
+            manifest = os.stat(self._out_dir / MANIFEST)
+            return (st.st_dev, st.st_ino, st.st_mtime_ns, manifest.st_ino, manifest.st_mtime_ns)
+        except OSError:
+            return (st.st_dev, st.st_ino, st.st_mtime_ns)
 
     def _current(self) -> _Index:
         """The index of the folder as it is now: a build replaces the folder (and its marker) in one rename."""
