@@ -46,6 +46,8 @@ STATIC = PACKAGE / "static"
 DEFAULT_LANGUAGE = "en"
 HTML_LANG = {"en": "en", "zh": "zh-Hans"}  # the pages' lang/hreflang; RDF literals stay @en/@zh
 SCHEMES_SHOWN = ("modality", "task", "platform", "unit")
+SITEMAP_MAX_URLS = 50_000  # the sitemaps.org limits for one file
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
 NAV = (("catalog", "nav_catalog"),) + tuple((f"concept/{s}", f"nav_{s}") for s in SCHEMES_SHOWN)
 
 _SDO = "https://schema.org/"
@@ -689,11 +691,42 @@ class _Site:
                 entries.append(
                     {"loc": page_url(self.base, key, lang), "lastmod": page.lastmod, "alternates": alternates}
                 )
-        self.out["sitemap.xml"] = self.env.get_template("sitemap.xml").render(entries=entries).encode("utf-8")
+        self.out.update(self._sitemaps(entries))
         self.out["robots.txt"] = (
             "# Every page of this site may be crawled; the sitemap lists them all.\n"
             f"User-agent: *\nAllow: /\n\nSitemap: {self.base}sitemap.xml\n"
         ).encode()
+
+    def _sitemaps(self, entries: list[dict]) -> dict[str, bytes]:
+        """sitemap.xml, or, past the protocol's limits (50,000 URLs or 50 MB a file), a sitemap index
+        naming sitemap-1.xml, sitemap-2.xml, … each within them."""
+        template = self.env.get_template("sitemap.xml")
+        chunks: list[list[dict]] = []
+        for entry in entries:
+            if not chunks or len(chunks[-1]) >= SITEMAP_MAX_URLS:
+                chunks.append([])
+            chunks[-1].append(entry)
+        parts: list[tuple[bytes, list[dict]]] = []
+        while chunks:
+            chunk = chunks.pop(0)
+            body = template.render(entries=chunk).encode("utf-8")
+            if len(body) > SITEMAP_MAX_BYTES and len(chunk) > 1:
+                half = len(chunk) // 2
+                chunks[:0] = [chunk[:half], chunk[half:]]
+                continue
+            parts.append((body, chunk))
+        if len(parts) == 1:
+            return {"sitemap.xml": parts[0][0]}
+        files = {f"sitemap-{n}.xml": body for n, (body, _) in enumerate(parts, start=1)}
+        index = [
+            {
+                "loc": f"{self.base}sitemap-{n}.xml",
+                "lastmod": max((e["lastmod"] for e in chunk if e["lastmod"]), default=None),
+            }
+            for n, (_, chunk) in enumerate(parts, start=1)
+        ]
+        files["sitemap.xml"] = self.env.get_template("sitemap-index.xml").render(parts=index).encode("utf-8")
+        return files
 
     def static(self) -> None:
         for path in sorted(STATIC.iterdir()):
