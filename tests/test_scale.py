@@ -56,3 +56,28 @@ def test_past_the_size_limit_parts_are_halved(catalog, monkeypatch):
     parts = locs(files["sitemap.xml"], "sitemap")
     assert len(parts) > 1
     assert all(len(files[loc.removeprefix(BASE)]) <= 20_000 for loc in parts)
+
+
+def test_a_harvester_can_walk_the_paged_catalog_from_the_catalog_iri(catalog, monkeypatch):
+    import rdflib
+
+    from medvlm_kg import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 5)
+    files = render(catalog, convert(catalog))
+    hydra = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    catalog_node = rdflib.URIRef(BASE + "catalog")
+    start = rdflib.Graph().parse(data=files["catalog.ttl"], format="turtle")
+    page = start.value(catalog_node, hydra.view)
+    assert int(start.value(catalog_node, hydra.totalItems)) == 14
+    seen, walked = [], 0
+    while page is not None:
+        g = rdflib.Graph().parse(data=files[str(page).removeprefix(BASE) + ".ttl"], format="turtle")
+        assert (page, rdflib.RDF.type, hydra.PartialCollectionView) in g
+        assert g.value(page, hydra.first) == rdflib.URIRef(BASE + "catalog/page/1")
+        datasets = sorted(str(d) for d in g.objects(catalog_node, dcat.dataset))
+        assert all((rdflib.URIRef(d), rdflib.RDF.type, dcat.Dataset) in g for d in datasets)  # full descriptions
+        seen += datasets
+        page, walked = g.value(page, hydra.next), walked + 1
+    assert walked == 3 and len(seen) == len(set(seen)) == 14

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from .catalog import Catalog, check_catalog
 from .concepts import load_schemes
 from .convert import KnowledgeGraph, convert, dataset_iri
+from .paging import catalog_pages
 from .problems import ERROR, CatalogError, Problem
 from .resources import ontology_dir
 from .serialize import FORMATS, serialize
@@ -88,6 +89,8 @@ def render(catalog: Catalog, graph: KnowledgeGraph) -> dict[str, bytes]:
     for dataset_id, triples in graph.datasets.items():
         documents[f"dataset/{dataset_id}"] = (triples, dataset_iri(base, dataset_id))
     documents.update(_concept_documents(base))
+    for number, (triples, iri) in catalog_pages(graph).items():
+        documents[f"catalog/page/{number}"] = (triples, iri)
     for rel, (triples, root) in documents.items():
         for fmt in FORMATS.values():
             files[f"{rel}.{fmt.extension}"] = serialize(triples, fmt.name, [root])

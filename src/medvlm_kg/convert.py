@@ -42,6 +42,7 @@ NS = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "mvk": "https://w3id.org/medvlm-kg/vocab#",
     "void": "http://rdfs.org/ns/void#",
+    "hydra": "http://www.w3.org/ns/hydra/core#",
 }
 
 
@@ -221,6 +222,7 @@ D_DATA_SERVICE, D_SERVICE, D_ENDPOINT_URL, D_SERVES_DATASET = _terms(
 )
 (DCT_CONFORMS_TO,) = _terms("dct", "conformsTo")
 (VOID_SPARQL_ENDPOINT,) = _terms("void", "sparqlEndpoint")
+HYDRA_VIEW, HYDRA_TOTAL_ITEMS = _terms("hydra", "view", "totalItems")
 SPARQL_PROTOCOL = ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/")
 
 Triple = ox.Triple
@@ -230,6 +232,14 @@ def slug(text: str) -> str:
     """A readable IRI path segment for a name: lowercase, hyphens, unicode letters kept."""
     text = unicodedata.normalize("NFKC", text).lower()
     return re.sub(r"[^\w]+", "-", text).strip("-_") or "x"
+
+
+PAGE_SIZE = 100  # datasets per page of the paged catalog (paging.py)
+
+
+def page_iri(base: str, number: int) -> str:
+    """A page of the catalog, for harvesters that walk it (a Hydra PartialCollectionView)."""
+    return f"{base}catalog/page/{number}"
 
 
 def sparql_endpoint_iri(base: str) -> str:
@@ -725,6 +735,8 @@ def _catalog(catalog: Catalog, schemes: dict[str, ConceptScheme]) -> list[Triple
     desc.add(ox.NamedNode(catalog.readme), RDF_TYPE, FOAF_DOCUMENT)
     for name in ("modality", "task"):
         desc.add(c, D_THEME_TAXONOMY, ox.NamedNode(schemes[name].iri))
+    desc.add(c, HYDRA_VIEW, ox.NamedNode(page_iri(base, 1)))
+    desc.add(c, HYDRA_TOTAL_ITEMS, ox.Literal(str(len(catalog.datasets)), datatype=XSD_INTEGER))
     service = ox.NamedNode(sparql_endpoint_iri(base))
     desc.add(c, D_SERVICE, service)
     desc.add(c, VOID_SPARQL_ENDPOINT, service)
