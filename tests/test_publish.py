@@ -95,8 +95,8 @@ def test_dry_run_prints_what_it_would_send_and_sends_nothing(oxigraph, expected)
 
     lines: list[str] = []
     publish(DATA, oxigraph.store_url, dry_run=True, echo=lines.append)
-    put = f"PUT {oxigraph.store_url} ?graph={CATALOG}  Content-Type: application/n-triples  {expected:,} triples"
-    assert put in lines
+    put = f"PUT {oxigraph.store_url} ?graph={CATALOG}  Content-Type: application/n-triples  (the first batch)"
+    assert put in lines and f"  {expected:,} triples in all" in lines
     assert oxigraph.count() == 0
 
 
@@ -240,3 +240,9 @@ def test_credentials_stay_out_of_debug_logs_and_reprs(monkeypatch, caplog, capsy
     shown = caplog.text + captured.out + captured.err + str(caught.value) + repr(endpoint_from_env(stub.url))
     assert "HTTP Request: PUT" in caplog.text  # the requests were logged …
     assert SECRET not in shown  # … without the secret
+
+
+def test_graph_store_publishing_goes_in_bounded_batches_and_replaces_the_graph(oxigraph):
+    first = publish(DATA, oxigraph.store_url, batch_size=500, echo=lambda _: None)
+    again = publish(DATA, oxigraph.store_url, batch_size=700, echo=lambda _: None)  # other batch boundaries
+    assert first.stored == again.stored == oxigraph.count() == len(queryable_triples(convert(load_catalog(DATA))))

@@ -23,6 +23,7 @@ from .concepts import load_schemes
 from .convert import KnowledgeGraph, convert, dataset_iri
 from .paging import catalog_pages
 from .problems import ERROR, CatalogError, Problem
+from .progress import stage, track
 from .resources import ontology_dir
 from .serialize import FORMATS, serialize
 from .validate import shacl_problems
@@ -43,11 +44,14 @@ class BuildResult:
 
 def check(data_dir: Path | str) -> tuple[Catalog | None, KnowledgeGraph | None, list[Problem]]:
     """Both validation layers: the YAML format first, then SHACL on the converted graph."""
-    catalog, problems = check_catalog(data_dir)
+    with stage("reading the catalog"):
+        catalog, problems = check_catalog(data_dir)
     if catalog is None:
         return None, None, problems
-    graph = convert(catalog)
-    problems = problems + shacl_problems(graph, catalog)
+    with stage("converting to RDF"):
+        graph = convert(catalog)
+    with stage("validating with SHACL"):
+        problems = problems + shacl_problems(graph, catalog)
     return catalog, graph, problems
 
 
@@ -91,7 +95,7 @@ def render(catalog: Catalog, graph: KnowledgeGraph) -> dict[str, bytes]:
     documents.update(_concept_documents(base))
     for number, (triples, iri) in catalog_pages(graph).items():
         documents[f"catalog/page/{number}"] = (triples, iri)
-    for rel, (triples, root) in documents.items():
+    for rel, (triples, root) in track(documents.items(), "writing RDF", total=len(documents), unit="doc"):
         for fmt in FORMATS.values():
             files[f"{rel}.{fmt.extension}"] = serialize(triples, fmt.name, [root])
     for path in sorted(ontology_dir().iterdir()):
@@ -99,7 +103,8 @@ def render(catalog: Catalog, graph: KnowledgeGraph) -> dict[str, bytes]:
             files[f"ontology/{path.name}"] = path.read_bytes()
     from .site import render_site
 
-    files.update(render_site(catalog, graph, files))
+    with stage("writing pages"):
+        files.update(render_site(catalog, graph, files))
     return files
 
 
@@ -177,7 +182,7 @@ def write_output(files: dict[str, bytes], out_dir: Path | str) -> WriteReport:
     try:
         os.chmod(staging, 0o755)
         made: set[Path] = {staging}
-        for rel in sorted(files):
+        for rel in track(sorted(files), "saving", unit="file"):
             target = staging / rel
             if target.parent not in made:
                 target.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
@@ -216,5 +221,11 @@ def build(data_dir: Path | str, out_dir: Path | str) -> BuildResult:
     if errors or catalog is None or graph is None:
         raise CatalogError(errors)
     files = render(catalog, graph)
-    report = write_output(files, out_dir)
+    from .lock import output_lock, write_error
+
+    try:
+        with output_lock(out_dir):  # one writer at a time, or two builds could mix their files
+            report = write_output(files, out_dir)
+    except OSError as error:  # a full disk, a read-only folder: one clear line, the old output as it was
+        raise write_error(out_dir, error) from None
     return BuildResult(catalog, graph, files, [p for p in problems if p.severity != ERROR], report)

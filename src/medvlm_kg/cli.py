@@ -32,6 +32,22 @@ OUT_OPTION = click.option(
 )
 
 
+def progress_options(command):
+    """--quiet/--verbose: progress bars show on a terminal only, never in logs; --verbose times each stage."""
+    import functools
+
+    @click.option("--quiet", "-q", is_flag=True, help="No progress bars or stage messages.")
+    @click.option("--verbose", "-v", is_flag=True, help="Print each stage's time.")
+    @functools.wraps(command)
+    def wrapper(*args, quiet: bool, verbose: bool, **kwargs):
+        from .progress import configure
+
+        configure(quiet=quiet, verbose=verbose)
+        return command(*args, **kwargs)
+
+    return wrapper
+
+
 def _fail(error: CatalogError) -> None:
     for problem in error.problems:
         click.echo(str(problem), err=True)
@@ -52,6 +68,7 @@ def main() -> None:
 
 
 @main.command()
+@progress_options
 @DATA_OPTION
 @click.option(
     "--format",
@@ -96,6 +113,7 @@ def validate(data_dir: Path, fmt: str) -> None:
 
 
 @main.command()
+@progress_options
 @DATA_OPTION
 @OUT_OPTION
 def build(data_dir: Path, out_dir: Path) -> None:
@@ -221,6 +239,7 @@ def serve(out_dir: Path, host: str, port: int) -> None:
 
 
 @main.command("import-markdown")
+@progress_options
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @DATA_OPTION
 @click.option("--dry-run", is_flag=True, help="Report what would be added; write nothing.")
@@ -274,6 +293,7 @@ def export_markdown_command(data_dir: Path, lang: str) -> None:
 
 
 @main.command()
+@progress_options
 @DATA_OPTION
 @click.option("--endpoint", required=True, metavar="URL", help="The store's Graph Store (gsp) or update (update) URL.")
 @click.option("--graph", "graph_iri", metavar="IRI", help="Named graph to replace (default: the catalog IRI).")

@@ -23,6 +23,7 @@ import yaml
 
 from .concepts import load_schemes
 from .problems import CatalogError, Problem
+from .progress import track
 
 __all__ = ["Table", "ImportReport", "parse_tables", "read_entries", "import_markdown", "export_markdown"]
 
@@ -557,7 +558,7 @@ def import_markdown(
         report.skipped.append({"line": 1, "reason": "no dataset table found"})
     by_id, names = _existing(data_dir)
     taken = set(by_id)
-    for entry in entries:
+    for entry in track(entries, "importing", unit="row"):
         doc = _entry_document(entry, source_url, report)
         existing_id = names.get(_key(entry.name)) or (doc["id"] if doc["id"] in by_id else None)
         if existing_id:

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from .build import check
 from .problems import ERROR, CatalogError, Problem
+from .progress import track
 from .query import queryable_triples
 from .remote import DEFAULT_BACKOFF_S, Endpoint, RetryableError, endpoint_from_env, timeout_message, with_retries
 
@@ -194,7 +195,11 @@ def _describe(
     who = f"{endpoint.scheme} authentication from {endpoint.origin}" if endpoint.scheme else "no credentials"
     echo(f"dry run: nothing is sent ({who})")
     if method == "gsp":
-        echo(f"PUT {endpoint.url} ?graph={graph.value}  Content-Type: application/n-triples  {len(triples):,} triples")
+        batches = -(-len(triples) // batch_size)
+        echo(f"PUT {endpoint.url} ?graph={graph.value}  Content-Type: application/n-triples  (the first batch)")
+        if batches > 1:
+            echo(f"POST {endpoint.url} ?graph={graph.value}  × {batches - 1} (the other batches, ≤ {batch_size:,})")
+        echo(f"  {len(triples):,} triples in all")
         preview = ox.serialize(triples[:3], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
     else:
         batches = sum(1 for _ in _batches(triples, batch_size))
@@ -251,18 +256,22 @@ def publish(
 
     started = time.perf_counter()
     with _Session(target) as session:
+        batches = -(-len(triples) // batch_size)
         if method == "gsp":
-            session.send(
-                "PUT",
-                target.url,
-                params={"graph": graph.value},
-                content=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
-                headers={"Content-Type": "application/n-triples"},
-            )
+            # The first batch replaces the graph (PUT), the others are added to it (POST): each request is
+            # bounded in size and can be retried on its own.
+            for number, batch in enumerate(track(_batches(triples, batch_size), "publishing", batches, "batch")):
+                session.send(
+                    "PUT" if number == 0 else "POST",
+                    target.url,
+                    params={"graph": graph.value},
+                    content=ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES),
+                    headers={"Content-Type": "application/n-triples"},
+                )
         else:
             update_headers = {"Content-Type": "application/sparql-update"}
             session.send("POST", target.url, content=f"DROP SILENT GRAPH {graph}".encode(), headers=update_headers)
-            for batch in _batches(triples, batch_size):
+            for batch in track(_batches(triples, batch_size), "publishing", batches, "batch"):
                 session.send("POST", target.url, content=_insert_data(graph, batch).encode(), headers=update_headers)
         stored = _count(session, query_url, graph)
     seconds = time.perf_counter() - started
