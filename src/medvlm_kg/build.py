@@ -101,6 +101,9 @@ def render(catalog: Catalog, graph: KnowledgeGraph) -> dict[str, bytes]:
     for path in sorted(ontology_dir().iterdir()):
         if path.is_file():
             files[f"ontology/{path.name}"] = path.read_bytes()
+    from .croissant import croissant_files  # dataset/<id>.croissant.json, beside the dataset's RDF (Croissant 1.1)
+
+    files.update(croissant_files(catalog, graph))
     from .site import render_site
 
     with stage("writing pages"):

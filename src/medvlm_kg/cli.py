@@ -78,8 +78,16 @@ def main() -> None:
     show_default=True,
     help="text for people, json for programs (a list of problem records).",
 )
-def validate(data_dir: Path, fmt: str) -> None:
-    """Check the catalog: the YAML format, then SHACL on the graph.
+@click.option(
+    "--profile",
+    type=click.Choice(["core", "dcat-ap", "croissant", "bioschemas", "all"]),
+    default="core",
+    show_default=True,
+    help="Which rules: core (the catalog's own), dcat-ap (DCAT-AP 3.0), croissant (Croissant 1.1, with mlcroissant), "
+    "bioschemas (Bioschemas Dataset 1.0), or all. See docs/profiles.md.",
+)
+def validate(data_dir: Path, fmt: str, profile: str) -> None:
+    """Check the catalog: the YAML format, then SHACL on the graph; with --profile, the profiles harvesters read.
 
     Exit 0 when valid (warnings allowed), 1 when there are problems (all are listed).
 
@@ -87,24 +95,25 @@ def validate(data_dir: Path, fmt: str) -> None:
     Example:
       medvlm-kg validate --data data
       medvlm-kg validate --format json
+      medvlm-kg validate --profile all     # DCAT-AP 3.0, Croissant 1.1, Bioschemas too
     """
-    from .build import check
+    from .profiles import profile_titles, validate_profile
 
-    try:
-        catalog, _, problems = check(data_dir)
-    except CatalogError as error:
-        problems, catalog = error.problems, None
+    catalog, problems = validate_profile(data_dir, profile)
     errors = [p for p in problems if p.severity == ERROR]
     if fmt == "json":
-        click.echo(
-            json.dumps({"valid": not errors, "problems": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=2)
-        )
+        record = {"valid": not errors, "problems": [p.as_dict() for p in problems]}
+        if profile != "core":
+            record = {"profile": profile, **record}
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
     else:
         for problem in problems:
             click.echo(str(problem), err=bool(errors))
         if not errors and catalog is not None:
+            against = profile_titles(profile)
             click.echo(
                 f"{data_dir}: {len(catalog.datasets)} datasets, valid"
+                + (f" for {against}" if against else "")
                 + (f" ({len(problems)} warnings)" if problems else "")
             )
         else:

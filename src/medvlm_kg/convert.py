@@ -484,7 +484,7 @@ def _dataset(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptSchem
     if dataset.license:
         _license(desc, d, dataset.license)
     _search_profile(desc, catalog, dataset, schemes, d)
-    return desc.triples
+    return _with_profiles(desc.triples, catalog)
 
 
 def license_iri(spdx_id: str) -> ox.NamedNode:
@@ -749,7 +749,17 @@ def _catalog(catalog: Catalog, schemes: dict[str, ConceptScheme]) -> list[Triple
         d = ox.NamedNode(dataset_iri(base, dataset.id))
         desc.add_all(c, (D_DATASET_P, S_DATASET_P), d)
         desc.add(service, D_SERVES_DATASET, d)
-    return desc.triples
+    return _with_profiles(desc.triples, catalog)
+
+
+def _with_profiles(triples: list[Triple], catalog: Catalog) -> list[Triple]:
+    """A description plus what the interoperability profiles add to the same graph: Bioschemas' conformsTo, then
+    DCAT-AP 3.0's restatements and typed ranges (``bioschemas.py``, ``dcat_ap.py``); no profile re-reads the YAML."""
+    from . import bioschemas, dcat_ap  # the profiles build on this module's triples, so they load after it
+
+    for profile in (bioschemas, dcat_ap):
+        triples = triples + profile.extend(triples, catalog.base_iri)
+    return triples
 
 
 def convert(catalog: Catalog) -> KnowledgeGraph:

@@ -55,6 +55,10 @@ _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _SCHEMA_DESCRIPTION = _SDO + "description"
+_DCT = "http://purl.org/dc/terms/"
+# Besides schema.org, the one property a Dataset block states about its root: the profile it conforms to
+# (Bioschemas asks for dct:conformsTo; the triple is in the dataset's RDF, see bioschemas.py).
+_ROOT_EXTRA = {_DCT + "conformsTo": "dct:conformsTo"}
 _TYPE_LINKS = {  # FAIR Signposting rel="type" of each kind of page
     "dataset": _SDO + "Dataset",
     "catalog": _SDO + "DataCatalog",
@@ -142,6 +146,8 @@ def schema_org_jsonld(triples: list[ox.Triple], root: str, lang: str) -> dict:
             by_subject[t.subject.value].append(t)
         elif p.startswith(_SDO) and not (isinstance(o, ox.Literal) and o.language and o.language != lang):
             by_subject[t.subject.value].append(t)
+        elif p in _ROOT_EXTRA and t.subject.value == root:
+            by_subject[t.subject.value].append(t)
 
     # Nest each node at its first mention, breadth first from the root.
     placed: dict[str, tuple[str, str]] = {}
@@ -172,6 +178,8 @@ def schema_org_jsonld(triples: list[ox.Triple], root: str, lang: str) -> dict:
             root_kinds[t.predicate.value].add(kind)
     terms: dict[str, dict] = {}
     for p, found in kinds.items():
+        if p in _ROOT_EXTRA:  # written in full (a nested node or {"@id": …}), under its prefixed name
+            continue
         if _XSD + "string" in found:  # plain text stays plain; other values of the property are written in full
             continue
         preferred = root_kinds.get(p) or found
@@ -213,13 +221,16 @@ def schema_org_jsonld(triples: list[ox.Triple], root: str, lang: str) -> dict:
         props: dict[str, list] = defaultdict(list)
         for t in by_subject[subject]:
             if t.predicate.value != _RDF_TYPE:
-                props[t.predicate.value[len(_SDO) :]].append(value(subject, t))
+                key = _ROOT_EXTRA.get(t.predicate.value) or t.predicate.value[len(_SDO) :]
+                props[key].append(value(subject, t))
         for key in sorted(props):
             values = sorted(props[key], key=_json_order)
             out[key] = values[0] if len(values) == 1 else values
         return out
 
     context: dict[str, Any] = {"@vocab": _SDO}
+    if any(t.predicate.value in _ROOT_EXTRA for t in reached):
+        context["dct"] = _DCT
     for p in sorted(terms):
         context[p[len(_SDO) :]] = {"@id": p, **terms[p]}
     return {"@context": context, **node(root)}
@@ -446,6 +457,7 @@ class _Site:
             "catalog": self.catalog,
             "schemes": self.schemes,
             "jsonld": None,
+            "croissant": None,
         }
 
     def _write(self, template: str, context: dict, *paths: str) -> None:
@@ -572,9 +584,17 @@ class _Site:
             record_citation=f"{dataset.name}. {self.catalog.title.get(lang) or self.catalog.title['en']}. {iri}",
             listed_rows=self._listed_rows(dataset, row.paper),
             jsonld=script_json(schema_org_jsonld(self.graph.datasets[dataset.id], iri, lang)),
+            croissant=self._croissant_link(dataset, ctx["link"]),
         )
         self._write("dataset.html", ctx, page_file(key, lang))
         self._register(key, "dataset", self._newest_date(dataset))
+
+    def _croissant_link(self, dataset: Dataset, link) -> tuple[str, str] | None:
+        """(media type, href) of the dataset's Croissant file, linked from the page head, never in its JSON-LD."""
+        from .croissant import MEDIA_TYPE, croissant_path
+
+        path = croissant_path(dataset.id)
+        return (MEDIA_TYPE, link(path)) if path in self.files else None
 
     def _listed_rows(self, dataset: Dataset, paper: Paper | None) -> list[dict]:
         """The list's columns side by side: the cell in each language, and the verified facts with their sources.
