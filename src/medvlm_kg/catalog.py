@@ -20,7 +20,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from .concepts import ConceptScheme, load_schemes, suggest
-from .problems import ERROR, CatalogError, Problem
+from .problems import ERROR, WARNING, CatalogError, Problem
 from .resources import ontology_dir
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "Person",
     "Sourced",
     "PartialDate",
+    "RESERVED_IDS",
     "check_catalog",
     "load_catalog",
 ]
@@ -44,6 +45,8 @@ _DATE_FORMS = (
     (re.compile(r"^(\d{4})-(\d{2})$"), "gYearMonth"),
     (re.compile(r"^(\d{4})$"), "gYear"),
 )
+# Device names Windows reserves in every folder (dataset/con.html cannot exist there).
+RESERVED_IDS = frozenset(["con", "prn", "aux", "nul"] + [f"{p}{n}" for p in ("com", "lpt") for n in range(10)])
 _IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|\\^`\x00-\x1f\x7f]")
 
 
@@ -208,6 +211,7 @@ def _read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
     """Parse one YAML document into plain values plus a map from field path to line number."""
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
+        _check_depth(text, loader_cls)  # before composing: libyaml's composer recurses and crashes past ~30,000
         root = yaml.compose(text, Loader=loader_cls)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -218,6 +222,14 @@ def _read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
         if "\t" in text and ("tab" in problem.lower() or "found character" in problem.lower()):
             raise _YamlProblem(line, "", f"YAML syntax error: {problem}", "indent with spaces, not tabs") from None
         raise _YamlProblem(line, "", f"YAML syntax error: {problem}", "fix the YAML syntax at that line") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML never allows (NUL, most control characters)
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise _YamlProblem(
+            text[: exc.position].count("\n") + 1,
+            "",
+            f"the character U+{char:04X} is not allowed in YAML",
+            "remove it (text copied from PDFs and terminals often carries invisible characters)",
+        ) from None
     except yaml.YAMLError as exc:
         raise _YamlProblem(None, "", f"YAML error: {exc}", "fix the YAML syntax") from None
     except RecursionError:
@@ -230,7 +242,8 @@ def _read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
         line = node.start_mark.line + 1
         lines.setdefault(path, line)
         if depth > 50:
-            raise _YamlProblem(line, _dotted(path), "nested too deeply", "this format nests at most 4 levels")
+            field = _dotted(path[:4]) + "…"
+            raise _YamlProblem(line, field, "nested too deeply", "this format nests at most 4 levels")
         if id(node) in seen:
             raise _YamlProblem(
                 line, _dotted(path), "YAML aliases (*name) are not allowed", "write the value out in full"
@@ -264,13 +277,55 @@ def _read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
         if isinstance(node, yaml.SequenceNode):
             return [build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         try:
-            return constructor.construct_object(node)
+            value = constructor.construct_object(node)
         except (ValueError, yaml.YAMLError) as exc:
-            raise _YamlProblem(line, _dotted(path), f"unreadable value: {exc}", "quote the value") from None
+            reason = str(exc).split(";")[0]  # not Python's advice on sys.set_int_max_str_digits
+            raise _YamlProblem(line, _dotted(path), f"unreadable value: {reason}", "quote the value") from None
+        control = _CONTROL.search(value) if isinstance(value, str) else None
+        if control:
+            raise _YamlProblem(
+                line,
+                _dotted(path),
+                f"contains the invisible control character U+{ord(control.group()):04X}",
+                "remove it (text copied from PDFs and terminals often carries them)",
+            )
+        return value
 
     if root is None:
         return None, lines
     return build(root, (), 0), lines
+
+
+_MAX_DEPTH = 100
+_MAX_VALUES = 100_000  # a dataset file holds about a hundred; reading millions would take minutes
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _check_depth(text: str, loader_cls: type) -> None:
+    """Refuse lists and mappings nested more than ``_MAX_DEPTH`` deep, or more than ``_MAX_VALUES`` values,
+    reading events (no recursion) before anything is built."""
+    depth = values = 0
+    for event in yaml.parse(text, Loader=loader_cls):
+        if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            values += 1
+            if values > _MAX_VALUES:
+                raise _YamlProblem(
+                    event.start_mark.line + 1,
+                    "",
+                    f"more than {_MAX_VALUES:,} values in one file",
+                    "a catalog file describes one dataset in about a hundred values; split or shorten it",
+                )
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > _MAX_DEPTH:
+                raise _YamlProblem(
+                    event.start_mark.line + 1,
+                    "",
+                    f"lists and mappings nested more than {_MAX_DEPTH} levels deep",
+                    "this format nests at most 4 levels; flatten the file",
+                )
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def _dotted(path: tuple) -> str:
@@ -361,6 +416,7 @@ class _Checker:
 
 
 _PATTERN_HINTS = {
+    '^https?://[^\\s<>"{}|\\\\^`]+/$': "write an http(s) IRI that ends in / and has no spaces, e.g. https://w3id.org/medvlm-kg/",
     "^[a-z0-9]+(-[a-z0-9]+)*$": "use lowercase letters, digits and single hyphens, e.g. `pmc-vqa`",
     "^[0-9]{4}\\.[0-9]{4,5}$": "write the arXiv id without prefix or version, e.g. `2401.16355`",
     "^10\\.[0-9]{4,9}/\\S+$": "write the DOI without `https://doi.org/`, e.g. `10.1038/s41746-024-01390-4`",
@@ -431,6 +487,14 @@ def _sourced(value: Any, doc: dict) -> Sourced:
     return Sourced(value, tuple(doc.get("sources", ())), doc.get("label"))
 
 
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _mapping(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def _check_dataset(path: Path, rel: str, doc: Any, lines: dict, schemes: dict) -> tuple[Dataset | None, list]:
     chk = _Checker(rel, lines)
     if not isinstance(doc, dict):
@@ -438,6 +502,12 @@ def _check_dataset(path: Path, rel: str, doc: Any, lines: dict, schemes: dict) -
         return None, chk.problems
     chk.schema("dataset", doc)
     expected_id = path.stem
+    if isinstance(doc.get("id"), str) and doc["id"] in RESERVED_IDS:
+        chk.add(
+            ("id",),
+            f'"{doc["id"]}" is a reserved file name on Windows, so its pages could not be checked out or copied there',
+            f"choose another id, e.g. `{doc['id']}-bench`, and rename the file to match",
+        )
     if isinstance(doc.get("id"), str) and doc["id"] != expected_id:
         chk.add(
             ("id",),
@@ -450,21 +520,22 @@ def _check_dataset(path: Path, rel: str, doc: Any, lines: dict, schemes: dict) -
     for key in ("modality", "task"):
         if key in doc:
             _check_concepts(chk, (key,), doc[key], schemes[key])
-    for i, count in enumerate(doc.get("size") or []):
+    # The schema has reported wrong types already; read only lists and mappings from here on.
+    for i, count in enumerate(_list(doc.get("size"))):
         if isinstance(count, dict) and "unit" in count:
             _check_concepts(chk, ("size", i, "unit"), count["unit"], schemes["unit"])
-    for i, point in enumerate(doc.get("access") or []):
+    for i, point in enumerate(_list(doc.get("access"))):
         if isinstance(point, dict):
             _check_url(chk, ("access", i, "url"), point.get("url"))
             if "platform" in point:
                 _check_concepts(chk, ("access", i, "platform"), point["platform"], schemes["platform"])
-    _check_url(chk, ("listed", "source"), (doc.get("listed") or {}).get("source"))
+    _check_url(chk, ("listed", "source"), _mapping(doc.get("listed")).get("source"))
     for key in ("homepage",):
         if isinstance(doc.get(key), dict):
             _check_url(chk, (key, "url"), doc[key].get("url"))
     if paper_doc:
         _check_url(chk, ("paper", "url"), paper_doc.get("url"))
-    for i, item in enumerate(doc.get("see_also") or []):
+    for i, item in enumerate(_list(doc.get("see_also"))):
         if isinstance(item, dict):
             _check_url(chk, ("see_also", i, "url"), item.get("url"))
     for key, value in doc.items():
@@ -570,7 +641,16 @@ def _check_catalog_file(rel: str, doc: Any, lines: dict) -> tuple[dict | None, l
     return (doc if not any(p.severity == ERROR for p in chk.problems) else None), chk.problems
 
 
-def _read_file(path: Path, rel: str) -> tuple[Any, dict, list[Problem]]:
+def _read_file(path: Path, rel: str, root: Path | None = None) -> tuple[Any, dict, list[Problem]]:
+    real = path.resolve()
+    if root is not None and not real.is_relative_to(root.resolve()):
+        message = f"is a link to {real}, outside the catalog folder, so it is not read"
+        return None, {}, [Problem(rel, None, "", message, "copy the file into the catalog folder instead of linking")]
+    if path.is_symlink() and not real.exists():
+        return None, {}, [Problem(rel, None, "", f"is a link to {real}, which does not exist", "fix or remove the link")]
+    if real.exists() and not real.is_file():  # a folder, a FIFO (reading it would wait forever), a device
+        message = "is not a regular file, so it is not read"
+        return None, {}, [Problem(rel, None, "", message, "keep only YAML files (one per dataset) in datasets/")]
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -605,13 +685,24 @@ def check_catalog(data_dir: Path | str) -> tuple[Catalog | None, list[Problem]]:
             )
         )
     else:
-        value, lines, read_problems = _read_file(catalog_path, catalog_rel)
+        value, lines, read_problems = _read_file(catalog_path, catalog_rel, data_dir)
         problems += read_problems
         if not read_problems:
             catalog_doc, found = _check_catalog_file(catalog_rel, value, lines)
-            problems += found
+            problems += _at_most(found, catalog_rel)
     datasets: list[Dataset] = []
     files = sorted((data_dir / "datasets").glob("*.yaml")) if (data_dir / "datasets").is_dir() else []
+    for path in sorted((data_dir / "datasets").glob("*")) if (data_dir / "datasets").is_dir() else []:
+        if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml":  # would be skipped without a word
+            problems.append(
+                Problem(
+                    f"{display}/datasets/{path.name}",
+                    None,
+                    "",
+                    "is not read: dataset files end in .yaml",
+                    f"rename it to {path.stem}.yaml",
+                )
+            )
     if not files:
         problems.append(
             Problem(
@@ -621,7 +712,7 @@ def check_catalog(data_dir: Path | str) -> tuple[Catalog | None, list[Problem]]:
     seen_ids: dict[str, str] = {}
     for path in files:
         rel = f"{display}/datasets/{path.name}"
-        value, lines, read_problems = _read_file(path, rel)
+        value, lines, read_problems = _read_file(path, rel, data_dir)
         problems += read_problems
         if read_problems:
             continue
@@ -639,7 +730,7 @@ def check_catalog(data_dir: Path | str) -> tuple[Catalog | None, list[Problem]]:
         elif claimed:
             seen_ids[claimed] = rel
         dataset, found = _check_dataset(path, rel, value, lines, schemes)
-        problems += found
+        problems += _at_most(found, rel)
         if dataset is not None:
             datasets.append(dataset)
     for dataset in datasets:
@@ -682,6 +773,21 @@ def check_catalog(data_dir: Path | str) -> tuple[Catalog | None, list[Problem]]:
         file=catalog_rel,
     )
     return catalog, sorted(problems, key=_problem_order)
+
+
+_MAX_SHOWN = 50
+
+
+def _at_most(found: list[Problem], rel: str) -> list[Problem]:
+    """A file's problems, the first ``_MAX_SHOWN`` of them and a line counting the rest (a broken file is
+    fixed from its top; 50,000 lines of "unknown field" help no one)."""
+    if len(found) <= _MAX_SHOWN:
+        return found
+    ordered = sorted(found, key=_problem_order)
+    hidden = ordered[_MAX_SHOWN:]
+    severity = ERROR if any(p.severity == ERROR for p in hidden) else WARNING
+    more = Problem(rel, None, "", f"{len(hidden):,} more problems not shown", "fix those listed, then validate again", severity)
+    return ordered[:_MAX_SHOWN] + [more]
 
 
 def _problem_order(p: Problem) -> tuple:

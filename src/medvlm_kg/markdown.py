@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
+from .catalog import RESERVED_IDS
 from .concepts import load_schemes
 from .problems import CatalogError, Problem
 from .progress import track
@@ -29,6 +30,9 @@ __all__ = ["Table", "ImportReport", "parse_tables", "read_entries", "import_mark
 
 MAX_BYTES = 20_000_000
 MAX_COLUMNS = 64
+MAX_CELL = 10_000  # characters; a real cell holds a few hundred
+_MAX_NESTING = 10
+_MAX_COUNT = 10**15
 _MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000, "b": 1_000_000_000, "万": 10_000, "亿": 100_000_000}
 
 
@@ -104,8 +108,12 @@ def parse_tables(text: str) -> list[Table]:
 
 # --- cells --------------------------------------------------------------------------------------------------
 
-_MD_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_HTML_LINK = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
+# Every repetition is bounded: unbounded ones backtrack quadratically on cells such as "[a](" × 20,000, which
+# took minutes (a list written by a stranger must not hang the import).
+_MD_LINK = re.compile(r"\[([^\]]{0,1000})\]\(\s*<?([^)\s>]{1,2048})>?(?:\s+\"[^\"]{0,1000}\")?\s*\)")
+_HTML_LINK = re.compile(
+    r"<a\s[^>]{0,500}?href\s*=\s*[\"']([^\"']{1,2048})[\"'][^>]{0,500}>(.{0,2000}?)</a\s*>", re.IGNORECASE | re.DOTALL
+)
 _BARE_URL = re.compile(r"(?<![(\"'<])\bhttps?://[^\s<>()\[\]|\"']+")
 _TAG = re.compile(r"<[^>]{0,500}>")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -183,12 +191,13 @@ _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
 def _without_notes(text: str) -> tuple[str, list[str]]:
     """Text with its parenthesised notes removed (nested ones too), and the notes."""
     notes: list[str] = []
-    while True:
+    for _ in range(_MAX_NESTING):  # each round peels one level; 5,000 nested parentheses would take minutes
         found = _PAREN.findall(text)
         if not found:
-            return re.sub(r"\s+", " ", text).strip(), notes
+            break
         notes += found
         text = _PAREN.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip(), notes
 
 
 def _closest(scheme: str, text: str) -> list[str]:
@@ -256,6 +265,9 @@ def _sizes(cell: str) -> tuple[list[dict], list[str]]:
             continue
         number = float(m.group("num").replace(",", ""))
         mult = (m.group("mult") or "").lower()
+        if not number * _MULTIPLIERS[mult] < _MAX_COUNT:  # "1" × 50,000 is infinity as a float
+            unmapped.append(part)
+            continue
         value = round(number * _MULTIPLIERS[mult])
         unit_text = re.sub(r"^(张|个|条|对|例)", "", m.group("unit").strip())
         unit = _concept("unit", unit_text) if unit_text else None
@@ -296,7 +308,8 @@ def _date(cell: str) -> tuple[str | None, str | None]:
 
 def _slug(name: str) -> str:
     text = unicodedata.normalize("NFKD", _plain(name)).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80].strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80].strip("-")
+    return f"{slug}-dataset" if slug in RESERVED_IDS else slug  # "CON" would be con.yaml, which Windows refuses
 
 
 # --- import -------------------------------------------------------------------------------------------------
@@ -374,6 +387,11 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
     entries: dict[str, Entry] = {}
     order: list[str] = []
     for table in parse_tables(text):
+        if len(table.headers) > MAX_COLUMNS:
+            width = f"{len(table.headers):,}"
+            reason = f"table has {width} columns; a dataset table has at most {MAX_COLUMNS}, so it is not read"
+            report.skipped.append({"line": table.line, "reason": reason})
+            continue
         roles = _roles(table.headers)
         if "name" not in roles.values() or len(roles) < 2:
             report.skipped.append(
@@ -387,6 +405,11 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
         width = len(table.headers)
         for position, row in enumerate(table.rows, start=1):
             cells = list(row.cells)
+            longest = max((len(c) for c in cells), default=0)
+            if longest > MAX_CELL:
+                reason = f"a cell of {longest:,} characters; cells are at most {MAX_CELL:,}, so the row is not read"
+                report.skipped.append({"line": row.line, "reason": reason})
+                continue
             if len(cells) != width:
                 report.skipped.append(
                     {
@@ -554,8 +577,21 @@ def import_markdown(
         ) from None
     report = ImportReport(str(source), dry_run=dry_run)
     entries = read_entries(text, report)
-    if not entries:
-        report.skipped.append({"line": 1, "reason": "no dataset table found"})
+    if not entries:  # the wrong file, or tables the import cannot read: say why, and write nothing
+        if not report.skipped:
+            report.skipped.append({"line": 1, "reason": "no table found"})
+        problems = [Problem(str(source), s["line"], "", s["reason"], "") for s in report.skipped]
+        problems.append(
+            Problem(
+                str(source),
+                None,
+                "",
+                "no dataset rows to import",
+                "the import reads Markdown tables whose header has a name column (Name, Dataset, 数据集名称…) "
+                "and at least one more (title, date, link, size…), one row per dataset",
+            )
+        )
+        raise CatalogError(problems)
     by_id, names = _existing(data_dir)
     taken = set(by_id)
     for entry in track(entries, "importing", unit="row"):
