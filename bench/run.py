@@ -1,0 +1,818 @@
+"""Time every stage of the pipeline on synthetic catalogs, beside a naive rdflib pipeline on the same data.
+
+For each size, a catalog is generated (``bench/generate.py``; cached in the work folder) and a fresh Python
+process times our stages in order, as ``medvlm-kg build`` runs them: load + check YAML, convert, SHACL,
+serialize (each format, for the catalog, the dataset documents and the concept documents; taken apart
+inside ``build.render``), pages, sitemap, write output; then the query store and each bundled query
+(median of 5), then ``build.build`` again with no change and after editing one entry. The peak memory is
+the process's peak resident set (``resource.getrusage``), read after each stage. The same process then
+runs the naive pipeline (``bench/naive.py``) on the same triples. One table per size is printed, then the
+targets of issue 6; everything is written as JSON under ``bench/results/``.
+
+    python bench/run.py --sizes 1000,10000
+    python bench/run.py --sizes 100000 --no-naive
+    python bench/run.py --sizes 10000 --profile      # cProfile of each of our stages → bench/results/
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import hashlib
+import inspect
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from importlib import import_module, metadata
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402  (bench/ is a folder of scripts, not a package)
+
+MEMORY_METHOD = "resource.getrusage(RUSAGE_SELF).ru_maxrss: the worker process's peak resident set so far"
+PACKAGES = ("medvlm-kg", "pyoxigraph", "rdflib", "pyshacl", "owlrl", "PyYAML", "jsonschema", "Jinja2")
+QUERY_RUNS = 5
+SKIPPABLE = ("shacl", "pages", "rebuild")
+
+
+# ---- the parent: generate, run one worker per size, print, write JSON ---------------------------------------
+
+
+def _catalog_for(n: int, seed: int, work: Path) -> tuple[Path, float | None]:
+    """The generated catalog folder for ``n`` and ``seed``, made once and reused until generate.py changes."""
+    key = hashlib.sha256((BENCH / "generate.py").read_bytes()).hexdigest()[:12]
+    folder = work / f"catalog-{n}-seed{seed}-{key}"
+    if (folder / ".complete").is_file():
+        return folder, None
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    start = time.perf_counter()
+    generate.generate(n, folder / "data", seed)
+    seconds = time.perf_counter() - start
+    (folder / ".complete").write_text(f"{n} datasets, seed {seed}, generate.py {key}\n", encoding="utf-8")
+    return folder, seconds
+
+
+def _snapshot(work: Path) -> tuple[Path, str]:
+    """A frozen copy of the code and data files the pipeline reads (``src/medvlm_kg``, ``ontology``, ``queries``).
+
+    The workers import it instead of the working tree, so a long run measures one version of the code even
+    while the tree is being edited (templates and shapes are read from disk lazily, mid-run).
+    """
+    digest = hashlib.sha256()
+    parts = [ROOT / "src" / "medvlm_kg", ROOT / "ontology", ROOT / "queries"]
+    for part in parts:
+        for path in sorted(part.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    key = digest.hexdigest()[:12]
+    folder = work / f"code-{key}"
+    if not (folder / ".complete").is_file():
+        shutil.rmtree(folder, ignore_errors=True)
+        for part in parts:
+            shutil.copytree(part, folder / part.relative_to(ROOT), ignore=shutil.ignore_patterns("__pycache__"))
+        (folder / ".complete").write_text("copied by bench/run.py\n", encoding="utf-8")
+    return folder, key
+
+
+def _machine() -> dict:
+    info = {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "python_implementation": platform.python_implementation(),
+        "cpu_count": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "packages": {},
+    }
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu_model"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["memory_gib"] = round(int(line.split()[1]) / 2**20, 1)
+                break
+    except OSError:
+        pass
+    for name in PACKAGES:
+        try:
+            info["packages"][name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            info["packages"][name] = None
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10)
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, timeout=10)
+        if commit.returncode == 0:
+            info["git_commit"] = commit.stdout.strip()
+            info["git_dirty"] = bool(dirty.stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return info
+
+
+def _run_worker(n: int, folder: Path, args: argparse.Namespace) -> dict:
+    result_file = folder / "result.json"
+    result_file.unlink(missing_ok=True)
+    command = [
+        sys.executable,
+        str(BENCH / "run.py"),
+        "--worker",
+        str(n),
+        "--work",
+        str(folder),
+        "--naive-budget",
+        str(args.naive_budget),
+        "--query-budget",
+        str(args.query_budget),
+        "--rebuild-budget",
+        str(args.rebuild_budget),
+        "--out",
+        str(args.out),
+    ]
+    command += ["--no-naive"] if args.no_naive else []
+    command += ["--profile"] if args.profile else []
+    command += ["--skip", ",".join(sorted(args.skip))] if args.skip else []
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(args.code / "src"), os.environ.get("PYTHONPATH")])),
+    }
+    completed = subprocess.run(command, cwd=ROOT, env=env)
+    if completed.returncode != 0 or not result_file.is_file():
+        raise SystemExit(f"the benchmark worker for {n} datasets failed (exit {completed.returncode})")
+    return json.loads(result_file.read_text(encoding="utf-8"))
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if value < 0.01:
+        return f"{value * 1000:.2f} ms"
+    if value < 10:
+        return f"{value:.3f}"
+    return f"{value:.1f}"
+
+
+def _ratio(ours: float | None, naive: float | None) -> float | None:
+    if ours is None or naive is None or ours <= 0:
+        return None
+    return naive / ours
+
+
+def _ratio_text(ratio: float | None) -> str:
+    if ratio is None:
+        return "—"
+    return f"{ratio:.0f}×" if ratio >= 100 else f"{ratio:.1f}×" if ratio >= 1 else f"{ratio:.2f}×"
+
+
+def table(result: dict) -> str:
+    """One size's stages as an aligned text table: stage | seconds | naive seconds | ratio | peak MiB | note."""
+    header = ["stage", "seconds", "naive seconds", "ratio", "peak MiB", "note"]
+    lines = []
+    for row in result["rows"]:
+        naive = row.get("naive")
+        naive_text = "—"
+        note = row.get("note", "")
+        if row.get("naive_error"):
+            naive_text = "error"
+        if naive:
+            naive_text = ("~" if naive["extrapolated"] else "") + _seconds(naive["seconds"])
+            if naive["extrapolated"]:
+                note = (note + "; " if note else "") + f"naive extrapolated from {naive['sample']}/{result['size']}"
+                if (naive.get("growth") or 1) > 1.2:
+                    note += f" (grows ~n^{naive['growth']:.1f}: a lower bound)"
+        lines.append(
+            [
+                row["stage"],
+                _seconds(row.get("seconds")),
+                naive_text,
+                _ratio_text(_ratio(row.get("seconds"), naive["seconds"] if naive else None)),
+                f"{row['peak_mib']:.0f}" if row.get("peak_mib") else "—",
+                note,
+            ]
+        )
+    widths = [max(len(h), *(len(r[i]) for r in lines)) for i, h in enumerate(header)]
+    right = {1, 2, 3, 4}
+
+    def fmt(cells: list[str]) -> str:
+        return " | ".join(
+            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    out = [
+        f"== {result['size']:,} datasets, {result['triples']:,} triples "
+        f"({result['problems']['errors']} errors, {result['problems']['warnings']} warnings; load average "
+        f"{result['load_average']['before']:.1f} before, {result['load_average']['after']:.1f} after) ==",
+        fmt(header),
+        "-|-".join("-" * w for w in widths),
+    ]
+    out += [fmt(r) for r in lines]
+    for key, label in (("build", "build stages (convert, SHACL, serialize)"), ("all", "all compared stages")):
+        overall = result.get("overall", {}).get(key)
+        if overall:
+            out.append(
+                f"overall, {label}: ours {_seconds(overall['ours'])} s, naive {_seconds(overall['naive'])} s, "
+                f"{_ratio_text(overall['ratio'])} faster"
+            )
+    return "\n".join(out)
+
+
+TARGETS = (
+    ("full build, 10,000 entries (all formats + pages)", 10_000, "full_build", 10.0),
+    ("rebuild with no change, 10,000", 10_000, "rebuild_no_change", 1.0),
+    ("rebuild after editing one entry, 10,000", 10_000, "rebuild_one_edit", 2.0),
+    ("validate, 10,000", 10_000, "validate", 5.0),
+    ("full build, 100,000: time", 100_000, "full_build", 120.0),
+    ("full build, 100,000: peak memory (GiB)", 100_000, "full_build_peak_gib", 2.0),
+    ("every bundled query, 100,000, local: slowest median", 100_000, "slowest_query", 0.1),
+    ("overall vs the naive pipeline at 10,000 (× faster)", 10_000, "naive_ratio", 50.0),
+)
+
+
+def targets(results: dict) -> list[dict]:
+    """Each target of issue 6 with the measured figure (when the size was run) and by how much it is missed."""
+    out = []
+    for label, size, key, goal in TARGETS:
+        result = results["sizes"].get(str(size))
+        value = result["summary"].get(key) if result else None
+        entry = {"target": label, "size": size, "goal": goal, "measured": value}
+        if value is None:
+            entry["status"] = "not measured" if result else "size not run"
+        elif key == "naive_ratio":
+            entry["status"] = "met" if value >= goal else f"missed: {goal / value:.1f}× short"
+        else:
+            entry["status"] = "met" if value <= goal else f"missed by {value / goal:.1f}× (+{value - goal:.3g})"
+        out.append(entry)
+    return out
+
+
+def targets_table(entries: list[dict]) -> str:
+    rows = [["target", "goal", "measured", "status"]]
+    for e in entries:
+        sign = "≥" if "naive" in e["target"] else "≤"
+        measured = "—" if e["measured"] is None else f"{e['measured']:.3g}"
+        rows.append([e["target"], f"{sign} {e['goal']:g}", measured, e["status"]])
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines.insert(1, "-|-".join("-" * w for w in widths))
+    return "== targets (issue 6) ==\n" + "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Time each stage of medvlm-kg (and a naive rdflib pipeline) on synthetic catalogs.",
+        epilog="example: python bench/run.py --sizes 1000,10000",
+    )
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated catalog sizes")
+    parser.add_argument("--out", type=Path, default=BENCH / "results", help="folder for the results JSON")
+    parser.add_argument("--seed", type=int, default=0, help="generator seed")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "medvlm-kg-bench",
+        help="folder for generated catalogs and build output (reused between runs)",
+    )
+    parser.add_argument("--no-naive", action="store_true", help="time our pipeline only")
+    parser.add_argument(
+        "--naive-budget",
+        type=float,
+        default=60.0,
+        help="seconds per naive stage; past it the stage runs on a sample and is extrapolated (default 60)",
+    )
+    parser.add_argument("--query-budget", type=float, default=10.0, help="the same, per naive query (default 10)")
+    parser.add_argument(
+        "--rebuild-budget",
+        type=float,
+        default=60.0,
+        help="time the no-change and one-edit rebuilds only when a full build takes at most this (default 60)",
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile our stages (no naive side, no JSON)")
+    parser.add_argument(
+        "--skip",
+        type=lambda text: {s.strip() for s in text.split(",") if s.strip()},
+        default=set(),
+        help=f"stages to leave out, comma-separated ({', '.join(SKIPPABLE)}): for sizes where they would take "
+        "hours; the totals that need them are then not reported",
+    )
+    parser.add_argument("--reference", action="store_true", help="write reference-<sizes>.json (kept in git)")
+    parser.add_argument("--worker", type=int, metavar="N", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.skip - set(SKIPPABLE):
+        parser.error(f"--skip takes {', '.join(SKIPPABLE)}")
+    if args.worker is not None:
+        return worker(args)
+
+    try:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error("--sizes takes whole numbers separated by commas, e.g. 1000,10000")
+    if not sizes or min(sizes) < 1:
+        parser.error("--sizes needs at least one size of 1 or more")
+    args.out = args.out.absolute()
+    args.out.mkdir(parents=True, exist_ok=True)
+    args.work.mkdir(parents=True, exist_ok=True)
+    args.code, code_key = _snapshot(args.work.absolute())
+    results: dict = {
+        "machine": _machine(),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "settings": {
+            "seed": args.seed,
+            "naive": not args.no_naive,
+            "naive_budget_seconds": args.naive_budget,
+            "query_budget_seconds": args.query_budget,
+            "rebuild_budget_seconds": args.rebuild_budget,
+            "query_runs": QUERY_RUNS,
+            "memory": MEMORY_METHOD,
+            "code_snapshot": code_key,
+        },
+        "sizes": {},
+    }
+    for n in sizes:
+        folder, gen_seconds = _catalog_for(n, args.seed, args.work.absolute())
+        what = f"generated in {gen_seconds:.1f} s" if gen_seconds is not None else "cached"
+        print(f"-- {n:,} datasets: {folder / 'data'} ({what})", file=sys.stderr, flush=True)
+        result = _run_worker(n, folder, args)
+        if gen_seconds is not None:
+            result["generate_seconds"] = gen_seconds
+        results["sizes"][str(n)] = result
+        if not args.profile:
+            print(table(result), flush=True)
+            print(flush=True)
+    if args.profile:
+        return 0
+    results["targets"] = targets(results)
+    print(targets_table(results["targets"]))
+    name = ("reference-" if args.reference else "run-") + "-".join(str(n) for n in sizes) + ".json"
+    (args.out / name).write_text(json.dumps(results, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    print(f"\nresults: {args.out / name}", file=sys.stderr)
+    return 0
+
+
+# ---- the worker: one fresh process per size ---------------------------------------------------------------
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+class _Rows:
+    """The table being measured: one row per stage, with the peak memory after it."""
+
+    def __init__(self, profile_dir: Path | None, size: int):
+        self.rows: list[dict] = []
+        self.by_key: dict[str, dict] = {}
+        self.profile_dir, self.size = profile_dir, size
+
+    def add(self, key: str, stage: str, seconds: float | None, note: str = "", **extra) -> dict:
+        row = {"key": key, "stage": stage, "seconds": seconds, "peak_mib": _peak_mib(), "note": note, **extra}
+        self.rows.append(row)
+        self.by_key[key] = row
+        return row
+
+    def time(self, key: str, stage: str, fn, note: str = ""):
+        """Run ``fn()`` once, add its row, return its value (under cProfile in profile mode)."""
+        _log(stage)
+        if self.profile_dir is not None:
+            import cProfile
+            import io
+            import pstats
+
+            profiler = cProfile.Profile()
+            start, cpu = time.perf_counter(), time.process_time()
+            value = profiler.runcall(fn)
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+            text = io.StringIO()
+            stats = pstats.Stats(profiler, stream=text)
+            stats.sort_stats("tottime").print_stats(30)
+            stats.sort_stats("cumulative").print_stats(40)
+            path = self.profile_dir / f"profile-{self.size}-{key}.txt"
+            path.write_text(f"{stage}: {seconds:.3f} s under cProfile\n{text.getvalue()}", encoding="utf-8")
+            _log(f"  {seconds:.3f} s (profiled) → {path}")
+        else:
+            start, cpu = time.perf_counter(), time.process_time()
+            value = fn()
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        self.add(key, stage, seconds, note, cpu_seconds=cpu)
+        _log(f"  {seconds:.3f} s, peak {self.rows[-1]['peak_mib']:.0f} MiB")
+        return value
+
+
+def _log(message: str) -> None:
+    print(f"   {message}", file=sys.stderr, flush=True)
+
+
+def _query_values(query, catalog) -> dict[str, str]:
+    """Each parameter's example value, or one that exists in this catalog where the example is a seed id."""
+    ids = {d.id for d in catalog.datasets}
+    papers = {d.paper.iri for d in catalog.datasets if d.paper}
+    # The first dataset (in id order) with a paper and notes: it is in every naive sample, and has facts.
+    rich = next((d for d in catalog.datasets if d.paper and d.notes), catalog.datasets[0])
+    values = {}
+    for param in query.params:
+        value = param.example or param.default or ""
+        if param.type == "dataset" and value not in ids:
+            value = rich.id
+        elif param.type == "iri" and value not in papers and rich.paper:
+            value = rich.paper.iri
+        values[param.name] = value
+    return values
+
+
+def _instrumented_render(rows: _Rows, catalog, kg, skip_pages: bool = False):
+    """``build.render``, timed whole and in parts: each serializer call by (document kind, format), the site."""
+    build = import_module("medvlm_kg.build")
+    site = import_module("medvlm_kg.site")
+    from medvlm_kg.convert import catalog_iri, dataset_iri
+
+    parts: dict[tuple[str, str], float] = defaultdict(float)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    catalog_root, dataset_prefix = catalog_iri(catalog.base_iri), dataset_iri(catalog.base_iri, "")
+    real_serialize = build.serialize
+
+    def serialize(triples, fmt, roots=None):
+        start = time.perf_counter()
+        value = real_serialize(triples, fmt, roots)
+        root = roots[0] if roots else ""
+        kind = "catalog" if root == catalog_root else "dataset" if root.startswith(dataset_prefix) else "concept"
+        parts[(kind, fmt)] += time.perf_counter() - start
+        counts[(kind, fmt)] += 1
+        return value
+
+    # The site: render_site, and inside it each public method of the site's classes (page kinds, sitemap).
+    site_parts: dict[str, float] = defaultdict(float)
+    site_calls: dict[str, int] = defaultdict(int)
+    patched: list[tuple[object, str, object]] = []
+
+    def wrap(label: str, fn):
+        def timed(*a, **k):
+            start = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                site_parts[label] += time.perf_counter() - start
+                site_calls[label] += 1
+
+        return timed
+
+    for name, value in list(vars(site).items()):
+        if (
+            inspect.isfunction(value)
+            and value.__module__ == site.__name__
+            and (name == "render_site" or "sitemap" in name.lower())
+        ):
+            patched.append((site, name, value))
+        elif inspect.isclass(value) and value.__module__ == site.__name__ and not dataclasses.is_dataclass(value):
+            for method, fn in list(vars(value).items()):
+                if (
+                    inspect.isfunction(fn)
+                    and (method == "__init__" or not method.startswith("_"))
+                    and method != "render"
+                ):
+                    patched.append((value, method, fn))
+    sitemap_labels = set()
+    for owner, name, fn in patched:
+        label = name if owner is site else f"{owner.__name__}.{name}"
+        if "sitemap" in name.lower() or "sitemap" in (fn.__doc__ or "").lower():
+            sitemap_labels.add(label)
+        if owner is site and name == "render_site" and skip_pages:
+            fn = _no_pages
+        setattr(owner, name, wrap(label, fn))
+    build.serialize = serialize
+    try:
+        files = rows.time("render", "render all files (build.render)", lambda: build.render(catalog, kg))
+    finally:
+        build.serialize = real_serialize
+        for owner, name, fn in patched:
+            setattr(owner, name, fn)
+
+    render_row = rows.rows.pop()  # shown after its parts
+    labels = {"catalog": "catalog.{ext}", "dataset": "dataset/*.{ext}", "concept": "concept/*, vocab .{ext}"}
+    from medvlm_kg.serialize import FORMATS
+
+    accounted = 0.0
+    for kind in ("catalog", "dataset", "concept"):
+        for fmt in FORMATS.values():
+            key = (kind, fmt.name)
+            if key in counts:
+                label = labels[kind].format(ext=fmt.extension)
+                rows.add(
+                    f"serialize:{kind}:{fmt.name}",
+                    f"serialize {label}",
+                    parts[key],
+                    f"{counts[key]:,} document" + ("s" if counts[key] != 1 else ""),
+                )
+                accounted += parts[key]
+    if not counts:
+        rows.add("serialize", "serialize (parts)", None, "build.render no longer calls build.serialize: not split")
+    site_seconds = site_parts.get("render_site")
+    if skip_pages:
+        rows.add("pages", "pages (site.render_site)", None, "skipped (--skip pages)")
+        site_seconds = None if site_seconds is None else 0.0
+    sitemap_seconds = sum(site_parts[label] for label in sitemap_labels)
+    if skip_pages:
+        pass
+    elif site_seconds is None:
+        _log("pages: site.render_site was not called inside build.render; calling it separately")
+        start = time.perf_counter()
+        site.render_site(catalog, kg, files)
+        site_seconds = time.perf_counter() - start
+        rows.add("pages", "pages (site.render_site, separately)", site_seconds)
+    else:
+        pages_files = sum(1 for p in files if p.endswith(".html"))
+        note = f"{pages_files:,} HTML files" + ("" if sitemap_labels else "; includes the sitemap, if any")
+        rows.add("pages", "pages (site.render_site, without the sitemap)", site_seconds - sitemap_seconds, note)
+        for label in sorted(site_parts, key=lambda k: -site_parts[k]):
+            if label != "render_site" and label not in sitemap_labels:
+                calls = site_calls[label]
+                rows.add(
+                    f"pages:{label}", f"  ↳ site {label}", site_parts[label], f"{calls:,} call" + "s" * (calls != 1)
+                )
+        accounted += site_seconds
+    for label in sorted(sitemap_labels):
+        if site_calls[label]:
+            rows.add(f"sitemap:{label}", f"sitemap (site {label})", site_parts[label])
+    rows.add("render_other", "render: rest (ontology copies, bookkeeping)", max(0.0, render_row["seconds"] - accounted))
+    rows.rows.append(render_row)
+    return files
+
+
+def _no_pages(catalog, graph, files) -> dict:
+    """Stands in for ``site.render_site`` under ``--skip pages``."""
+    return {}
+
+
+def _edit_one(data: Path, catalog) -> tuple[Path, bytes]:
+    """Change one dataset's name (the middle one by id) in its YAML file; return the file and its old bytes."""
+    dataset = catalog.datasets[len(catalog.datasets) // 2]
+    path = data / "datasets" / f"{dataset.id}.yaml"
+    old = path.read_bytes()
+    lines = old.decode("utf-8").split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("name: "):
+            lines[i] = f"name: {json.dumps(dataset.name + ' (edited)', ensure_ascii=False)}"
+            break
+    path.write_bytes("\n".join(lines).encode("utf-8"))
+    return path, old
+
+
+def worker(args: argparse.Namespace) -> int:
+    n, folder = args.worker, Path(args.work)
+    data, out = folder / "data", folder / "out"
+    profile_dir = args.out if args.profile else None
+    rows = _Rows(profile_dir, n)
+    load_before = os.getloadavg()
+    start = time.perf_counter()
+    import pyoxigraph  # noqa: F401
+    import pyshacl  # noqa: F401
+    import rdflib  # noqa: F401
+
+    import medvlm_kg
+    import medvlm_kg.build  # noqa: F401
+
+    _log(f"measuring {Path(medvlm_kg.__file__).parent}")
+
+    rows.add("imports", "imports (medvlm_kg, pyshacl, rdflib, pyoxigraph)", time.perf_counter() - start)
+    from medvlm_kg.build import build as full_build
+    from medvlm_kg.build import write_output
+    from medvlm_kg.catalog import check_catalog
+    from medvlm_kg.convert import convert
+    from medvlm_kg.problems import ERROR
+    from medvlm_kg.query import bind, bundled_queries, local_store, run_local
+    from medvlm_kg.validate import shacl_problems
+
+    catalog, problems = rows.time("load", "load + check YAML (check_catalog)", lambda: check_catalog(data))
+    if catalog is None:
+        for p in problems[:20]:
+            print(p, file=sys.stderr)
+        raise SystemExit(f"{data}: the generated catalog is not valid")
+    kg = rows.time("convert", "convert (convert.convert)", lambda: convert(catalog))
+    triples = kg.triples()
+    if "shacl" in args.skip:
+        rows.add("shacl", "SHACL (validate.shacl_problems)", None, "skipped (--skip shacl)")
+    else:
+        problems += rows.time("shacl", "SHACL (validate.shacl_problems)", lambda: shacl_problems(kg, catalog))
+    files = _instrumented_render(rows, catalog, kg, skip_pages="pages" in args.skip)
+    rows.time("write", "write output (build.write_output)", lambda: write_output(files, out))
+    build_peak = _peak_mib()
+    rows.by_key["write"]["note"] = f"{len(files):,} files, {sum(map(len, files.values())) / 2**20:,.0f} MiB"
+
+    seconds = {r["key"]: r["seconds"] or 0.0 for r in rows.rows}
+    validate_s = seconds["load"] + seconds["convert"] + seconds["shacl"]
+    full_s = validate_s + seconds["render"] + seconds["write"]
+    partial = "without the skipped stages: not a full figure" if args.skip & {"shacl", "pages"} else ""
+    rows.add("validate", "= validate (load + convert + SHACL)", validate_s, "" if "shacl" not in args.skip else partial)
+    rows.add("full_build", "= full build (validate + render + write)", full_s, partial or "peak memory: the row above")
+    rows.by_key["full_build"]["partial"] = rows.by_key["validate"]["partial"] = bool(partial)
+    rows.by_key["validate"]["partial"] = "shacl" in args.skip
+    rows.by_key["full_build"]["peak_mib"] = build_peak
+    files = None  # free it: the rest measures queries and the naive side
+
+    store = rows.time("store", "query store (query.local_store)", lambda: local_store(kg))
+    queries = bundled_queries()
+    params: dict[str, dict[str, str]] = {}
+    bindings_of = {}
+    for name, q in queries.items():
+        params[name] = _query_values(q, catalog)
+        bindings_of[name] = bind(q, params[name], catalog.base_iri)
+        _log(f"query {name}")
+        if profile_dir is not None:
+            continue
+        runs, answer = [], None
+        for _ in range(QUERY_RUNS):
+            t0 = time.perf_counter()
+            answer = run_local(store, q, bindings_of[name])
+            runs.append(time.perf_counter() - t0)
+        size = len(answer.triples) if answer.triples is not None else len(answer.rows)
+        rows.add(f"query:{name}", f"query {name}", statistics.median(runs), f"{size:,} rows/triples", runs=runs)
+    if profile_dir is not None:
+        rows.time(
+            "queries",
+            "all bundled queries, once each",
+            lambda: [run_local(store, q, bindings_of[name]) for name, q in queries.items()],
+        )
+    store = None
+
+    if profile_dir is None and "rebuild" not in args.skip and not partial and full_s <= args.rebuild_budget:
+        again = folder / "rebuild-out"
+        shutil.rmtree(again, ignore_errors=True)
+        rows.time("build_full", "build.build, clean output folder", lambda: full_build(data, again))
+        rows.time("rebuild_no_change", "build.build again, no change", lambda: full_build(data, again))
+        path, old = _edit_one(data, catalog)
+        try:
+            rows.time("rebuild_one_edit", "build.build after editing one entry", lambda: full_build(data, again))
+        finally:
+            path.write_bytes(old)
+    elif profile_dir is None and ("rebuild" in args.skip or partial):
+        rows.add("rebuild_skipped", "rebuild (no change / one edit)", None, "skipped (--skip)")
+    elif profile_dir is None:
+        rows.add(
+            "rebuild_skipped",
+            "rebuild (no change / one edit)",
+            None,
+            f"not run: a full build takes {full_s:.0f} s > --rebuild-budget {args.rebuild_budget:g} s",
+        )
+
+    if not args.no_naive and profile_dir is None:
+        _naive(rows, catalog, kg, triples, queries, bindings_of, args)
+
+    result = {
+        "size": n,
+        "datasets": len(catalog.datasets),
+        "triples": len(triples),
+        "triples_per_dataset": round(len(triples) / max(1, len(catalog.datasets)), 1),
+        "problems": {
+            "errors": sum(p.severity == ERROR for p in problems),
+            "warnings": sum(p.severity != ERROR for p in problems),
+        },
+        "query_params": params,
+        # Other work on the machine slows every stage: the 1-minute load average before and after the run.
+        "load_average": {"before": load_before[0], "after": os.getloadavg()[0]},
+        "rows": rows.rows,
+    }
+    result["summary"] = _summary(result, rows)
+    result["overall"] = _overall(rows)
+    (folder / "result.json").write_text(json.dumps(result, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+def _summary(result: dict, rows: _Rows) -> dict:
+    by = rows.by_key
+    queries = [r for r in rows.rows if r["key"].startswith("query:")]
+    summary = {
+        "validate": None if by["validate"]["partial"] else by["validate"]["seconds"],
+        "full_build": None if by["full_build"]["partial"] else by["full_build"]["seconds"],
+        "full_build_peak_gib": None if by["full_build"]["partial"] else by["full_build"]["peak_mib"] / 1024,
+        "rebuild_no_change": by.get("rebuild_no_change", {}).get("seconds"),
+        "rebuild_one_edit": by.get("rebuild_one_edit", {}).get("seconds"),
+        "slowest_query": max((r["seconds"] for r in queries), default=None),
+        "slowest_query_name": max(queries, key=lambda r: r["seconds"])["key"][6:] if queries else None,
+        "peak_gib": max(r["peak_mib"] for r in rows.rows) / 1024,
+    }
+    overall = _overall(rows)
+    summary["naive_ratio"] = overall["all"]["ratio"] if overall.get("all") else None
+    return summary
+
+
+def _overall(rows: _Rows) -> dict:
+    out = {}
+    for key, keep in (
+        ("build", lambda k: k in ("convert", "shacl") or k.startswith("serialize:")),
+        ("all", lambda k: True),
+    ):
+        pairs = [(r["seconds"], r["naive"]["seconds"]) for r in rows.rows if r.get("naive") and keep(r["key"])]
+        if pairs:
+            ours, naive = sum(p[0] for p in pairs), sum(p[1] for p in pairs)
+            out[key] = {"ours": ours, "naive": naive, "ratio": naive / ours if ours else None, "stages": len(pairs)}
+    return out
+
+
+def _naive(rows: _Rows, catalog, kg, triples, queries, bindings_of, args) -> None:
+    """The naive pipeline on the same triples; each measure is put beside our row for the same stage."""
+    import gc
+
+    import naive
+    import pyoxigraph as ox
+
+    from medvlm_kg.convert import dataset_iri
+    from medvlm_kg.query import ONTOLOGY_FILES, bound_text
+    from medvlm_kg.resources import ontology_dir
+    from medvlm_kg.serialize import FORMATS
+
+    gc.collect()
+    n = len(catalog.datasets)
+    ids = sorted(kg.datasets)
+    graphs: dict[int, object] = {}
+    with_ontology: set[int] = set()
+    ontology = [t for f in ONTOLOGY_FILES for t in ox.parse(path=str(ontology_dir() / f), format=ox.RdfFormat.TURTLE)]
+
+    def sample(k: int) -> list:
+        if k >= n:
+            return triples
+        left_out = {dataset_iri(catalog.base_iri, i) for i in ids[k:]}
+        chosen = {t for t in kg.catalog if not (isinstance(t.object, ox.NamedNode) and t.object.value in left_out)}
+        for dataset_id in ids[:k]:
+            chosen.update(kg.datasets[dataset_id])
+        return sorted(chosen, key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
+
+    def graph(k: int, need_ontology: bool = False):
+        if k not in graphs:
+            graphs[k] = naive.graph_of(sample(k))
+        if need_ontology and k not in with_ontology:
+            naive.graph_of(ontology, graphs[k])
+            with_ontology.add(k)
+        return graphs[k]
+
+    def build_graph(k: int) -> float:
+        part = sample(k)
+        graphs.pop(k, None)
+        start = time.perf_counter()
+        graphs[k] = naive.graph_of(part)
+        return time.perf_counter() - start
+
+    budget, query_budget = args.naive_budget, args.query_budget
+    _log("naive: rdflib graph")
+    m = naive.scaled(build_graph, n, budget)
+    convert_row = rows.by_key["convert"]
+    convert_row["naive"] = {**m.as_dict(), "seconds": convert_row["seconds"] + m.seconds, "graph_seconds": m.seconds}
+    convert_row["note"] = "naive: our convert + rdflib Graph.add of every triple"
+
+    def on_graph(k: int, work, need_ontology: bool = False) -> float:
+        g = graph(k, need_ontology)  # made (or completed) outside the timing: it is the graph stage's work
+        return naive.timed(lambda: work(g))
+
+    for fmt in FORMATS:
+        _log(f"naive: serialize catalog ({fmt})")
+        m = naive.scaled(lambda k, fmt=fmt: on_graph(k, lambda g: naive.serialize(g, fmt)), n, budget)
+        rows.by_key[f"serialize:catalog:{fmt}"]["naive"] = m.as_dict()
+
+    for fmt in FORMATS:
+        _log(f"naive: serialize dataset documents ({fmt})")
+
+        def documents(k: int, fmt=fmt) -> float:
+            start = time.perf_counter()
+            for dataset_id in ids[:k]:
+                naive.serialize(naive.graph_of(kg.datasets[dataset_id]), fmt)
+            return time.perf_counter() - start
+
+        m = naive.scaled(documents, n, budget)
+        rows.by_key[f"serialize:dataset:{fmt}"]["naive"] = m.as_dict()
+
+    _log("naive: pyshacl on the whole graph")
+    m = naive.scaled(lambda k: on_graph(k, naive.shacl, need_ontology=True), n, budget)
+    rows.by_key["shacl"]["naive"] = m.as_dict()
+
+    for name, q in queries.items():
+        _log(f"naive: query {name}")
+        text = bound_text(q, bindings_of[name])
+        try:
+            m = naive.repeated(
+                lambda k, text=text: on_graph(k, lambda g: naive.query(g, text), need_ontology=True),
+                n,
+                query_budget,
+                QUERY_RUNS,
+            )
+        except Exception as exc:  # rdflib's engine fails on some valid queries: record it, go on
+            error = f"{type(exc).__name__}: {exc}"
+            _log(f"  rdflib failed: {error}")
+            rows.by_key[f"query:{name}"]["naive_error"] = error
+            rows.by_key[f"query:{name}"]["note"] += f"; rdflib SPARQL fails: {error[:60]}"
+            continue
+        rows.by_key[f"query:{name}"]["naive"] = m.as_dict()
+    rows.add("naive_end", "(peak memory after the naive pipeline)", None)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
