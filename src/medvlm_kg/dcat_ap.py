@@ -45,20 +45,21 @@ LANGUAGE_NAL = {
 }
 
 # Properties restated under the name DCAT-AP reads, on datasets: (schema.org, DCAT-AP).
-_RESTATED = ((_SDO + "keywords", _DCAT + "keyword"), (_SDO + "creator", _DCT + "creator"))
+_RESTATED = {_SDO + "keywords": _DCAT + "keyword", _SDO + "creator": _DCT + "creator"}
 
 # The class DCAT-AP 3.0 gives as the range of a property: every value of the property is typed with it.
-_RANGES = (
-    (_DCT + "publisher", _FOAF + "Agent"),
-    (_DCT + "creator", _FOAF + "Agent"),
-    (_DCT + "license", _DCT + "LicenseDocument"),
-    (_DCT + "conformsTo", _DCT + "Standard"),
-    (_DCT + "language", _DCT + "LinguisticSystem"),
-    (_DCAT + "landingPage", _FOAF + "Document"),
-    (_FOAF + "homepage", _FOAF + "Document"),
-)
+_RANGES = {
+    _DCT + "publisher": _FOAF + "Agent",
+    _DCT + "creator": _FOAF + "Agent",
+    _DCT + "license": _DCT + "LicenseDocument",
+    _DCT + "conformsTo": _DCT + "Standard",
+    _DCT + "language": _DCT + "LinguisticSystem",
+    _DCAT + "landingPage": _FOAF + "Document",
+    _FOAF + "homepage": _FOAF + "Document",
+}
 
-_TYPE = ox.NamedNode(_RDF + "type")
+_RDF_TYPE = _RDF + "type"
+_TYPE = ox.NamedNode(_RDF_TYPE)
 
 
 def _node(iri: str) -> ox.NamedNode:
@@ -98,14 +99,14 @@ def extend(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
     the site at ``base``, its SPARQL endpoint describes itself).
     """
     types: dict[str, set[str]] = defaultdict(set)
-    for t in triples:
-        if t.predicate == _TYPE:
+    predicates = [t.predicate.value for t in triples]  # read once: each .value builds a new Python string
+    for t, p in zip(triples, predicates):
+        if p == _RDF_TYPE:
             types[t.subject.value].add(t.object.value)
     added: list[ox.Triple] = []
-    for t in triples:
-        for schema_property, dcat_property in _RESTATED:
-            if t.predicate.value == schema_property and _DCAT + "Dataset" in types[t.subject.value]:
-                added.append(ox.Triple(t.subject, _node(dcat_property), t.object))
+    for t, p in zip(triples, predicates):
+        if p in _RESTATED and _DCAT + "Dataset" in types[t.subject.value]:
+            added.append(ox.Triple(t.subject, _node(_RESTATED[p]), t.object))
     for subject, kinds in sorted(types.items()):
         s = _node(subject)
         if _DCAT + "Dataset" in kinds:
@@ -124,13 +125,15 @@ def extend(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
         if _DCAT + "DataService" in kinds:
             # `medvlm-kg serve` answers a GET on the endpoint with its SPARQL 1.1 Service Description.
             added.append(ox.Triple(s, _node(_DCAT + "endpointDescription"), s))
-    themes = sorted({t.object.value for t in triples + added if t.predicate.value == _DCAT + "theme"})
+    predicates += [t.predicate.value for t in added]
+    themes = sorted({t.object.value for t, p in zip(triples + added, predicates) if p == _DCAT + "theme"})
     for theme in themes:
-        added += _concept_description(theme)
-    for t in triples + added:
-        for prop, cls in _RANGES:
-            if t.predicate.value == prop and isinstance(t.object, ox.NamedNode):
-                added.append(ox.Triple(t.object, _TYPE, _node(cls)))
+        found = _concept_description(theme)
+        added += found
+        predicates += [t.predicate.value for t in found]
+    for t, p in zip(triples + added, predicates):
+        if p in _RANGES and isinstance(t.object, ox.NamedNode):
+            added.append(ox.Triple(t.object, _TYPE, _node(_RANGES[p])))
     seen = set(triples)
     return [t for t in added if not (t in seen or seen.add(t))]
 
