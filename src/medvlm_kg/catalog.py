@@ -8,8 +8,10 @@ should mean exactly what it shows.
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -222,11 +224,16 @@ def _read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
             problem += f" ({exc.context.strip()} that starts at line {exc.context_mark.line + 1})"
         if "\t" in text and ("tab" in problem.lower() or "found character" in problem.lower()):
             raise _YamlProblem(line, "", f"YAML syntax error: {problem}", "indent with spaces, not tabs") from None
+        if "another document" in problem:  # a second `---`: two datasets in one file
+            hint = "one file holds one dataset: remove the `---` line and move what follows into a file of its own"
+            raise _YamlProblem(line, "", f"YAML syntax error: {problem}", hint) from None
         raise _YamlProblem(line, "", f"YAML syntax error: {problem}", "fix the YAML syntax at that line") from None
     except yaml.reader.ReaderError as exc:  # a character YAML never allows (NUL, most control characters)
         char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        # libyaml's position counts UTF-8 bytes, PyYAML's characters; the first such character is the one.
+        at = text.find(chr(char))
         raise _YamlProblem(
-            text[: exc.position].count("\n") + 1,
+            text[: at if at >= 0 else exc.position].count("\n") + 1,
             "",
             f"the character U+{char:04X} is not allowed in YAML",
             "remove it (text copied from PDFs and terminals often carries invisible characters)",
@@ -245,9 +252,13 @@ def _read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
         if depth > 50:
             field = _dotted(path[:4]) + "…"
             raise _YamlProblem(line, field, "nested too deeply", "this format nests at most 4 levels")
-        if id(node) in seen:
+        if id(node) in seen:  # the composer shares the anchored node; the alias's own line is in the events
+            alias_line, anchor = _first_alias(text, loader_cls)
             raise _YamlProblem(
-                line, _dotted(path), "YAML aliases (*name) are not allowed", "write the value out in full"
+                alias_line or line,
+                _dotted(path),
+                f"YAML aliases (*{anchor}) are not allowed",
+                f"write the value out in full instead of repeating the one marked &{anchor}",
             )
         seen.add(id(node))
         if node.tag not in _SAFE_TAGS:
@@ -260,6 +271,10 @@ def _read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *base` copies fields from elsewhere
+                    message = "YAML merge keys (<<) are not allowed"
+                    hint = "write the fields out in full, so the file shows everything it means"
+                    raise _YamlProblem(key_node.start_mark.line + 1, _dotted(path + ("<<",)), message, hint)
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
                     raise _YamlProblem(
                         key_node.start_mark.line + 1, _dotted(path), "keys must be plain names", "write `name: value`"
@@ -281,6 +296,13 @@ def _read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
             value = constructor.construct_object(node)
         except (ValueError, yaml.YAMLError) as exc:
             reason = str(exc).split(";")[0]  # not Python's advice on sys.set_int_max_str_digits
+            if node.tag == "tag:yaml.org,2002:timestamp":  # published: 2025-13-40, unquoted
+                message = f"{node.value} is not a real date ({reason})"
+                hint = 'check the month (01-12) and the day, and quote the date: "YYYY-MM-DD"'
+                raise _YamlProblem(line, _dotted(path), message, hint) from None
+            if node.tag == "tag:yaml.org,2002:int":  # more digits than Python reads
+                message = f"a number of {len(node.value):,} digits is too long to read"
+                raise _YamlProblem(line, _dotted(path), message, "write the number with fewer digits") from None
             raise _YamlProblem(line, _dotted(path), f"unreadable value: {reason}", "quote the value") from None
         control = _CONTROL.search(value) if isinstance(value, str) else None
         if control:
@@ -303,6 +325,17 @@ _MAX_DEPTH = 100
 _SMALL_FILE = 16_384
 _MAX_VALUES = 100_000  # a dataset file holds about a hundred; reading millions would take minutes
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _first_alias(text: str, loader_cls: type) -> tuple[int | None, str]:
+    """The line and anchor name of the first alias (``*name``) in ``text``; read only when one was found."""
+    try:
+        for event in yaml.parse(text, Loader=loader_cls):
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line + 1, event.anchor
+    except yaml.YAMLError:
+        pass
+    return None, "name"
 
 
 def _check_depth(text: str, loader_cls: type) -> None:
@@ -422,13 +455,19 @@ class _Checker:
                 want = err.validator_value
                 want = " or ".join(_TYPE_WORDS.get(w, w) for w in (want if isinstance(want, list) else [want]))
                 hint = "quote dates and numbers-as-text" if want == "text" else f"write {want}"
+                if want == "text" and isinstance(err.instance, (list, dict)):  # name: [VQARad], title: {a: b}
+                    hint = 'write plain text; quote it if it starts with [ or { or holds ": "'
                 self.add(path, f"must be {want}, not {_type_name(err.instance)}", hint)
             elif kind == "pattern":
-                self.add(
-                    path,
-                    f"{err.instance!r} is not in the expected form",
-                    _PATTERN_HINTS.get(err.validator_value, f"it must match {err.validator_value}"),
-                )
+                message = f"{err.instance!r} is not in the expected form"
+                hint = _PATTERN_HINTS.get(err.validator_value, f"it must match {err.validator_value}")
+                foreign = list(dict.fromkeys(ch for ch in str(err.instance) if ord(ch) > 127))[:3]
+                if foreign:  # a Cyrillic "а" looks exactly like a Latin "a": name it, or the message is a riddle
+                    message += ": it contains " + ", ".join(
+                        f'"{ch}" (U+{ord(ch):04X} {unicodedata.name(ch, "")})'.replace(" )", ")") for ch in foreign
+                    )
+                    hint += "; retype those characters in plain ASCII"
+                self.add(path, message, hint)
             elif kind in ("minLength", "minItems", "minProperties"):
                 self.add(path, "must not be empty", "fill it in or leave the field out")
             elif kind in ("maxLength", "maxItems"):
@@ -471,18 +510,46 @@ def _parse_date(chk: _Checker, path: tuple, value: Any) -> PartialDate | None:
         m = pattern.match(value)
         if not m:
             continue
-        try:
-            year, month, day = (
-                int(m.group(1)),
-                int(m.group(2) if m.lastindex >= 2 else 1),
-                int(m.group(3) if m.lastindex >= 3 else 1),
-            )
-            _dt.date(year, month, day)
-        except ValueError:
-            chk.add(path, f"{value!r} is not a real date", "check the month (01-12) and the day")
+        year, month, day = (
+            int(m.group(1)),
+            int(m.group(2) if m.lastindex >= 2 else 1),
+            int(m.group(3) if m.lastindex >= 3 else 1),
+        )
+        trouble = _date_trouble(year, month, day)
+        if trouble:
+            hint = "check the month (01-12) and the day; leave the field out if the date is unknown"
+            chk.add(path, f"{value!r} is not a real date: {trouble}", hint)
             return None
         return PartialDate(value, precision)
+    m = _SEPARATED_DATE.match(value)
+    if m:  # the list's own form, 2024.03.20, or 2024/3/5
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+        trouble = _date_trouble(year, month, day)
+        if trouble:
+            hint = 'write a real date as "YYYY-MM-DD", "YYYY-MM" or "YYYY", or leave the field out if it is unknown'
+            chk.add(path, f"{value!r} is not a date, nor a real one: {trouble}", hint)
+        else:
+            iso = f"{year:04d}-{month:02d}" + (f"-{day:02d}" if m.group(3) else "")
+            chk.add(path, f"{value!r} is not a date in the catalog's form (YYYY-MM-DD)", f'write "{iso}"')
+        return None
     chk.add(path, f"{value!r} is not a date", 'write "YYYY-MM-DD", "YYYY-MM" or "YYYY"')
+    return None
+
+
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
+_SEPARATED_DATE = re.compile(r"^([0-9]{4})[./-]([0-9]{1,2})(?:[./-]([0-9]{1,2}))?\Z")
+
+
+def _date_trouble(year: int, month: int, day: int) -> str | None:
+    """Why a year, month and day make no real date ("there is no month 13"); ``None`` if they make one."""
+    if year < 1:
+        return "there is no year 0"
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    try:
+        _dt.date(year, month, day)
+    except ValueError:
+        return f"{_dt.date(year, month, 1):%B %Y} has no day {day}"
     return None
 
 
@@ -535,12 +602,28 @@ def _check_dataset(path: Path, rel: str, doc: Any, lines: dict, schemes: dict) -
             f"choose another id, e.g. `{doc['id']}-bench`, and rename the file to match",
         )
     if isinstance(doc.get("id"), str) and doc["id"] != expected_id:
+        # Suggest only names that are ids themselves (never "rename the file to ../x.yaml"), and never a rename
+        # over another dataset's file: `mv` would replace it without a word.
+        free = _SLUG.match(doc["id"]) and not (path.parent / f"{doc['id']}.yaml").exists()
+        fixes = [f"rename the file to {doc['id']}.yaml"] if free else []
+        fixes += [f"set `id: {expected_id}`"] if _SLUG.match(expected_id) else []
         chk.add(
             ("id",),
             f'id "{doc["id"]}" does not match the file name "{path.name}"',
-            f"rename the file to {doc['id']}.yaml or set `id: {expected_id}`",
+            " or ".join(fixes) or "choose an id of lowercase letters, digits and hyphens, and name the file after it",
         )
     published = _parse_date(chk, ("published",), doc["published"]) if "published" in doc else None
+    listed_date = _mapping(doc.get("listed")).get("date")
+    m = _SEPARATED_DATE.match(listed_date) if isinstance(listed_date, str) else None
+    trouble = m and _date_trouble(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+    if trouble:  # the cell is verbatim, so it may hold the list's own mistake: a warning, not an error
+        chk.add(
+            ("listed", "date"),
+            f"{listed_date!r} reads as a date, but {trouble}",
+            "check the cell against the list; if the list shows it so, keep it (cells are copied verbatim) "
+            "and give the real date in `published`",
+            WARNING,
+        )
     paper_doc = doc.get("paper") if isinstance(doc.get("paper"), dict) else None
     paper_date = _parse_date(chk, ("paper", "date"), paper_doc["date"]) if paper_doc and "date" in paper_doc else None
     for key in ("modality", "task"):
@@ -668,15 +751,22 @@ def _check_catalog_file(rel: str, doc: Any, lines: dict) -> tuple[dict | None, l
 
 
 def _read_file(path: Path, rel: str, root: Path | None = None) -> tuple[Any, dict, list[Problem]]:
+    if path.is_symlink() and _is_link_loop(path):  # resolve() would raise RuntimeError (Python < 3.13)
+        message = "is a link that leads back to itself (a loop of links), so it is not read"
+        return None, {}, [Problem(rel, None, "", message, "fix or remove the link")]
     real = path.resolve()
     if root is not None and not real.is_relative_to(root.resolve()):
         message = f"is a link to {real}, outside the catalog folder, so it is not read"
         return None, {}, [Problem(rel, None, "", message, "copy the file into the catalog folder instead of linking")]
     if path.is_symlink() and not real.exists():
-        return None, {}, [Problem(rel, None, "", f"is a link to {real}, which does not exist", "fix or remove the link")]
+        message = f"is a link to {real}, which does not exist"
+        return None, {}, [Problem(rel, None, "", message, "fix or remove the link")]
     if real.exists() and not real.is_file():  # a folder, a FIFO (reading it would wait forever), a device
         message = "is not a regular file, so it is not read"
-        return None, {}, [Problem(rel, None, "", message, "keep only YAML files (one per dataset) in datasets/")]
+        hint = "keep only YAML files (one per dataset) in datasets/"
+        if rel.endswith("/catalog.yaml"):
+            hint = "make catalog.yaml a YAML file (see docs/data-format.md)"
+        return None, {}, [Problem(rel, None, "", message, hint)]
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -684,13 +774,25 @@ def _read_file(path: Path, rel: str, root: Path | None = None) -> tuple[Any, dic
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # the byte-order mark of UTF-16 (Windows' "Unicode")
+            return None, {}, [Problem(rel, 1, "", "the file is UTF-16 text, not UTF-8", "save it as UTF-8")]
         line = raw[: exc.start].count(b"\n") + 1
-        return None, {}, [Problem(rel, line, "", "the file is not UTF-8 text", "save it as UTF-8")]
+        message = f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02X})"
+        hint = "save it as UTF-8 (Latin-1 or Windows-1252 text must be converted, e.g. with iconv)"
+        return None, {}, [Problem(rel, line, "", message, hint)]
     try:
         value, lines = _read_yaml(text)
     except _YamlProblem as exc:
         return None, {}, [Problem(rel, exc.line, exc.field, exc.message, exc.hint)]
     return value, lines, []
+
+
+def _is_link_loop(path: Path) -> bool:
+    try:
+        path.stat()
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def check_catalog(data_dir: Path | str) -> tuple[Catalog | None, list[Problem]]:
@@ -704,7 +806,7 @@ def check_catalog(data_dir: Path | str) -> tuple[Catalog | None, list[Problem]]:
     if not data_dir.is_dir():
         raise CatalogError(Problem(str(data_dir), None, "", "no such folder", "pass the catalog folder with --data"))
     catalog_doc = None
-    if not catalog_path.is_file():
+    if not catalog_path.exists() and not catalog_path.is_symlink():  # a folder or link is named by _read_file
         problems.append(
             Problem(
                 catalog_rel, None, "", "missing catalog description", "create catalog.yaml (see docs/data-format.md)"
@@ -812,7 +914,9 @@ def _at_most(found: list[Problem], rel: str) -> list[Problem]:
     ordered = sorted(found, key=_problem_order)
     hidden = ordered[_MAX_SHOWN:]
     severity = ERROR if any(p.severity == ERROR for p in hidden) else WARNING
-    more = Problem(rel, None, "", f"{len(hidden):,} more problems not shown", "fix those listed, then validate again", severity)
+    more = Problem(
+        rel, None, "", f"{len(hidden):,} more problems not shown", "fix those listed, then validate again", severity
+    )
     return ordered[:_MAX_SHOWN] + [more]
 
 

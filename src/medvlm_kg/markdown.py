@@ -12,6 +12,7 @@ import difflib
 import html
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
@@ -86,9 +87,46 @@ def _split_row(line: str) -> list[str]:
     return [c.strip() for c in cells]
 
 
+_RAW_BLOCK = re.compile(r"^ {0,3}<(pre|script|style|textarea)(?:\s|>|$)", re.IGNORECASE)
+
+
+def _hidden_blocks(lines: list[str]) -> list[tuple[int, int, str, str]]:
+    """HTML comments and ``<pre>``, ``<script>``, ``<style>``, ``<textarea>`` blocks, whose lines GitHub never
+    shows as a table: (first line, last line, what, end marker), 0-based. One never closed runs to the end of
+    the file, as on GitHub; then its last line does not hold the end marker."""
+    blocks: list[tuple[int, int, str, str]] = []
+    i = 0
+    while i < len(lines):
+        stripped = lines[i].lstrip(" ")
+        raw = _RAW_BLOCK.match(lines[i])
+        if len(lines[i]) - len(stripped) <= 3 and stripped.startswith("<!--"):
+            end, what, rest = "-->", "an HTML comment", stripped[4:]
+        elif raw:
+            end, what, rest = f"</{raw.group(1).lower()}>", f"a <{raw.group(1).lower()}> block", lines[i]
+        else:
+            i += 1
+            continue
+        j = i
+        while end not in rest.lower() and j + 1 < len(lines):
+            j += 1
+            rest = lines[j]
+        blocks.append((i, j, what, end))
+        i = j + 1
+    return blocks
+
+
+def _table_starts(lines: list[str]) -> list[int]:
+    return [
+        i for i in range(len(lines) - 1) if "|" in lines[i] and _DELIMITER.match(lines[i + 1]) and "-" in lines[i + 1]
+    ]
+
+
 def parse_tables(text: str) -> list[Table]:
-    """Every GitHub-flavoured Markdown table in ``text`` (header, delimiter line, body rows)."""
+    """Every GitHub-flavoured Markdown table in ``text`` (header, delimiter line, body rows); tables inside HTML
+    comments and raw HTML blocks are not tables on GitHub, so they are not read."""
     lines = text.splitlines()
+    for first, last, _, _ in _hidden_blocks(lines):
+        lines[first : last + 1] = [""] * (last + 1 - first)
     tables: list[Table] = []
     i = 0
     while i < len(lines) - 1:
@@ -111,12 +149,14 @@ def parse_tables(text: str) -> list[Table]:
 # Every repetition is bounded: unbounded ones backtrack quadratically on cells such as "[a](" × 20,000, which
 # took minutes (a list written by a stranger must not hang the import).
 _MD_LINK = re.compile(r"\[([^\]]{0,1000})\]\(\s*<?([^)\s>]{1,2048})>?(?:\s+\"[^\"]{0,1000}\")?\s*\)")
-_HTML_LINK = re.compile(
-    r"<a\s[^>]{0,500}?href\s*=\s*[\"']([^\"']{1,2048})[\"'][^>]{0,500}>(.{0,2000}?)</a\s*>", re.IGNORECASE | re.DOTALL
+_HTML_LINK = re.compile(  # an <a> never closed runs to the end of the cell, as in a browser
+    r"<a\s[^>]{0,500}?href\s*=\s*[\"']([^\"']{1,2048})[\"'][^>]{0,500}>(.{0,2000}?)(?:</a\s*>|$)",
+    re.IGNORECASE | re.DOTALL,
 )
 _BARE_URL = re.compile(r"(?<![(\"'<])\bhttps?://[^\s<>()\[\]|\"']+")
 _TAG = re.compile(r"<[^>]{0,500}>")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # what catalog.py refuses in a value
 
 
 def _plain(cell: str) -> str:
@@ -359,7 +399,8 @@ class ImportReport:
             hint = f" — closest: {', '.join(item['closest'])}" if item["closest"] else ""
             out.append(f'{self.source}:{item["line"]} {item["field"]}: no concept for "{item["text"]}"{hint}')
         for item in self.skipped:
-            out.append(f"{self.source}:{item['line']} skipped: {item['reason']}")
+            hint = f" — {item['hint']}" if item.get("hint") else ""
+            out.append(f"{self.source}:{item['line']} skipped: {item['reason']}{hint}")
         out.append(
             f"{len(self.added)} new, {len(self.changed)} differing, {len(self.unchanged)} unchanged, "
             f"{len(self.skipped)} skipped"
@@ -386,6 +427,18 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
     """The datasets of every dataset table in ``text``, English and Chinese rows merged by name."""
     entries: dict[str, Entry] = {}
     order: list[str] = []
+    lines = text.splitlines()
+    for first, last, what, end in _hidden_blocks(lines):
+        starts = [first + k + 1 for k in _table_starts(lines[first : last + 1])]
+        if not starts:
+            continue
+        if end in lines[last].lower():
+            reason = f"the table at line {starts[0]} is inside {what} (lines {first + 1}-{last + 1}), which GitHub "
+            report.skipped.append({"line": first + 1, "reason": reason + "does not show as a table; not read"})
+        else:
+            reason = f"{what} opened here is never closed, so GitHub shows no table after it; the table at line "
+            hint = f"close it with `{end}` where it should end"
+            report.skipped.append({"line": first + 1, "reason": reason + f"{starts[0]} is not read", "hint": hint})
     for table in parse_tables(text):
         if len(table.headers) > MAX_COLUMNS:
             width = f"{len(table.headers):,}"
@@ -404,7 +457,10 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
         lang = _language(table)
         width = len(table.headers)
         for position, row in enumerate(table.rows, start=1):
-            cells = list(row.cells)
+            cells = [_CONTROL.sub("", c) for c in row.cells]
+            if cells != list(row.cells):  # a catalog file cannot hold them: the loader refuses the file
+                reason = "invisible control characters (copied from a PDF or a terminal) removed from the row"
+                report.skipped.append({"line": row.line, "reason": reason, "kept": True})
             longest = max((len(c) for c in cells), default=0)
             if longest > MAX_CELL:
                 reason = f"a cell of {longest:,} characters; cells are at most {MAX_CELL:,}, so the row is not read"
@@ -536,6 +592,44 @@ def _create_new(path: Path, text: str) -> bool:
         os.unlink(tmp)
 
 
+def _write_new(target: Path, text: str, report: ImportReport) -> bool:
+    """``_create_new``, with a failed write (a read-only folder, a full disk) as a ``CatalogError``."""
+    try:
+        return _create_new(target, text)
+    except OSError as error:
+        done = f"the {len(report.added)} files added before it are kept" if report.added else "nothing was written"
+        raise CatalogError(
+            Problem(
+                str(target),
+                None,
+                "--data",
+                f"cannot write the new file ({error.strerror}); {done}",
+                "make the datasets folder writable (or free disk space), then import again",
+            )
+        ) from None
+
+
+def _read_source(source: Path) -> tuple[bytes, int]:
+    """The file's first ``MAX_BYTES + 1`` bytes and its size. A pipe or a device is refused before reading:
+    a FIFO would wait forever for a writer and /dev/zero would fill the memory."""
+    try:
+        fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        message = f"cannot read the file ({error.strerror})"
+        raise CatalogError(Problem(str(source), None, "", message, "check the path")) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            message = "is not a regular file (a folder, a pipe or a device), so it is not read"
+            raise CatalogError(Problem(str(source), None, "", message, "pass a Markdown file such as README.md"))
+        try:
+            raw = handle.read(MAX_BYTES + 1)
+        except OSError as error:
+            message = f"cannot read the file ({error.strerror})"
+            raise CatalogError(Problem(str(source), None, "", message, "check the path")) from None
+    return raw, max(info.st_size, len(raw))
+
+
 def _existing(data_dir: Path) -> tuple[dict[str, tuple[Path, dict]], dict[str, str]]:
     """Entries already in the catalog: by id, and an index from listed/visible names to ids."""
     by_id: dict[str, tuple[Path, dict]] = {}
@@ -560,27 +654,23 @@ def import_markdown(
 ) -> ImportReport:
     """Read the dataset tables of a Markdown file into ``data_dir``: add new entries, report differences."""
     source, data_dir = Path(source), Path(data_dir)
-    try:
-        raw = source.read_bytes()
-    except OSError as error:
-        message = f"cannot read the file ({error.strerror})"
-        raise CatalogError(Problem(str(source), None, "", message, "check the path")) from None
-    if len(raw) > MAX_BYTES:
+    raw, size = _read_source(source)
+    if size > MAX_BYTES:
         raise CatalogError(
-            Problem(str(source), None, "", f"file is {len(raw):,} bytes", f"split it; the limit is {MAX_BYTES:,} bytes")
+            Problem(str(source), None, "", f"file is {size:,} bytes", f"split it; the limit is {MAX_BYTES:,} bytes")
         )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise CatalogError(
-            Problem(str(source), None, "", f"not UTF-8 text (byte {error.start})", "save the file as UTF-8")
-        ) from None
+        line = raw[: error.start].count(b"\n") + 1
+        message = f"not UTF-8 text (byte 0x{raw[error.start]:02X})"
+        raise CatalogError(Problem(str(source), line, "", message, "save the file as UTF-8")) from None
     report = ImportReport(str(source), dry_run=dry_run)
     entries = read_entries(text, report)
     if not entries:  # the wrong file, or tables the import cannot read: say why, and write nothing
         if not report.skipped:
             report.skipped.append({"line": 1, "reason": "no table found"})
-        problems = [Problem(str(source), s["line"], "", s["reason"], "") for s in report.skipped]
+        problems = [Problem(str(source), s["line"], "", s["reason"], s.get("hint", "")) for s in report.skipped]
         problems.append(
             Problem(
                 str(source),
@@ -593,6 +683,17 @@ def import_markdown(
         )
         raise CatalogError(problems)
     by_id, names = _existing(data_dir)
+    folder = data_dir / "datasets"
+    if folder.exists() and not folder.is_dir():
+        raise CatalogError(
+            Problem(
+                str(folder),
+                None,
+                "--data",
+                "is not a folder, so no dataset file can be written into it",
+                "move that file away (datasets/ holds one YAML file per dataset), or pass another folder with --data",
+            )
+        )
     taken = set(by_id)
     for entry in track(entries, "importing", unit="row"):
         doc = _entry_document(entry, source_url, report)
@@ -614,7 +715,7 @@ def import_markdown(
         item = {"file": str(target), "id": doc["id"], "name": entry.name, "row": entry.row, "line": entry.line}
         if dry_run:
             report.added.append(item)
-        elif _create_new(target, _yaml_text(doc, source.name)):
+        elif _write_new(target, _yaml_text(doc, source.name), report):
             report.added.append(item)
         else:
             report.skipped.append({"line": entry.line, "reason": f"{target} appeared meanwhile; left untouched"})
