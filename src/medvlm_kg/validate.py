@@ -1,42 +1,58 @@
 """Check the converted graph against the SHACL shapes (stage 3 of the pipeline).
 
-pyshacl runs the shapes in ``ontology/shapes.ttl``; each result is mapped back to the YAML file and field
-a curator edits: the focus node tells the file, the shape's ``sh:name`` the field.
+The shapes in ``ontology/shapes.ttl`` are compiled once (:mod:`medvlm_kg.shacl`) and checked one description at
+a time: each dataset's triples beside a background of the concept schemes and the catalog's triples, the
+catalog's triples beside the dataset nodes it lists, the schemes on their own. The results are those pyshacl
+gives for the whole graph; each is mapped back to the YAML file and field a curator edits: the focus node tells
+the file, the shape's ``sh:name`` the field.
 """
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Mapping
+from contextlib import contextmanager
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.namespace import SH
 
 from .catalog import Catalog
 from .convert import KnowledgeGraph
 from .problems import ERROR, WARNING, Problem
 from .resources import ontology_dir
+from .shacl import VIOLATION, Graph, Result, Shapes, compile_shapes
 
-__all__ = ["shacl_problems", "data_graph"]
+if TYPE_CHECKING:
+    import rdflib
+
+__all__ = ["shacl_problems", "shacl_results", "data_graph"]
 
 _SCHEME_FILES = ("modality.ttl", "task.ttl", "unit.ttl", "platform.ttl")
 
 
 @cache
-def _shapes() -> rdflib.Graph:
-    return rdflib.Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
+def _engine() -> Shapes:
+    return compile_shapes(ontology_dir() / "shapes.ttl")
+
+
+@cache
+def _scheme_triples() -> tuple[ox.Triple, ...]:
+    triples: list[ox.Triple] = []
+    for name in _SCHEME_FILES:
+        triples += [q.triple for q in ox.parse(path=str(ontology_dir() / name), format=ox.RdfFormat.TURTLE)]
+    return tuple(triples)
 
 
 @cache
 def _schemes_ntriples() -> bytes:
-    triples = []
-    for name in _SCHEME_FILES:
-        triples += list(ox.parse(path=str(ontology_dir() / name), format=ox.RdfFormat.TURTLE))
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(list(_scheme_triples()), format=ox.RdfFormat.N_TRIPLES)
 
 
 def data_graph(triples: list[ox.Triple]) -> rdflib.Graph:
     """An rdflib graph of ``triples`` plus the concept schemes they point into."""
+    import rdflib  # only the profiles' pyshacl runs need it
+
     graph = rdflib.Graph()
     graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
     graph.parse(data=_schemes_ntriples(), format="nt")
@@ -52,35 +68,148 @@ def _owner_index(kg: KnowledgeGraph, catalog: Catalog) -> dict[str, str]:
     return owners
 
 
+class _Owners(Mapping):
+    """node → the id of the first dataset whose description has it as a subject (looked up for results only)."""
+
+    def __init__(self, first: dict, ids: dict) -> None:
+        self._first, self._ids = first, ids
+
+    def __getitem__(self, node):
+        return self._ids[self._first[node]]
+
+    def __iter__(self):
+        return iter(self._first)
+
+    def __len__(self) -> int:
+        return len(self._first)
+
+
+class _ListedNodes:
+    """The background of the catalog's description: the concept schemes, and every node a dataset's description
+    describes (the datasets the catalog lists among them), read from that description's graph."""
+
+    def __init__(self, first: dict, schemes: Graph, catalog: Graph) -> None:
+        self._first, self._schemes, self._catalog = first, schemes, catalog
+
+    def __contains__(self, node: object) -> bool:
+        if node in self._schemes:
+            return True
+        return node in self._first and node not in self._catalog
+
+    def values(self, node) -> Mapping | None:
+        if node in self._schemes:
+            return self._schemes.values(node)
+        graph = self._first.get(node)
+        if graph is None or node in self._catalog:
+            return None
+        return graph.values(node)
+
+    def types(self, node) -> list | None:
+        if node in self._schemes:
+            return self._schemes.types(node)
+        graph = self._first.get(node)
+        if graph is None or node in self._catalog:
+            return None
+        return graph.types(node)
+
+
+def _unique(triples: list[ox.Triple]) -> list[ox.Triple]:
+    return list(dict.fromkeys(triples))
+
+
+@contextmanager
+def _without_gc():
+    """Pause the cyclic garbage collector: validation builds ~150 small containers per dataset, each allocation
+    burst makes the collector rescan the whole catalog already in memory (a quarter of the time at 10,000
+    datasets), and nothing built here forms a reference cycle."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def shacl_results(kg: KnowledgeGraph, shapes: Shapes | None = None) -> tuple[list[Result], Mapping]:
+    """Every SHACL result for the catalog graph (pyshacl's, for the union of all descriptions), and for each node
+    the id of the first dataset (by id) whose description has it as a subject.
+
+    A node several descriptions describe (a paper, its authors, a concept a dataset restates) is read as the
+    union of those descriptions, as in the whole graph: where they describe it differently, every description is
+    given that union. So its results are the same in any description, and it is checked in the first only.
+    ``shapes`` are the project's (``ontology/shapes.ttl``) unless given.
+    """
+    with _without_gc():
+        return _results(kg, shapes or _engine())
+
+
+def _results(kg: KnowledgeGraph, shapes: Shapes) -> tuple[list[Result], Mapping]:
+    schemes, catalog = Graph(_scheme_triples()), Graph(kg.catalog)
+    datasets = [(dataset_id, Graph(kg.datasets[dataset_id])) for dataset_id in sorted(kg.datasets)]
+    first: dict = {}  # node → the graph of the first description having it as a subject
+    variants: dict = {}  # node → its other descriptions' triples, where they are not the same as the first's
+    checked: dict = {}  # graph → the nodes it shares with an earlier description, which checks them
+    for _, graph in datasets:
+        repeated = []
+        for node, triples in graph.items():
+            earlier = first.setdefault(node, graph)
+            if earlier is graph:
+                continue
+            repeated.append(node)
+            stated = earlier.triples(node)
+            if stated == triples or set(stated) == set(triples):
+                graph.share(node, earlier)
+            else:
+                variants.setdefault(node, []).append(triples)
+        if repeated:
+            checked[graph] = set(repeated)
+    shared = {node for node in variants if node not in schemes and node not in catalog}
+    for node in shared:  # rare: e.g. an author whose name two papers spell differently
+        union = _unique([t for ts in (first[node].triples(node), *variants[node]) for t in ts])
+        for _, graph in datasets:
+            if node in graph:
+                graph.replace(node, union)
+    for own in (schemes, catalog):  # nodes the background describes and datasets restate: the background has all
+        for node in list(own):
+            if node in first:
+                stated = _unique(own.triples(node))
+                restated = [t for ts in (first[node].triples(node), *variants.get(node, ())) for t in ts]
+                union = _unique(stated + restated)
+                if len(union) > len(stated):
+                    own.replace(node, union)
+    background = Graph.union(schemes, catalog)
+    listed = {o for node in catalog for objects in catalog.values(node).values() for o in objects}
+    results = shapes.validate(schemes)
+    for _, graph in datasets:
+        results += shapes.validate(graph, background, checked.get(graph, ()))
+        graph.release(keep_types=listed)  # the catalog's checks read the types of the datasets it lists
+    results += shapes.validate(catalog, _ListedNodes(first, schemes, catalog))
+    return results, _Owners(first, {graph: dataset_id for dataset_id, graph in datasets})
+
+
 def shacl_problems(kg: KnowledgeGraph, catalog: Catalog) -> list[Problem]:
     """Every SHACL result for the catalog graph, as problems in curator words."""
-    import pyshacl  # heavy: imported only when validation runs
-
-    graph = data_graph(kg.triples())
-    shapes = _shapes()
-    _, results, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True)
-    owners = _owner_index(kg, catalog)
+    shapes = _engine()
+    results, owners = shacl_results(kg)
     files = {d.id: d for d in catalog.datasets}
     problems = set()
-    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
-        focus = str(results.value(result, SH.focusNode))
-        message = str(results.value(result, SH.resultMessage) or "does not conform to the catalog's shapes")
-        severity = ERROR if results.value(result, SH.resultSeverity) == SH.Violation else WARNING
-        source_shape = results.value(result, SH.sourceShape)
-        field = shapes.value(source_shape, SH.name) if source_shape is not None else None
-        if field is None:
-            path = results.value(result, SH.resultPath)
-            field = path.split("#")[-1].split("/")[-1] if path else ""
-        value = results.value(result, SH.value)
-        if value is not None and severity == ERROR and not isinstance(value, rdflib.BNode):
-            message += f" (found {value.n3() if isinstance(value, rdflib.URIRef) else repr(str(value))})"
-        dataset = files.get(owners.get(focus, ""))
-        if dataset is not None:
-            problems.add(
-                Problem(
-                    dataset.file, dataset.line_of(str(field)), str(field), message, "see docs/data-format.md", severity
+    for top in results:
+        for result in top.walk():  # nested results too: pyshacl's report lists each as a ValidationResult
+            message = result.message or "does not conform to the catalog's shapes"
+            severity = ERROR if result.severity == VIOLATION else WARNING
+            field = shapes.name_of(result.source_shape)
+            if field is None:
+                path = result.path.value if result.path is not None else ""
+                field = path.split("#")[-1].split("/")[-1] if path else ""
+            value = result.value
+            if value is not None and severity == ERROR and not isinstance(value, ox.BlankNode):
+                message += f" (found {f'<{value.value}>' if isinstance(value, ox.NamedNode) else repr(value.value)})"
+            dataset = files.get(owners.get(result.focus, ""))
+            if dataset is not None:
+                problems.add(
+                    Problem(dataset.file, dataset.line_of(field), field, message, "see docs/data-format.md", severity)
                 )
-            )
-        else:
-            problems.add(Problem(catalog.file, None, str(field), message, "see docs/data-format.md", severity))
+            else:
+                problems.add(Problem(catalog.file, None, field, message, "see docs/data-format.md", severity))
     return sorted(problems, key=lambda p: (p.severity != ERROR, p.file, p.line or 0, p.field, p.message))

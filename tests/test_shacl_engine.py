@@ -1,0 +1,480 @@
+"""The fast SHACL engine (`medvlm_kg.shacl`) gives pyshacl's results, result for result.
+
+pyshacl is the oracle: for the project's catalog, a synthetic one, and graphs broken on purpose (one break or
+more per constraint component the shapes use), both are run and their results compared as sets of
+(focus node, path, value, severity, messages, source shape). The shapes are read once with rdflib and handed to
+both, so even blank-node shapes compare by label.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.namespace import SH
+
+from conftest import DATA, ROOT
+from medvlm_kg.catalog import load_catalog
+from medvlm_kg.convert import KnowledgeGraph, convert
+from medvlm_kg.problems import ERROR, WARNING, Problem
+from medvlm_kg.shacl import Graph, UnsupportedShapeError, compile_shapes
+from medvlm_kg.validate import _owner_index, data_graph, shacl_problems, shacl_results
+
+pyshacl = pytest.importorskip("pyshacl")
+
+BASE = "https://w3id.org/medvlm-kg/"
+SCHEMA, MVK, DCT, DCAT, XSD = (
+    "https://schema.org/",
+    BASE + "vocab#",
+    "http://purl.org/dc/terms/",
+    "http://www.w3.org/ns/dcat#",
+    "http://www.w3.org/2001/XMLSchema#",
+)
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+PATHMMU = ox.NamedNode(BASE + "dataset/pathmmu")
+PAPER = ox.NamedNode("https://arxiv.org/abs/2401.16355")
+AUTHOR = ox.NamedNode(BASE + "person/yuxuan-sun")
+SIZE = ox.NamedNode(BASE + "dataset/pathmmu#size-qa-pair")
+ACCESS = ox.NamedNode(BASE + "dataset/pathmmu#access-hf")
+CATALOG = ox.NamedNode(BASE + "catalog")
+
+
+def iri(text: str) -> ox.NamedNode:
+    return ox.NamedNode(text)
+
+
+# ---- the two sides -------------------------------------------------------------------------------------------
+
+
+def _ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
+    if term is None:
+        return None
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD + "string")))
+
+
+def pyshacl_report(data: rdflib.Graph, shapes: rdflib.Graph) -> rdflib.Graph:
+    """pyshacl's report, run as ``validate`` ran it before the engine."""
+    return pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True)[1]
+
+
+def pyshacl_results(data: rdflib.Graph, shapes: rdflib.Graph, report: rdflib.Graph | None = None) -> set[tuple]:
+    """Every ValidationResult of pyshacl's report (nested sh:detail ones too), as comparable tuples."""
+    report = report if report is not None else pyshacl_report(data, shapes)
+    found = set()
+    for r in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+        found.add(
+            (
+                _ox(report.value(r, SH.focusNode)),
+                _ox(report.value(r, SH.resultPath)),
+                _ox(report.value(r, SH.value)),
+                _ox(report.value(r, SH.resultSeverity)),
+                frozenset(str(m) for m in report.objects(r, SH.resultMessage)),
+                _ox(report.value(r, SH.sourceShape)),
+            )
+        )
+    return found
+
+
+def as_tuples(results) -> set[tuple]:
+    return {
+        (r.focus, r.path, r.value, r.severity, frozenset(r.messages), r.source_shape)
+        for top in results
+        for r in top.walk()
+    }
+
+
+@pytest.fixture(scope="module")
+def shapes_graph() -> rdflib.Graph:
+    return rdflib.Graph().parse(ROOT / "ontology" / "shapes.ttl", format="turtle")
+
+
+@pytest.fixture(scope="module")
+def engine(shapes_graph):
+    return compile_shapes(shapes_graph)
+
+
+@pytest.fixture(scope="module")
+def project() -> tuple:
+    catalog = load_catalog(DATA)
+    return catalog, convert(catalog)
+
+
+@pytest.fixture(scope="module")
+def small(project) -> KnowledgeGraph:
+    """The project's graph cut to two datasets (pathmmu, vqarad) and the catalog listing just them: pyshacl
+    takes 0.05 s on it, so every break below is checked on its own."""
+    kg = project[1]
+    kept = {"pathmmu", "vqarad"}
+    others = {ox.NamedNode(BASE + "dataset/" + d) for d in kg.datasets if d not in kept}
+    return dataclasses.replace(
+        kg,
+        catalog=[t for t in kg.catalog if t.object not in others],
+        datasets={k: v for k, v in kg.datasets.items() if k in kept},
+    )
+
+
+def both(kg: KnowledgeGraph, engine, shapes_graph) -> tuple[set, set]:
+    """(pyshacl's results for the whole graph, the engine's, description by description)."""
+    return pyshacl_results(data_graph(kg.triples()), shapes_graph), as_tuples(shacl_results(kg, engine)[0])
+
+
+def changed(kg: KnowledgeGraph, dataset: str = "pathmmu", drop=(), add=()) -> KnowledgeGraph:
+    """A copy of ``kg`` whose ``dataset`` description (or the catalog's, for "catalog") loses and gains triples.
+
+    ``drop`` holds (subject, predicate) pairs, or (subject, predicate, object) triples.
+    """
+
+    def kept(t: ox.Triple) -> bool:
+        for d in drop:
+            if t.subject == d[0] and t.predicate == d[1] and (len(d) == 2 or t.object == d[2]):
+                return False
+        return True
+
+    copy = dataclasses.replace(kg, catalog=list(kg.catalog), datasets={k: list(v) for k, v in kg.datasets.items()})
+    target = copy.catalog if dataset == "catalog" else copy.datasets[dataset]
+    target[:] = [t for t in target if kept(t)] + [ox.Triple(*t) for t in add]
+    return copy
+
+
+# ---- whole catalogs ------------------------------------------------------------------------------------------
+
+
+def test_the_project_catalog_gives_what_pyshacl_gives(project, engine, shapes_graph):
+    expected, found = both(project[1], engine, shapes_graph)
+    assert found == expected == set()  # the project's own catalog is valid, warnings included
+
+
+def test_a_synthetic_catalog_gives_what_pyshacl_gives_warnings_included(tmp_path, engine, shapes_graph):
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import generate
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    generate.generate(300, tmp_path / "data", 0)
+    catalog = load_catalog(tmp_path / "data")
+    kg = convert(catalog)
+    data = data_graph(kg.triples())
+    report = pyshacl_report(data, shapes_graph)
+    expected = pyshacl_results(data, shapes_graph, report)
+    assert expected, "the synthetic catalog leaves recommended facts out, so there are warnings to compare"
+    assert as_tuples(shacl_results(kg, engine)[0]) == expected
+    assert shacl_problems(kg, catalog) == pyshacl_problems(kg, catalog, shapes_graph, report)
+
+
+def test_the_shapes_file_read_by_path_gives_the_same_results(project, engine):
+    broken = changed(project[1], drop=[(PATHMMU, iri(SCHEMA + "name"))])
+    by_path = compile_shapes(ROOT / "ontology" / "shapes.ttl")
+    named = {r[:5] for r in as_tuples(shacl_results(broken, by_path)[0]) if isinstance(r[5], ox.NamedNode)}
+    assert named == {r[:5] for r in as_tuples(shacl_results(broken, engine)[0]) if isinstance(r[5], ox.NamedNode)}
+    assert named
+
+
+# ---- graphs broken on purpose: one case or more per constraint component -----------------------------------
+
+NAME, DESCRIPTION = iri(SCHEMA + "name"), iri(SCHEMA + "description")
+BROKEN = {
+    "a dataset without a name (sh:minCount)": dict(drop=[(PATHMMU, NAME)]),
+    "a second name (sh:maxCount)": dict(add=[(PATHMMU, NAME, ox.Literal("PathMMU 2"))]),
+    "a name with a language (sh:datatype xsd:string)": dict(
+        drop=[(PATHMMU, NAME)], add=[(PATHMMU, NAME, ox.Literal("PathMMU", language="en"))]
+    ),
+    "an empty name (sh:minLength)": dict(drop=[(PATHMMU, NAME)], add=[(PATHMMU, NAME, ox.Literal(""))]),
+    "a description too long for search engines (sh:maxLength, a warning)": dict(
+        add=[(PATHMMU, DESCRIPTION, ox.Literal("long " * 1100, language="en"))]
+    ),
+    "an id with capitals and a space (sh:pattern)": dict(
+        drop=[(PATHMMU, iri(DCT + "identifier"))], add=[(PATHMMU, iri(DCT + "identifier"), ox.Literal("Path MMU"))]
+    ),
+    "a homepage written as text (sh:nodeKind, and the SPARQL constraint on URL literals)": dict(
+        drop=[(PATHMMU, iri("http://xmlns.com/foaf/0.1/homepage"))],
+        add=[(PATHMMU, iri("http://xmlns.com/foaf/0.1/homepage"), ox.Literal("https://pathmmu-benchmark.github.io/"))],
+    ),
+    "a URL as a literal on any property (sh:sparql)": dict(
+        add=[(PATHMMU, iri(SCHEMA + "url"), ox.Literal("http://example.org/pathmmu"))]
+    ),
+    "an unknown modality concept (sh:node → sh:hasValue, with pyshacl's own wording)": dict(
+        add=[(PATHMMU, iri(MVK + "modality"), iri(BASE + "concept/modality/patholgy"))]
+    ),
+    "an unknown unit, two shapes deep (sh:node → sh:node → sh:hasValue)": dict(
+        drop=[(SIZE, iri(SCHEMA + "unitCode"))], add=[(SIZE, iri(SCHEMA + "unitCode"), iri(BASE + "concept/unit/x"))]
+    ),
+    "a negative count (sh:minInclusive, nested under sh:node)": dict(
+        drop=[(SIZE, iri(SCHEMA + "value"))],
+        add=[(SIZE, iri(SCHEMA + "value"), ox.Literal("-5", datatype=iri(XSD + "integer")))],
+    ),
+    "a count written as text (sh:datatype xsd:integer and sh:minInclusive)": dict(
+        drop=[(SIZE, iri(SCHEMA + "value"))], add=[(SIZE, iri(SCHEMA + "value"), ox.Literal("33428"))]
+    ),
+    "an ill-typed number of modalities (sh:datatype and sh:minInclusive)": dict(
+        add=[(PATHMMU, iri(MVK + "modalityCount"), ox.Literal("many", datatype=iri(XSD + "integer")))]
+    ),
+    "a listed cell in French (sh:languageIn)": dict(
+        add=[(PATHMMU, iri(MVK + "listedTask"), ox.Literal("QCM", language="fr"))]
+    ),
+    "a listed cell that is no text (sh:datatype rdf:langString, sh:languageIn)": dict(
+        add=[(PATHMMU, iri(MVK + "listedSize"), ox.Literal("33428", datatype=iri(XSD + "integer")))]
+    ),
+    "two English descriptions (sh:uniqueLang)": dict(
+        add=[(PATHMMU, DESCRIPTION, ox.Literal("Another English description of PathMMU. " * 3, language="en"))]
+    ),
+    "a date that is no date (sh:or of sh:datatype)": dict(
+        drop=[(PATHMMU, iri(SCHEMA + "datePublished"))],
+        add=[(PATHMMU, iri(SCHEMA + "datePublished"), ox.Literal("2024-02-30", datatype=iri(XSD + "date")))],
+    ),
+    "a date as plain text (sh:or)": dict(
+        drop=[(PATHMMU, iri(SCHEMA + "datePublished"))],
+        add=[(PATHMMU, iri(SCHEMA + "datePublished"), ox.Literal("2024"))],
+    ),
+    "a paper without its type (sh:class)": dict(drop=[(PAPER, RDF_TYPE)]),
+    "a dataset without schema:Dataset (sh:class on the node shape itself)": dict(
+        drop=[(PATHMMU, RDF_TYPE, iri(SCHEMA + "Dataset"))]
+    ),
+    "an author without a name (sh:minCount on another target)": dict(drop=[(AUTHOR, NAME)]),
+    "an access point without its label (sh:node with nested sh:minCount)": dict(drop=[(ACCESS, iri(DCT + "title"))]),
+    "an access point without a platform: a warning inside fails sh:node, as in pyshacl": dict(
+        drop=[(ACCESS, iri(MVK + "hostPlatform"))]
+    ),
+    "an access URL as text (sh:nodeKind and sh:pattern in a nested shape)": dict(
+        drop=[(ACCESS, iri(DCAT + "accessURL"))], add=[(ACCESS, iri(DCAT + "accessURL"), ox.Literal("ftp://x"))]
+    ),
+    "a count without its unit or approximation flag (several sh:minCount, nested)": dict(
+        drop=[(SIZE, iri(SCHEMA + "unitCode")), (SIZE, iri(MVK + "approximate"))]
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_a_broken_graph_is_reported_as_pyshacl_does(case, small, engine, shapes_graph):
+    expected, found = both(changed(small, **BROKEN[case]), engine, shapes_graph)
+    assert expected, "the break must be one the shapes see"
+    assert found == expected
+
+
+def test_a_region_subtag_is_still_english_as_for_pyshacl(small, engine, shapes_graph):
+    """sh:languageIn ("en" "zh") takes en-GB: pyshacl matches the first subtag, as SPARQL's langMatches does."""
+    task = iri(MVK + "listedTask")
+    kg = changed(small, drop=[(PATHMMU, task)], add=[(PATHMMU, task, ox.Literal("QA", language="en-GB"))])
+    assert both(kg, engine, shapes_graph) == (set(), set())
+
+
+def test_a_second_name_is_reported_as_pyshacl_does(small, engine, shapes_graph):
+    expected, found = both(changed(small, **BROKEN["a second name (sh:maxCount)"]), engine, shapes_graph)
+    [(focus, path, value, severity, messages, source)] = found
+    assert (focus, path, value) == (PATHMMU, NAME, None)
+    assert messages == {"a dataset needs exactly one name (plain text)"}
+    assert source == iri(BASE + "shape#Dataset-name")
+    assert found == expected
+
+
+def test_a_sparql_result_carries_the_constraint_message_first(small, engine):
+    broken = changed(small, **BROKEN["a URL as a literal on any property (sh:sparql)"])
+    [result] = [r for r in shacl_results(broken, engine)[0] if r.component.value.endswith("SPARQLConstraintComponent")]
+    assert result.message == "a web address is written as text; it must be a URL (IRI), not a string"
+    assert result.source_constraint == iri(BASE + "shape#NoUrlLiterals")
+    assert (result.path, result.value) == (iri(SCHEMA + "url"), ox.Literal("http://example.org/pathmmu"))
+
+
+def test_a_person_two_papers_name_differently_is_checked_as_the_union_as_pyshacl_does(small, engine, shapes_graph):
+    other = ox.Triple(AUTHOR, NAME, ox.Literal("Yu-Xuan Sun"))
+    kg = changed(small, dataset="vqarad", add=[(AUTHOR, RDF_TYPE, iri(SCHEMA + "Person")), tuple(other)])
+    expected, found = both(kg, engine, shapes_graph)
+    assert any(r[0] == AUTHOR and r[1] == NAME for r in expected)  # two names: sh:maxCount
+    assert found == expected
+
+
+def test_a_dataset_restating_the_catalog_is_read_with_the_catalog_as_pyshacl_does(small, engine, shapes_graph):
+    license_as_text = (CATALOG, iri(DCT + "license"), ox.Literal("MIT"))  # sh:nodeKind sh:IRI on the catalog
+    expected, found = both(changed(small, add=[license_as_text]), engine, shapes_graph)
+    assert any(r[0] == CATALOG for r in expected)
+    assert found == expected
+
+
+def test_the_catalog_is_checked_against_the_datasets_it_lists(small, engine, shapes_graph):
+    """dcat:dataset needs dcat:Dataset: a type the dataset's own description holds, not the catalog's."""
+    expected, found = both(changed(small, drop=[(PATHMMU, RDF_TYPE, iri(DCAT + "Dataset"))]), engine, shapes_graph)
+    assert any(r[0] == CATALOG for r in expected)
+    assert found == expected
+
+
+def pyshacl_problems(kg: KnowledgeGraph, catalog, shapes: rdflib.Graph, results: rdflib.Graph | None = None):
+    """``validate.shacl_problems`` as it was before the engine: pyshacl on the whole graph (the reference)."""
+    results = results if results is not None else pyshacl_report(data_graph(kg.triples()), shapes)
+    owners = _owner_index(kg, catalog)
+    files = {d.id: d for d in catalog.datasets}
+    problems = set()
+    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        focus = str(results.value(result, SH.focusNode))
+        message = str(results.value(result, SH.resultMessage) or "does not conform to the catalog's shapes")
+        severity = ERROR if results.value(result, SH.resultSeverity) == SH.Violation else WARNING
+        source_shape = results.value(result, SH.sourceShape)
+        field = shapes.value(source_shape, SH.name) if source_shape is not None else None
+        if field is None:
+            path = results.value(result, SH.resultPath)
+            field = path.split("#")[-1].split("/")[-1] if path else ""
+        value = results.value(result, SH.value)
+        if value is not None and severity == ERROR and not isinstance(value, rdflib.BNode):
+            message += f" (found {value.n3() if isinstance(value, rdflib.URIRef) else repr(str(value))})"
+        dataset = files.get(owners.get(focus, ""))
+        if dataset is not None:
+            problems.add(
+                Problem(
+                    dataset.file, dataset.line_of(str(field)), str(field), message, "see docs/data-format.md", severity
+                )
+            )
+        else:
+            problems.add(Problem(catalog.file, None, str(field), message, "see docs/data-format.md", severity))
+    return sorted(problems, key=lambda p: (p.severity != ERROR, p.file, p.line or 0, p.field, p.message))
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "a second name (sh:maxCount)",
+        "an unknown modality concept (sh:node → sh:hasValue, with pyshacl's own wording)",
+        "an access point without a platform: a warning inside fails sh:node, as in pyshacl",
+        "a homepage written as text (sh:nodeKind, and the SPARQL constraint on URL literals)",
+        "a negative count (sh:minInclusive, nested under sh:node)",
+    ],
+)
+def test_problems_name_the_file_line_field_and_message_the_pyshacl_pipeline_named(case, project, shapes_graph):
+    catalog, kg = project
+    broken = changed(kg, **BROKEN[case])
+    assert shacl_problems(broken, catalog) == pyshacl_problems(broken, catalog, shapes_graph)
+
+
+def test_a_second_name_is_one_problem_on_the_name_line(project):
+    catalog, kg = project
+    problems = shacl_problems(changed(kg, **BROKEN["a second name (sh:maxCount)"]), catalog)
+    assert [(p.file, p.line, p.field, p.message) for p in problems] == [
+        (catalog.dataset("pathmmu").file, 3, "name", "a dataset needs exactly one name (plain text)")
+    ]
+
+
+# ---- shapes written for the tests: generated messages, deactivation, every component without sh:message -----
+
+PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <http://example.org/> . @prefix schema: <https://schema.org/> .
+"""
+BARE_SHAPES = (
+    PREFIXES
+    + """
+ex:Thing a sh:NodeShape ; sh:targetClass ex:Thing ; sh:class ex:Other ;
+    sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:string ; sh:minLength 3 ;
+                  sh:maxLength 5 ; sh:pattern "^[a-z]+$" ] ,
+                [ sh:path ex:kind ; sh:in ( "a" ) ; sh:nodeKind sh:Literal ] ,
+                [ sh:path ex:label ; sh:languageIn ( "en" ) ; sh:uniqueLang true ] ,
+                [ sh:path ex:count ; sh:minInclusive 2 ] ,
+                [ sh:path ex:when ; sh:or ( [ sh:datatype xsd:date ] [ sh:datatype xsd:gYear ] ) ] ,
+                [ sh:path ex:part ; sh:node ex:Part ; sh:class ex:Part ] ,
+                [ sh:path ex:tag ; sh:hasValue ex:t ] .
+ex:Part a sh:NodeShape ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .
+ex:Off a sh:NodeShape ; sh:targetClass ex:Thing ; sh:deactivated true ; sh:property [ sh:path ex:x ; sh:minCount 1 ] .
+"""
+)
+BARE_DATA = """@prefix ex: <http://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:one a ex:Thing ; ex:name "Toolong", "x" ; ex:kind "b", ex:b ; ex:label "a"@fr, "b"@en, "c"@en ;
+    ex:count 1, "3"^^xsd:decimal, "two" ; ex:when "2024-13-01"^^xsd:date, "2024"^^xsd:gYear, 2024 ;
+    ex:part ex:p, "literal" .
+ex:p a ex:Part .
+ex:two a ex:Thing ; ex:tag ex:t ; ex:name "abc" .
+"""
+
+
+def test_shapes_without_messages_get_pyshacl_s_wording():
+    shapes = rdflib.Graph().parse(data=BARE_SHAPES, format="turtle")
+    triples = [q.triple for q in ox.parse(BARE_DATA, format=ox.RdfFormat.TURTLE)]
+    data = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")  # as validate
+    found = as_tuples(compile_shapes(shapes).validate(triples))
+    expected = pyshacl_results(data, shapes)
+    assert len(expected) > 15
+    assert found == expected
+
+
+def test_a_graph_is_validated_from_triples_or_from_a_graph_alike(project, engine):
+    triples = project[1].datasets["pathmmu"]
+    assert engine.validate(triples) == engine.validate(Graph(triples))
+
+
+def test_a_background_node_is_not_checked_again_with_a_description(project, engine):
+    """The catalog node, restated by each dataset's description, is checked with the catalog's description."""
+    kg = project[1]
+    bare = compile_shapes(ROOT / "ontology" / "shapes.ttl")
+    broken = [t for t in kg.catalog if not (t.subject == CATALOG and t.predicate == iri(DCT + "title"))]
+    assert any(r.focus == CATALOG for r in bare.validate(broken))
+    assert not any(r.focus == CATALOG for r in bare.validate(kg.datasets["pathmmu"], Graph(broken)))
+
+
+# ---- what the engine refuses ---------------------------------------------------------------------------------
+
+# (what the shapes graph says, words the error must have)
+REFUSED = {
+    "sh:closed": ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true .", "sh:closed is not supported"),
+    "sh:targetNode": (
+        "ex:S a sh:NodeShape ; sh:targetNode ex:n ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .",
+        "sh:targetNode is not supported",
+    ),
+    "a property path": (
+        "ex:S sh:targetClass ex:C ; sh:property [ sh:path [ sh:inversePath ex:p ] ; sh:minCount 1 ] .",
+        "only predicate paths",
+    ),
+    "sh:qualifiedValueShape": (
+        "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:qualifiedValueShape ex:T ; sh:qualifiedMinCount 1 ]"
+        " .",
+        r"sh:qualified\w+ is not supported",
+    ),
+    "sh:not": ("ex:S sh:targetClass ex:C ; sh:not ex:T . ex:T sh:class ex:D .", "sh:not is not supported"),
+    "sh:maxInclusive": (
+        "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:maxInclusive 3 ] .",
+        "sh:maxInclusive is not supported",
+    ),
+    "a date as sh:minInclusive": (
+        'ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minInclusive "2020-01-01"^^xsd:date ] .',
+        "numeric bound only",
+    ),
+    "recursion": ("ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:node ex:S ] .", "recursive shapes"),
+    "OPTIONAL in SPARQL": (
+        'ex:S sh:targetClass ex:C ; sh:sparql [ sh:select "SELECT $this WHERE { OPTIONAL { $this ex:p ?v } }" ] .',
+        "unsupported SPARQL",
+    ),
+    "two triple patterns in SPARQL": (
+        'ex:S sh:targetClass ex:C ; sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?v . ?v ?q ?w }" ] .',
+        "unsupported SPARQL",
+    ),
+    "an unknown SPARQL function": (
+        'ex:S sh:targetClass ex:C ; sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?v FILTER (ABS(?v)) }" ] .',
+        "unsupported SPARQL",
+    ),
+}
+
+
+@pytest.mark.parametrize("feature", list(REFUSED))
+def test_an_unsupported_constraint_is_refused_not_skipped(feature):
+    text, words = REFUSED[feature]
+    shapes = rdflib.Graph().parse(data=PREFIXES + text, format="turtle")
+    with pytest.raises(UnsupportedShapeError, match=words):
+        compile_shapes(shapes)
+
+
+def test_the_other_shapes_files_are_refused_or_compiled_but_never_half_read():
+    for name in ("dcat-ap.shapes.ttl", "bioschemas.shapes.ttl"):
+        try:
+            compile_shapes(ROOT / "ontology" / name)
+        except UnsupportedShapeError as refused:
+            assert "not supported" in str(refused) or "unsupported" in str(refused)
+
+
+def test_the_data_has_no_subclass_triples_so_class_checks_need_no_inference(project):
+    """pyshacl follows rdfs:subClassOf in the data graph; the engine reads rdf:type alone, which is the same
+    as long as the graphs state no subclass (they do not: classes are declared in vocab.ttl, not in the data)."""
+    subclass = iri("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    assert not [t for t in project[1].triples() if t.predicate == subclass]
+    assert (None, rdflib.RDFS.subClassOf, None) not in data_graph([])  # nor do the concept schemes
