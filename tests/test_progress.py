@@ -38,17 +38,19 @@ def run_on_a_terminal(*args: str) -> str:
 
 def test_a_terminal_shows_the_stages_and_bars(tmp_path):
     shown = run_on_a_terminal("build", "--data", str(DATA), "--out", str(tmp_path / "out"))
-    assert "reading the catalog…" in shown and "validating with SHACL…" in shown
-    assert "writing RDF" in shown and "doc/s" in shown  # a tqdm bar over the documents
+    assert "reading the catalog…" in shown and "converting, validating and writing…" in shown
+    assert "datasets" in shown and "dataset/s" in shown  # a tqdm bar over the datasets
 
 
 def test_quiet_shows_no_bars_even_on_a_terminal(tmp_path):
     shown = run_on_a_terminal("build", "--quiet", "--data", str(DATA), "--out", str(tmp_path / "out"))
-    assert "…" not in shown and "doc/s" not in shown and "built 14 datasets" in shown
+    assert "…" not in shown and "dataset/s" not in shown and "built 14 datasets" in shown
 
 
 def test_logs_and_pipes_get_no_bars_but_verbose_timings(tmp_path):
     result = run_cli("build", "--data", str(DATA), "--out", str(tmp_path / "out"))
     assert result.stderr == "" and "\r" not in result.stdout
     verbose = run_cli("build", "--verbose", "--data", str(DATA), "--out", str(tmp_path / "out"))
-    assert "validating with SHACL: " in verbose.stderr and "\r" not in verbose.stderr
+    assert "looking for changes: " in verbose.stderr and "\r" not in verbose.stderr  # the stage, timed
+    again = run_cli("build", "--verbose", "--data", str(DATA), "--out", str(tmp_path / "other"))
+    assert "converting, validating and writing: " in again.stderr and "\r" not in again.stderr

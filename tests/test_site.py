@@ -7,7 +7,6 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import extruct
@@ -20,6 +19,7 @@ from conftest import DATA, run_cli
 from medvlm_kg.catalog import load_catalog
 from medvlm_kg.inspect_site import GOOGLE_RECOMMENDED
 from medvlm_kg.site import url_to_file
+from site_checks import broken_links
 
 BASE = "https://w3id.org/medvlm-kg/"
 SDO = rdflib.Namespace("https://schema.org/")
@@ -152,47 +152,9 @@ def test_every_page_head_has_canonical_alternates_and_signposting(built, prefix)
 # ---- links ----------------------------------------------------------------------------------------------
 
 
-def _references(tree) -> list[tuple[str, str]]:
-    """(attribute, value) of every href and src in a page, SVG links included."""
-    out = []
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for attribute in ("href", "src", "{http://www.w3.org/1999/xlink}href"):
-            value = element.get(attribute)
-            if value is not None:
-                out.append((attribute, value))
-    return out
-
-
 def test_every_internal_link_of_every_page_resolves(built):
-    files = _files(built)
-    ids: dict[str, set[str]] = {}
-    checked = 0
-    for page in _pages(built):
-        rel = str(page.relative_to(built))
-        tree = lxml.html.fromstring(page.read_bytes())
-        ids[rel] = {e.get("id") for e in tree.iter() if isinstance(e.tag, str) and e.get("id")}
-    for page in _pages(built):
-        rel = str(page.relative_to(built))
-        tree = lxml.html.fromstring(page.read_bytes())
-        for _, value in _references(tree):
-            parts = urlsplit(value)
-            if parts.scheme in ("http", "https"):
-                if value == BASE + "sparql":  # the SPARQL endpoint is a service (medvlm-kg serve), not a file
-                    continue
-                if value.startswith(BASE):  # canonical, hreflang, cite-as: our own IRIs
-                    assert url_to_file(value, BASE, files), f"{rel}: {value} names no file"
-                continue
-            assert not parts.scheme and not parts.netloc, f"{rel}: unexpected link {value}"
-            assert not value.startswith("/"), f"{rel}: {value} is root-relative; links must be relative"
-            target = (
-                posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path))) if parts.path else rel
-            )
-            assert target in files, f"{rel}: {value} → {target} does not exist"
-            if parts.fragment and target.endswith(".html"):
-                assert parts.fragment in ids[target], f"{rel}: {value} points to a missing #{parts.fragment}"
-            checked += 1
+    broken, checked = broken_links(built, BASE)
+    assert broken == []
     assert checked > 4000  # the walk saw the pages' links (about 35 a page)
 
 

@@ -2,42 +2,51 @@
 
 The output layout follows the IRIs (``<base>dataset/pathmmu`` → ``dataset/pathmmu.ttl``), so a static host
 or ``medvlm-kg serve`` can answer each IRI from its files. Nothing is written unless the whole catalog is
-valid, and the previous output is replaced in one rename, so a failing build leaves it untouched.
+valid, and the previous output is replaced in one step (``output.py``), so a failing build leaves it untouched.
+
+The work comes in *units*: one per dataset (its RDF in three formats, its Croissant file, its pages, its SHACL
+results) and a few for the whole catalog (the catalog's RDF and its pages, the concept schemes, each
+catalog-wide page, the sitemap). Each unit has a *key*, a digest of everything its files are made from; a
+rebuild copies the files of a unit whose key did not change from the previous output and makes only the
+others, so an edit to one entry rewrites that entry's files and the catalog-wide files it shows in. Dataset
+units are independent, so they run in worker processes, one per core. A dataset unit holds its description's
+triples only while it renders them: memory grows with the catalog's entries, not with its triples or files.
 """
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import os
-import shutil
-import tempfile
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
-from .catalog import Catalog, check_catalog
+from . import paging
+from .catalog import Catalog, Dataset, check_catalog
 from .concepts import load_schemes
-from .convert import KnowledgeGraph, convert, dataset_iri
-from .paging import catalog_pages
-from .problems import ERROR, CatalogError, Problem
+from .convert import KnowledgeGraph, convert, dataset_iri, dataset_triples, describe_catalog
+from .output import MANIFEST, MARKER, StagedOutput, WriteReport
+from .paging import page_header
+from .problems import ERROR, WARNING, CatalogError, Problem
 from .progress import stage, track
-from .resources import ontology_dir
-from .serialize import FORMATS, serialize
+from .resources import ontology_dir, package_files
+from .serialize import FORMATS, TURTLE_HEADER, serialize
 from .validate import shacl_problems
 
-__all__ = ["BuildResult", "MARKER", "MANIFEST", "WriteReport", "check", "build", "render", "write_output"]
-
-MARKER = ".medvlm-kg-build"
+__all__ = ["BuildResult", "MARKER", "MANIFEST", "WriteReport", "build", "check", "render", "write_output"]
 
 
 @dataclass
 class BuildResult:
-    catalog: Catalog
-    graph: KnowledgeGraph
-    files: dict[str, bytes]
+    datasets: int
+    triples: int
+    files: int
     warnings: list[Problem] = field(default_factory=list)
     written: WriteReport | None = None
 
@@ -55,14 +64,290 @@ def check(data_dir: Path | str) -> tuple[Catalog | None, KnowledgeGraph | None, 
     return catalog, graph, problems
 
 
-def _relative_path(iri: str, base: str) -> str | None:
-    """The output path (without extension) that serves ``iri``, if it lives under the base IRI."""
-    if not iri.startswith(base):
-        return None
-    rel = iri[len(base) :]
-    if not rel or rel.startswith("/") or any(part in ("", ".", "..") for part in rel.split("/")):
-        return None
-    return rel
+# ---- what the output is made from ---------------------------------------------------------------------
+
+
+def _digest(*parts: Any) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, default=str).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _code_digest() -> str:
+    """Everything besides the catalog that shapes the output: this package's code, templates and static files,
+    the ontology, and the versions of the libraries that write bytes (a new version may write other bytes)."""
+    h = hashlib.sha256()
+    for path in [*package_files(), *sorted(p for p in ontology_dir().iterdir() if p.is_file())]:
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for library in ("pyoxigraph", "jinja2", "markupsafe"):
+        try:
+            h.update(f"{library} {metadata.version(library)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{library} ?\0".encode())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """The build's inputs as digests: the catalog file, each dataset file by name, and all of it together."""
+
+    common: str  # the code, the ontology, catalog.yaml and where the files are shown from
+    files: dict[str, str]  # dataset file name → SHA-256 of its bytes
+    digest: str
+
+
+def _scan(data_dir: Path) -> _Inputs:
+    from .catalog import _display_root
+
+    folder = data_dir / "datasets"
+    files: dict[str, str] = {}
+    names: list[str] = []
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            names.append(path.name)
+            if path.suffix == ".yaml" and path.is_file() and not path.is_symlink():
+                try:
+                    files[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError:
+                    pass
+    try:
+        catalog_bytes = (data_dir / "catalog.yaml").read_bytes()
+    except OSError:
+        catalog_bytes = b""
+    common = _digest(_code_digest(), catalog_bytes, _display_root(data_dir))
+    return _Inputs(common, files, _digest(common, names, files))
+
+
+# ---- SHACL, one description at a time -----------------------------------------------------------------
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+# The catalog's properties that list its datasets.
+_LISTING = {
+    "http://www.w3.org/ns/dcat#dataset",
+    "https://schema.org/dataset",
+    "http://www.w3.org/ns/dcat#servesDataset",
+}
+
+
+def description_problems(
+    triples: list[ox.Triple], catalog: Catalog, dataset: Dataset, catalog_triples: list[ox.Triple]
+) -> list[Problem]:
+    """SHACL results for one dataset's description (beside the catalog's own, which names only this dataset)."""
+    root = f"{catalog.base_iri}catalog"
+    own = dataset_iri(catalog.base_iri, dataset.id)
+    background = [t for t in catalog_triples if t.predicate.value not in _LISTING or t.object.value == own]
+    kg = KnowledgeGraph(catalog.base_iri, root, background, {dataset.id: triples})
+    return [p for p in shacl_problems(kg, catalog) if p.file == dataset.file]
+
+
+def catalog_problems(catalog_triples: list[ox.Triple], catalog: Catalog) -> list[Problem]:
+    """SHACL results for the catalog's own description (the datasets it lists, by their types)."""
+    base = catalog.base_iri
+    datasets = {
+        d.id: [
+            ox.Triple(ox.NamedNode(dataset_iri(base, d.id)), ox.NamedNode(_RDF_TYPE), ox.NamedNode(t))
+            for t in ("http://www.w3.org/ns/dcat#Dataset", "https://schema.org/Dataset")
+        ]
+        for d in catalog.datasets
+    }
+    kg = KnowledgeGraph(base, f"{base}catalog", catalog_triples, datasets)
+    return [p for p in shacl_problems(kg, catalog) if p.file == catalog.file]
+
+
+# ---- units of work -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Unit:
+    """Files made together from the same inputs; ``make`` returns them (path → bytes) when the key changed."""
+
+    name: str
+    key: str
+    make: Callable[[], dict[str, bytes]]
+
+
+class _Sink:
+    """Where files go: the staged output folder, or a dict (``render``, for tests and small catalogs)."""
+
+    def __init__(self, staged: StagedOutput | None = None):
+        self.staged = staged
+        self.files: dict[str, bytes] = {}
+
+    def put(self, rel: str, data: bytes) -> tuple[str, str, bool]:
+        if self.staged is None:
+            self.files[rel] = data
+            return rel, "", True
+        return self.staged.put(rel, data)
+
+    def read(self, rel: str) -> bytes:
+        return self.files[rel] if self.staged is None else self.staged.staged_path(rel).read_bytes()
+
+
+@dataclass
+class _State:
+    """What every unit reads; set before worker processes start, so they inherit it."""
+
+    catalog: Catalog
+    common: str
+    keys: dict[str, str]  # dataset id → the key of its unit
+    catalog_triples: list[ox.Triple]
+    site: Any
+    sink: _Sink
+    old_units: dict[str, dict]
+
+    @property
+    def root(self) -> str:
+        return f"{self.catalog.base_iri}catalog"
+
+
+_STATE: _State | None = None
+
+
+def _dataset_keys(catalog: Catalog, inputs: _Inputs | None) -> dict[str, str]:
+    """Each dataset unit's key: the common inputs, the dataset's file, and the file of the dataset whose paper it
+    shares (its description says what that paper is)."""
+    if inputs is None:
+        return {d.id: "" for d in catalog.datasets}
+    by_id = {d.id: d for d in catalog.datasets}
+
+    def sha(dataset: Dataset) -> str:
+        return inputs.files.get(Path(dataset.file).name, "")
+
+    keys = {}
+    for d in catalog.datasets:
+        other = by_id.get(d.same_paper_as.value) if d.same_paper_as else None
+        keys[d.id] = _digest("dataset", inputs.common, sha(d), sha(other) if other else "")
+    return keys
+
+
+def _make_dataset(dataset: Dataset) -> tuple[dict[str, bytes], list[Problem], int]:
+    """A dataset's files and SHACL results, from its description's triples (made here, then dropped)."""
+    from .croissant import croissant_bytes, croissant_path
+
+    state = _STATE
+    assert state is not None
+    catalog = state.catalog
+    triples = dataset_triples(catalog, dataset)
+    problems = description_problems(triples, catalog, dataset, state.catalog_triples)
+    iri = dataset_iri(catalog.base_iri, dataset.id)
+    files = {f"dataset/{dataset.id}.{f.extension}": serialize(triples, f.name, [iri]) for f in FORMATS.values()}
+    files[croissant_path(dataset.id)] = croissant_bytes(catalog, dataset, triples)
+    files.update(state.site.dataset_pages(dataset, triples))
+    return files, problems, len(set(triples))
+
+
+def _run_datasets(ids: list[str]) -> list[dict]:
+    """Make the dataset units ``ids`` (in a worker or in the build's own process); one record per unit."""
+    state = _STATE
+    assert state is not None
+    records = []
+    for dataset_id in ids:
+        dataset = state.catalog.dataset(dataset_id)
+        files, problems, triples = _make_dataset(dataset)
+        staged = [state.sink.put(rel, data) for rel, data in sorted(files.items())]
+        records.append(
+            {
+                "name": f"dataset/{dataset_id}",
+                "key": state.keys[dataset_id],
+                "files": {rel: sha for rel, sha, _ in staged},
+                "written": [rel for rel, _, written in staged if written],
+                "problems": [p.as_dict() for p in problems],
+                "triples": triples,
+            }
+        )
+    return records
+
+
+def _workers(jobs: int | None, work: int) -> int:
+    if jobs is not None:
+        return max(1, jobs)
+    if work < 64 or sys.platform == "win32":  # not worth a process; fork is what makes workers cheap
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def _map_datasets(ids: list[str], jobs: int | None) -> Iterator[dict]:
+    """Run the dataset units, in ``jobs`` worker processes (forked: they inherit ``_STATE``) or here."""
+    workers = _workers(jobs, len(ids))
+    chunk = 32
+    batches = [ids[i : i + chunk] for i in range(0, len(ids), chunk)]
+    if workers == 1:
+        for batch in batches:
+            yield from _run_datasets(batch)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for records in pool.imap(_run_datasets, batches):
+            yield from records
+
+
+# ---- the catalog's own documents -----------------------------------------------------------------------
+
+
+def _joined_ntriples(read: Callable[[str], bytes], base: str, ids: list[str], header: list[ox.Triple]) -> bytes:
+    """N-Triples of ``header`` and of each dataset's description, as its file says it; each triple once (a node
+    several datasets describe, a paper or a person, is in each of their files)."""
+    first = serialize(header, "ntriples")
+    seen = set(first.split(b"\n"))
+    parts = [first]
+    for dataset_id in ids:
+        own = f"<{dataset_iri(base, dataset_id)}".encode()  # its own nodes are in no other file
+        lines = read(f"dataset/{dataset_id}.nt").split(b"\n")
+        fresh = [x for x in lines if x and (x.startswith(own) or x not in seen)]
+        seen.update(x for x in fresh if not x.startswith(own))
+        if fresh:
+            parts.append(b"\n".join(fresh) + b"\n")
+    return b"".join(parts)
+
+
+def _joined_turtle(read: Callable[[str], bytes], root: str, ids: list[str], header: list[ox.Triple]) -> bytes:
+    """Turtle of ``header``, then each dataset's file without its prefix lines (they are the same in all)."""
+    parts = [serialize(header, "turtle", [root])]
+    for dataset_id in ids:
+        turtle = read(f"dataset/{dataset_id}.ttl")
+        parts.append(turtle[len(TURTLE_HEADER) :] if turtle.startswith(TURTLE_HEADER) else turtle)
+    return b"".join(parts)
+
+
+def _joined_jsonld(read: Callable[[str], bytes], root: str, ids: list[str], header: list[ox.Triple]) -> bytes:
+    """JSON-LD of ``header``'s nodes and each dataset's node, in one ``@graph``."""
+    from .jsonld import graph_document
+
+    return graph_document(serialize(header, "jsonld", [root]), (read(f"dataset/{i}.jsonld") for i in ids))
+
+
+def _catalog_documents(state: _State, ids: list[str], root: str, header: list[ox.Triple]) -> dict[str, bytes]:
+    """The RDF of the whole catalog (or of one page of it): the catalog's own description (or the page's), then
+    each dataset's description as its files already say it, so no triple is converted or sorted twice. Turtle and
+    JSON-LD may describe a node several datasets share more than once, which states the same triples again."""
+    base = state.catalog.base_iri
+    return {
+        "nt": _joined_ntriples(state.sink.read, base, ids, header),
+        "ttl": _joined_turtle(state.sink.read, root, ids, header),
+        "jsonld": _joined_jsonld(state.sink.read, root, ids, header),
+    }
+
+
+def _catalog_unit(state: _State) -> dict[str, bytes]:
+    ids = sorted(d.id for d in state.catalog.datasets)
+    docs = _catalog_documents(state, ids, state.root, state.catalog_triples)
+    return {f"catalog.{ext}": data for ext, data in docs.items()}
+
+
+def _page_unit(state: _State, number: int, ids: list[str], total_pages: int) -> dict[str, bytes]:
+    base = state.catalog.base_iri
+    header, root = page_header(base, number, total_pages, len(state.catalog.datasets), ids)
+    docs = _catalog_documents(state, ids, root, header)
+    return {f"catalog/page/{number}.{ext}": data for ext, data in docs.items()}
+
+
+# ---- the plan ------------------------------------------------------------------------------------------
 
 
 def _concept_documents(base: str) -> dict[str, tuple[list[ox.Triple], str]]:
@@ -85,150 +370,266 @@ def _concept_documents(base: str) -> dict[str, tuple[list[ox.Triple], str]]:
     return docs
 
 
-def render(catalog: Catalog, graph: KnowledgeGraph) -> dict[str, bytes]:
-    """Every output file, by its path relative to the output folder."""
-    files: dict[str, bytes] = {}
+def _relative_path(iri: str, base: str) -> str | None:
+    """The output path (without extension) that serves ``iri``, if it lives under the base IRI."""
+    if not iri.startswith(base):
+        return None
+    rel = iri[len(base) :]
+    if not rel or rel.startswith("/") or any(part in ("", ".", "..") for part in rel.split("/")):
+        return None
+    return rel
+
+
+def _documents(docs: dict[str, tuple[list[ox.Triple], str]]) -> dict[str, bytes]:
+    return {
+        f"{rel}.{f.extension}": serialize(t, f.name, [root])
+        for rel, (t, root) in docs.items()
+        for f in FORMATS.values()
+    }
+
+
+def _plan(state: _State) -> list[_Unit]:
+    """Every unit but the datasets', with its key, in the order they are made."""
+    from .site import INDEX_SCRIPT, LANGUAGES, SCHEMES_SHOWN, concept_page_key
+
+    catalog, site, common, keys = state.catalog, state.site, state.common, state.keys
     base = catalog.base_iri
-    documents: dict[str, tuple[list[ox.Triple], str]] = {"catalog": (graph.triples(), graph.catalog_iri)}
-    for dataset_id, triples in graph.datasets.items():
-        documents[f"dataset/{dataset_id}"] = (triples, dataset_iri(base, dataset_id))
-    documents.update(_concept_documents(base))
-    for number, (triples, iri) in catalog_pages(graph).items():
-        documents[f"catalog/page/{number}"] = (triples, iri)
-    for rel, (triples, root) in track(documents.items(), "writing RDF", total=len(documents), unit="doc"):
-        for fmt in FORMATS.values():
-            files[f"{rel}.{fmt.extension}"] = serialize(triples, fmt.name, [root])
-    for path in sorted(ontology_dir().iterdir()):
-        if path.is_file():
-            files[f"ontology/{path.name}"] = path.read_bytes()
-    from .croissant import croissant_files  # dataset/<id>.croissant.json, beside the dataset's RDF (Croissant 1.1)
+    every = _digest(sorted(keys.items()))
+    units = [
+        _Unit("catalog", _digest("catalog", common, every), lambda: _catalog_unit(state)),
+        _Unit("concepts", _digest("concepts", common), lambda: _documents(_concept_documents(base))),
+        _Unit(
+            "ontology",
+            _digest("ontology", common),
+            lambda: {f"ontology/{p.name}": p.read_bytes() for p in sorted(ontology_dir().iterdir()) if p.is_file()},
+        ),
+        _Unit("static", _digest("static", common), site.static),
+    ]
+    chunks = [sorted(d.id for d in chunk) for chunk in site.catalog_chunks()]
+    for number, ids in enumerate(chunks, start=1):
+        chunk_keys = [keys[i] for i in ids]
+        units.append(
+            _Unit(
+                f"catalog/page/{number}",
+                _digest("page", common, number, len(chunks), len(keys), ids, chunk_keys),
+                lambda n=number, i=ids: _page_unit(state, n, i, len(chunks)),
+            )
+        )
+    for lang in LANGUAGES:
+        units.append(
+            _Unit(
+                f"pages/catalog/{lang}",
+                _digest("catalog page", common, lang, every),
+                lambda lg=lang: site.catalog_page(lg, 1),
+            )
+        )
+        if site.paged:
+            for number, ids in enumerate(chunks[1:], start=2):
+                units.append(
+                    _Unit(
+                        f"pages/catalog/{lang}/{number}",
+                        _digest("catalog page", common, lang, number, len(chunks), len(keys), [keys[i] for i in ids]),
+                        lambda lg=lang, n=number: site.catalog_page(lg, n),
+                    )
+                )
+        for name in SCHEMES_SHOWN:
+            counts = sorted((c, len(ds)) for c, ds in site.users[name].items())
+            units.append(
+                _Unit(
+                    f"pages/{name}/{lang}",
+                    _digest("scheme page", common, lang, name, counts),
+                    lambda lg=lang, n=name: site.scheme_page(n, lg),
+                )
+            )
+            for concept in site.schemes[name].concepts.values():
+                concept_chunks = site.concept_chunks(name, concept)
+                for number, shown in enumerate(concept_chunks, start=1):
+                    direct = {d.id for d in shown if concept.id in site.concepts_of(d, name)}
+                    units.append(
+                        _Unit(
+                            f"pages/{concept_page_key(name, concept.id, number)}/{lang}",
+                            _digest(
+                                "concept page",
+                                common,
+                                lang,
+                                number,
+                                len(concept_chunks),
+                                len(site.users[name].get(concept.id, [])),
+                                [(d.id, keys[d.id], d.id in direct) for d in shown],
+                            ),
+                            lambda lg=lang, n=name, c=concept, k=number: site.concept_page(n, c, lg, k),
+                        )
+                    )
+    if site.paged:
+        units.append(
+            _Unit("catalog-index", _digest("index", common, every), lambda: {INDEX_SCRIPT: site.catalog_index()})
+        )
+    registry = site.registry()
+    units.append(
+        _Unit(
+            "discovery",
+            _digest("discovery", common, [(k, p.kind, p.lastmod) for k, p in registry.items()]),
+            lambda: site.discovery(registry),
+        )
+    )
+    return units
 
-    files.update(croissant_files(catalog, graph))
-    from .site import render_site
 
-    with stage("writing pages"):
-        files.update(render_site(catalog, graph, files))
-    return files
+def _state(catalog: Catalog, inputs: _Inputs | None, sink: _Sink, old_units: dict[str, dict]) -> _State:
+    from .croissant import croissant_path
+    from .site import site_context
+
+    base = catalog.base_iri
+    catalog_triples = describe_catalog(catalog)
+    documents = {"catalog", *(f"dataset/{d.id}" for d in catalog.datasets), *_concept_documents(base)}
+    documents |= {f"catalog/page/{n}" for n in range(1, max(1, -(-len(catalog.datasets) // paging.PAGE_SIZE)) + 1)}
+    rdf = {f"{doc}.{f.extension}" for doc in documents for f in FORMATS.values()}
+    rdf |= {croissant_path(d.id) for d in catalog.datasets}
+    site = site_context(catalog, catalog_triples, rdf.__contains__)
+    state = _State(
+        catalog=catalog,
+        common=inputs.common if inputs else "",
+        keys=_dataset_keys(catalog, inputs),
+        catalog_triples=catalog_triples,
+        site=site,
+        sink=sink,
+        old_units=old_units,
+    )
+    return state
 
 
-MANIFEST = ".medvlm-kg-manifest.json"
-
-
-@dataclass
-class WriteReport:
-    """What a build did to the output folder: files written anew, files kept (same bytes, same inode), removed."""
-
-    written: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-
-    @property
-    def unchanged(self) -> bool:
-        return not self.written and not self.removed
-
-
-def _read_manifest(out_dir: Path) -> dict[str, str]:
+def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> tuple[list[Problem], int]:
+    """Make (or keep) every unit; the problems the dataset units found, and the number of triples."""
+    global _STATE
+    _STATE = state
+    catalog = state.catalog
+    problems: list[Problem] = []
+    triples = 0
+    if staged is not None:
+        staged.staging  # noqa: B018 - made now, so worker processes write into the same folder
     try:
-        manifest = json.loads((out_dir / MANIFEST).read_bytes())
-    except (OSError, ValueError):
-        return {}
-    return manifest if isinstance(manifest, dict) else {}
+        fresh: list[str] = []
+        for dataset in catalog.datasets:
+            record = state.old_units.get(f"dataset/{dataset.id}") if staged else None
+            if staged and record and record.get("key") == state.keys[dataset.id] and _keep(staged, record):
+                staged.units[record["name"]] = record
+                problems += [Problem(**p) for p in record["problems"]]
+                triples += record.get("triples", 0)
+            else:
+                fresh.append(dataset.id)
+        for record in track(_map_datasets(fresh, jobs), "datasets", total=len(fresh), unit="dataset"):
+            if staged:
+                for rel, sha in record["files"].items():
+                    staged.record(rel, sha, rel in record["written"])
+                staged.units[record["name"]] = {k: v for k, v in record.items() if k != "written"}
+            problems += [Problem(**p) for p in record["problems"]]
+            triples += record["triples"]
+        if any(p.severity == ERROR for p in problems):
+            return problems, triples
+        for unit in track(_plan(state), "catalog", unit="unit"):
+            record = state.old_units.get(unit.name) if staged else None
+            if staged and record and record.get("key") == unit.key and _keep(staged, record):
+                staged.units[unit.name] = record
+                continue
+            files = {rel: state.sink.put(rel, data)[1] for rel, data in sorted(unit.make().items())}
+            if staged:
+                staged.units[unit.name] = {"name": unit.name, "key": unit.key, "files": files}
+    finally:
+        _STATE = None
+    return problems, triples
 
 
-def _intact(out_dir: Path, manifest: dict[str, str], files: dict[str, bytes]) -> bool:
-    """The folder still holds every file of its manifest, at the recorded size (a cheap check, no hashing)."""
-    try:
-        return all((out_dir / rel).lstat().st_size == len(files[rel]) for rel in manifest)
-    except OSError:
+def _keep(staged: StagedOutput, record: dict) -> bool:
+    """Link a unit's files from the previous output; False (nothing kept) if any is missing."""
+    files = record.get("files", {})
+    if not staged.intact(files):
         return False
+    return all(staged.keep(rel) for rel in files)
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(str(a)), at_fdcwd, os.fsencode(str(b)), rename_exchange) == 0
+# ---- entry points --------------------------------------------------------------------------------------
+
+
+def render(catalog: Catalog, graph: KnowledgeGraph | None = None) -> dict[str, bytes]:
+    """Every output file by its path, in memory (for tests and small catalogs; ``build`` streams them)."""
+    sink = _Sink()
+    state = _state(catalog, None, sink, {})
+    problems, _ = _execute(state, None, jobs=1)
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors:
+        raise CatalogError(errors)
+    del graph  # the same triples are made again, unit by unit
+    return dict(sorted(sink.files.items()))
 
 
 def write_output(files: dict[str, bytes], out_dir: Path | str) -> WriteReport:
-    """Make ``out_dir`` hold exactly ``files``, atomically: readers see the old folder or the new one.
-
-    The new folder is staged beside the old one and swapped in whole. Files whose bytes did not change are
-    hard links to the old ones (same bytes, same mtime), so a rebuild rewrites only what an edit changed, and
-    a rebuild with no change at all touches nothing.
-    """
-    out_dir = Path(out_dir).absolute()
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())) and not (out_dir / MARKER).is_file():
-        raise CatalogError(
-            Problem(
-                str(out_dir),
-                None,
-                "--out",
-                "is not a medvlm-kg build folder, so it is left alone",
-                "choose an empty or new folder for the output",
-            )
-        )
-    files = {**files, MARKER: b"This folder is written by medvlm-kg build and replaced whole on each build.\n"}
-    manifest = {rel: hashlib.sha256(files[rel]).hexdigest() for rel in sorted(files)}
-    files[MANIFEST] = (json.dumps(manifest, indent=0, sort_keys=True) + "\n").encode()
-    old = _read_manifest(out_dir) if out_dir.is_dir() else {}
-    report = WriteReport()
-    if old == manifest and _intact(out_dir, manifest, files):
-        report.kept = sorted(files)
-        return report
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    """Make ``out_dir`` hold exactly ``files``, atomically (the old folder or the new one, never a mix)."""
+    staged = StagedOutput(out_dir)
     try:
-        os.chmod(staging, 0o755)
-        made: set[Path] = {staging}
-        for rel in track(sorted(files), "saving", unit="file"):
-            target = staging / rel
-            if target.parent not in made:
-                target.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
-                made.add(target.parent)
-            previous = out_dir / rel
-            if rel != MANIFEST and old.get(rel) == manifest[rel] and previous.is_file() and not previous.is_symlink():
-                try:
-                    os.link(previous, target)
-                    report.kept.append(rel)
-                    continue
-                except OSError:
-                    pass
-            target.write_bytes(files[rel])
-            os.chmod(target, 0o644)
-            report.written.append(rel)
-        report.removed = sorted(set(old) - set(manifest))
-        if not out_dir.exists():
-            os.rename(staging, out_dir)
-        elif _exchange(staging, out_dir):
-            shutil.rmtree(staging, ignore_errors=True)
-        else:
-            retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-            os.rename(out_dir, retired / "previous")
-            os.rename(staging, out_dir)
-            shutil.rmtree(retired, ignore_errors=True)
+        for rel, data in sorted(files.items()):
+            staged.put(rel, data)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staged.discard()
         raise
-    return report
+    return staged.commit()
 
 
-def build(data_dir: Path | str, out_dir: Path | str) -> BuildResult:
-    """Validate the catalog and write its knowledge graph; raise ``CatalogError`` and write nothing if invalid."""
-    catalog, graph, problems = check(data_dir)
-    errors = [p for p in problems if p.severity == ERROR]
-    if errors or catalog is None or graph is None:
-        raise CatalogError(errors)
-    files = render(catalog, graph)
+def build(data_dir: Path | str, out_dir: Path | str, jobs: int | None = None) -> BuildResult:
+    """Validate the catalog and write its knowledge graph; raise ``CatalogError`` and write nothing if invalid.
+
+    ``jobs``: worker processes for the dataset units (default: one per core, for catalogs big enough to gain).
+    """
     from .lock import output_lock, write_error
 
+    data_dir = Path(data_dir)
     try:
         with output_lock(out_dir):  # one writer at a time, or two builds could mix their files
-            report = write_output(files, out_dir)
+            staged = StagedOutput(out_dir)
+            staged.remove_stale()
+            with stage("looking for changes"):
+                inputs = _scan(data_dir)
+                unchanged = staged.unchanged(inputs.digest)
+            if unchanged:
+                old = staged.old
+                warnings = [Problem(**p) for p in old["warnings"]]
+                count = old.get("units", {}).get("catalog", {}).get("triples", 0)
+                report = WriteReport(kept=sorted(old["files"]))
+                return BuildResult(_count_datasets(old), count, len(old["files"]), warnings, report)
+            try:
+                with stage("reading the catalog"):
+                    catalog, problems = check_catalog(data_dir)
+                if catalog is None:
+                    raise CatalogError([p for p in problems if p.severity == ERROR])
+                sink = _Sink(staged)
+                state = _state(catalog, inputs, sink, staged.old["units"])
+                with stage("converting, validating and writing"):
+                    found, triples = _execute(state, staged, jobs)
+                problems += found
+                problems += catalog_problems(state.catalog_triples, catalog)
+                errors = [p for p in problems if p.severity == ERROR]
+                if errors:
+                    raise CatalogError(sorted(set(errors), key=_order))
+                warnings = sorted({p for p in problems if p.severity == WARNING}, key=_order)
+                triples = _count_triples(staged)
+                staged.units.setdefault("catalog", {})["triples"] = triples
+                with stage("saving"):
+                    report = staged.commit(inputs.digest, [w.as_dict() for w in warnings])
+            except BaseException:
+                staged.discard()
+                raise
     except OSError as error:  # a full disk, a read-only folder: one clear line, the old output as it was
         raise write_error(out_dir, error) from None
-    return BuildResult(catalog, graph, files, [p for p in problems if p.severity != ERROR], report)
+    return BuildResult(len(catalog.datasets), triples, len(staged.files), warnings, report)
+
+
+def _count_triples(staged: StagedOutput) -> int:
+    with open(staged.staged_path("catalog.nt"), "rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+
+def _count_datasets(manifest: dict) -> int:
+    return sum(1 for name in manifest.get("units", {}) if name.startswith("dataset/"))
+
+
+def _order(p: Problem) -> tuple:
+    return (p.severity != ERROR, p.file, p.line or 0, p.field, p.message)

@@ -13,7 +13,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -198,7 +198,11 @@ class Catalog:
     file: str
 
     def dataset(self, dataset_id: str) -> Dataset:
-        return next(d for d in self.datasets if d.id == dataset_id)
+        return self._by_id[dataset_id]
+
+    @cached_property
+    def _by_id(self) -> dict[str, Dataset]:  # a frozen dataclass may cache: cached_property writes __dict__
+        return {d.id: d for d in self.datasets}
 
 
 # ---- reading YAML with line numbers --------------------------------------------------------------
@@ -861,6 +865,7 @@ def check_catalog(data_dir: Path | str) -> tuple[Catalog | None, list[Problem]]:
         problems += _at_most(found, rel)
         if dataset is not None:
             datasets.append(dataset)
+    by_id = {d.id: d for d in datasets}
     for dataset in datasets:
         if dataset.same_paper_as and dataset.same_paper_as.value not in seen_ids:
             problems.append(
@@ -873,8 +878,8 @@ def check_catalog(data_dir: Path | str) -> tuple[Catalog | None, list[Problem]]:
                 )
             )
         elif dataset.same_paper_as:
-            other = next(d for d in datasets if d.id == dataset.same_paper_as.value)
-            if other.paper is None:
+            other = by_id.get(dataset.same_paper_as.value)
+            if other is not None and other.paper is None:
                 problems.append(
                     Problem(
                         dataset.file,

@@ -26,7 +26,9 @@ __all__ = [
     "catalog_iri",
     "convert",
     "dataset_iri",
+    "dataset_triples",
     "date_words",
+    "describe_catalog",
     "describe",
     "slug",
 ]
@@ -760,6 +762,16 @@ def _with_profiles(triples: list[Triple], catalog: Catalog) -> list[Triple]:
     for profile in (bioschemas, dcat_ap):
         triples = triples + profile.extend(triples, catalog.base_iri)
     return triples
+
+
+def dataset_triples(catalog: Catalog, dataset: Dataset) -> list[Triple]:
+    """One dataset's description: its triples and those of the nodes it owns or names (paper, people, sources)."""
+    return _dataset(catalog, dataset, load_schemes())
+
+
+def describe_catalog(catalog: Catalog) -> list[Triple]:
+    """The catalog's own description (its title, curators, datasets, SPARQL service)."""
+    return _catalog(catalog, load_schemes())
 
 
 def convert(catalog: Catalog) -> KnowledgeGraph:

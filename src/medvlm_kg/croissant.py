@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from .catalog import Catalog, Dataset, Paper
 from .concepts import load_schemes
 from .convert import KnowledgeGraph, catalog_iri, dataset_iri
+from .jsonld import json_bytes
 from .problems import ERROR, WARNING, Problem
 from .resources import ontology_dir
 
@@ -31,6 +32,7 @@ __all__ = [
     "CROISSANT_SPEC",
     "MEDIA_TYPE",
     "citation_bibtex",
+    "croissant_bytes",
     "croissant_document",
     "croissant_files",
     "croissant_path",
@@ -162,9 +164,19 @@ def _license_statement(dataset: Dataset) -> dict[str, Any]:
 
 def croissant_document(catalog: Catalog, graph: KnowledgeGraph, dataset: Dataset) -> dict[str, Any]:
     """The dataset's Croissant 1.1 description, from its graph and its paper."""
+    return document_from(catalog, dataset, graph.datasets[dataset.id])
+
+
+def croissant_bytes(catalog: Catalog, dataset: Dataset, triples: list[ox.Triple]) -> bytes:
+    """The dataset's Croissant file, from the dataset and its own triples."""
+    return _dump(document_from(catalog, dataset, triples))
+
+
+def document_from(catalog: Catalog, dataset: Dataset, triples: list[ox.Triple]) -> dict[str, Any]:
+    """The dataset's Croissant 1.1 description, from its own triples and its paper."""
     rules = _rules()
     iri = dataset_iri(catalog.base_iri, dataset.id)
-    facts = _Facts(graph.datasets[dataset.id])
+    facts = _Facts(triples)
     doc: dict[str, Any] = {
         "@context": rules["context"],
         "@type": "sc:Dataset",
@@ -210,7 +222,7 @@ def croissant_document(catalog: Catalog, graph: KnowledgeGraph, dataset: Dataset
 
 
 def _dump(doc: dict[str, Any]) -> bytes:
-    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_bytes(doc) + b"\n"
 
 
 def croissant_files(catalog: Catalog, graph: KnowledgeGraph) -> dict[str, bytes]:

@@ -100,11 +100,11 @@ def extend(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
     """
     types: dict[str, set[str]] = defaultdict(set)
     predicates = [t.predicate.value for t in triples]  # read once: each .value builds a new Python string
-    for t, p in zip(triples, predicates):
+    for t, p in zip(triples, predicates, strict=True):
         if p == _RDF_TYPE:
             types[t.subject.value].add(t.object.value)
     added: list[ox.Triple] = []
-    for t, p in zip(triples, predicates):
+    for t, p in zip(triples, predicates, strict=True):
         if p in _RESTATED and _DCAT + "Dataset" in types[t.subject.value]:
             added.append(ox.Triple(t.subject, _node(_RESTATED[p]), t.object))
     for subject, kinds in sorted(types.items()):
@@ -126,12 +126,12 @@ def extend(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
             # `medvlm-kg serve` answers a GET on the endpoint with its SPARQL 1.1 Service Description.
             added.append(ox.Triple(s, _node(_DCAT + "endpointDescription"), s))
     predicates += [t.predicate.value for t in added]
-    themes = sorted({t.object.value for t, p in zip(triples + added, predicates) if p == _DCAT + "theme"})
+    themes = sorted({t.object.value for t, p in zip(triples + added, predicates, strict=True) if p == _DCAT + "theme"})
     for theme in themes:
         found = _concept_description(theme)
         added += found
         predicates += [t.predicate.value for t in found]
-    for t, p in zip(triples + added, predicates):
+    for t, p in zip(triples + added, predicates, strict=True):
         if p in _RANGES and isinstance(t.object, ox.NamedNode):
             added.append(ox.Triple(t.object, _TYPE, _node(_RANGES[p])))
     seen = set(triples)

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from .convert import PAGE_SIZE, KnowledgeGraph, dataset_iri, page_iri
 
-__all__ = ["PAGE_SIZE", "page_iri", "catalog_pages"]
+__all__ = ["PAGE_SIZE", "page_iri", "catalog_pages", "page_header"]
 _HYDRA = "http://www.w3.org/ns/hydra/core#"
 _DCAT = "http://www.w3.org/ns/dcat#"
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -26,32 +26,41 @@ def _count(n: int) -> ox.Literal:
     return ox.Literal(str(n), datatype=_XSD_INTEGER)
 
 
+def page_header(
+    base: str, number: int, total_pages: int, total_items: int, ids: list[str]
+) -> tuple[list[ox.Triple], str]:
+    """What page ``number`` says besides its datasets' descriptions: the catalog, the collection's size, the page
+    as a ``PartialCollectionView`` with its first, previous, next and last pages, and which datasets it holds.
+    Returns the triples and the page's IRI."""
+    catalog = ox.NamedNode(f"{base}catalog")
+    view = ox.NamedNode(page_iri(base, number))
+    triples = [
+        ox.Triple(catalog, _RDF_TYPE, ox.NamedNode(_DCAT + "Catalog")),
+        ox.Triple(catalog, _h("totalItems"), _count(total_items)),
+        ox.Triple(catalog, _h("view"), view),
+        ox.Triple(view, _RDF_TYPE, _h("PartialCollectionView")),
+        ox.Triple(view, _h("first"), ox.NamedNode(page_iri(base, 1))),
+        ox.Triple(view, _h("last"), ox.NamedNode(page_iri(base, total_pages))),
+    ]
+    if number > 1:
+        triples.append(ox.Triple(view, _h("previous"), ox.NamedNode(page_iri(base, number - 1))))
+    if number < total_pages:
+        triples.append(ox.Triple(view, _h("next"), ox.NamedNode(page_iri(base, number + 1))))
+    for dataset_id in ids:
+        triples.append(ox.Triple(catalog, ox.NamedNode(_DCAT + "dataset"), ox.NamedNode(dataset_iri(base, dataset_id))))
+    return triples, view.value
+
+
 def catalog_pages(graph: KnowledgeGraph, page_size: int | None = None) -> dict[int, tuple[list[ox.Triple], str]]:
     """Each page of the catalog: page number → (its triples, its IRI)."""
-    base = graph.base_iri
     page_size = page_size or PAGE_SIZE
-    catalog = ox.NamedNode(graph.catalog_iri)
     ids = sorted(graph.datasets)
     total = max(1, -(-len(ids) // page_size))
     pages: dict[int, tuple[list[ox.Triple], str]] = {}
     for number in range(1, total + 1):
-        view = ox.NamedNode(page_iri(base, number))
         chunk = ids[(number - 1) * page_size : number * page_size]
-        triples = [
-            ox.Triple(catalog, _RDF_TYPE, ox.NamedNode(_DCAT + "Catalog")),
-            ox.Triple(catalog, _h("totalItems"), _count(len(ids))),
-            ox.Triple(catalog, _h("view"), view),
-            ox.Triple(view, _RDF_TYPE, _h("PartialCollectionView")),
-            ox.Triple(view, _h("first"), ox.NamedNode(page_iri(base, 1))),
-            ox.Triple(view, _h("last"), ox.NamedNode(page_iri(base, total))),
-        ]
-        if number > 1:
-            triples.append(ox.Triple(view, _h("previous"), ox.NamedNode(page_iri(base, number - 1))))
-        if number < total:
-            triples.append(ox.Triple(view, _h("next"), ox.NamedNode(page_iri(base, number + 1))))
+        triples, iri = page_header(graph.base_iri, number, total, len(ids), chunk)
         for dataset_id in chunk:
-            item = ox.NamedNode(dataset_iri(base, dataset_id))
-            triples.append(ox.Triple(catalog, ox.NamedNode(_DCAT + "dataset"), item))
             triples += graph.datasets[dataset_id]
-        pages[number] = (triples, view.value)
+        pages[number] = (triples, iri)
     return pages

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-__all__ = ["resource_dir", "ontology_dir", "queries_dir"]
+__all__ = ["resource_dir", "ontology_dir", "queries_dir", "package_files"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -29,3 +29,19 @@ def ontology_dir() -> Path:
 
 def queries_dir() -> Path:
     return resource_dir("queries")
+
+
+@cache
+def package_files() -> tuple[Path, ...]:
+    """The package's own code, templates and static files, in a stable order (what a build's output depends on
+    besides the catalog and the ontology)."""
+    return tuple(
+        sorted(
+            (
+                p
+                for p in _PACKAGE.rglob("*")
+                if p.is_file() and p.suffix in (".py", ".html", ".xml", ".json", ".css", ".js", ".svg")
+            ),
+            key=lambda p: p.relative_to(_PACKAGE).as_posix(),
+        )
+    )

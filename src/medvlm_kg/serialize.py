@@ -14,11 +14,12 @@ import pyoxigraph as ox
 
 from .jsonld import prefixes, to_jsonld
 
-__all__ = ["RdfFormat", "FORMATS", "FORMAT_BY_EXTENSION", "serialize", "sort_triples"]
+__all__ = ["RdfFormat", "FORMATS", "FORMAT_BY_EXTENSION", "TURTLE_HEADER", "serialize", "sort_triples"]
 
 
 def sort_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    return sorted(set(triples), key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
+    """Each triple once, in N-Triples order (a subject's triples stay together, so Turtle groups them)."""
+    return sorted(set(triples), key=str)
 
 
 def _turtle(triples: list[ox.Triple], roots: list[str]) -> bytes:
@@ -30,7 +31,7 @@ def _ntriples(triples: list[ox.Triple], roots: list[str]) -> bytes:
 
 
 def _jsonld(triples: list[ox.Triple], roots: list[str]) -> bytes:
-    return to_jsonld(triples, roots).encode("utf-8")
+    return to_jsonld(triples, roots)
 
 
 @dataclass(frozen=True)
@@ -55,3 +56,14 @@ FORMAT_BY_EXTENSION = {f.extension: f for f in FORMATS.values()}
 def serialize(triples: Iterable[ox.Triple], fmt: str, roots: list[str] | None = None) -> bytes:
     """``triples`` in the named format; ``roots`` are the nodes a JSON-LD reader should meet first."""
     return FORMATS[fmt].write(sort_triples(triples), roots or [])
+
+
+# The prefix lines every Turtle document starts with (the same for all: the context's prefixes), so documents
+# can be joined into one by dropping the later ones' headers.
+def _turtle_header() -> bytes:
+    one = ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"))
+    text = ox.serialize([one], format=ox.RdfFormat.TURTLE, prefixes=prefixes())
+    return text[: text.index(b"<urn:x:s>")]
+
+
+TURTLE_HEADER = _turtle_header()

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import posixpath
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,20 +23,23 @@ import jinja2
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from . import charts
+from . import charts, paging
 from .catalog import Catalog, Dataset, Paper
 from .concepts import Concept, ConceptScheme, load_schemes
 from .convert import LANGUAGES, KnowledgeGraph, catalog_iri, dataset_iri, date_words
+from .jsonld import json_bytes, json_order
 from .serialize import FORMATS
 
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
+    "concept_page_key",
     "page_file",
     "page_url",
     "render_site",
     "schema_org_jsonld",
     "script_json",
+    "site_context",
     "url_to_file",
 ]
 
@@ -48,6 +52,8 @@ HTML_LANG = {"en": "en", "zh": "zh-Hans"}  # the pages' lang/hreflang; RDF liter
 SCHEMES_SHOWN = ("modality", "task", "platform", "unit")
 SITEMAP_MAX_URLS = 50_000  # the sitemaps.org limits for one file
 SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+MAX_SIZE_BARS = 30  # the size chart shows the largest datasets, not thousands of bars
+INDEX_SCRIPT = "catalog-index.js"  # every dataset in a few fields, for filtering a catalog split into pages
 NAV = (("catalog", "nav_catalog"),) + tuple((f"concept/{s}", f"nav_{s}") for s in SCHEMES_SHOWN)
 
 _SDO = "https://schema.org/"
@@ -107,8 +113,20 @@ def url_to_file(url: str, base: str, files: set[str] | dict) -> str | None:
 
 def _relative(target: str, from_file: str) -> str:
     """A link from the page ``from_file`` to the file ``target`` (both relative to the output folder)."""
-    here = posixpath.dirname(from_file) or "."
-    return posixpath.relpath(target, here)
+    return _relative_from(target, posixpath.dirname(from_file))
+
+
+@lru_cache(maxsize=65_536)
+def _relative_from(target: str, here: str) -> str:
+    # posixpath.relpath, for two clean relative paths; cached, since every page links the same few dozen files
+    # (it was a fifth of the site's build time).
+    if not here:
+        return target
+    up, down = here.split("/"), target.split("/")
+    common = 0
+    while common < len(up) and common < len(down) - 1 and up[common] == down[common]:
+        common += 1
+    return "/".join([".."] * (len(up) - common) + down[common:])
 
 
 # ---- JSON-LD for crawlers -----------------------------------------------------------------------------
@@ -119,7 +137,7 @@ def script_json(value: Any) -> Markup:
 
     ``<``, ``>`` and ``&`` only occur inside JSON strings, where ``\\u003c`` etc. mean the same characters.
     """
-    text = json.dumps(value, ensure_ascii=False, indent=2)
+    text = json_bytes(value).decode("utf-8")
     for char, escaped in (
         ("&", "\\u0026"),
         ("<", "\\u003c"),
@@ -224,7 +242,7 @@ def schema_org_jsonld(triples: list[ox.Triple], root: str, lang: str) -> dict:
                 key = _ROOT_EXTRA.get(t.predicate.value) or t.predicate.value[len(_SDO) :]
                 props[key].append(value(subject, t))
         for key in sorted(props):
-            values = sorted(props[key], key=_json_order)
+            values = sorted(props[key], key=json_order)
             out[key] = values[0] if len(values) == 1 else values
         return out
 
@@ -247,12 +265,6 @@ def _kind(o: ox.NamedNode | ox.Literal) -> Any:
 
 def _triple_order(t: ox.Triple) -> tuple:
     return (t.predicate.value, str(t.object))
-
-
-def _json_order(value: Any) -> tuple:
-    if isinstance(value, dict):
-        return (1, value.get("@id", ""), json.dumps(value, sort_keys=True, ensure_ascii=False))
-    return (0, type(value).__name__, str(value))
 
 
 # ---- what the templates show --------------------------------------------------------------------------
@@ -318,30 +330,44 @@ class _Page:
 
 
 class _Site:
-    def __init__(self, catalog: Catalog, graph: KnowledgeGraph, files: dict[str, bytes]):
-        self.catalog, self.graph, self.files = catalog, graph, files
+    """What every page shares (the catalog, the concept schemes, the templates); one method per kind of page.
+
+    A dataset's pages need only that dataset and its own triples, and the catalog-wide pages only the catalog, so
+    ``build`` can render each page on its own, in any process, and skip those whose inputs did not change.
+    ``has_file`` says which output files exist, for the links in a page's head.
+    """
+
+    def __init__(self, catalog: Catalog, catalog_triples: list[ox.Triple], has_file: Callable[[str], bool]):
+        self.catalog, self.catalog_triples, self.has_file = catalog, catalog_triples, has_file
         self.base = catalog.base_iri
         self.schemes = load_schemes()
         self.env = _environment()
-        self.out: dict[str, bytes] = {}
-        self.pages: dict[str, _Page] = {}
-        self.descriptions = self._descriptions()
         self.definitions = self._definitions()
         self.narrower = {
             name: {c.id: self._narrower(scheme, c) for c in scheme.concepts.values()}
             for name, scheme in self.schemes.items()
         }
-        self.newest = max((d for d in (self._newest_date(x) for x in catalog.datasets) if d), default=None)
+        self.by_id = {d.id: d for d in catalog.datasets}
+        self._rows: dict[tuple[str, str], _Row] = {}
+        self.by_name = sorted(catalog.datasets, key=lambda d: (d.name.lower(), d.id))
 
     # -- facts gathered once ------------------------------------------------------------------------------
 
-    def _descriptions(self) -> dict[str, dict[str, str]]:
-        """Each dataset's description by language, read from its graph: the page says what the RDF says."""
-        out: dict[str, dict[str, str]] = defaultdict(dict)
-        for triples in self.graph.datasets.values():
-            for t in triples:
-                if t.predicate.value == _SCHEMA_DESCRIPTION and t.object.language:
-                    out[t.subject.value][t.object.language] = t.object.value
+    @cached_property
+    def newest(self) -> str | None:
+        """The newest date of the whole catalog: the ``lastmod`` of pages that show every dataset."""
+        return max((d for d in (self._newest_date(x) for x in self.catalog.datasets) if d), default=None)
+
+    @cached_property
+    def users(self) -> dict[str, dict[str, list[Dataset]]]:
+        """By scheme and concept id, the datasets tagged with it or with a narrower concept, by name."""
+        out: dict[str, dict[str, list[Dataset]]] = {}
+        for scheme in SCHEMES_SHOWN:
+            users: dict[str, list[Dataset]] = defaultdict(list)
+            for dataset in self.by_name:
+                for concept_id in self._with_ancestors(scheme, self.concepts_of(dataset, scheme)):
+                    users[concept_id].append(dataset)
+            out[scheme] = users
         return out
 
     def _definitions(self) -> dict[str, dict[str, str]]:
@@ -360,7 +386,7 @@ class _Site:
     def _paper_of(self, dataset: Dataset) -> Paper | None:
         """The paper that introduces the dataset: its own, or the one it shares with another dataset."""
         if dataset.paper is None and dataset.same_paper_as:
-            return self.catalog.dataset(dataset.same_paper_as.value).paper
+            return self.by_id[dataset.same_paper_as.value].paper
         return dataset.paper
 
     def _newest_date(self, dataset: Dataset) -> str | None:
@@ -369,7 +395,7 @@ class _Site:
         dates = [d.value for d in (dataset.published, paper.date if paper else None) if d]
         return max(dates) if dates else None
 
-    def _concepts_of(self, dataset: Dataset, scheme: str) -> list[str]:
+    def concepts_of(self, dataset: Dataset, scheme: str) -> list[str]:
         """The ids a dataset is tagged with in ``scheme`` (directly)."""
         if scheme == "modality":
             return list(dataset.modality)
@@ -386,7 +412,15 @@ class _Site:
         return out
 
     def _row(self, dataset: Dataset, lang: str) -> _Row:
-        concepts = {s: self._concepts_of(dataset, s) for s in SCHEMES_SHOWN}
+        """The dataset as tables and lists show it (made once per language: many pages list the same dataset)."""
+        key = (dataset.id, lang)
+        row = self._rows.get(key)
+        if row is None:
+            row = self._rows[key] = self._make_row(dataset, lang)
+        return row
+
+    def _make_row(self, dataset: Dataset, lang: str) -> _Row:
+        concepts = {s: self.concepts_of(dataset, s) for s in SCHEMES_SHOWN}
         listed = dataset.listed
         paper = self._paper_of(dataset)
         words = [dataset.name, *(dataset.alternate_name.value if dataset.alternate_name else ())]
@@ -413,6 +447,48 @@ class _Site:
             search=" ".join(words).lower(),
         )
 
+    # -- which pages there are ----------------------------------------------------------------------------
+
+    @property
+    def paged(self) -> bool:
+        """Whether the catalog table is split into pages (``catalog/page/<n>``, as the DCAT catalog is)."""
+        return len(self.catalog.datasets) > paging.PAGE_SIZE
+
+    def catalog_chunks(self) -> list[list[Dataset]]:
+        """The datasets of each page of the catalog, by id: the same pages as the paged DCAT catalog."""
+        ids = sorted(self.catalog.datasets, key=lambda d: d.id)
+        return [ids[i : i + paging.PAGE_SIZE] for i in range(0, len(ids), paging.PAGE_SIZE)] or [[]]
+
+    def concept_chunks(self, scheme: str, concept: Concept) -> list[list[Dataset]]:
+        """A concept's datasets (tagged with it, then through a narrower concept), by name, a page each."""
+        users = self.users[scheme].get(concept.id, [])
+        direct = [d for d in users if concept.id in self.concepts_of(d, scheme)]
+        listed = direct + [d for d in users if concept.id not in self.concepts_of(d, scheme)]
+        return [listed[i : i + paging.PAGE_SIZE] for i in range(0, len(listed), paging.PAGE_SIZE)] or [[]]
+
+    def registry(self) -> dict[str, _Page]:
+        """Every page of the site (in each language), by key, with its ``lastmod`` for the sitemap."""
+        pages: dict[str, _Page] = {"catalog": _Page("catalog", "catalog", self.newest)}
+        if self.paged:
+            for number, chunk in enumerate(self.catalog_chunks(), start=1):
+                key = f"catalog/page/{number}"
+                pages[key] = _Page(key, "catalog", self._latest(chunk))
+        for dataset in self.catalog.datasets:
+            key = f"dataset/{dataset.id}"
+            pages[key] = _Page(key, "dataset", self._newest_date(dataset) or self.newest)
+        for name in SCHEMES_SHOWN:
+            users = self.users[name]
+            dated = [self._newest_date(d) for ids in users.values() for d in ids]
+            pages[f"concept/{name}"] = _Page(f"concept/{name}", "scheme", max((x for x in dated if x), default=None))
+            for concept in self.schemes[name].concepts.values():
+                for number, chunk in enumerate(self.concept_chunks(name, concept), start=1):
+                    key = concept_page_key(name, concept.id, number)
+                    pages[key] = _Page(key, "concept", self._latest(chunk))
+        return {key: pages[key] for key in sorted(pages)}
+
+    def _latest(self, datasets: list[Dataset]) -> str | None:
+        return max((x for x in (self._newest_date(d) for d in datasets) if x), default=None) or self.newest
+
     # -- rendering ----------------------------------------------------------------------------------------
 
     def _context(self, key: str, kind: str, lang: str, file: str, title: str, summary: str) -> dict:
@@ -421,18 +497,21 @@ class _Site:
         def t(name: str, **values: Any) -> str:
             return t_lang[name].format(**values) if values else t_lang[name]
 
+        here = posixpath.dirname(file)
+
         def link(target: str) -> str:
-            return _relative(target, file)
+            return _relative_from(target, here)
 
         def page(target_key: str, target_lang: str = lang) -> str:
             if target_key == "catalog":
                 return link(f"{_prefix(target_lang)}index.html")
             return link(page_file(target_key, target_lang))
 
+        resource = key.rpartition("/page/")[0] if kind == "concept" and "/page/" in key else key
         rdf = [
-            (f.media_type, link(f"{key}.{f.extension}"))
+            (f.media_type, link(f"{resource}.{f.extension}"))
             for f in FORMATS.values()
-            if f"{key}.{f.extension}" in self.files
+            if self.has_file(f"{resource}.{f.extension}")
         ]
         return {
             "lang": lang,
@@ -447,7 +526,7 @@ class _Site:
             "site_name": self.catalog.title.get(lang) or self.catalog.title["en"],
             "brand": self.catalog.title["en"].split(":")[0].strip(),
             "canonical": page_url(self.base, key, lang),
-            "cite_as": self.base + key,
+            "cite_as": self.base + resource,
             "type_link": _TYPE_LINKS[kind],
             "alternates": [(HTML_LANG[other], page_url(self.base, key, other)) for other in LANGUAGES],
             "x_default": page_url(self.base, key, DEFAULT_LANGUAGE),
@@ -458,33 +537,106 @@ class _Site:
             "schemes": self.schemes,
             "jsonld": None,
             "croissant": None,
+            "pager": None,
         }
 
-    def _write(self, template: str, context: dict, *paths: str) -> None:
-        html = self.env.get_template(template).render(**context).encode("utf-8")
-        for path in paths:
-            self.out[path] = html
+    def _html(self, template: str, context: dict) -> bytes:
+        return self.env.get_template(template).render(**context).encode("utf-8")
 
-    def _register(self, key: str, kind: str, lastmod: str | None) -> None:
-        self.pages[key] = _Page(key, kind, lastmod or self.newest)
+    def _pager(self, key_of: Callable[[int], str], number: int, total: int, page) -> dict | None:
+        """Links to the other pages of a listing split in pages (numbers near this one, first and last)."""
+        if total <= 1:
+            return None
+        shown = sorted({1, total, *range(max(1, number - 2), min(total, number + 2) + 1)})
+        links, last = [], 0
+        for n in shown:
+            if n > last + 1:
+                links.append(None)  # a gap
+            links.append((n, page(key_of(n)), n == number))
+            last = n
+        return {
+            "number": number,
+            "total": total,
+            "links": links,
+            "previous": page(key_of(number - 1)) if number > 1 else None,
+            "next": page(key_of(number + 1)) if number < total else None,
+        }
 
-    def catalog_page(self, lang: str) -> None:
-        key = "catalog"
-        rows = sorted((self._row(d, lang) for d in self.catalog.datasets), key=lambda r: r.dataset.name.lower())
+    def catalog_page(self, lang: str, number: int = 1) -> dict[str, bytes]:
+        """The catalog page: ``index.html`` (= ``catalog.html``) with the table, filters and charts; when the
+        catalog has more datasets than a page holds, the table shows page ``number`` (``catalog/page/<n>``) and the
+        filters search the whole catalog through ``catalog-index.js``."""
         title = self.catalog.title.get(lang) or self.catalog.title["en"]
         summary = self.catalog.description.get(lang) or self.catalog.description["en"]
-        ctx = self._context(key, "catalog", lang, page_file(key, lang), title, summary)
-        ctx.update(
-            rows=rows,
-            filters=self._filters(rows, lang),
-            charts=self._charts(rows, lang, ctx["page"], ctx["t"]),
-            stats=self._stats(rows),
-            description_paragraphs=[p for p in ctx["summary"].split("\n\n") if p.strip()],
-            jsonld=script_json(schema_org_jsonld(self.graph.catalog, catalog_iri(self.base), lang)),
-        )
-        # index.html and catalog.html sit in the same folder, so the same bytes serve both.
-        self._write("catalog.html", ctx, page_file(key, lang), f"{_prefix(lang)}index.html")
-        self._register(key, "catalog", self.newest)
+        if self.paged:
+            chunk = self.catalog_chunks()[number - 1]
+            shown = [self._row(d, lang) for d in chunk]
+        else:
+            shown = sorted((self._row(d, lang) for d in self.catalog.datasets), key=lambda r: r.dataset.name.lower())
+        out: dict[str, bytes] = {}
+        targets = []
+        if number == 1:
+            targets.append(("catalog", [page_file("catalog", lang), f"{_prefix(lang)}index.html"]))
+        if self.paged:
+            targets.append((f"catalog/page/{number}", [page_file(f"catalog/page/{number}", lang)]))
+        for key, paths in targets:
+            ctx = self._context(key, "catalog", lang, paths[0], title, summary)
+            total = len(self.catalog_chunks())
+            ctx.update(
+                rows=shown,
+                total=len(self.catalog.datasets),
+                description_paragraphs=[p for p in summary.split("\n\n") if p.strip()],
+                pager=self._pager(lambda n: f"catalog/page/{n}", number, total, ctx["page"]) if self.paged else None,
+                front=key == "catalog",
+                index_script=ctx["link"](INDEX_SCRIPT) if self.paged else None,
+            )
+            if key == "catalog":
+                every = [self._row(d, lang) for d in self.by_name] if self.paged else shown
+                ctx.update(
+                    filters=self._filters(every, lang),
+                    charts=self._charts(every, lang, ctx["page"], ctx["t"]),
+                    stats=self._stats(every),
+                    jsonld=script_json(schema_org_jsonld(self.catalog_triples, catalog_iri(self.base), lang)),
+                )
+            else:
+                ctx.update(filters=[], charts=[], stats=None)
+            html = self._html(
+                "catalog.html", ctx
+            )  # index.html and catalog.html share a folder, so one page serves both
+            out.update(dict.fromkeys(paths, html))
+        return out
+
+    def catalog_index(self) -> bytes:
+        """``catalog-index.js``: every dataset in a few fields, for the catalog page's filters once the table is
+        split into pages (a script, not JSON, so it loads from a file:// folder too)."""
+        schemes = self.schemes
+        entries = []
+        for d in sorted(self.catalog.datasets, key=lambda d: d.id):
+            row = {lang: self._row(d, lang) for lang in LANGUAGES}
+            r = row[DEFAULT_LANGUAGE]
+            entries.append(
+                {
+                    "id": d.id,
+                    "name": d.name,
+                    "cells": {
+                        lang: [row[lang].modality_cell, row[lang].task_cell, row[lang].size_cell] for lang in LANGUAGES
+                    },
+                    "date": d.listed.date,
+                    "modality": r.modality_tags,
+                    "task": r.task_tags,
+                    "host": [c.id for c in r.hosts],
+                    "year": r.year,
+                    "sortDate": r.date_sort,
+                    "size": r.size_sort,
+                    "search": " ".join(row[lang].search for lang in LANGUAGES),
+                }
+            )
+        labels = {
+            name: {c.id: {lang: c.label(lang) for lang in LANGUAGES} for c in schemes[name].concepts.values()}
+            for name in ("modality", "task", "platform")
+        }
+        data = {"datasets": entries, "labels": labels}
+        return b"window.MEDVLM_KG_INDEX = " + str(script_json(data)).encode("utf-8") + b";\n"
 
     def _stats(self, rows: list[_Row]) -> dict[str, int]:
         papers = {r.paper.iri for r in rows if r.paper}
@@ -524,7 +676,7 @@ class _Site:
         def per_concept(scheme: str, chart_id: str, title: str) -> charts.Chart:
             counts: dict[str, int] = defaultdict(int)
             for r in rows:
-                for concept_id in self._concepts_of(r.dataset, scheme):
+                for concept_id in self.concepts_of(r.dataset, scheme):
                     counts[concept_id] += 1
             concepts = self.schemes[scheme].concepts
             bars = [
@@ -554,8 +706,16 @@ class _Site:
             else:
                 unsized.append(r.dataset.name)
         sized.sort(key=lambda b: (-b.value, b.label.lower()))
+        notes = []
+        if len(sized) > MAX_SIZE_BARS:  # a chart of thousands of bars is read by no one: the largest, and a count
+            notes.append(t("chart_size_top", shown=MAX_SIZE_BARS, total=f"{len(sized):,}"))
+            sized = sized[:MAX_SIZE_BARS]
         size_chart = charts.bar_chart("chart-size", t("chart_size"), _summary(sized, t), sized, log=True)
-        size_chart.note = t("chart_size_note", names=", ".join(unsized)) if unsized else ""
+        if len(unsized) > MAX_SIZE_BARS:
+            notes.append(t("chart_size_unsized", n=f"{len(unsized):,}"))
+        elif unsized:
+            notes.append(t("chart_size_note", names=", ".join(unsized)))
+        size_chart.note = " ".join(notes)
         return [
             per_concept("modality", "chart-modality", t("chart_modality")),
             per_concept("task", "chart-task", t("chart_task")),
@@ -563,13 +723,25 @@ class _Site:
             size_chart,
         ]
 
-    def dataset_page(self, dataset: Dataset, lang: str) -> None:
+    def dataset_pages(self, dataset: Dataset, triples: list[ox.Triple]) -> dict[str, bytes]:
+        """The dataset's landing page in every language, from the dataset and its own triples."""
+        iri = dataset_iri(self.base, dataset.id)
+        descriptions: dict[str, str] = {}
+        for t in triples:
+            if t.predicate.value == _SCHEMA_DESCRIPTION and t.object.language and t.subject.value == iri:
+                descriptions[t.object.language] = t.object.value
+        return {
+            page_file(f"dataset/{dataset.id}", lang): self._dataset_page(dataset, triples, descriptions, lang)
+            for lang in LANGUAGES
+        }
+
+    def _dataset_page(self, dataset: Dataset, triples: list[ox.Triple], descriptions: dict, lang: str) -> bytes:
         key = f"dataset/{dataset.id}"
         iri = dataset_iri(self.base, dataset.id)
-        description = self.descriptions[iri].get(lang) or self.descriptions[iri].get(DEFAULT_LANGUAGE, "")
+        description = descriptions.get(lang) or descriptions.get(DEFAULT_LANGUAGE, "")
         ctx = self._context(key, "dataset", lang, page_file(key, lang), dataset.name, description)
         row = self._row(dataset, lang)
-        other = self.catalog.dataset(dataset.same_paper_as.value) if dataset.same_paper_as else None
+        other = self.by_id[dataset.same_paper_as.value] if dataset.same_paper_as else None
         ctx.update(
             d=dataset,
             row=row,
@@ -583,18 +755,17 @@ class _Site:
             citation=_citation(row.paper) if row.paper else None,
             record_citation=f"{dataset.name}. {self.catalog.title.get(lang) or self.catalog.title['en']}. {iri}",
             listed_rows=self._listed_rows(dataset, row.paper),
-            jsonld=script_json(schema_org_jsonld(self.graph.datasets[dataset.id], iri, lang)),
+            jsonld=script_json(schema_org_jsonld(triples, iri, lang)),
             croissant=self._croissant_link(dataset, ctx["link"]),
         )
-        self._write("dataset.html", ctx, page_file(key, lang))
-        self._register(key, "dataset", self._newest_date(dataset))
+        return self._html("dataset.html", ctx)
 
     def _croissant_link(self, dataset: Dataset, link) -> tuple[str, str] | None:
         """(media type, href) of the dataset's Croissant file, linked from the page head, never in its JSON-LD."""
         from .croissant import MEDIA_TYPE, croissant_path
 
         path = croissant_path(dataset.id)
-        return (MEDIA_TYPE, link(path)) if path in self.files else None
+        return (MEDIA_TYPE, link(path)) if self.has_file(path) else None
 
     def _listed_rows(self, dataset: Dataset, paper: Paper | None) -> list[dict]:
         """The list's columns side by side: the cell in each language, and the verified facts with their sources.
@@ -633,7 +804,7 @@ class _Site:
             {"label": "row_links", "cells": both(listed.links), "facts": links, "code": True},
         ]
 
-    def scheme_page(self, name: str, lang: str) -> None:
+    def scheme_page(self, name: str, lang: str) -> dict[str, bytes]:
         scheme = self.schemes[name]
         key = f"concept/{name}"
         label = scheme.labels.get(lang) or scheme.labels.get("en") or name
@@ -641,7 +812,7 @@ class _Site:
         ctx = self._context(
             key, "scheme", lang, page_file(key, lang), label, definition.get(lang) or definition.get("en", "")
         )
-        users = self._users(name)
+        users = self.users[name]
         tops = [c for c in scheme.concepts.values() if not c.broader]
         ctx.update(
             scheme=scheme,
@@ -650,17 +821,7 @@ class _Site:
             tree=[self._tree(name, c, users) for c in sorted(tops, key=lambda c: c.label(lang).lower())],
             count=len(scheme.concepts),
         )
-        self._write("scheme.html", ctx, page_file(key, lang))
-        dated = [self._newest_date(d) for ids in users.values() for d in ids]
-        self._register(key, "scheme", max((x for x in dated if x), default=None))
-
-    def _users(self, scheme: str) -> dict[str, list[Dataset]]:
-        """Datasets by concept id, counting a dataset for every broader concept of its tags too."""
-        users: dict[str, list[Dataset]] = defaultdict(list)
-        for dataset in self.catalog.datasets:
-            for concept_id in self._with_ancestors(scheme, self._concepts_of(dataset, scheme)):
-                users[concept_id].append(dataset)
-        return users
+        return {page_file(key, lang): self._html("scheme.html", ctx)}
 
     def _tree(self, scheme: str, concept: Concept, users: dict[str, list[Dataset]]) -> dict:
         children = sorted(self.narrower[scheme][concept.id], key=lambda c: c.id)
@@ -670,9 +831,11 @@ class _Site:
             "children": [self._tree(scheme, c, users) for c in children],
         }
 
-    def concept_page(self, name: str, concept: Concept, lang: str) -> None:
+    def concept_page(self, name: str, concept: Concept, lang: str, number: int = 1) -> dict[str, bytes]:
+        """A concept's page: what it is, and its datasets (tagged with it, then through a narrower concept), a page
+        of them at a time when there are many."""
         scheme = self.schemes[name]
-        key = f"concept/{name}/{concept.id}"
+        key = concept_page_key(name, concept.id, number)
         definition = self.definitions[concept.iri]
         ctx = self._context(
             key,
@@ -682,8 +845,10 @@ class _Site:
             concept.label(lang),
             definition.get(lang) or definition.get("en", ""),
         )
-        direct = [d for d in self.catalog.datasets if concept.id in self._concepts_of(d, name)]
-        via = [d for d in self._users(name).get(concept.id, []) if d not in direct]
+        chunks = self.concept_chunks(name, concept)
+        shown = chunks[number - 1]
+        direct = [d for d in shown if concept.id in self.concepts_of(d, name)]
+        via = [d for d in shown if concept.id not in self.concepts_of(d, name)]
         broader = [scheme.by_iri(i) for i in concept.broader]
         ctx.update(
             scheme=scheme,
@@ -693,29 +858,29 @@ class _Site:
             definition=definition,
             broader=[c for c in broader if c],
             narrower=sorted(self.narrower[name][concept.id], key=lambda c: c.label(lang).lower()),
-            direct=sorted((self._row(d, lang) for d in direct), key=lambda r: r.dataset.name.lower()),
-            via=sorted((self._row(d, lang) for d in via), key=lambda r: r.dataset.name.lower()),
+            direct=[self._row(d, lang) for d in direct],
+            via=[self._row(d, lang) for d in via],
+            total=len(self.users[name].get(concept.id, [])),
             alt_labels=_alt_labels(concept),
+            pager=self._pager(lambda n: concept_page_key(name, concept.id, n), number, len(chunks), ctx["page"]),
         )
-        self._write("concept.html", ctx, page_file(key, lang))
-        dated = [self._newest_date(d) for d in direct + via]
-        self._register(key, "concept", max((x for x in dated if x), default=None))
+        return {page_file(key, lang): self._html("concept.html", ctx)}
 
-    def discovery(self) -> None:
+    def discovery(self, registry: dict[str, _Page]) -> dict[str, bytes]:
         """sitemap.xml (every page, in every language, with its alternates) and robots.txt naming it."""
         entries = []
-        for key in sorted(self.pages):
-            page = self.pages[key]
+        for key, page in registry.items():
             alternates = [(HTML_LANG[lang], page_url(self.base, key, lang)) for lang in LANGUAGES]
             for lang in LANGUAGES:
                 entries.append(
                     {"loc": page_url(self.base, key, lang), "lastmod": page.lastmod, "alternates": alternates}
                 )
-        self.out.update(self._sitemaps(entries))
-        self.out["robots.txt"] = (
+        out = self._sitemaps(entries)
+        out["robots.txt"] = (
             "# Every page of this site may be crawled; the sitemap lists them all.\n"
             f"User-agent: *\nAllow: /\n\nSitemap: {self.base}sitemap.xml\n"
         ).encode()
+        return out
 
     def _sitemaps(self, entries: list[dict]) -> dict[str, bytes]:
         """sitemap.xml, or, past the protocol's limits (50,000 URLs or 50 MB a file), a sitemap index
@@ -748,23 +913,39 @@ class _Site:
         files["sitemap.xml"] = self.env.get_template("sitemap-index.xml").render(parts=index).encode("utf-8")
         return files
 
-    def static(self) -> None:
-        for path in sorted(STATIC.iterdir()):
-            if path.is_file() and not path.name.startswith("."):
-                self.out[f"static/{path.name}"] = path.read_bytes()
+    @staticmethod
+    def static() -> dict[str, bytes]:
+        return {
+            f"static/{path.name}": path.read_bytes()
+            for path in sorted(STATIC.iterdir())
+            if path.is_file() and not path.name.startswith(".")
+        }
 
-    def render(self) -> dict[str, bytes]:
+    def catalog_wide_pages(self) -> dict[str, bytes]:
+        """Every page that is not a dataset's: the catalog's, the schemes' and the concepts'."""
+        out: dict[str, bytes] = {}
         for lang in LANGUAGES:
-            self.catalog_page(lang)
-            for dataset in self.catalog.datasets:
-                self.dataset_page(dataset, lang)
+            for number in range(1, len(self.catalog_chunks()) + 1 if self.paged else 2):
+                out.update(self.catalog_page(lang, number))
             for name in SCHEMES_SHOWN:
-                self.scheme_page(name, lang)
+                out.update(self.scheme_page(name, lang))
                 for concept in self.schemes[name].concepts.values():
-                    self.concept_page(name, concept, lang)
-        self.static()
-        self.discovery()
-        return dict(sorted(self.out.items()))
+                    for number in range(1, len(self.concept_chunks(name, concept)) + 1):
+                        out.update(self.concept_page(name, concept, lang, number))
+        if self.paged:
+            out[INDEX_SCRIPT] = self.catalog_index()
+        return out
+
+
+def concept_page_key(scheme: str, concept_id: str, number: int = 1) -> str:
+    """The key of page ``number`` of a concept's page: its IRI path, then ``/page/<n>`` from the second on."""
+    key = f"concept/{scheme}/{concept_id}"
+    return key if number == 1 else f"{key}/page/{number}"
+
+
+def site_context(catalog: Catalog, catalog_triples: list[ox.Triple], has_file: Callable[[str], bool]) -> _Site:
+    """What rendering any page needs, gathered once (see ``_Site``)."""
+    return _Site(catalog, catalog_triples, has_file)
 
 
 def _alt_labels(concept: Concept) -> list[tuple[str, str]]:
@@ -800,5 +981,12 @@ def _citation(paper: Paper) -> str:
 
 
 def render_site(catalog: Catalog, graph: KnowledgeGraph, files: dict[str, bytes]) -> dict[str, bytes]:
-    """Pages and discovery files by path, given the RDF ``files`` already rendered."""
-    return _Site(catalog, graph, files).render()
+    """Every page and discovery file by path, given the RDF ``files`` already rendered (all in memory: for small
+    catalogs and tests; ``build`` renders the same pages one by one)."""
+    site = _Site(catalog, graph.catalog, lambda path: path in files)
+    out = site.catalog_wide_pages()
+    for dataset in catalog.datasets:
+        out.update(site.dataset_pages(dataset, graph.datasets[dataset.id]))
+    out.update(site.static())
+    out.update(site.discovery(site.registry()))
+    return dict(sorted(out.items()))

@@ -1,6 +1,8 @@
 /* medvlm-kg site: progressive enhancement only. Every page is complete without this file; with it, the
    catalog table can be filtered and sorted and citations copied. It never writes HTML: it shows, hides and
-   reorders elements the page already has, and sets text with textContent. */
+   reorders elements the page already has, and sets text with textContent. A catalog split into pages loads
+   catalog-index.js (every dataset in a few fields) and lists the matches of the whole catalog as links it
+   builds with createElement and textContent; dataset ids are [a-z0-9-] (the catalog's own check). */
 (function () {
   "use strict";
 
@@ -39,15 +41,82 @@
     }
   }
 
+  var MAX_RESULTS = 200;
+
+  function loadIndex(form, done) {
+    var src = form.getAttribute("data-index-script");
+    if (!src) return done(null);
+    if (window.MEDVLM_KG_INDEX) return done(window.MEDVLM_KG_INDEX);
+    var script = document.createElement("script");
+    script.src = src;
+    script.onload = function () { done(window.MEDVLM_KG_INDEX || null); };
+    script.onerror = function () { done(null); };
+    document.head.appendChild(script);
+  }
+
+  /* The whole catalog's matches, for a catalog split into pages: a list of links, at most MAX_RESULTS. */
+  function indexFilter(form, index, results, lang) {
+    var base = form.getAttribute("data-dataset-base") || "dataset/";
+    var more = results.getAttribute("data-more") || "";
+    return function (q, wanted) {
+      var shown = 0, total = 0;
+      while (results.firstChild) results.removeChild(results.firstChild);
+      index.datasets.forEach(function (d) {
+        var ok = !q || d.search.indexOf(q) !== -1;
+        Object.keys(wanted).forEach(function (name) {
+          if (!ok || !wanted[name]) return;
+          ok = name === "year" ? d.year === wanted[name] : (d[name] || []).indexOf(wanted[name]) !== -1;
+        });
+        if (!ok) return;
+        total += 1;
+        if (shown >= MAX_RESULTS) return;
+        shown += 1;
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = base + d.id + ".html";
+        link.textContent = d.name;
+        item.appendChild(link);
+        var cells = (d.cells[lang] || []).filter(function (c) { return c; });
+        if (d.date) cells.push(d.date);
+        if (cells.length) {
+          var note = document.createElement("span");
+          note.className = "muted";
+          note.textContent = " · " + cells.join(" · ");
+          item.appendChild(note);
+        }
+        results.appendChild(item);
+      });
+      if (total > shown) {
+        var last = document.createElement("li");
+        last.className = "muted";
+        last.textContent = more.replace("{shown}", String(shown));
+        results.appendChild(last);
+      }
+      return total;
+    };
+  }
+
   function setupTable() {
     var form = document.querySelector("[data-filters]");
     var table = document.querySelector("[data-table]");
     if (!form || !table) return;
+    loadIndex(form, function (index) {
+      startTable(form, table, index);
+    });
+  }
+
+  function startTable(form, table, index) {
     var tbody = table.tBodies[0];
     var rows = Array.prototype.slice.call(tbody.rows);
     var count = form.querySelector("[data-count]");
     var empty = document.querySelector("[data-empty]");
     var template = count.getAttribute("data-template");
+
+    var results = document.querySelector("[data-results]");
+    var pager = document.querySelector("[data-pager]");
+    var lang = document.documentElement.getAttribute("lang") === "en" ? "en" : "zh";
+    var wholeCatalog = index && results ? indexFilter(form, index, results, lang) : null;
+    var catalogTotal = index ? index.datasets.length : rows.length;
 
     function apply() {
       var q = form.elements.q.value.trim().toLowerCase();
@@ -55,6 +124,17 @@
       filterKeys(form).forEach(function (name) {
         wanted[name] = form.elements[name].value;
       });
+      if (wholeCatalog) {
+        var active = q || Object.keys(wanted).some(function (name) { return wanted[name]; });
+        table.parentNode.hidden = !!active;
+        if (pager) pager.hidden = !!active;
+        results.hidden = !active;
+        var found = active ? wholeCatalog(q, wanted) : rows.length;
+        count.textContent = template.replace("{shown}", found.toLocaleString()).replace("{total}", catalogTotal.toLocaleString());
+        if (empty) empty.hidden = found !== 0;
+        writeState(form);
+        return;
+      }
       var shown = 0;
       rows.forEach(function (row) {
         var ok = !q || row.getAttribute("data-search").indexOf(q) !== -1;

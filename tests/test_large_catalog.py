@@ -1,0 +1,85 @@
+"""A catalog of 2,000 synthetic entries (bench/generate.py, in the seed's shape): the site is whole, the catalog
+is split into pages, and a rebuild after one edit rewrites only what the edit changed and equals a clean build.
+
+Timings are the benchmark's business (bench/run.py); this checks what a large catalog must still be.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+import pytest
+
+from conftest import ROOT, run_cli
+from site_checks import broken_links, sitemap_problems
+
+SIZE = 2000
+BASE = "https://w3id.org/medvlm-kg/"
+PAST = 1_000_000_000  # seconds: an mtime no build writes, so a rewritten file shows
+
+
+def _generate():
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    """The generated catalog and its first build."""
+    folder = tmp_path_factory.mktemp("large")
+    data, out = folder / "data", folder / "build"
+    _generate()(SIZE, data, seed=7)
+    result = run_cli("build", "--quiet", "--data", str(data), "--out", str(out))
+    assert result.returncode == 0, result.stderr[-2000:]
+    return data, out
+
+
+def _tree(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_every_link_and_every_sitemap_url_of_a_large_site_resolves(large):
+    _, out = large
+    assert sitemap_problems(out, BASE) == []
+    broken, checked = broken_links(out, BASE)
+    assert broken[:20] == []
+    assert checked > 100_000
+
+
+def test_the_catalog_table_and_the_dcat_catalog_come_in_pages_of_100(large):
+    _, out = large
+    pages = sorted(out.glob("catalog/page/*.html"), key=lambda p: int(p.stem))
+    assert len(pages) == SIZE // 100
+    assert len(list(out.glob("catalog/page/*.ttl"))) == SIZE // 100
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count('<tr id="row-') == 100  # not a 2,000-row table
+    assert 'rel="next" href="catalog/page/2.html"' in index
+    assert "catalog-index.js" in index and (out / "catalog-index.js").is_file()  # the filters search every page
+    last = pages[-1].read_text(encoding="utf-8")
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+
+
+def test_a_rebuild_after_one_edit_equals_a_clean_build_and_leaves_other_files_alone(large, tmp_path):
+    data, out = large  # the last test of the module: it edits the catalog it shares
+    for path in out.rglob("*"):
+        if path.is_file():
+            os.utime(path, (PAST, PAST))
+    before = _tree(out)
+    edited = sorted((data / "datasets").glob("*.yaml"))[SIZE // 2]
+    text = edited.read_text(encoding="utf-8")
+    assert "\nname: " in text
+    edited.write_text(text.replace("\nname: ", "\nname: Edited ", 1), encoding="utf-8")
+    result = run_cli("build", "--quiet", "--data", str(data), "--out", str(out))
+    assert result.returncode == 0, result.stderr[-2000:]
+    clean = tmp_path / "clean"
+    assert run_cli("build", "--quiet", "--data", str(data), "--out", str(clean)).returncode == 0
+    after = _tree(out)
+    assert after == _tree(clean)  # byte for byte
+    rewritten = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and p.stat().st_mtime != PAST}
+    changed = {rel for rel, content in after.items() if before.get(rel) != content}
+    assert rewritten == changed  # what kept its bytes kept its mtime too
+    assert {f"dataset/{edited.stem}.html", f"dataset/{edited.stem}.ttl"} <= rewritten
+    assert len(rewritten) < len(after) / 20  # the edit's own files and the pages that show it, not the site
