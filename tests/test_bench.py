@@ -78,15 +78,18 @@ def test_generator_refuses_to_overwrite_a_real_catalog(generate, tmp_path):
 
 def test_run_times_every_stage_and_writes_json(tmp_path):
     command = [sys.executable, str(BENCH / "run.py"), "--sizes", "50", "--out", str(tmp_path / "results")]
-    command += ["--work", str(tmp_path / "work"), "--naive-budget", "5", "--query-budget", "1", "--rebuild-budget", "0"]
+    command += ["--work", str(tmp_path / "work"), "--naive-budget", "5", "--query-budget", "1"]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "stage" in done.stdout and "naive seconds" in done.stdout and "ratio" in done.stdout
     results = json.loads((tmp_path / "results" / "run-50.json").read_text())
     assert {"platform", "cpu_count", "python", "packages"} <= set(results["machine"])
     rows = {r["key"]: r for r in results["sizes"]["50"]["rows"]}
-    for key in ("load", "convert", "shacl", "render", "pages", "write", "full_build", "store"):
+    stages = ("load", "convert", "shacl", "serialize:dataset:turtle", "croissant", "pages:dataset", "sitemap", "store")
+    for key in stages + ("validate", "full_build", "rebuild_no_change", "rebuild_one_edit"):
         assert rows[key]["seconds"] is not None and rows[key]["peak_mib"] > 0, key
+    assert rows["full_build"]["tree_peak_mib"] > 0  # the build's own process tree, measured from outside
+    assert "built 50 datasets" in rows["full_build"]["note"] or "files" in rows["full_build"]["note"]
     assert rows["shacl"]["naive"]["seconds"] > 0
     assert any(key.startswith("query:") and row.get("naive") for key, row in rows.items())
     assert [t["target"] for t in results["targets"]][0].startswith("full build, 10,000")
