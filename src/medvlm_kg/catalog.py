@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 import yaml
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError, validators
 
 from .concepts import ConceptScheme, load_schemes, suggest
 from .problems import ERROR, WARNING, CatalogError, Problem
@@ -39,13 +40,15 @@ __all__ = [
     "RESERVED_IDS",
     "check_catalog",
     "load_catalog",
+    "url_problem",
 ]
 
 _SAFE_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
 _DATE_FORMS = (
-    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), "date"),
-    (re.compile(r"^(\d{4})-(\d{2})$"), "gYearMonth"),
-    (re.compile(r"^(\d{4})$"), "gYear"),
+    # ASCII digits to the very end: "２０２４" (full-width) and "2024\n" are no xsd:gYear
+    (re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})\Z"), "date"),
+    (re.compile(r"^([0-9]{4})-([0-9]{2})\Z"), "gYearMonth"),
+    (re.compile(r"^([0-9]{4})\Z"), "gYear"),
 )
 # Device names Windows reserves in every folder (dataset/con.html cannot exist there).
 RESERVED_IDS = frozenset(["con", "prn", "aux", "nul"] + [f"{p}{n}" for p in ("com", "lpt") for n in range(10)])
@@ -265,6 +268,8 @@ def _read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
                 f"write the value out in full instead of repeating the one marked &{anchor}",
             )
         seen.add(id(node))
+        if node.tag == "tag:yaml.org,2002:value":  # a bare `=`, which YAML 1.1 reads as a "value key", not text
+            raise _YamlProblem(line, _dotted(path), 'a bare "=" is not read as text', 'quote it: `"="`')
         if node.tag not in _SAFE_TAGS:
             raise _YamlProblem(
                 line,
@@ -279,11 +284,19 @@ def _read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
                     message = "YAML merge keys (<<) are not allowed"
                     hint = "write the fields out in full, so the file shows everything it means"
                     raise _YamlProblem(key_node.start_mark.line + 1, _dotted(path + ("<<",)), message, hint)
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                # A key such as `=` (YAML's "value key") or `2024-02-30` (a date that does not exist) has no safe
+                # reading either: constructing it raised ConstructorError or ValueError.
+                try:
+                    if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SAFE_TAGS:
+                        raise ValueError
+                    key = str(constructor.construct_object(key_node))
+                except (ValueError, yaml.YAMLError):
                     raise _YamlProblem(
-                        key_node.start_mark.line + 1, _dotted(path), "keys must be plain names", "write `name: value`"
-                    )
-                key = str(constructor.construct_object(key_node))
+                        key_node.start_mark.line + 1,
+                        _dotted(path),
+                        "keys must be plain names",
+                        'write `name: value` (quote a key that is a symbol or a date, e.g. `"=": …`)',
+                    ) from None
                 if key in out:
                     raise _YamlProblem(
                         key_node.start_mark.line + 1,
@@ -384,9 +397,19 @@ def _schema(name: str) -> dict:
     return json.loads((ontology_dir() / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict) -> Any:
+    """``pattern`` as JSON Schema means it (ECMA-262, as jsonschema-rs reads it): ``$`` is the end of the text.
+    Python's ``$`` also matches before a final newline, so an id ending in a newline would pass and break IRIs."""
+    if validator.is_type(instance, "string") and not re.search(re.sub(r"\$$", r"\\Z", pattern), instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_StrictValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
 @cache
 def _validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(_schema(name))
+    return _StrictValidator(_schema(name))
 
 
 @cache
@@ -492,16 +515,41 @@ _PATTERN_HINTS = {
 }
 
 
+def _iri_problem(iri: str) -> str | None:
+    """Why the graph could not hold ``iri`` (Oxigraph's IRI parser, the one the converter uses), or ``None``."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+_IRI_HINT = "write % only as %XX (a % sign itself is %25), a port as digits, and percent-encode other odd characters"
+
+
 def _check_url(chk: _Checker, path: tuple, url: Any) -> None:
     if not isinstance(url, str):
         return
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # "http://[x/": an unclosed IPv6 address
+        chk.add(path, f"{url!r} is not a valid URL ({exc})", "check the host between // and the next /")
+        return
     if parts.scheme not in ("http", "https") or not parts.netloc:
         chk.add(path, f"{url!r} is not a web address", "write a full http:// or https:// URL")
     elif _IRI_FORBIDDEN.search(url):
         chk.add(
             path, f"{url!r} contains spaces or characters not allowed in a URL", "percent-encode them (a space is %20)"
         )
+    elif problem := _iri_problem(url):  # "http://a%zz/", "http://a:b/", U+FFFE: the converter would crash
+        chk.add(path, f"{url!r} is not a valid URL ({problem})", _IRI_HINT)
+
+
+def url_problem(url: str) -> str | None:
+    """Why a catalog file could not hold ``url`` as a web address (the problem's message and fix), or ``None``."""
+    chk = _Checker("", {})
+    _check_url(chk, (), url)
+    return f"{chk.problems[0].message} — {chk.problems[0].hint}" if chk.problems else None
 
 
 def _parse_date(chk: _Checker, path: tuple, value: Any) -> PartialDate | None:
@@ -608,7 +656,8 @@ def _check_dataset(path: Path, rel: str, doc: Any, lines: dict, schemes: dict) -
     if isinstance(doc.get("id"), str) and doc["id"] != expected_id:
         # Suggest only names that are ids themselves (never "rename the file to ../x.yaml"), and never a rename
         # over another dataset's file: `mv` would replace it without a word.
-        free = _SLUG.match(doc["id"]) and not (path.parent / f"{doc['id']}.yaml").exists()
+        # (a slug is at most 100 characters: a longer name makes exists() raise "File name too long")
+        free = _SLUG.match(doc["id"]) and len(doc["id"]) <= 100 and not (path.parent / f"{doc['id']}.yaml").exists()
         fixes = [f"rename the file to {doc['id']}.yaml"] if free else []
         fixes += [f"set `id: {expected_id}`"] if _SLUG.match(expected_id) else []
         chk.add(
@@ -648,6 +697,13 @@ def _check_dataset(path: Path, rel: str, doc: Any, lines: dict, schemes: dict) -
             _check_url(chk, (key, "url"), doc[key].get("url"))
     if paper_doc:
         _check_url(chk, ("paper", "url"), paper_doc.get("url"))
+        doi = paper_doc.get("doi")
+        if isinstance(doi, str) and (problem := _iri_problem(f"https://doi.org/{doi}")):  # 10.1002/(SICI)…<413::…>
+            chk.add(
+                ("paper", "doi"),
+                f"{doi!r} cannot be a link https://doi.org/… ({problem})",
+                "percent-encode the characters a URL cannot hold, as the DOI handbook says: < as %3C, > as %3E",
+            )
     for i, item in enumerate(_list(doc.get("see_also"))):
         if isinstance(item, dict):
             _check_url(chk, ("see_also", i, "url"), item.get("url"))
@@ -741,9 +797,11 @@ def _check_catalog_file(rel: str, doc: Any, lines: dict) -> tuple[dict | None, l
     for key in ("repository", "readme", "license_source"):
         if key in source:
             _check_url(chk, ("source", key), source[key])
+    if isinstance(doc.get("base_iri"), str) and (problem := _iri_problem(doc["base_iri"])):
+        chk.add(("base_iri",), f"{doc['base_iri']!r} is not a valid IRI ({problem})", _IRI_HINT)
     if "license" in source and "license_source" not in source:
         chk.add(("source", "license_source"), "a license needs its source", "add the URL where it was read")
-    curators = [c.get("id") for c in doc.get("curators") or [] if isinstance(c, dict)]
+    curators = [c.get("id") for c in _list(doc.get("curators")) if isinstance(c, dict)]  # `curators: true` too
     for i, cid in enumerate(curators):
         if cid in curators[:i]:
             chk.add(("curators", i, "id"), f'duplicate curator id "{cid}"', "give each curator its own id")

@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from .catalog import RESERVED_IDS
+from .catalog import RESERVED_IDS, url_problem
 from .concepts import load_schemes
 from .problems import CatalogError, Problem
 from .progress import track
@@ -543,7 +543,14 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport) 
             doc["size"] = counts
         for part in unmapped:
             report.unmapped.append({"line": entry.line, "field": "size", "text": part, "closest": []})
-    links = _links(entry.cells.get("links", ""))
+    links = []
+    for label, url in _links(entry.cells.get("links", "")):
+        problem = url_problem(url)  # a file the import writes must pass validate
+        if problem:
+            reason = f"a link is left out of access (the cell stays in listed.links): {problem}"
+            report.skipped.append({"line": entry.line, "reason": reason, "kept": True})
+        else:
+            links.append((label, url))
     if links:
         doc["access"] = [{"label": label, "url": url} for label, url in links]
     return doc

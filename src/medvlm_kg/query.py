@@ -131,6 +131,12 @@ def bind(query: BundledQuery, values: dict[str, str], base_iri: str) -> dict[ox.
                 f'query "{query.name}" needs --param {param.name}=…',
                 f"{param.description} (e.g. {param.name}={param.example})",
             )
+        try:
+            raw.encode("utf-8")
+        except UnicodeEncodeError:  # a non-UTF-8 argv reaches Python as lone surrogates, which no RDF term holds
+            raise _usage(
+                f"{param.name}: the value is not UTF-8 text", "type it again in a UTF-8 terminal or script"
+            ) from None
         bindings[ox.Variable(param.name)] = _term(param, raw, base_iri)
     return bindings
 
@@ -159,7 +165,10 @@ def _term(param: Param, raw: str, base_iri: str) -> ox.NamedNode | ox.Literal:
     if kind == "iri":
         if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", raw):
             raise _usage(f'{param.name}: "{raw}" is not an http(s) IRI', "write a full URL")
-        return ox.NamedNode(raw)
+        try:
+            return ox.NamedNode(raw)
+        except ValueError as error:  # "http://a%zz", "http://[x": the shape of a URL, but no IRI
+            raise _usage(f'{param.name}: "{raw}" is not a valid IRI ({error})', f"e.g. {param.example}") from None
     return ox.Literal(raw)
 
 
