@@ -46,3 +46,20 @@ def test_an_edit_rewrites_only_what_it_changes_and_equals_a_clean_build(catalog_
     assert any("vqarad" in str(rel) for rel in rewritten)
     assert not any("pathmmu" in str(rel) for rel in rewritten)
     assert len(rewritten) < len(old_times) / 4
+
+
+def test_two_entries_that_name_one_person_differently_fail_even_when_one_is_unchanged(catalog_copy, tmp_path):
+    # Authors are nodes shared between entries (person/<slug of the name>): "Che Liu" and "Che-Liu" are one node
+    # with two names. The whole graph says so, and an incremental build, which converts only the edited entry,
+    # must say so too.
+    out = tmp_path / "build"
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    cares = catalog_copy / "datasets" / "cares.yaml"
+    cares.write_text(cares.read_text(encoding="utf-8").replace("[Peng Xia,", "[Che-Liu, Peng Xia,", 1), "utf-8")
+    built = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
+    checked = run_cli("validate", "--data", str(catalog_copy))
+    assert built.returncode == checked.returncode == 1
+    assert "a person needs exactly one name" in built.stderr
+    assert [line for line in built.stderr.splitlines() if "name" in line and "problem" not in line] == [
+        line for line in checked.stderr.splitlines() if "name" in line and "problem" not in line
+    ]

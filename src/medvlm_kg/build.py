@@ -37,7 +37,7 @@ from .problems import ERROR, WARNING, CatalogError, Problem
 from .progress import stage, track
 from .resources import ontology_dir, package_files
 from .serialize import FORMATS, TURTLE_HEADER, serialize
-from .validate import shacl_problems
+from .validate import catalog_problems, description_problems, shacl_problems, shared_nodes, union_problems
 
 __all__ = ["BuildResult", "MARKER", "MANIFEST", "WriteReport", "build", "check", "render", "write_output"]
 
@@ -120,40 +120,7 @@ def _scan(data_dir: Path) -> _Inputs:
     return _Inputs(common, files, _digest(common, names, files))
 
 
-# ---- SHACL, one description at a time -----------------------------------------------------------------
-
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-# The catalog's properties that list its datasets.
-_LISTING = {
-    "http://www.w3.org/ns/dcat#dataset",
-    "https://schema.org/dataset",
-    "http://www.w3.org/ns/dcat#servesDataset",
-}
-
-
-def description_problems(
-    triples: list[ox.Triple], catalog: Catalog, dataset: Dataset, catalog_triples: list[ox.Triple]
-) -> list[Problem]:
-    """SHACL results for one dataset's description (beside the catalog's own, which names only this dataset)."""
-    root = f"{catalog.base_iri}catalog"
-    own = dataset_iri(catalog.base_iri, dataset.id)
-    background = [t for t in catalog_triples if t.predicate.value not in _LISTING or t.object.value == own]
-    kg = KnowledgeGraph(catalog.base_iri, root, background, {dataset.id: triples})
-    return [p for p in shacl_problems(kg, catalog) if p.file == dataset.file]
-
-
-def catalog_problems(catalog_triples: list[ox.Triple], catalog: Catalog) -> list[Problem]:
-    """SHACL results for the catalog's own description (the datasets it lists, by their types)."""
-    base = catalog.base_iri
-    datasets = {
-        d.id: [
-            ox.Triple(ox.NamedNode(dataset_iri(base, d.id)), ox.NamedNode(_RDF_TYPE), ox.NamedNode(t))
-            for t in ("http://www.w3.org/ns/dcat#Dataset", "https://schema.org/Dataset")
-        ]
-        for d in catalog.datasets
-    }
-    kg = KnowledgeGraph(base, f"{base}catalog", catalog_triples, datasets)
-    return [p for p in shacl_problems(kg, catalog) if p.file == catalog.file]
 
 
 # ---- units of work -------------------------------------------------------------------------------------
@@ -222,20 +189,26 @@ def _dataset_keys(catalog: Catalog, inputs: _Inputs | None) -> dict[str, str]:
     return keys
 
 
-def _make_dataset(dataset: Dataset) -> tuple[dict[str, bytes], list[Problem], int]:
-    """A dataset's files and SHACL results, from its description's triples (made here, then dropped)."""
+def _make_dataset(dataset: Dataset) -> tuple[dict[str, bytes], dict]:
+    """A dataset's files, and what the catalog-wide checks need of it: its SHACL results, the types of its node
+    (the catalog's checks read them), and a digest of each node it shares with others (a paper, a person), which
+    must say the same in every description."""
     from .croissant import croissant_bytes, croissant_path
 
     state = _STATE
     assert state is not None
     catalog = state.catalog
     triples = dataset_triples(catalog, dataset)
-    problems = description_problems(triples, catalog, dataset, state.catalog_triples)
     iri = dataset_iri(catalog.base_iri, dataset.id)
     files = {f"dataset/{dataset.id}.{f.extension}": serialize(triples, f.name, [iri]) for f in FORMATS.values()}
     files[croissant_path(dataset.id)] = croissant_bytes(catalog, dataset, triples)
     files.update(state.site.dataset_pages(dataset, triples))
-    return files, problems, len(set(triples))
+    facts = {
+        "problems": [p.as_dict() for p in description_problems(triples, catalog, dataset, state.catalog_triples)],
+        "types": sorted({t.object.value for t in triples if t.subject.value == iri and t.predicate.value == _RDF_TYPE}),
+        "shared": shared_nodes(triples, iri),
+    }
+    return files, facts
 
 
 def _run_datasets(ids: list[str]) -> list[dict]:
@@ -245,7 +218,7 @@ def _run_datasets(ids: list[str]) -> list[dict]:
     records = []
     for dataset_id in ids:
         dataset = state.catalog.dataset(dataset_id)
-        files, problems, triples = _make_dataset(dataset)
+        files, facts = _make_dataset(dataset)
         staged = [state.sink.put(rel, data) for rel, data in sorted(files.items())]
         records.append(
             {
@@ -253,8 +226,7 @@ def _run_datasets(ids: list[str]) -> list[dict]:
                 "key": state.keys[dataset_id],
                 "files": {rel: sha for rel, sha, _ in staged},
                 "written": [rel for rel, _, written in staged if written],
-                "problems": [p.as_dict() for p in problems],
-                "triples": triples,
+                **facts,
             }
         )
     return records
@@ -498,23 +470,23 @@ def _state(catalog: Catalog, inputs: _Inputs | None, sink: _Sink, old_units: dic
     return state
 
 
-def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> tuple[list[Problem], int]:
-    """Make (or keep) every unit; the problems the dataset units found, and the number of triples."""
+def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> list[Problem]:
+    """Make (or keep) every unit, and check what no unit can check alone: the catalog's own description, and
+    the nodes several datasets describe (they must say the same, or be read as the union, as in the whole graph).
+    Returns every problem found; the catalog-wide units are made only when there is no error."""
     global _STATE
     _STATE = state
     catalog = state.catalog
-    problems: list[Problem] = []
-    triples = 0
     if staged is not None:
         staged.staging  # noqa: B018 - made now, so worker processes write into the same folder
+    records: list[dict] = []
     try:
         fresh: list[str] = []
         for dataset in catalog.datasets:
             record = state.old_units.get(f"dataset/{dataset.id}") if staged else None
             if staged and record and record.get("key") == state.keys[dataset.id] and _keep(staged, record):
                 staged.units[record["name"]] = record
-                problems += [Problem(**p) for p in record["problems"]]
-                triples += record.get("triples", 0)
+                records.append(record)
             else:
                 fresh.append(dataset.id)
         for record in track(_map_datasets(fresh, jobs), "datasets", total=len(fresh), unit="dataset"):
@@ -522,10 +494,17 @@ def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> tu
                 for rel, sha in record["files"].items():
                     staged.record(rel, sha, rel in record["written"])
                 staged.units[record["name"]] = {k: v for k, v in record.items() if k != "written"}
-            problems += [Problem(**p) for p in record["problems"]]
-            triples += record["triples"]
+            records.append(record)
+        problems = [Problem(**p) for record in records for p in record["problems"]]
+        problems += _shared_node_problems(catalog, records)
+        listed = [
+            ox.Triple(ox.NamedNode(dataset_iri(catalog.base_iri, r["name"][len("dataset/") :])), _TYPE, ox.NamedNode(t))
+            for r in records
+            for t in r["types"]
+        ]
+        problems += catalog_problems(state.catalog_triples, catalog, listed)
         if any(p.severity == ERROR for p in problems):
-            return problems, triples
+            return problems
         for unit in track(_plan(state), "catalog", unit="unit"):
             record = state.old_units.get(unit.name) if staged else None
             if staged and record and record.get("key") == unit.key and _keep(staged, record):
@@ -536,15 +515,31 @@ def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> tu
                 staged.units[unit.name] = {"name": unit.name, "key": unit.key, "files": files}
     finally:
         _STATE = None
-    return problems, triples
+    return problems
+
+
+_TYPE = ox.NamedNode(_RDF_TYPE)
+
+
+def _shared_node_problems(catalog: Catalog, records: list[dict]) -> list[Problem]:
+    """Nodes two datasets describe differently (an author whose name two papers spell differently, say), checked
+    as the union of what they say; the few datasets concerned are converted again for it."""
+    seen: dict[str, dict[str, list[str]]] = {}
+    for record in records:
+        for node, digest in record["shared"].items():
+            seen.setdefault(node, {}).setdefault(digest, []).append(record["name"][len("dataset/") :])
+    differing = {node for node, digests in seen.items() if len(digests) > 1}
+    if not differing:
+        return []
+    ids = sorted({i for node in differing for group in seen[node].values() for i in group})
+    descriptions = {i: dataset_triples(catalog, catalog.dataset(i)) for i in ids}
+    return union_problems(catalog, descriptions, differing)
 
 
 def _keep(staged: StagedOutput, record: dict) -> bool:
-    """Link a unit's files from the previous output; False (nothing kept) if any is missing."""
-    files = record.get("files", {})
-    if not staged.intact(files):
-        return False
-    return all(staged.keep(rel) for rel in files)
+    """Link a unit's files from the previous output; False if one is gone (the unit is then made again, and
+    its files written over the links already made)."""
+    return all(staged.keep(rel) for rel in record.get("files", {}))
 
 
 # ---- entry points --------------------------------------------------------------------------------------
@@ -554,7 +549,7 @@ def render(catalog: Catalog, graph: KnowledgeGraph | None = None) -> dict[str, b
     """Every output file by its path, in memory (for tests and small catalogs; ``build`` streams them)."""
     sink = _Sink()
     state = _state(catalog, None, sink, {})
-    problems, _ = _execute(state, None, jobs=1)
+    problems = _execute(state, None, jobs=1)
     errors = [p for p in problems if p.severity == ERROR]
     if errors:
         raise CatalogError(errors)
@@ -603,9 +598,7 @@ def build(data_dir: Path | str, out_dir: Path | str, jobs: int | None = None) ->
                 sink = _Sink(staged)
                 state = _state(catalog, inputs, sink, staged.old["units"])
                 with stage("converting, validating and writing"):
-                    found, triples = _execute(state, staged, jobs)
-                problems += found
-                problems += catalog_problems(state.catalog_triples, catalog)
+                    problems += _execute(state, staged, jobs)
                 errors = [p for p in problems if p.severity == ERROR]
                 if errors:
                     raise CatalogError(sorted(set(errors), key=_order))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from .catalog import Catalog
+from .catalog import Catalog, Dataset
 from .convert import KnowledgeGraph
 from .problems import ERROR, WARNING, Problem
 from .resources import ontology_dir
@@ -26,7 +26,15 @@ from .shacl import VIOLATION, Graph, Result, Shapes, compile_shapes
 if TYPE_CHECKING:
     import rdflib
 
-__all__ = ["shacl_problems", "shacl_results", "data_graph"]
+__all__ = [
+    "catalog_problems",
+    "data_graph",
+    "description_problems",
+    "shacl_problems",
+    "shacl_results",
+    "shared_nodes",
+    "union_problems",
+]
 
 _SCHEME_FILES = ("modality.ttl", "task.ttl", "unit.ttl", "platform.ttl")
 
@@ -190,9 +198,15 @@ def _results(kg: KnowledgeGraph, shapes: Shapes) -> tuple[list[Result], Mapping]
 
 def shacl_problems(kg: KnowledgeGraph, catalog: Catalog) -> list[Problem]:
     """Every SHACL result for the catalog graph, as problems in curator words."""
-    shapes = _engine()
     results, owners = shacl_results(kg)
     files = {d.id: d for d in catalog.datasets}
+    return _problems(results, catalog, lambda focus: files.get(owners.get(focus, "")))
+
+
+def _problems(results: list[Result], catalog: Catalog, dataset_of) -> list[Problem]:
+    """Results as problems: the file of the dataset ``dataset_of`` the focus node (else catalog.yaml), the
+    shape's ``sh:name`` as the field, its ``sh:message`` and the value found."""
+    shapes = _engine()
     problems = set()
     for top in results:
         for result in top.walk():  # nested results too: pyshacl's report lists each as a ValidationResult
@@ -205,7 +219,7 @@ def shacl_problems(kg: KnowledgeGraph, catalog: Catalog) -> list[Problem]:
             value = result.value
             if value is not None and severity == ERROR and not isinstance(value, ox.BlankNode):
                 message += f" (found {f'<{value.value}>' if isinstance(value, ox.NamedNode) else repr(value.value)})"
-            dataset = files.get(owners.get(result.focus, ""))
+            dataset = dataset_of(result.focus)
             if dataset is not None:
                 problems.add(
                     Problem(dataset.file, dataset.line_of(field), field, message, "see docs/data-format.md", severity)
@@ -213,3 +227,78 @@ def shacl_problems(kg: KnowledgeGraph, catalog: Catalog) -> list[Problem]:
             else:
                 problems.add(Problem(catalog.file, None, field, message, "see docs/data-format.md", severity))
     return sorted(problems, key=lambda p: (p.severity != ERROR, p.file, p.line or 0, p.field, p.message))
+
+
+# ---- one description at a time (``build``: each dataset in its own unit of work) ----------------------------
+
+# The catalog's properties that list its datasets: a dataset's description is checked beside the rest.
+_LISTING = frozenset(
+    ("http://www.w3.org/ns/dcat#dataset", "https://schema.org/dataset", "http://www.w3.org/ns/dcat#servesDataset")
+)
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_backgrounds: dict[int, tuple[list, Graph]] = {}
+
+
+def _background(catalog_triples: list[ox.Triple]) -> Graph:
+    """The concept schemes and the catalog's own description without its list of datasets (made once a process:
+    every dataset of a build is checked beside the same one)."""
+    found = _backgrounds.get(id(catalog_triples))
+    if found is None or found[0] is not catalog_triples:
+        own = [t for t in catalog_triples if t.predicate.value not in _LISTING]
+        found = _backgrounds[id(catalog_triples)] = (catalog_triples, Graph.union(Graph(_scheme_triples()), Graph(own)))
+    return found[1]
+
+
+def description_problems(
+    triples: list[ox.Triple], catalog: Catalog, dataset: Dataset, catalog_triples: list[ox.Triple]
+) -> list[Problem]:
+    """One dataset's description checked on its own, beside the concept schemes and the catalog's description.
+
+    The same results as in the whole graph for every node only this description describes; a node that other
+    descriptions describe too (a paper, a person) gets the same results as long as they all say the same about it,
+    which ``shared_nodes`` lets the caller see (``union_problems`` checks the nodes where they do not).
+    """
+    with _without_gc():
+        results = _engine().validate(Graph(triples), _background(catalog_triples))
+    return _problems(results, catalog, lambda focus: dataset)
+
+
+def catalog_problems(catalog_triples: list[ox.Triple], catalog: Catalog, listed: list[ox.Triple]) -> list[Problem]:
+    """The catalog's own description checked beside the schemes and ``listed``: the types of the datasets it lists,
+    as their descriptions state them."""
+    background = Graph.union(Graph(_scheme_triples()), Graph(listed))
+    with _without_gc():
+        results = _engine().validate(Graph(catalog_triples), background)
+    return _problems(results, catalog, lambda focus: None)
+
+
+def shared_nodes(triples: list[ox.Triple], own: str) -> dict[str, str]:
+    """A digest of what the description says about each node it does not own (its own: the dataset ``own`` and
+    the nodes under it, ``own#…``), leaving out the nodes the background describes (schemes, catalog)."""
+    import hashlib
+
+    background = _scheme_subjects()
+    by_node: dict[str, list[str]] = {}
+    for t in triples:
+        node = t.subject.value
+        if node == own or node.startswith(own + "#") or node in background:
+            continue
+        by_node.setdefault(node, []).append(str(t))
+    return {node: hashlib.sha1("\n".join(sorted(set(ts))).encode()).hexdigest() for node, ts in by_node.items()}
+
+
+@cache
+def _scheme_subjects() -> frozenset[str]:
+    return frozenset(t.subject.value for t in _scheme_triples())
+
+
+def union_problems(catalog: Catalog, descriptions: dict[str, list[ox.Triple]], nodes: set[str]) -> list[Problem]:
+    """The results for ``nodes``, which ``descriptions`` (by dataset id) describe differently, read as their union,
+    as in the whole graph; each problem is the first such dataset's (by id)."""
+    from .convert import catalog_iri, describe_catalog
+
+    kg = KnowledgeGraph(catalog.base_iri, catalog_iri(catalog.base_iri), describe_catalog(catalog), descriptions)
+    results, owners = shacl_results(kg)
+    files = {d.id: d for d in catalog.datasets}
+    wanted = [r for r in results if r.focus.value in nodes]
+    return _problems(wanted, catalog, lambda focus: files.get(owners.get(focus, "")))
