@@ -63,3 +63,22 @@ def test_two_entries_that_name_one_person_differently_fail_even_when_one_is_unch
     assert [line for line in built.stderr.splitlines() if "name" in line and "problem" not in line] == [
         line for line in checked.stderr.splitlines() if "name" in line and "problem" not in line
     ]
+
+
+def test_a_rebuild_reports_the_same_warnings_as_a_clean_build(catalog_copy, tmp_path):
+    # An unchanged file is not read again (its checks are remembered): its warnings must still come out, with
+    # their lines, as a clean build gives them.
+    for name in ("pathmmu", "cares"):
+        path = catalog_copy / "datasets" / f"{name}.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("\npublished:", "\n# published:", 1), "utf-8")
+    out = tmp_path / "build"
+    first = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
+    assert first.returncode == 0 and "pathmmu.yaml" in first.stderr and "cares.yaml" in first.stderr
+    vqarad = catalog_copy / "datasets" / "vqarad.yaml"
+    vqarad.write_text(vqarad.read_text(encoding="utf-8").replace("name: VQARad\n", "name: VQA-RAD\n", 1), "utf-8")
+    again = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
+    clean = run_cli("build", "--data", str(catalog_copy), "--out", str(tmp_path / "clean"))
+    assert again.returncode == clean.returncode == 0
+    assert again.stderr == clean.stderr != ""
+    unchanged = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
+    assert "nothing changed" in unchanged.stdout and unchanged.stderr == clean.stderr

@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import sys
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -28,7 +29,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import paging
-from .catalog import Catalog, Dataset, check_catalog
+from .catalog import Catalog, Dataset, ParseCache, check_catalog
 from .concepts import load_schemes
 from .convert import KnowledgeGraph, convert, dataset_iri, dataset_triples, describe_catalog
 from .output import MANIFEST, MARKER, StagedOutput, WriteReport
@@ -39,7 +40,7 @@ from .resources import ontology_dir, package_files
 from .serialize import FORMATS, TURTLE_HEADER, serialize
 from .validate import catalog_problems, description_problems, shacl_problems, shared_nodes, union_problems
 
-__all__ = ["BuildResult", "MARKER", "MANIFEST", "WriteReport", "build", "check", "render", "write_output"]
+__all__ = ["BuildResult", "MARKER", "MANIFEST", "WriteReport", "build", "check", "render", "validate", "write_output"]
 
 
 @dataclass
@@ -161,7 +162,7 @@ class _State:
     keys: dict[str, str]  # dataset id → the key of its unit
     catalog_triples: list[ox.Triple]
     site: Any
-    sink: _Sink
+    sink: _Sink | None  # None: validate only
     old_units: dict[str, dict]
 
     @property
@@ -200,9 +201,11 @@ def _make_dataset(dataset: Dataset) -> tuple[dict[str, bytes], dict]:
     catalog = state.catalog
     triples = dataset_triples(catalog, dataset)
     iri = dataset_iri(catalog.base_iri, dataset.id)
-    files = {f"dataset/{dataset.id}.{f.extension}": serialize(triples, f.name, [iri]) for f in FORMATS.values()}
-    files[croissant_path(dataset.id)] = croissant_bytes(catalog, dataset, triples)
-    files.update(state.site.dataset_pages(dataset, triples))
+    files: dict[str, bytes] = {}
+    if state.sink is not None:  # None: validate only
+        files = {f"dataset/{dataset.id}.{f.extension}": serialize(triples, f.name, [iri]) for f in FORMATS.values()}
+        files[croissant_path(dataset.id)] = croissant_bytes(catalog, dataset, triples)
+        files.update(state.site.dataset_pages(dataset, triples))
     facts = {
         "problems": [p.as_dict() for p in description_problems(triples, catalog, dataset, state.catalog_triples)],
         "types": sorted({t.object.value for t in triples if t.subject.value == iri and t.predicate.value == _RDF_TYPE}),
@@ -219,7 +222,7 @@ def _run_datasets(ids: list[str]) -> list[dict]:
     for dataset_id in ids:
         dataset = state.catalog.dataset(dataset_id)
         files, facts = _make_dataset(dataset)
-        staged = [state.sink.put(rel, data) for rel, data in sorted(files.items())]
+        staged = [state.sink.put(rel, data) for rel, data in sorted(files.items())] if state.sink else []
         records.append(
             {
                 "name": f"dataset/{dataset_id}",
@@ -269,12 +272,17 @@ def _joined_ntriples(read: Callable[[str], bytes], base: str, ids: list[str], he
     seen = set(first.split(b"\n"))
     parts = [first]
     for dataset_id in ids:
-        own = f"<{dataset_iri(base, dataset_id)}".encode()  # its own nodes are in no other file
         lines = read(f"dataset/{dataset_id}.nt").split(b"\n")
-        fresh = [x for x in lines if x and (x.startswith(own) or x not in seen)]
-        seen.update(x for x in fresh if not x.startswith(own))
-        if fresh:
-            parts.append(b"\n".join(fresh) + b"\n")
+        # The file is sorted, so the dataset's own nodes (its IRI, and #fragments of it), which no other file
+        # describes, are one run of lines: only the lines around it can repeat another file's.
+        iri = f"<{dataset_iri(base, dataset_id)}".encode()
+        runs = sorted(
+            (bisect_left(lines, start), bisect_left(lines, start + b"\xff")) for start in (iri + b"#", iri + b">")
+        )
+        (a, b), (c, d) = runs
+        shared = [x for x in lines[:a] + lines[b:c] + lines[d:] if x and x not in seen]
+        seen.update(shared)
+        parts.append(b"\n".join(shared + lines[a:b] + lines[c:d]) + b"\n")
     return b"".join(parts)
 
 
@@ -447,7 +455,7 @@ def _plan(state: _State) -> list[_Unit]:
     return units
 
 
-def _state(catalog: Catalog, inputs: _Inputs | None, sink: _Sink, old_units: dict[str, dict]) -> _State:
+def _state(catalog: Catalog, inputs: _Inputs | None, sink: _Sink | None, old_units: dict[str, dict]) -> _State:
     from .croissant import croissant_path
     from .site import site_context
 
@@ -471,38 +479,15 @@ def _state(catalog: Catalog, inputs: _Inputs | None, sink: _Sink, old_units: dic
 
 
 def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> list[Problem]:
-    """Make (or keep) every unit, and check what no unit can check alone: the catalog's own description, and
-    the nodes several datasets describe (they must say the same, or be read as the union, as in the whole graph).
-    Returns every problem found; the catalog-wide units are made only when there is no error."""
+    """Make (or keep) every unit, and check what no unit can check alone (``_across``). Returns every problem
+    found; the catalog-wide units are made only when there is no error."""
     global _STATE
     _STATE = state
-    catalog = state.catalog
     if staged is not None:
         staged.staging  # noqa: B018 - made now, so worker processes write into the same folder
-    records: list[dict] = []
     try:
-        fresh: list[str] = []
-        for dataset in catalog.datasets:
-            record = state.old_units.get(f"dataset/{dataset.id}") if staged else None
-            if staged and record and record.get("key") == state.keys[dataset.id] and _keep(staged, record):
-                staged.units[record["name"]] = record
-                records.append(record)
-            else:
-                fresh.append(dataset.id)
-        for record in track(_map_datasets(fresh, jobs), "datasets", total=len(fresh), unit="dataset"):
-            if staged:
-                for rel, sha in record["files"].items():
-                    staged.record(rel, sha, rel in record["written"])
-                staged.units[record["name"]] = {k: v for k, v in record.items() if k != "written"}
-            records.append(record)
-        problems = [Problem(**p) for record in records for p in record["problems"]]
-        problems += _shared_node_problems(catalog, records)
-        listed = [
-            ox.Triple(ox.NamedNode(dataset_iri(catalog.base_iri, r["name"][len("dataset/") :])), _TYPE, ox.NamedNode(t))
-            for r in records
-            for t in r["types"]
-        ]
-        problems += catalog_problems(state.catalog_triples, catalog, listed)
+        records = _dataset_units(state, staged, jobs)
+        problems = _across(state, records)
         if any(p.severity == ERROR for p in problems):
             return problems
         for unit in track(_plan(state), "catalog", unit="unit"):
@@ -510,12 +495,67 @@ def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> li
             if staged and record and record.get("key") == unit.key and _keep(staged, record):
                 staged.units[unit.name] = record
                 continue
-            files = {rel: state.sink.put(rel, data)[1] for rel, data in sorted(unit.make().items())}
+            files = [state.sink.put(rel, data)[0] for rel, data in sorted(unit.make().items())]
             if staged:
                 staged.units[unit.name] = {"name": unit.name, "key": unit.key, "files": files}
     finally:
         _STATE = None
     return problems
+
+
+def _dataset_units(state: _State, staged: StagedOutput | None, jobs: int | None) -> list[dict]:
+    """Every dataset unit's record: kept from the previous output when its key did not change, else made."""
+    records: list[dict] = []
+    fresh: list[str] = []
+    for dataset in state.catalog.datasets:
+        record = state.old_units.get(f"dataset/{dataset.id}") if staged else None
+        if staged and record and record.get("key") == state.keys[dataset.id] and _keep(staged, record):
+            staged.units[record["name"]] = record
+            records.append(record)
+        else:
+            fresh.append(dataset.id)
+    for record in track(_map_datasets(fresh, jobs), "datasets", total=len(fresh), unit="dataset"):
+        if staged:
+            for rel, sha in record["files"].items():
+                staged.record(rel, sha, rel in record["written"])
+            kept = {k: v for k, v in record.items() if k != "written"}
+            staged.units[record["name"]] = {**kept, "files": sorted(record["files"])}  # their hashes: in "files"
+        records.append(record)
+    return records
+
+
+def _across(state: _State, records: list[dict]) -> list[Problem]:
+    """Every dataset's SHACL results, and what no dataset can check alone: the catalog's own description (beside
+    the types of the datasets it lists) and the nodes several datasets describe (they must say the same, or are
+    read as the union, as in the whole graph)."""
+    catalog = state.catalog
+    problems = [Problem(**p) for record in records for p in record["problems"]]
+    problems += _shared_node_problems(catalog, records)
+    listed = [
+        ox.Triple(ox.NamedNode(dataset_iri(catalog.base_iri, r["name"][len("dataset/") :])), _TYPE, ox.NamedNode(t))
+        for r in records
+        for t in r["types"]
+    ]
+    return problems + catalog_problems(state.catalog_triples, catalog, listed)
+
+
+def validate(data_dir: Path | str, jobs: int | None = None) -> tuple[Catalog | None, list[Problem]]:
+    """``check`` as ``build`` does it: files read and datasets checked one by one, in a worker process per core,
+    without putting the whole graph together (the same problems, in less time and memory)."""
+    global _STATE
+    with stage("reading the catalog"):
+        catalog, problems = check_catalog(data_dir, jobs=jobs)
+    if catalog is None:
+        return None, problems
+    with stage("converting and validating each dataset"):
+        state = _state(catalog, None, None, {})
+        _STATE = state
+        try:
+            records = list(track(_map_datasets([d.id for d in catalog.datasets], jobs), "datasets", unit="dataset"))
+        finally:
+            _STATE = None
+        problems = problems + _across(state, records)
+    return catalog, sorted(set(problems), key=_order)
 
 
 _TYPE = ox.NamedNode(_RDF_TYPE)
@@ -592,7 +632,8 @@ def build(data_dir: Path | str, out_dir: Path | str, jobs: int | None = None) ->
                 return BuildResult(_count_datasets(old), count, len(old["files"]), warnings, report)
             try:
                 with stage("reading the catalog"):
-                    catalog, problems = check_catalog(data_dir)
+                    cache = ParseCache.load(inputs.common, _read_old(staged, PARSE_CACHE))
+                    catalog, problems = check_catalog(data_dir, cache, jobs=jobs)
                 if catalog is None:
                     raise CatalogError([p for p in problems if p.severity == ERROR])
                 sink = _Sink(staged)
@@ -606,6 +647,7 @@ def build(data_dir: Path | str, out_dir: Path | str, jobs: int | None = None) ->
                 triples = _count_triples(staged)
                 staged.units.setdefault("catalog", {})["triples"] = triples
                 with stage("saving"):
+                    staged.put(PARSE_CACHE, cache.dump())
                     report = staged.commit(inputs.digest, [w.as_dict() for w in warnings])
             except BaseException:
                 staged.discard()
@@ -613,6 +655,17 @@ def build(data_dir: Path | str, out_dir: Path | str, jobs: int | None = None) ->
     except OSError as error:  # a full disk, a read-only folder: one clear line, the old output as it was
         raise write_error(out_dir, error) from None
     return BuildResult(len(catalog.datasets), triples, len(staged.files), warnings, report)
+
+
+# The dataset files the last build read and checked, so the next one reads only the files that changed.
+PARSE_CACHE = ".medvlm-kg-parsed.json"
+
+
+def _read_old(staged: StagedOutput, rel: str) -> bytes | None:
+    try:
+        return (staged.out_dir / rel).read_bytes()
+    except OSError:
+        return None
 
 
 def _count_triples(staged: StagedOutput) -> int:

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import errno
+import hashlib
 import json
+import os
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
 import pyoxigraph as ox
 import yaml
 from jsonschema import Draft202012Validator, ValidationError, validators
@@ -34,6 +38,7 @@ __all__ = [
     "License",
     "Listed",
     "Paper",
+    "ParseCache",
     "Person",
     "Sourced",
     "PartialDate",
@@ -716,9 +721,27 @@ def _check_dataset(path: Path, rel: str, doc: Any, lines: dict, schemes: dict) -
                     _check_url(chk, base + ("sources", j), src)
     if any(p.severity == ERROR for p in chk.problems):
         return None, chk.problems
+    return _checked_dataset(doc, rel, lines, schemes, published, paper_date), chk.problems
+
+
+def _checked_dataset(
+    doc: dict, rel: str, lines: dict, schemes: dict, published=None, paper_date=None, dotted: dict | None = None
+) -> Dataset:
+    """The entry of a dataset file that passed every check (its dates read again when not given; ``dotted``: the
+    lines of its fields by dotted name, when known already)."""
+    if published is None and "published" in doc:
+        published = _parse_date(_Checker(rel, lines), ("published",), doc["published"])
+    paper_doc = doc.get("paper")
+    if paper_date is None and isinstance(paper_doc, dict) and "date" in paper_doc:
+        paper_date = _parse_date(_Checker(rel, lines), ("paper", "date"), paper_doc["date"])
     dataset = _dataset_from(doc, rel, published, paper_date, schemes)
-    dataset.lines.update({_dotted(k): v for k, v in lines.items() if all(isinstance(x, str) for x in k)})
-    return dataset, chk.problems
+    dataset.lines.update(dotted if dotted is not None else _dotted_lines(lines))
+    return dataset
+
+
+def _dotted_lines(lines: dict) -> dict[str, int]:
+    """The lines of the fields a message may name (``paper.title``; not list items), by dotted name."""
+    return {_dotted(k): v for k, v in lines.items() if all(isinstance(x, str) for x in k)}
 
 
 def _dataset_from(doc: dict, rel: str, published, paper_date, schemes) -> Dataset:
@@ -812,15 +835,26 @@ def _check_catalog_file(rel: str, doc: Any, lines: dict) -> tuple[dict | None, l
     return (doc if not any(p.severity == ERROR for p in chk.problems) else None), chk.problems
 
 
-def _read_file(path: Path, rel: str, root: Path | None = None) -> tuple[Any, dict, list[Problem]]:
+def _read_file(
+    path: Path, rel: str, root: Path | None = None, folder: Path | None = None, cache: ParseCache | None = None
+) -> tuple[Any, dict, list[Problem]]:
+    """A file's YAML as plain values and the line of each field, or the problems that kept it from being read.
+
+    ``root`` is the catalog folder, resolved; ``folder`` the file's folder, resolved (given once for all its files,
+    so only links are resolved one by one). With ``cache``, a file seen before with the same bytes is not parsed
+    again; ``cache.hit`` then holds what checking it found.
+    """
+    if cache is not None:
+        cache.hit = None
     if path.is_symlink() and _is_link_loop(path):  # resolve() would raise RuntimeError (Python < 3.13)
         message = "is a link that leads back to itself (a loop of links), so it is not read"
         return None, {}, [Problem(rel, None, "", message, "fix or remove the link")]
-    real = path.resolve()
-    if root is not None and not real.is_relative_to(root.resolve()):
+    is_link = path.is_symlink()
+    real = path.resolve() if is_link or folder is None else folder / path.name
+    if root is not None and not real.is_relative_to(root):
         message = f"is a link to {real}, outside the catalog folder, so it is not read"
         return None, {}, [Problem(rel, None, "", message, "copy the file into the catalog folder instead of linking")]
-    if path.is_symlink() and not real.exists():
+    if is_link and not real.exists():
         message = f"is a link to {real}, which does not exist"
         return None, {}, [Problem(rel, None, "", message, "fix or remove the link")]
     if real.exists() and not real.is_file():  # a folder, a FIFO (reading it would wait forever), a device
@@ -833,6 +867,9 @@ def _read_file(path: Path, rel: str, root: Path | None = None) -> tuple[Any, dic
         raw = path.read_bytes()
     except OSError as exc:
         return None, {}, [Problem(rel, None, "", f"cannot read the file: {exc.strerror}", "check its permissions")]
+    if cache is not None and (hit := cache.get(rel, raw)) is not None:
+        cache.hit = hit
+        return hit["doc"], {("id",): hit["lines"]["id"]} if "id" in hit["lines"] else {}, []
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -846,7 +883,66 @@ def _read_file(path: Path, rel: str, root: Path | None = None) -> tuple[Any, dic
         value, lines = _read_yaml(text)
     except _YamlProblem as exc:
         return None, {}, [Problem(rel, exc.line, exc.field, exc.message, exc.hint)]
+    if cache is not None:
+        cache.seen(rel, raw)
     return value, lines, []
+
+
+class ParseCache:
+    """Dataset files checked by an earlier build, by path and content: a file whose bytes did not change is not
+    parsed or checked again (the checks across files still run). It is plain JSON (never pickle: the cache lives
+    in the output folder, and reading it must not run code), and it is only valid for the code and catalog.yaml
+    it was made with, which ``build`` makes sure of (``key``)."""
+
+    def __init__(self, key: str, entries: dict | None = None):
+        self.key = key
+        self._old: dict = entries or {}
+        self._new: dict = {}
+        self._pending: dict[str, str] = {}  # path → digest of the bytes just read, until their checks are known
+        self.hit: dict | None = None
+
+    @staticmethod
+    def _digest(raw: bytes) -> str:
+        return hashlib.sha256(raw).hexdigest()
+
+    def get(self, rel: str, raw: bytes) -> dict | None:
+        digest = self._digest(raw)
+        entry = self._old.get(rel)
+        if entry is None or entry.get("sha") != digest:
+            return None
+        return entry
+
+    def seen(self, rel: str, raw: bytes) -> None:
+        self._pending[rel] = self._digest(raw)
+
+    def entry(self, rel: str, doc: Any, lines: dict, problems: list[Problem]) -> dict | None:
+        """The cache entry of a file that passed its checks (with what they found: warnings only), or ``None``
+        when it holds something other than plain values (it is then read again next time)."""
+        digest = self._pending.pop(rel, None)
+        if digest is None:
+            return None
+        entry = {"sha": digest, "doc": doc, "lines": _dotted_lines(lines), "problems": [p.as_dict() for p in problems]}
+        try:
+            orjson.dumps(entry)
+        except TypeError:
+            return None
+        return entry
+
+    def learn(self, rel: str, entry: dict) -> None:
+        self._new[rel] = entry
+
+    def dump(self) -> bytes:
+        return orjson.dumps({"key": self.key, "files": self._new}, option=orjson.OPT_SORT_KEYS)
+
+    @classmethod
+    def load(cls, key: str, data: bytes | None) -> ParseCache:
+        """The cache in ``data``, if it was made for ``key``; else an empty one."""
+        try:
+            found = orjson.loads(data) if data else {}
+        except orjson.JSONDecodeError:
+            found = {}
+        valid = isinstance(found, dict) and found.get("key") == key and isinstance(found.get("files"), dict)
+        return cls(key, found["files"] if valid else None)
 
 
 def _is_link_loop(path: Path) -> bool:
@@ -857,10 +953,79 @@ def _is_link_loop(path: Path) -> bool:
     return False
 
 
-def check_catalog(data_dir: Path | str) -> tuple[Catalog | None, list[Problem]]:
-    """Read and check a catalog folder; return the catalog (``None`` if any error) and every problem."""
+@dataclass
+class _FileChecked:
+    """What reading and checking one dataset file found (made in a worker process, read in the parent)."""
+
+    rel: str
+    read_problems: list[Problem]
+    claimed: str | None = None
+    id_line: int | None = None
+    dataset: Dataset | None = None
+    problems: list[Problem] = field(default_factory=list)
+    remembered: dict | None = None  # a new cache entry for the file
+
+
+def _check_file(
+    path: Path, rel: str, root: Path, folder: Path | None, cache: ParseCache | None, schemes
+) -> _FileChecked:
+    value, lines, read_problems = _read_file(path, rel, root, folder, cache)
+    if read_problems:
+        return _FileChecked(rel, read_problems)
+    claimed = value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
+    one = _FileChecked(rel, [], claimed, lines.get(("id",)))
+    hit = cache.hit if cache is not None else None
+    if hit is not None:  # checked by an earlier build, and unchanged since
+        one.dataset = _checked_dataset(value, rel, lines, schemes, dotted=hit["lines"])
+        one.problems = [Problem(**p) for p in hit["problems"]]
+        one.remembered = hit  # the parent keeps it for the next build (this may be a worker process)
+    else:
+        one.dataset, one.problems = _check_dataset(path, rel, value, lines, schemes)
+        if cache is not None and one.dataset is not None:
+            one.remembered = cache.entry(rel, value, lines, one.problems)
+    return one
+
+
+_FILES: tuple | None = None  # what the worker processes read: set before they start (fork), so not pickled
+
+
+def _check_files(chunk: list[int]) -> list[_FileChecked]:
+    assert _FILES is not None
+    files, display, root, folder, cache, schemes = _FILES
+    return [_check_file(files[i], f"{display}/datasets/{files[i].name}", root, folder, cache, schemes) for i in chunk]
+
+
+def _map_files(files, display, root, folder, cache, jobs) -> Iterator[_FileChecked]:
+    """Each file read and checked, in order; in worker processes (forked) when there are many."""
+    global _FILES
+    _FILES = (files, display, root, folder, cache, load_schemes())
+    chunks = [list(range(i, min(i + 64, len(files)))) for i in range(0, len(files), 64)]
+    try:
+        workers = jobs
+        if workers is None:
+            workers = len(os.sched_getaffinity(0)) if len(files) >= 512 and hasattr(os, "sched_getaffinity") else 1
+        if workers <= 1 or len(chunks) < 2:
+            for chunk in chunks:
+                yield from _check_files(chunk)
+            return
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for found in pool.imap(_check_files, chunks):
+                yield from found
+    finally:
+        _FILES = None
+
+
+def check_catalog(
+    data_dir: Path | str, cache: ParseCache | None = None, jobs: int | None = 1
+) -> tuple[Catalog | None, list[Problem]]:
+    """Read and check a catalog folder; return the catalog (``None`` if any error) and every problem.
+
+    With ``cache``, dataset files whose bytes it knows are not parsed and checked again, and it learns the others.
+    ``jobs``: worker processes reading the dataset files (``None``: one per core, for folders big enough to gain).
+    """
     data_dir = Path(data_dir)
-    schemes = load_schemes()
     problems: list[Problem] = []
     display = _display_root(data_dir)
     catalog_path = data_dir / "catalog.yaml"
@@ -875,7 +1040,7 @@ def check_catalog(data_dir: Path | str) -> tuple[Catalog | None, list[Problem]]:
             )
         )
     else:
-        value, lines, read_problems = _read_file(catalog_path, catalog_rel, data_dir)
+        value, lines, read_problems = _read_file(catalog_path, catalog_rel, data_dir.resolve())
         problems += read_problems
         if not read_problems:
             catalog_doc, found = _check_catalog_file(catalog_rel, value, lines)
@@ -900,29 +1065,29 @@ def check_catalog(data_dir: Path | str) -> tuple[Catalog | None, list[Problem]]:
             )
         )
     seen_ids: dict[str, str] = {}
-    for path in files:
-        rel = f"{display}/datasets/{path.name}"
-        value, lines, read_problems = _read_file(path, rel, data_dir)
-        problems += read_problems
-        if read_problems:
+    root = data_dir.resolve()
+    folder = (data_dir / "datasets").resolve() if files else None
+    for one in _map_files(files, display, root, folder, cache, jobs):
+        problems += one.read_problems
+        if one.read_problems:
             continue
-        claimed = value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
-        if claimed in seen_ids:
+        if one.claimed in seen_ids:
             problems.append(
                 Problem(
-                    rel,
-                    lines.get(("id",)),
+                    one.rel,
+                    one.id_line,
                     "id",
-                    f'id "{claimed}" is also claimed by {seen_ids[claimed]}',
+                    f'id "{one.claimed}" is also claimed by {seen_ids[one.claimed]}',
                     "give each dataset its own id (and name its file after it)",
                 )
             )
-        elif claimed:
-            seen_ids[claimed] = rel
-        dataset, found = _check_dataset(path, rel, value, lines, schemes)
-        problems += _at_most(found, rel)
-        if dataset is not None:
-            datasets.append(dataset)
+        elif one.claimed:
+            seen_ids[one.claimed] = one.rel
+        if cache is not None and one.remembered is not None:
+            cache.learn(one.rel, one.remembered)
+        problems += _at_most(one.problems, one.rel)
+        if one.dataset is not None:
+            datasets.append(one.dataset)
     by_id = {d.id: d for d in datasets}
     for dataset in datasets:
         if dataset.same_paper_as and dataset.same_paper_as.value not in seen_ids:

@@ -157,7 +157,8 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None) -> None:
         if report.unchanged
         else f"{len(report.written)} written, {len(report.kept)} unchanged, {len(report.removed)} removed"
     )
-    click.echo(f"built {result.datasets} datasets, {result.triples} triples, {result.files} files in {out_dir} ({changes})")
+    counts = f"{result.datasets} datasets, {result.triples} triples, {result.files} files"
+    click.echo(f"built {counts} in {out_dir} ({changes})")
 
 
 @main.command()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -46,7 +46,11 @@ class ConceptScheme:
     labels: dict[str, str] = field(default_factory=dict)
 
     def by_iri(self, iri: str) -> Concept | None:
-        return next((c for c in self.concepts.values() if c.iri == iri), None)
+        return self._by_iri.get(iri)
+
+    @cached_property
+    def _by_iri(self) -> dict[str, Concept]:
+        return {c.iri: c for c in self.concepts.values()}
 
     def ancestors(self, concept_id: str) -> list[str]:
         """Ids of every broader concept, transitively, nearest first."""

@@ -322,6 +322,19 @@ class _Row:
     search: str
 
 
+@dataclass(frozen=True)
+class _Facet:
+    """A dataset as the catalog page's filters, charts and counts see it (the same in every language)."""
+
+    dataset: Dataset
+    key: str
+    modality_tags: list[str]
+    task_tags: list[str]
+    hosts: list[Concept]
+    year: str
+    paper: Paper | None
+
+
 @dataclass
 class _Page:
     key: str
@@ -349,6 +362,9 @@ class _Site:
         }
         self.by_id = {d.id: d for d in catalog.datasets}
         self._rows: dict[tuple[str, str], _Row] = {}
+        self._facets: dict[str, _Facet] = {}
+        self._tags: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._ancestry: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         self.by_name = sorted(catalog.datasets, key=lambda d: (d.name.lower(), d.id))
 
     # -- facts gathered once ------------------------------------------------------------------------------
@@ -395,21 +411,31 @@ class _Site:
         dates = [d.value for d in (dataset.published, paper.date if paper else None) if d]
         return max(dates) if dates else None
 
-    def concepts_of(self, dataset: Dataset, scheme: str) -> list[str]:
+    def concepts_of(self, dataset: Dataset, scheme: str) -> tuple[str, ...]:
         """The ids a dataset is tagged with in ``scheme`` (directly)."""
-        if scheme == "modality":
-            return list(dataset.modality)
-        if scheme == "task":
-            return list(dataset.task)
-        if scheme == "platform":
-            return list(dict.fromkeys(a.platform for a in dataset.access if a.platform))
-        return list(dict.fromkeys(c.unit for c in dataset.size))
+        key = (dataset.id, scheme)
+        found = self._tags.get(key)
+        if found is None:
+            if scheme == "modality":
+                found = tuple(dataset.modality)
+            elif scheme == "task":
+                found = tuple(dataset.task)
+            elif scheme == "platform":
+                found = tuple(dict.fromkeys(a.platform for a in dataset.access if a.platform))
+            else:
+                found = tuple(dict.fromkeys(c.unit for c in dataset.size))
+            self._tags[key] = found
+        return found
 
-    def _with_ancestors(self, scheme: str, ids: list[str]) -> list[str]:
-        out = list(ids)
-        for concept_id in ids:
-            out += [a for a in self.schemes[scheme].ancestors(concept_id) if a not in out]
-        return out
+    def _with_ancestors(self, scheme: str, ids: tuple[str, ...]) -> list[str]:
+        key = (scheme, ids)
+        found = self._ancestry.get(key)
+        if found is None:
+            found = list(ids)
+            for concept_id in ids:
+                found += [a for a in self.schemes[scheme].ancestors(concept_id) if a not in found]
+            self._ancestry[key] = found
+        return list(found)
 
     def _row(self, dataset: Dataset, lang: str) -> _Row:
         """The dataset as tables and lists show it (made once per language: many pages list the same dataset)."""
@@ -418,6 +444,22 @@ class _Site:
         if row is None:
             row = self._rows[key] = self._make_row(dataset, lang)
         return row
+
+    def _facet(self, dataset: Dataset) -> _Facet:
+        """What the filters, charts and counts of the catalog page need of a dataset (in no language): made once."""
+        found = self._facets.get(dataset.id)
+        if found is None:
+            hosts = self.concepts_of(dataset, "platform")
+            found = self._facets[dataset.id] = _Facet(
+                dataset=dataset,
+                key=f"dataset/{dataset.id}",
+                modality_tags=self._with_ancestors("modality", self.concepts_of(dataset, "modality")),
+                task_tags=self._with_ancestors("task", self.concepts_of(dataset, "task")),
+                hosts=[self.schemes["platform"].concepts[c] for c in hosts],
+                year=str(dataset.published.year) if dataset.published else "",
+                paper=self._paper_of(dataset),
+            )
+        return found
 
     def _make_row(self, dataset: Dataset, lang: str) -> _Row:
         concepts = {s: self.concepts_of(dataset, s) for s in SCHEMES_SHOWN}
@@ -591,7 +633,7 @@ class _Site:
                 index_script=ctx["link"](INDEX_SCRIPT) if self.paged else None,
             )
             if key == "catalog":
-                every = [self._row(d, lang) for d in self.by_name] if self.paged else shown
+                every = [self._facet(d) for d in self.by_name]
                 ctx.update(
                     filters=self._filters(every, lang),
                     charts=self._charts(every, lang, ctx["page"], ctx["t"]),
@@ -638,7 +680,7 @@ class _Site:
         data = {"datasets": entries, "labels": labels}
         return b"window.MEDVLM_KG_INDEX = " + str(script_json(data)).encode("utf-8") + b";\n"
 
-    def _stats(self, rows: list[_Row]) -> dict[str, int]:
+    def _stats(self, rows: list[_Facet]) -> dict[str, int]:
         papers = {r.paper.iri for r in rows if r.paper}
         return {
             "datasets": len(rows),
@@ -648,7 +690,7 @@ class _Site:
             "hosts": len({c.id for r in rows for c in r.hosts}),
         }
 
-    def _filters(self, rows: list[_Row], lang: str) -> list[dict]:
+    def _filters(self, rows: list[_Facet], lang: str) -> list[dict]:
         def options(scheme: str, tags_of) -> list[tuple[str, str, int]]:
             counts: dict[str, int] = defaultdict(int)
             for r in rows:
@@ -672,7 +714,7 @@ class _Site:
             {"name": "host", "label": "filter_host", "options": options("platform", lambda r: [c.id for c in r.hosts])},
         ]
 
-    def _charts(self, rows: list[_Row], lang: str, page, t) -> list[charts.Chart]:
+    def _charts(self, rows: list[_Facet], lang: str, page, t) -> list[charts.Chart]:
         def per_concept(scheme: str, chart_id: str, title: str) -> charts.Chart:
             counts: dict[str, int] = defaultdict(int)
             for r in rows:

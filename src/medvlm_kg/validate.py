@@ -284,7 +284,7 @@ def shared_nodes(triples: list[ox.Triple], own: str) -> dict[str, str]:
         if node == own or node.startswith(own + "#") or node in background:
             continue
         by_node.setdefault(node, []).append(str(t))
-    return {node: hashlib.sha1("\n".join(sorted(set(ts))).encode()).hexdigest() for node, ts in by_node.items()}
+    return {node: hashlib.sha1("\n".join(sorted(set(ts))).encode()).hexdigest()[:16] for node, ts in by_node.items()}
 
 
 @cache
