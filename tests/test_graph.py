@@ -57,6 +57,14 @@ def test_turtle_ntriples_and_jsonld_hold_the_same_triples(built, document):
     _assert_isomorphic(turtle, _graph(built / f"{document}.jsonld"))
 
 
+def test_the_catalogs_ntriples_state_each_triple_once_on_its_own_line(built):
+    # catalog.nt is joined from the datasets' files, which repeat the nodes they share (papers, people).
+    for path in [built / "catalog.nt", *sorted((built / "catalog" / "page").glob("*.nt"))]:
+        lines = path.read_bytes().split(b"\n")
+        assert lines[-1] == b"" and b"" not in lines[:-1], f"{path.name} has a blank line"
+        assert len(set(lines[:-1])) == len(lines) - 1 == len(_graph(path)), f"{path.name} repeats a triple"
+
+
 def test_every_dataset_file_agrees_across_formats(built):
     for ttl in sorted((built / "dataset").glob("*.ttl")):
         turtle = _graph(ttl)

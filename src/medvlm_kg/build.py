@@ -272,7 +272,7 @@ def _joined_ntriples(read: Callable[[str], bytes], base: str, ids: list[str], he
     seen = set(first.split(b"\n"))
     parts = [first]
     for dataset_id in ids:
-        lines = read(f"dataset/{dataset_id}.nt").split(b"\n")
+        lines = read(f"dataset/{dataset_id}.nt").splitlines()  # sorted (the last newline leaves no empty line)
         # The file is sorted, so the dataset's own nodes (its IRI, and #fragments of it), which no other file
         # describes, are one run of lines: only the lines around it can repeat another file's.
         iri = f"<{dataset_iri(base, dataset_id)}".encode()
@@ -280,9 +280,11 @@ def _joined_ntriples(read: Callable[[str], bytes], base: str, ids: list[str], he
             (bisect_left(lines, start), bisect_left(lines, start + b"\xff")) for start in (iri + b"#", iri + b">")
         )
         (a, b), (c, d) = runs
-        shared = [x for x in lines[:a] + lines[b:c] + lines[d:] if x and x not in seen]
+        shared = [x for x in lines[:a] + lines[b:c] + lines[d:] if x not in seen]
         seen.update(shared)
-        parts.append(b"\n".join(shared + lines[a:b] + lines[c:d]) + b"\n")
+        kept = shared + lines[a:b] + lines[c:d]
+        if kept:
+            parts.append(b"\n".join(kept) + b"\n")
     return b"".join(parts)
 
 
