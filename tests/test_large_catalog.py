@@ -49,6 +49,13 @@ def test_every_link_and_every_sitemap_url_of_a_large_site_resolves(large):
     assert checked > 100_000
 
 
+def test_the_whole_catalogs_ntriples_state_each_triple_once_on_its_own_line(large):
+    _, out = large
+    lines = (out / "catalog.nt").read_bytes().split(b"\n")
+    assert lines.pop() == b"" and b"" not in lines
+    assert len(set(lines)) == len(lines)
+
+
 def test_the_catalog_table_and_the_dcat_catalog_come_in_pages_of_100(large):
     _, out = large
     pages = sorted(out.glob("catalog/page/*.html"), key=lambda p: int(p.stem))
