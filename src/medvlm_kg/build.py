@@ -164,6 +164,7 @@ class _State:
     site: Any
     sink: _Sink | None  # None: validate only
     old_units: dict[str, dict]
+    plan: list = field(default_factory=list)  # the catalog-wide units, once planned
 
     @property
     def root(self) -> str:
@@ -260,6 +261,29 @@ def _map_datasets(ids: list[str], jobs: int | None) -> Iterator[dict]:
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         for records in pool.imap(_run_datasets, batches):
             yield from records
+
+
+def _run_units(indices: list[int]) -> list[tuple[str, str, list[tuple[str, str, bool]]]]:
+    """Make the catalog-wide units ``indices`` of the plan (in a worker or in the build's own process)."""
+    state = _STATE
+    assert state is not None and state.sink is not None
+    made = []
+    for i in indices:
+        unit = state.plan[i]
+        made.append((unit.name, unit.key, [state.sink.put(rel, data) for rel, data in sorted(unit.make().items())]))
+    return made
+
+
+def _map_units(indices: list[int], workers: int) -> Iterator[tuple[str, str, list[tuple[str, str, bool]]]]:
+    """The catalog-wide units, one task each (they differ a lot in size), in ``workers`` processes or here."""
+    if workers == 1:
+        yield from _run_units(indices)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for made in pool.imap_unordered(_run_units, [[i] for i in indices]):
+            yield from made
 
 
 # ---- the catalog's own documents -----------------------------------------------------------------------
@@ -492,14 +516,20 @@ def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> li
         problems = _across(state, records)
         if any(p.severity == ERROR for p in problems):
             return problems
-        for unit in track(_plan(state), "catalog", unit="unit"):
+        state.plan = _plan(state)
+        todo = []
+        for i, unit in enumerate(state.plan):
             record = state.old_units.get(unit.name) if staged else None
             if staged and record and record.get("key") == unit.key and _keep(staged, record):
                 staged.units[unit.name] = record
-                continue
-            files = [state.sink.put(rel, data)[0] for rel, data in sorted(unit.make().items())]
+            else:
+                todo.append(i)
+        workers = _workers(jobs, len(state.keys)) if staged else 1
+        for name, key, files in track(_map_units(todo, workers), "catalog", total=len(todo), unit="unit"):
             if staged:
-                staged.units[unit.name] = {"name": unit.name, "key": unit.key, "files": files}
+                for rel, sha, written in files:
+                    staged.record(rel, sha, written)
+                staged.units[name] = {"name": name, "key": key, "files": [rel for rel, _, _ in files]}
     finally:
         _STATE = None
     return problems
