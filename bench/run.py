@@ -428,7 +428,7 @@ def _parts(rows: _Rows, catalog, kg) -> None:
     dataset's RDF (by format), Croissant file and pages; the concept documents; the catalog's documents (joined
     from the datasets' files); the catalog-wide pages by kind; the sitemap. ``medvlm-kg build`` runs the
     datasets' parts in a worker process per core, so its wall time (the full build row) is less than their sum."""
-    build = import_module("medvlm_kg.build")  # the package's own `build` is the function of that name
+    build = import_module("medvlm_kg.units")  # the units of work a build is made of
     from medvlm_kg.convert import dataset_iri
     from medvlm_kg.croissant import croissant_bytes
     from medvlm_kg.paging import page_header

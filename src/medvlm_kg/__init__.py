@@ -4,11 +4,6 @@ The pipeline, one module per stage: ``catalog`` (load + check YAML) → ``conver
 ``validate`` (SHACL) → ``serialize``/``build`` (files); ``query`` answers the bundled SPARQL questions.
 """
 
-from .build import build, check
-from .catalog import Catalog, Dataset, check_catalog, load_catalog
-from .convert import KnowledgeGraph, convert
-from .problems import CatalogError, Problem
-
 __all__ = [
     "Catalog",
     "CatalogError",
@@ -22,3 +17,25 @@ __all__ = [
     "load_catalog",
 ]
 __version__ = "0.1.0"
+
+_WHERE = {
+    "build": "build",
+    "check": "units",
+    "Catalog": "catalog",
+    "Dataset": "catalog",
+    "check_catalog": "catalog",
+    "load_catalog": "catalog",
+    "KnowledgeGraph": "convert",
+    "convert": "convert",
+    "CatalogError": "problems",
+    "Problem": "problems",
+}
+
+
+def __getattr__(name: str):
+    """The names above, imported when first used (``medvlm-kg --help`` and a rebuild with no change stay quick)."""
+    if name in _WHERE:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -27,6 +27,7 @@ import yaml
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 from .concepts import ConceptScheme, load_schemes, suggest
+from .inputs import display_root
 from .problems import ERROR, WARNING, CatalogError, Problem
 from .resources import ontology_dir
 
@@ -1027,7 +1028,7 @@ def check_catalog(
     """
     data_dir = Path(data_dir)
     problems: list[Problem] = []
-    display = _display_root(data_dir)
+    display = display_root(data_dir)
     catalog_path = data_dir / "catalog.yaml"
     catalog_rel = f"{display}/catalog.yaml"
     if not data_dir.is_dir():
@@ -1150,13 +1151,6 @@ def _at_most(found: list[Problem], rel: str) -> list[Problem]:
 
 def _problem_order(p: Problem) -> tuple:
     return (p.severity != ERROR, p.file, p.line or 0, p.field, p.message)
-
-
-def _display_root(data_dir: Path) -> str:
-    try:
-        return str(data_dir.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(data_dir)
 
 
 def load_catalog(data_dir: Path | str) -> Catalog:

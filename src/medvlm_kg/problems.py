@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-__all__ = ["Problem", "CatalogError", "ERROR", "WARNING"]
+__all__ = ["Problem", "CatalogError", "ERROR", "WARNING", "problem_order"]
 
 ERROR = "error"
 WARNING = "warning"
@@ -42,3 +42,8 @@ class CatalogError(Exception):
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def problem_order(p: Problem) -> tuple:
+    """Errors first, then by file, line, field and message: the order problems are shown in."""
+    return (p.severity != ERROR, p.file, p.line or 0, p.field, p.message)
