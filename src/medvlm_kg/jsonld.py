@@ -49,6 +49,7 @@ class _Context:
     prefixes: dict[str, str]
     terms: dict[str, list[_Term]]  # by expanded IRI
     names: set[str]
+    reverse: dict[str, _Term] | None = None  # the reverse terms, by expanded IRI (made when first asked for)
 
 
 def _expand(value: str, prefixes: dict[str, str], vocab: str) -> str:
@@ -58,6 +59,12 @@ def _expand(value: str, prefixes: dict[str, str], vocab: str) -> str:
             return prefixes[prefix] + local
         return value
     return vocab + value
+
+
+def _reverse_terms(ctx: _Context) -> dict[str, _Term]:
+    if ctx.reverse is None:
+        ctx.reverse = {t.iri: t for ts in ctx.terms.values() for t in ts if t.reverse}
+    return ctx.reverse
 
 
 @cache
@@ -86,6 +93,18 @@ def prefixes() -> dict[str, str]:
 
 
 def _compact_iri(iri: str, ctx: _Context, vocab_relative: bool) -> str:
+    # The same few dozen predicates, types and datatypes come up in every document: each is compacted once.
+    key = (iri, vocab_relative)
+    found = _compacted.get(key)
+    if found is None or found[0] is not ctx:
+        found = _compacted[key] = (ctx, _compact(iri, ctx, vocab_relative))
+    return found[1]
+
+
+_compacted: dict[tuple[str, bool], tuple[_Context, str]] = {}
+
+
+def _compact(iri: str, ctx: _Context, vocab_relative: bool) -> str:
     if vocab_relative and ctx.vocab and iri.startswith(ctx.vocab):
         local = iri[len(ctx.vocab) :]
         if local and ":" not in local and "/" not in local and "#" not in local and local not in ctx.names:
@@ -101,18 +120,32 @@ def _compact_iri(iri: str, ctx: _Context, vocab_relative: bool) -> str:
     return iri
 
 
+def _terms_for(predicate: str, ctx: _Context) -> tuple[str | None, str | None, str]:
+    """The context's term for a predicate's IRI values, for its language-tagged values, and for other values
+    (``None`` where the context has none of that kind; the last falls back to the compacted IRI)."""
+    found = _term_choice.get(predicate)
+    if found is None or found[0] is not ctx:
+        terms = [t for t in ctx.terms.get(predicate, []) if not t.reverse]
+        iri = next((t.name for t in terms if t.coerce == "@id" and t.container is None), None)
+        lang = next((t.name for t in terms if t.container == "@language" and t.coerce is None), None)
+        plain = next((t.name for t in terms if t.coerce is None and t.container is None), None)
+        found = _term_choice[predicate] = (ctx, (iri, lang, plain or _compact_iri(predicate, ctx, True)))
+    return found[1]
+
+
+_term_choice: dict[str, tuple[_Context, tuple[str | None, str | None, str]]] = {}
+
+
 def _key_and_value(predicate: str, obj: Any, ctx: _Context) -> tuple[str, Any, str | None]:
     """Choose the property key for one value, and the value's JSON form (and its language, for maps)."""
-    terms = [t for t in ctx.terms.get(predicate, []) if not t.reverse]
+    for_iri, for_lang, plain = _terms_for(predicate, ctx)
     if isinstance(obj, ox.NamedNode):
-        for t in terms:
-            if t.coerce == "@id" and t.container is None:
-                return t.name, obj.value, None
+        if for_iri is not None:
+            return for_iri, obj.value, None
         value: Any = {"@id": obj.value}
     elif obj.language:
-        for t in terms:
-            if t.container == "@language" and t.coerce is None:
-                return t.name, obj.value, obj.language
+        if for_lang is not None:
+            return for_lang, obj.value, obj.language
         value = {"@value": obj.value, "@language": obj.language}
     else:
         datatype = obj.datatype.value
@@ -129,10 +162,7 @@ def _key_and_value(predicate: str, obj: Any, ctx: _Context) -> tuple[str, Any, s
             value = obj.value == "true"
         else:
             value = {"@value": obj.value, "@type": _compact_iri(datatype, ctx, vocab_relative=False)}
-    for t in terms:
-        if t.coerce is None and t.container is None:
-            return t.name, value, None
-    return _compact_iri(predicate, ctx, vocab_relative=True), value, None
+    return plain, value, None
 
 
 def json_bytes(value: Any) -> bytes:
@@ -155,31 +185,31 @@ def json_order(value: Any) -> tuple:
     return (0, type(value).__name__, str(value))
 
 
-def _nesting_order(t: ox.Triple) -> tuple:
+def _nesting_order(edge: tuple) -> tuple:
     """schema.org properties first: a reader of the JSON-LD expects papers under ``citation``, not ``dct:``."""
-    return (not t.predicate.value.startswith("https://schema.org/"), t.predicate.value, str(t.object))
+    return (not edge[0].startswith("https://schema.org/"), edge[0], str(edge[1]))
 
 
 def to_jsonld(triples: list[ox.Triple], roots: list[str]) -> bytes:
     """A JSON-LD document for ``triples``: ``roots`` first, everything else nested where it is first met."""
     ctx = load_context()
-    by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
+    # Each triple read once into plain values (every attribute read of a pyoxigraph term makes a new object):
+    # subject → [(predicate, object, the object's IRI or None)].
+    by_subject: dict[str, list[tuple[str, Any, str | None]]] = defaultdict(list)
     for t in set(triples):
-        by_subject[t.subject.value].append(t)
-    incoming: dict[str, set[str]] = defaultdict(set)
-    for t in triples:
-        if isinstance(t.object, ox.NamedNode) and t.object.value in by_subject:
-            incoming[t.object.value].add(t.subject.value)
+        o = t.object
+        by_subject[t.subject.value].append((t.predicate.value, o, o.value if isinstance(o, ox.NamedNode) else None))
+    incoming = {iri for edges in by_subject.values() for _, _, iri in edges if iri is not None and iri in by_subject}
 
-    reverse_terms = {t.iri: t for ts in ctx.terms.values() for t in ts if t.reverse}
+    reverse_terms = _reverse_terms(ctx)
     reverse_children: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for subject, ts in by_subject.items():
-        if incoming.get(subject) or subject in roots:
+    for subject, edges in by_subject.items():
+        if subject in incoming or subject in roots:
             continue
-        for t in ts:
-            term = reverse_terms.get(t.predicate.value)
-            if term and isinstance(t.object, ox.NamedNode) and t.object.value in by_subject:
-                reverse_children[t.object.value].append((term.name, subject))
+        for p, _, iri in edges:
+            term = reverse_terms.get(p)
+            if term and iri is not None and iri in by_subject:
+                reverse_children[iri].append((term.name, subject))
                 break
 
     # Breadth-first from the roots: a node is written in full where it is first met, by reference elsewhere.
@@ -188,10 +218,7 @@ def to_jsonld(triples: list[ox.Triple], roots: list[str]) -> bytes:
     seen = set(order)
     while order:
         node = order.popleft()
-        children: list[tuple[str, str]] = []
-        for t in sorted(by_subject[node], key=_nesting_order):
-            if t.predicate.value != _RDF_TYPE and isinstance(t.object, ox.NamedNode):
-                children.append((t.predicate.value, t.object.value))
+        children = [(p, iri) for p, _, iri in sorted(by_subject[node], key=_nesting_order) if p != _RDF_TYPE and iri]
         children += [(f"^{name}", child) for name, child in sorted(reverse_children.get(node, []))]
         for edge, child in children:
             if child in by_subject and child not in seen:
@@ -203,30 +230,24 @@ def to_jsonld(triples: list[ox.Triple], roots: list[str]) -> bytes:
 
     def node_object(subject: str) -> dict:
         out: dict[str, Any] = {"@id": subject}
-        types = sorted(
-            _compact_iri(t.object.value, ctx, vocab_relative=True)
-            for t in by_subject[subject]
-            if t.predicate.value == _RDF_TYPE
-        )
+        edges = by_subject[subject]
+        types = sorted(_compact_iri(iri, ctx, vocab_relative=True) for p, _, iri in edges if p == _RDF_TYPE)
         if types:
             out["@type"] = types[0] if len(types) == 1 else types
         props: dict[str, list] = defaultdict(list)
         lang_maps: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for t in by_subject[subject]:
-            if t.predicate.value == _RDF_TYPE:
+        reversed_from = (placed.get(subject), f"^{reverse_of[subject][1]}") if subject in reverse_of else None
+        for p, o, iri in edges:
+            if p == _RDF_TYPE:
                 continue
-            if (
-                subject in reverse_of
-                and placed.get(subject) == (t.object.value, f"^{reverse_of[subject][1]}")
-                and t.predicate.value in reverse_terms
-            ):
+            if reversed_from and reversed_from[0] == (iri, reversed_from[1]) and p in reverse_terms:
                 continue
-            key, value, lang = _key_and_value(t.predicate.value, t.object, ctx)
+            key, value, lang = _key_and_value(p, o, ctx)
             if lang is not None:
                 lang_maps[key][lang].append(value)
                 continue
-            if isinstance(t.object, ox.NamedNode) and placed.get(t.object.value) == (subject, t.predicate.value):
-                value = node_object(t.object.value)
+            if iri is not None and placed.get(iri) == (subject, p):
+                value = node_object(iri)
             props[key].append(value)
         for name, child in sorted(reverse_children.get(subject, [])):
             if placed.get(child) == (subject, f"^{name}"):
@@ -236,8 +257,11 @@ def to_jsonld(triples: list[ox.Triple], roots: list[str]) -> bytes:
                 {lang: (vals[0] if len(vals) == 1 else sorted(vals)) for lang, vals in sorted(by_lang.items())}
             ]
         for key in sorted(props):
-            values = props[key] if key in lang_maps else sorted(props[key], key=json_order)
-            out[key] = values[0] if len(values) == 1 else values
+            values = props[key]
+            if len(values) == 1:
+                out[key] = values[0]
+            else:
+                out[key] = values if key in lang_maps else sorted(values, key=json_order)
         return out
 
     top = [node_object(r) for r in roots if r in by_subject]
