@@ -157,43 +157,35 @@ def schema_org_jsonld(triples: list[ox.Triple], root: str, lang: str) -> dict:
     are plain strings through ``"@type": "@id"`` terms, and language or date datatypes are set on a term when
     all its values share them, so a crawler sees ``"description": "…"`` and ``"datePublished": "2024-03-20"``.
     """
-    by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
-    for t in sorted(set(triples), key=lambda t: (t.subject.value, *_triple_order(t))):
-        p, o = t.predicate.value, t.object
-        if p == _RDF_TYPE and o.value.startswith(_SDO):
-            by_subject[t.subject.value].append(t)
-        elif p.startswith(_SDO) and not (isinstance(o, ox.Literal) and o.language and o.language != lang):
-            by_subject[t.subject.value].append(t)
-        elif p in _ROOT_EXTRA and t.subject.value == root:
-            by_subject[t.subject.value].append(t)
+    by_subject: dict[str, list[_Edge]] = defaultdict(list)
+    for e in _schema_edges(triples, root):
+        if e.lang is None or e.lang == lang or e.p in _ROOT_EXTRA:
+            by_subject[e.s].append(e)
 
     # Nest each node at its first mention, breadth first from the root.
     placed: dict[str, tuple[str, str]] = {}
     order, seen = deque([root]), {root}
-    reached: list[ox.Triple] = []
+    reached: list[_Edge] = []
     while order:
         node = order.popleft()
-        for t in sorted(by_subject.get(node, []), key=_triple_order):
-            reached.append(t)
-            o = t.object
-            if t.predicate.value != _RDF_TYPE and isinstance(o, ox.NamedNode) and o.value in by_subject:
-                if o.value not in seen:
-                    seen.add(o.value)
-                    placed[o.value] = (node, t.predicate.value)
-                    order.append(o.value)
+        for e in by_subject.get(node, ()):  # sorted by predicate and object already
+            reached.append(e)
+            if e.p != _RDF_TYPE and e.iri is not None and e.iri in by_subject and e.iri not in seen:
+                seen.add(e.iri)
+                placed[e.iri] = (node, e.p)
+                order.append(e.iri)
 
     # How each property's values are written: one term definition per property, fitted to the root's values
     # where the root has the property (a crawler reads the Dataset's datePublished as a plain string), else
     # to the values when they all agree; never for a property with plain text. Other values are written in full.
     kinds: dict[str, set] = defaultdict(set)
     root_kinds: dict[str, set] = defaultdict(set)
-    for t in reached:
-        if t.predicate.value == _RDF_TYPE:
+    for e in reached:
+        if e.p == _RDF_TYPE:
             continue
-        kind = _kind(t.object)
-        kinds[t.predicate.value].add(kind)
-        if t.subject.value == root:
-            root_kinds[t.predicate.value].add(kind)
+        kinds[e.p].add(e.kind)
+        if e.s == root:
+            root_kinds[e.p].add(e.kind)
     terms: dict[str, dict] = {}
     for p, found in kinds.items():
         if p in _ROOT_EXTRA:  # written in full (a nested node or {"@id": …}), under its prefixed name
@@ -211,16 +203,16 @@ def schema_org_jsonld(triples: list[ox.Triple], root: str, lang: str) -> dict:
         elif kind not in (_XSD + "string", _XSD + "integer", _XSD + "boolean"):
             terms[p] = {"@type": kind}
 
-    def value(subject: str, t: ox.Triple) -> Any:
-        o, p = t.object, t.predicate.value
-        term = terms.get(p, {})
-        if isinstance(o, ox.NamedNode):
-            if placed.get(o.value) == (subject, p):
-                return node(o.value)
-            return o.value if term.get("@type") == "@id" else {"@id": o.value}
-        if o.language:
-            return o.value if term.get("@language") == o.language else {"@value": o.value, "@language": o.language}
-        datatype = o.datatype.value
+    def value(subject: str, e: _Edge) -> Any:
+        term = terms.get(e.p, {})
+        o = e.o
+        if e.iri is not None:
+            if placed.get(e.iri) == (subject, e.p):
+                return node(e.iri)
+            return e.iri if term.get("@type") == "@id" else {"@id": e.iri}
+        if e.lang:
+            return o.value if term.get("@language") == e.lang else {"@value": o.value, "@language": e.lang}
+        datatype = e.kind
         if term:  # a term that coerces strings: anything else it would change is written out in full
             return o.value if term.get("@type") == datatype else {"@value": o.value, "@type": datatype}
         if datatype == _XSD + "string":
@@ -233,38 +225,66 @@ def schema_org_jsonld(triples: list[ox.Triple], root: str, lang: str) -> dict:
 
     def node(subject: str) -> dict:
         out: dict[str, Any] = {"@id": subject}
-        types = sorted(t.object.value[len(_SDO) :] for t in by_subject[subject] if t.predicate.value == _RDF_TYPE)
+        edges = by_subject[subject]
+        types = sorted(e.iri[len(_SDO) :] for e in edges if e.p == _RDF_TYPE)
         if types:
             out["@type"] = types[0] if len(types) == 1 else types
         props: dict[str, list] = defaultdict(list)
-        for t in by_subject[subject]:
-            if t.predicate.value != _RDF_TYPE:
-                key = _ROOT_EXTRA.get(t.predicate.value) or t.predicate.value[len(_SDO) :]
-                props[key].append(value(subject, t))
+        for e in edges:
+            if e.p != _RDF_TYPE:
+                props[_ROOT_EXTRA.get(e.p) or e.p[len(_SDO) :]].append(value(subject, e))
         for key in sorted(props):
-            values = sorted(props[key], key=json_order)
-            out[key] = values[0] if len(values) == 1 else values
+            values = props[key]
+            out[key] = values[0] if len(values) == 1 else sorted(values, key=json_order)
         return out
 
     context: dict[str, Any] = {"@vocab": _SDO}
-    if any(t.predicate.value in _ROOT_EXTRA for t in reached):
+    if any(e.p in _ROOT_EXTRA for e in reached):
         context["dct"] = _DCT
     for p in sorted(terms):
         context[p[len(_SDO) :]] = {"@id": p, **terms[p]}
     return {"@context": context, **node(root)}
 
 
-def _kind(o: ox.NamedNode | ox.Literal) -> Any:
-    """What a value is, for choosing its term: an IRI, text in a language, or a datatype."""
-    if isinstance(o, ox.NamedNode):
-        return "@id"
-    if o.language:
-        return ("@language", o.language)
-    return o.datatype.value
+@dataclass(frozen=True)
+class _Edge:
+    """One triple a schema.org block may state, read once into plain values."""
+
+    s: str
+    p: str
+    o: Any
+    iri: str | None  # the object's IRI, when it is one
+    lang: str | None  # the object's language, when it is text in one
+    kind: Any  # "@id", ("@language", lang) or the datatype's IRI: what chooses the property's term
 
 
-def _triple_order(t: ox.Triple) -> tuple:
-    return (t.predicate.value, str(t.object))
+_last_edges: list = [None, None, None]  # (triples, root, edges): a page in each language reads the same ones
+
+
+def _schema_edges(triples: list[ox.Triple], root: str) -> list[_Edge]:
+    """The triples a schema.org block may state (schema.org types and properties; the root's profile), sorted
+    by subject, predicate and object, each read into plain values once for all languages."""
+    if _last_edges[0] is triples and _last_edges[1] == root:
+        return _last_edges[2]
+    edges = []
+    for t in set(triples):
+        p, o = t.predicate.value, t.object
+        is_iri = isinstance(o, ox.NamedNode)
+        iri = o.value if is_iri else None
+        s = t.subject.value
+        if not (
+            (p == _RDF_TYPE and iri is not None and iri.startswith(_SDO))
+            or p.startswith(_SDO)
+            or (p in _ROOT_EXTRA and s == root)
+        ):
+            continue
+        lang = None if is_iri else (o.language or None)
+        kind = "@id" if is_iri else ("@language", lang) if lang else o.datatype.value
+        edges.append((s, p, str(o), _Edge(s, p, o, iri, lang, kind)))
+    edges.sort(key=lambda x: x[:3])
+    found = [e for *_, e in edges]
+    _last_edges[:] = [triples, root, found]
+    return found
 
 
 # ---- what the templates show --------------------------------------------------------------------------
