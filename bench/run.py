@@ -477,7 +477,7 @@ def _parts(rows: _Rows, catalog, kg) -> None:
         rows.time(
             f"serialize:catalog:{key}",
             f"catalog.{ext} (joined from the datasets' files)",
-            lambda join=join, first=first: join(files.__getitem__, first, ids, kg.catalog),
+            lambda join=join, first=first: sum(map(len, join(files.__getitem__, first, ids, kg.catalog))),
         )
     chunks = [sorted(d.id for d in chunk) for chunk in site.catalog_chunks()]
 
@@ -489,7 +489,7 @@ def _parts(rows: _Rows, catalog, kg) -> None:
                 (build._joined_jsonld, root),
                 (build._joined_ntriples, base),
             ):
-                join(files.__getitem__, first, chunk, header)
+                sum(map(len, join(files.__getitem__, first, chunk, header)))
 
     rows.time("paged_catalog", "catalog/page/<n>.* (3 formats, joined)", paged_catalog, f"{len(chunks):,} pages")
     kinds = {"catalog_page": 0.0, "scheme_page": 0.0, "concept_page": 0.0, "catalog_index": 0.0}

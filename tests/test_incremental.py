@@ -82,3 +82,21 @@ def test_a_rebuild_reports_the_same_warnings_as_a_clean_build(catalog_copy, tmp_
     assert again.stderr == clean.stderr != ""
     unchanged = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
     assert "nothing changed" in unchanged.stdout and unchanged.stderr == clean.stderr
+
+
+def test_an_edit_that_changes_no_output_rewrites_no_file(catalog_copy, tmp_path):
+    # A comment in an entry changes the inputs, so every unit that reads that entry is made again: each file it
+    # makes comes out with the same bytes, and stays the old file (the catalog's documents too, which are written
+    # in pieces and compared after).
+    out = tmp_path / "build"
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    past = 1_000_000_000
+    for path in out.rglob("*"):
+        if path.is_file():
+            os.utime(path, (past, past))
+    vqarad = catalog_copy / "datasets" / "vqarad.yaml"
+    vqarad.write_text(vqarad.read_text(encoding="utf-8") + "# checked again on 2026-12-01\n", "utf-8")
+    again = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
+    assert again.returncode == 0 and "nothing changed" in again.stdout
+    touched = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and p.stat().st_mtime != past)
+    assert touched == [".medvlm-kg-manifest.json", ".medvlm-kg-parsed.json"]  # what the build knows, not its output

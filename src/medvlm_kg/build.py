@@ -56,11 +56,11 @@ def build(data_dir: Path | str, out_dir: Path | str, jobs: int | None = None) ->
             from .units import make
 
             try:
-                datasets, warnings = make(data_dir, staged, inputs, jobs)
+                datasets, warnings, notes = make(data_dir, staged, inputs, jobs)
                 triples = _count_triples(staged)
                 staged.units.setdefault("catalog", {})["triples"] = triples
                 with stage("saving"):
-                    report = staged.commit(inputs.digest, [w.as_dict() for w in warnings])
+                    report = staged.commit(inputs.digest, [w.as_dict() for w in warnings], notes)
             except BaseException:
                 staged.discard()
                 raise

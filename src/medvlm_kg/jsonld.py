@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -290,25 +290,35 @@ def _nested(text: bytes) -> bytes:
     return b"    " + text.replace(b"\n", b"\n    ")
 
 
-def graph_document(head: bytes, documents: Iterable[bytes]) -> bytes:
-    """One JSON-LD document with the nodes of ``head`` and then of each of ``documents``, in a ``@graph``.
+def graph_document(head: bytes, documents: Iterable[bytes]) -> Iterator[bytes]:
+    """One JSON-LD document with the nodes of ``head`` and then of each of ``documents``, in a ``@graph``, in pieces
+    (a catalog of 100,000 entries is a gigabyte of JSON-LD: it is written as it is made).
 
     All are documents ``to_jsonld`` wrote with our context, so each of ``documents`` is that context and one node
-    object: it is copied as text, not parsed and written again (a catalog of 100,000 entries is a gigabyte).
-    A node several documents describe (a paper, a person) is described in each; a reader merges them by ``@id``.
+    object: it is copied as text, not parsed and written again. A node several documents describe (a paper, a
+    person) is described in each; a reader merges them by ``@id``.
     """
     prefix = _document_prefix()
+    skeleton = json_bytes({"@context": load_context().document["@context"], "@graph": [_SLOT]})
+    before, _, after = skeleton.partition(json_bytes(_SLOT))
+    yield before.rstrip(b" ")
     parsed = orjson.loads(head)
     heads = parsed.pop("@graph", None) or [{k: v for k, v in parsed.items() if k != "@context"}]
-    parts = [_nested(json_bytes(node)) for node in heads]
+    first = True
+    for part in _node_texts(heads, documents, prefix):
+        yield part if first else b",\n" + part
+        first = False
+    yield after + b"\n"
+
+
+def _node_texts(heads: list[dict], documents: Iterable[bytes], prefix: bytes) -> Iterator[bytes]:
+    for node in heads:
+        yield _nested(json_bytes(node))
     for doc in documents:
         rest = doc[len(prefix) :] if doc.startswith(prefix) else b""
         if rest and not rest.startswith(b'"@graph"'):
-            parts.append(_nested(b"{\n  " + rest.rstrip(b"\n")))
+            yield _nested(b"{\n  " + rest.rstrip(b"\n"))
             continue
         found = orjson.loads(doc)
-        nodes = found.pop("@graph", None) or [{k: v for k, v in found.items() if k != "@context"}]
-        parts += [_nested(json_bytes(node)) for node in nodes]
-    skeleton = json_bytes({"@context": load_context().document["@context"], "@graph": [_SLOT]})
-    before, _, after = skeleton.partition(json_bytes(_SLOT))
-    return before.rstrip(b" ") + b",\n".join(parts) + after + b"\n"
+        for node in found.pop("@graph", None) or [{k: v for k, v in found.items() if k != "@context"}]:
+            yield _nested(json_bytes(node))

@@ -18,6 +18,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,13 @@ def read_manifest(out_dir: Path | str) -> dict[str, Any]:
     if not isinstance(manifest, dict) or manifest.get("format") != _FORMAT:
         return empty
     return {**empty, **{k: manifest[k] for k in empty if k in manifest}}
+
+
+def _same_file(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -164,6 +172,30 @@ class StagedOutput:
         self.record(rel, sha, written)
         return rel, sha, written
 
+    def put_pieces(self, rel: str, pieces: Iterable[bytes]) -> tuple[str, str, bool]:
+        """``put`` for a file given in pieces: written as they come and hashed on the way (memory does not grow
+        with the file), then swapped for a link to the old copy if it came out the same."""
+        target = self._target(rel)
+        try:
+            os.unlink(target)
+        except FileNotFoundError:
+            pass
+        h = hashlib.sha256()
+        with open(target, "wb") as out:
+            for piece in pieces:
+                h.update(piece)
+                out.write(piece)
+        os.chmod(target, 0o644)
+        sha = h.hexdigest()
+        written = True
+        if self.old["files"].get(rel) == sha:  # the same bytes: keep the old file (and its mtime) instead
+            spare = f"{target}.same"
+            if self._link(rel, spare):
+                os.replace(spare, target)
+                written = False
+        self.record(rel, sha, written)
+        return rel, sha, written
+
     def keep(self, rel: str) -> bool:
         """Stage the old copy of a file without its bytes (its unit did not change); False if it is gone."""
         sha = self.old["files"].get(rel)
@@ -194,8 +226,11 @@ class StagedOutput:
 
     # -- the swap ------------------------------------------------------------------------------------------
 
-    def commit(self, inputs: str | None = None, warnings: list[dict] | None = None) -> WriteReport:
-        """Write the marker and the manifest, then swap the staged folder in (or, with nothing changed, drop it)."""
+    def commit(
+        self, inputs: str | None = None, warnings: list[dict] | None = None, notes: dict[str, bytes] | None = None
+    ) -> WriteReport:
+        """Write the marker, the manifest and ``notes`` (what the build keeps for the next one, by name: not part
+        of the output, so not in the report), then swap the staged folder in (or, with nothing changed, drop it)."""
         report = WriteReport(
             written=sorted(self.written),
             kept=sorted(set(self.files) - self.written),
@@ -214,7 +249,9 @@ class StagedOutput:
         except OSError:
             pass
         new_bytes = orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
-        if report.unchanged and old_bytes == new_bytes and (self.out_dir / MARKER).is_file():
+        notes = notes or {}
+        same_notes = all(_same_file(self.out_dir / rel, data) for rel, data in notes.items())
+        if report.unchanged and old_bytes == new_bytes and same_notes and (self.out_dir / MARKER).is_file():
             self.discard()  # nothing changed at all: touch nothing
             return report
         try:
@@ -226,6 +263,8 @@ class StagedOutput:
             if not same:
                 Path(marker).write_bytes(_MARKER_TEXT)
             Path(self._target(MANIFEST)).write_bytes(new_bytes)
+            for rel, data in notes.items():
+                Path(self._target(rel)).write_bytes(data)
             staging = self.staging
             if not self.out_dir.exists():
                 os.rename(staging, self.out_dir)

@@ -12,10 +12,11 @@ describe differently) is checked over what the units report (``_across``).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,11 +77,14 @@ class _Sink:
         self.staged = staged
         self.files: dict[str, bytes] = {}
 
-    def put(self, rel: str, data: bytes) -> tuple[str, str, bool]:
+    def put(self, rel: str, data: bytes | Iterable[bytes]) -> tuple[str, str, bool]:
+        """Stage one file, given whole or in pieces (a big one is written as its pieces are made)."""
         if self.staged is None:
-            self.files[rel] = data
+            self.files[rel] = data if isinstance(data, bytes) else b"".join(data)
             return rel, "", True
-        return self.staged.put(rel, data)
+        if isinstance(data, bytes):
+            return self.staged.put(rel, data)
+        return self.staged.put_pieces(rel, data)
 
     def read(self, rel: str) -> bytes:
         return self.files[rel] if self.staged is None else self.staged.staged_path(rel).read_bytes()
@@ -222,49 +226,58 @@ def _map_units(indices: list[int], workers: int) -> Iterator[tuple[str, str, lis
 # ---- the catalog's own documents -----------------------------------------------------------------------
 
 
-def _joined_ntriples(read: Callable[[str], bytes], base: str, ids: list[str], header: list[ox.Triple]) -> bytes:
-    """N-Triples of ``header`` and of each dataset's description, as its file says it; each triple once (a node
-    several datasets describe, a paper or a person, is in each of their files)."""
+def _joined_ntriples(
+    read: Callable[[str], bytes], base: str, ids: list[str], header: list[ox.Triple]
+) -> Iterator[bytes]:
+    """N-Triples of ``header`` and of each dataset's description, as its file says it, in pieces; each triple once
+    (a node several datasets describe, a paper or a person, is in each of their files)."""
     first = serialize(header, "ntriples")
-    seen = set(first.split(b"\n"))
-    parts = [first]
+    seen = {_line_key(x) for x in first.splitlines()}  # digests, not lines: a fifth of the memory
+    yield first
     for dataset_id in ids:
-        lines = read(f"dataset/{dataset_id}.nt").splitlines()  # sorted (the last newline leaves no empty line)
-        # The file is sorted, so the dataset's own nodes (its IRI, and #fragments of it), which no other file
-        # describes, are one run of lines: only the lines around it can repeat another file's.
+        lines = read(f"dataset/{dataset_id}.nt").splitlines()  # sorted
+        # The dataset's own nodes (its IRI, and #fragments of it), which no other file describes, are runs of
+        # sorted lines: only the lines around them can repeat another file's.
         iri = f"<{dataset_iri(base, dataset_id)}".encode()
         runs = sorted(
             (bisect_left(lines, start), bisect_left(lines, start + b"\xff")) for start in (iri + b"#", iri + b">")
         )
         (a, b), (c, d) = runs
-        shared = [x for x in lines[:a] + lines[b:c] + lines[d:] if x not in seen]
-        seen.update(shared)
+        shared = []
+        for x in lines[:a] + lines[b:c] + lines[d:]:
+            key = _line_key(x)
+            if key not in seen:
+                seen.add(key)
+                shared.append(x)
         kept = shared + lines[a:b] + lines[c:d]
         if kept:
-            parts.append(b"\n".join(kept) + b"\n")
-    return b"".join(parts)
+            yield b"\n".join(kept) + b"\n"
 
 
-def _joined_turtle(read: Callable[[str], bytes], root: str, ids: list[str], header: list[ox.Triple]) -> bytes:
+def _line_key(line: bytes) -> bytes:
+    return hashlib.blake2b(line, digest_size=16).digest()
+
+
+def _joined_turtle(read: Callable[[str], bytes], root: str, ids: list[str], header: list[ox.Triple]) -> Iterator[bytes]:
     """Turtle of ``header``, then each dataset's file without its prefix lines (they are the same in all)."""
-    parts = [serialize(header, "turtle", [root])]
+    yield serialize(header, "turtle", [root])
     for dataset_id in ids:
         turtle = read(f"dataset/{dataset_id}.ttl")
-        parts.append(turtle[len(TURTLE_HEADER) :] if turtle.startswith(TURTLE_HEADER) else turtle)
-    return b"".join(parts)
+        yield turtle[len(TURTLE_HEADER) :] if turtle.startswith(TURTLE_HEADER) else turtle
 
 
-def _joined_jsonld(read: Callable[[str], bytes], root: str, ids: list[str], header: list[ox.Triple]) -> bytes:
+def _joined_jsonld(read: Callable[[str], bytes], root: str, ids: list[str], header: list[ox.Triple]) -> Iterator[bytes]:
     """JSON-LD of ``header``'s nodes and each dataset's node, in one ``@graph``."""
     from .jsonld import graph_document
 
     return graph_document(serialize(header, "jsonld", [root]), (read(f"dataset/{i}.jsonld") for i in ids))
 
 
-def _catalog_documents(state: _State, ids: list[str], root: str, header: list[ox.Triple]) -> dict[str, bytes]:
+def _catalog_documents(state: _State, ids: list[str], root: str, header: list[ox.Triple]) -> dict[str, Iterator[bytes]]:
     """The RDF of the whole catalog (or of one page of it): the catalog's own description (or the page's), then
     each dataset's description as its files already say it, so no triple is converted or sorted twice. Turtle and
-    JSON-LD may describe a node several datasets share more than once, which states the same triples again."""
+    JSON-LD may describe a node several datasets share more than once, which states the same triples again. Each
+    comes in pieces, written as they are made."""
     base = state.catalog.base_iri
     return {
         "nt": _joined_ntriples(state.sink.read, base, ids, header),
@@ -562,9 +575,12 @@ def render(catalog: Catalog, graph: KnowledgeGraph | None = None) -> dict[str, b
     return dict(sorted(sink.files.items()))
 
 
-def make(data_dir: Path, staged: StagedOutput, inputs: Inputs, jobs: int | None) -> tuple[int, list[Problem]]:
-    """Read and check the catalog, and make (or keep) every unit into ``staged``: the number of datasets, and
-    the warnings. Raises ``CatalogError`` (with every error) when the catalog has any."""
+def make(
+    data_dir: Path, staged: StagedOutput, inputs: Inputs, jobs: int | None
+) -> tuple[int, list[Problem], dict[str, bytes]]:
+    """Read and check the catalog, and make (or keep) every unit into ``staged``: the number of datasets, the
+    warnings, and what to keep for the next build (the checked files). Raises ``CatalogError`` (with every error)
+    when the catalog has any."""
     with stage("reading the catalog"):
         cache = ParseCache.load(inputs.common, _read_old(staged, PARSE_CACHE))
         catalog, problems = check_catalog(data_dir, cache, jobs=jobs)
@@ -576,8 +592,8 @@ def make(data_dir: Path, staged: StagedOutput, inputs: Inputs, jobs: int | None)
     errors = [p for p in problems if p.severity == ERROR]
     if errors:
         raise CatalogError(sorted(set(errors), key=problem_order))
-    staged.put(PARSE_CACHE, cache.dump())
-    return len(catalog.datasets), sorted({p for p in problems if p.severity == WARNING}, key=problem_order)
+    warnings = sorted({p for p in problems if p.severity == WARNING}, key=problem_order)
+    return len(catalog.datasets), warnings, {PARSE_CACHE: cache.dump()}
 
 
 def _read_old(staged: StagedOutput, rel: str) -> bytes | None:
