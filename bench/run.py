@@ -519,7 +519,8 @@ def _parts(rows: _Rows, catalog, kg) -> None:
 
 
 class _TreeMemory:
-    """The peak resident memory of a process and its children (the build's worker processes), sampled."""
+    """The peak memory of a process and its children (the build's worker processes), sampled: the sum of their
+    proportional set sizes, so memory a worker shares with its parent is counted once."""
 
     def __init__(self, pid: int, every: float = 0.05):
         import threading
@@ -543,13 +544,16 @@ class _TreeMemory:
         return out
 
     def _rss(self, pid: int) -> int:
-        try:
-            with open(f"/proc/{pid}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        return int(line.split()[1]) * 1024
-        except OSError:
-            pass
+        """The process's proportional set size (PSS: pages shared with its parent or siblings — a forked worker
+        shares most of its memory — counted once across them), else its resident set."""
+        for path, field in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+            try:
+                with open(path) as f:
+                    for line in f:
+                        if line.startswith(field):
+                            return int(line.split()[1]) * 1024
+            except OSError:
+                continue
         return 0
 
     def _run(self) -> None:
@@ -645,42 +649,13 @@ def worker(args: argparse.Namespace) -> int:
         if "shacl" not in args.skip:
             _cli(rows, "validate", "medvlm-kg validate (a fresh process)", "validate", "--data", str(data))
         shutil.rmtree(out, ignore_errors=True)
-        _cli(
-            rows,
-            "full_build",
-            "medvlm-kg build, clean output folder",
-            "build",
-            "-q",
-            "--data",
-            str(data),
-            "--out",
-            str(out),
-        )
+        build = ("build", "-q", "--data", str(data), "--out", str(out))
+        _cli(rows, "full_build", "medvlm-kg build, clean output folder", *build)
         if "rebuild" not in args.skip:
-            _cli(
-                rows,
-                "rebuild_no_change",
-                "medvlm-kg build again, no change",
-                "build",
-                "-q",
-                "--data",
-                str(data),
-                "--out",
-                str(out),
-            )
+            _cli(rows, "rebuild_no_change", "medvlm-kg build again, no change", *build)
             path, old = _edit_one(data, catalog)
             try:
-                _cli(
-                    rows,
-                    "rebuild_one_edit",
-                    "medvlm-kg build after editing one entry",
-                    "build",
-                    "-q",
-                    "--data",
-                    str(data),
-                    "--out",
-                    str(out),
-                )
+                _cli(rows, "rebuild_one_edit", "medvlm-kg build after editing one entry", *build)
             finally:
                 path.write_bytes(old)
         size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())

@@ -11,7 +11,6 @@ import datetime as _dt
 import errno
 import hashlib
 import json
-import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ from .concepts import ConceptScheme, load_schemes, suggest
 from .inputs import display_root
 from .problems import ERROR, WARNING, CatalogError, Problem
 from .resources import ontology_dir
+from .workers import spread, workers_for
 
 __all__ = [
     "Access",
@@ -893,12 +893,16 @@ class ParseCache:
     """Dataset files checked by an earlier build, by path and content: a file whose bytes did not change is not
     parsed or checked again (the checks across files still run). It is plain JSON (never pickle: the cache lives
     in the output folder, and reading it must not run code), and it is only valid for the code and catalog.yaml
-    it was made with, which ``build`` makes sure of (``key``)."""
+    it was made with, which ``build`` makes sure of (``key``).
 
-    def __init__(self, key: str, entries: dict | None = None):
+    One line per file (``"path"\tsha256\t{entry}``) kept as bytes until a file asks for its entry: a catalog of
+    100,000 entries would otherwise hold 100,000 parsed documents it mostly only copies to the next build.
+    """
+
+    def __init__(self, key: str, entries: dict[str, tuple[str, bytes]] | None = None):
         self.key = key
-        self._old: dict = entries or {}
-        self._new: dict = {}
+        self._old = entries or {}  # path → (digest, the entry as JSON)
+        self._new: dict[str, tuple[str, bytes]] = {}
         self._pending: dict[str, str] = {}  # path → digest of the bytes just read, until their checks are known
         self.hit: dict | None = None
 
@@ -907,43 +911,56 @@ class ParseCache:
         return hashlib.sha256(raw).hexdigest()
 
     def get(self, rel: str, raw: bytes) -> dict | None:
-        digest = self._digest(raw)
-        entry = self._old.get(rel)
-        if entry is None or entry.get("sha") != digest:
+        """The entry of a file seen before with these bytes (``doc``, ``lines``, ``problems``, ``packed``)."""
+        found = self._old.get(rel)
+        if found is None or found[0] != self._digest(raw):
             return None
-        return entry
+        try:
+            entry = orjson.loads(found[1])
+        except orjson.JSONDecodeError:
+            return None
+        return {**entry, "packed": found} if isinstance(entry, dict) else None
 
     def seen(self, rel: str, raw: bytes) -> None:
         self._pending[rel] = self._digest(raw)
 
-    def entry(self, rel: str, doc: Any, lines: dict, problems: list[Problem]) -> dict | None:
+    def entry(self, rel: str, doc: Any, lines: dict, problems: list[Problem]) -> tuple[str, bytes] | None:
         """The cache entry of a file that passed its checks (with what they found: warnings only), or ``None``
         when it holds something other than plain values (it is then read again next time)."""
         digest = self._pending.pop(rel, None)
         if digest is None:
             return None
-        entry = {"sha": digest, "doc": doc, "lines": _dotted_lines(lines), "problems": [p.as_dict() for p in problems]}
+        entry = {"doc": doc, "lines": _dotted_lines(lines), "problems": [p.as_dict() for p in problems]}
         try:
-            orjson.dumps(entry)
+            return digest, orjson.dumps(entry)
         except TypeError:
             return None
-        return entry
 
-    def learn(self, rel: str, entry: dict) -> None:
-        self._new[rel] = entry
+    def learn(self, rel: str, packed: tuple[str, bytes]) -> None:
+        self._new[rel] = packed
 
     def dump(self) -> bytes:
-        return orjson.dumps({"key": self.key, "files": self._new}, option=orjson.OPT_SORT_KEYS)
+        lines = [orjson.dumps({"key": self.key})]
+        lines += [orjson.dumps(rel) + f"\t{sha}\t".encode() + entry for rel, (sha, entry) in sorted(self._new.items())]
+        return b"\n".join(lines) + b"\n"
 
     @classmethod
     def load(cls, key: str, data: bytes | None) -> ParseCache:
         """The cache in ``data``, if it was made for ``key``; else an empty one."""
+        head, _, rest = (data or b"").partition(b"\n")
         try:
-            found = orjson.loads(data) if data else {}
-        except orjson.JSONDecodeError:
-            found = {}
-        valid = isinstance(found, dict) and found.get("key") == key and isinstance(found.get("files"), dict)
-        return cls(key, found["files"] if valid else None)
+            valid = orjson.loads(head).get("key") == key if head else False
+        except (orjson.JSONDecodeError, AttributeError):
+            valid = False
+        entries: dict[str, tuple[str, bytes]] = {}
+        for line in rest.splitlines() if valid else ():
+            parts = line.split(b"\t", 2)
+            if len(parts) == 3:
+                try:
+                    entries[orjson.loads(parts[0])] = (parts[1].decode("ascii"), parts[2])
+                except (orjson.JSONDecodeError, UnicodeDecodeError, TypeError):
+                    continue
+        return cls(key, entries)
 
 
 def _is_link_loop(path: Path) -> bool:
@@ -964,7 +981,7 @@ class _FileChecked:
     id_line: int | None = None
     dataset: Dataset | None = None
     problems: list[Problem] = field(default_factory=list)
-    remembered: dict | None = None  # a new cache entry for the file
+    remembered: tuple[str, bytes] | None = None  # the file's cache entry, for the next build
 
 
 def _check_file(
@@ -979,7 +996,7 @@ def _check_file(
     if hit is not None:  # checked by an earlier build, and unchanged since
         one.dataset = _checked_dataset(value, rel, lines, schemes, dotted=hit["lines"])
         one.problems = [Problem(**p) for p in hit["problems"]]
-        one.remembered = hit  # the parent keeps it for the next build (this may be a worker process)
+        one.remembered = hit["packed"]  # the parent keeps it for the next build (this may be a worker process)
     else:
         one.dataset, one.problems = _check_dataset(path, rel, value, lines, schemes)
         if cache is not None and one.dataset is not None:
@@ -1002,18 +1019,7 @@ def _map_files(files, display, root, folder, cache, jobs) -> Iterator[_FileCheck
     _FILES = (files, display, root, folder, cache, load_schemes())
     chunks = [list(range(i, min(i + 64, len(files)))) for i in range(0, len(files), 64)]
     try:
-        workers = jobs
-        if workers is None:
-            workers = len(os.sched_getaffinity(0)) if len(files) >= 512 and hasattr(os, "sched_getaffinity") else 1
-        if workers <= 1 or len(chunks) < 2:
-            for chunk in chunks:
-                yield from _check_files(chunk)
-            return
-        import multiprocessing
-
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for found in pool.imap(_check_files, chunks):
-                yield from found
+        yield from spread(_check_files, chunks, workers_for(jobs, len(files), worth_it=512))
     finally:
         _FILES = None
 

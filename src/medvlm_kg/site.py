@@ -385,6 +385,8 @@ class _Site:
         self._facets: dict[str, _Facet] = {}
         self._tags: dict[tuple[str, str], tuple[str, ...]] = {}
         self._ancestry: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        self._catalog_chunks: tuple[int, list[list[Dataset]]] | None = None
+        self._concept_chunks: dict[tuple[str, str, int], list[list[Dataset]]] = {}
         self.by_name = sorted(catalog.datasets, key=lambda d: (d.name.lower(), d.id))
 
     # -- facts gathered once ------------------------------------------------------------------------------
@@ -517,16 +519,26 @@ class _Site:
         return len(self.catalog.datasets) > paging.PAGE_SIZE
 
     def catalog_chunks(self) -> list[list[Dataset]]:
-        """The datasets of each page of the catalog, by id: the same pages as the paged DCAT catalog."""
-        ids = sorted(self.catalog.datasets, key=lambda d: d.id)
-        return [ids[i : i + paging.PAGE_SIZE] for i in range(0, len(ids), paging.PAGE_SIZE)] or [[]]
+        """The datasets of each page of the catalog, by id: the same pages as the paged DCAT catalog (made once:
+        every page asks)."""
+        size = paging.PAGE_SIZE
+        if self._catalog_chunks is None or self._catalog_chunks[0] != size:
+            ids = sorted(self.catalog.datasets, key=lambda d: d.id)
+            self._catalog_chunks = (size, [ids[i : i + size] for i in range(0, len(ids), size)] or [[]])
+        return self._catalog_chunks[1]
 
     def concept_chunks(self, scheme: str, concept: Concept) -> list[list[Dataset]]:
-        """A concept's datasets (tagged with it, then through a narrower concept), by name, a page each."""
-        users = self.users[scheme].get(concept.id, [])
-        direct = [d for d in users if concept.id in self.concepts_of(d, scheme)]
-        listed = direct + [d for d in users if concept.id not in self.concepts_of(d, scheme)]
-        return [listed[i : i + paging.PAGE_SIZE] for i in range(0, len(listed), paging.PAGE_SIZE)] or [[]]
+        """A concept's datasets (tagged with it, then through a narrower concept), by name, a page each (made
+        once: each of its pages asks)."""
+        key = (scheme, concept.id, paging.PAGE_SIZE)
+        found = self._concept_chunks.get(key)
+        if found is None:
+            users = self.users[scheme].get(concept.id, [])
+            direct = [d for d in users if concept.id in self.concepts_of(d, scheme)]
+            listed = direct + [d for d in users if concept.id not in self.concepts_of(d, scheme)]
+            size = paging.PAGE_SIZE
+            found = self._concept_chunks[key] = [listed[i : i + size] for i in range(0, len(listed), size)] or [[]]
+        return found
 
     def registry(self) -> dict[str, _Page]:
         """Every page of the site (in each language), by key, with its ``lastmod`` for the sitemap."""

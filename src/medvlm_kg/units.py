@@ -13,8 +13,6 @@ describe differently) is checked over what the units report (``_across``).
 from __future__ import annotations
 
 import hashlib
-import os
-import sys
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +33,7 @@ from .progress import stage, track
 from .resources import ontology_dir
 from .serialize import FORMATS, TURTLE_HEADER, serialize
 from .validate import catalog_problems, description_problems, shacl_problems, shared_nodes, union_problems
+from .workers import spread, workers_for
 
 __all__ = ["PARSE_CACHE", "check", "make", "render", "validate"]
 
@@ -173,31 +172,10 @@ def _run_datasets(ids: list[str]) -> list[dict]:
     return records
 
 
-def _workers(jobs: int | None, work: int) -> int:
-    if jobs is not None:
-        return max(1, jobs)
-    if work < 64 or sys.platform == "win32":  # not worth a process; fork is what makes workers cheap
-        return 1
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return max(1, os.cpu_count() or 1)
-
-
 def _map_datasets(ids: list[str], jobs: int | None) -> Iterator[dict]:
-    """Run the dataset units, in ``jobs`` worker processes (forked: they inherit ``_STATE``) or here."""
-    workers = _workers(jobs, len(ids))
-    chunk = 32
-    batches = [ids[i : i + chunk] for i in range(0, len(ids), chunk)]
-    if workers == 1:
-        for batch in batches:
-            yield from _run_datasets(batch)
-        return
-    import multiprocessing
-
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for records in pool.imap(_run_datasets, batches):
-            yield from records
+    """Run the dataset units, in worker processes (they inherit ``_STATE``) or here."""
+    batches = [ids[i : i + 32] for i in range(0, len(ids), 32)]
+    return spread(_run_datasets, batches, workers_for(jobs, len(ids), worth_it=64))
 
 
 def _run_units(indices: list[int]) -> list[tuple[str, str, list[tuple[str, str, bool]]]]:
@@ -213,14 +191,7 @@ def _run_units(indices: list[int]) -> list[tuple[str, str, list[tuple[str, str, 
 
 def _map_units(indices: list[int], workers: int) -> Iterator[tuple[str, str, list[tuple[str, str, bool]]]]:
     """The catalog-wide units, one task each (they differ a lot in size), in ``workers`` processes or here."""
-    if workers == 1:
-        yield from _run_units(indices)
-        return
-    import multiprocessing
-
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for made in pool.imap_unordered(_run_units, [[i] for i in indices]):
-            yield from made
+    return spread(_run_units, [[i] for i in indices], workers, ordered=False)
 
 
 # ---- the catalog's own documents -----------------------------------------------------------------------
@@ -470,7 +441,7 @@ def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> li
                 staged.units[unit.name] = record
             else:
                 todo.append(i)
-        workers = _workers(jobs, len(state.keys)) if staged else 1
+        workers = workers_for(jobs, len(state.keys), worth_it=64) if staged else 1
         for name, key, files in track(_map_units(todo, workers), "catalog", total=len(todo), unit="unit"):
             if staged:
                 for rel, sha, written in files:

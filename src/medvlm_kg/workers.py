@@ -1,0 +1,49 @@
+"""Work spread over worker processes, one per core: forked, so they inherit what the parent prepared (the
+catalog, the templates, the staged output folder) instead of receiving it, and each returns small records.
+
+Used for the per-file checks (``catalog.py``) and the units of a build (``units.py``); small jobs stay in the
+calling process, where a fork would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+__all__ = ["cores", "spread", "workers_for"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def workers_for(jobs: int | None, work: int, worth_it: int) -> int:
+    """How many processes: ``jobs`` if given, else one per core once there are ``worth_it`` pieces of work."""
+    if jobs is not None:
+        return max(1, jobs)
+    if work < worth_it or sys.platform == "win32":  # fork is what makes a worker cheap
+        return 1
+    return cores()
+
+
+def spread(fn: Callable[[T], Iterable[R]], tasks: list[T], workers: int, ordered: bool = True) -> Iterator[R]:
+    """``fn`` over ``tasks``, each giving several results, in ``workers`` forked processes (or here, for one):
+    the results in task order (``ordered``), or as they come."""
+    if workers <= 1 or len(tasks) < 2:
+        for task in tasks:
+            yield from fn(task)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for found in (pool.imap if ordered else pool.imap_unordered)(fn, tasks):
+            yield from found
