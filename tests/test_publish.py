@@ -3,7 +3,10 @@ Protocol and by SPARQL Update; idempotent, counted, and every failure one line w
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import shutil
 
 import pytest
 
@@ -11,6 +14,7 @@ from conftest import DATA
 from medvlm_kg.build import check
 from medvlm_kg.catalog import load_catalog
 from medvlm_kg.convert import convert
+from medvlm_kg.output import MANIFEST
 from medvlm_kg.problems import CatalogError
 from medvlm_kg.publish import publish, query_endpoint_for
 from medvlm_kg.query import bind, bundled_queries, format_result, local_store, queryable_triples, run_local
@@ -246,3 +250,63 @@ def test_graph_store_publishing_goes_in_bounded_batches_and_replaces_the_graph(o
     first = publish(DATA, oxigraph.store_url, batch_size=500, echo=lambda _: None)
     again = publish(DATA, oxigraph.store_url, batch_size=700, echo=lambda _: None)  # other batch boundaries
     assert first.stored == again.stored == oxigraph.count() == len(queryable_triples(convert(load_catalog(DATA))))
+
+
+def test_a_build_folder_is_published_from_its_catalog_nt_as_the_same_graph(oxigraph, built, expected):
+    """``--from-build`` reads the built catalog.nt a batch at a time (bounded memory at any size) and gives the
+    store exactly the graph that publishing from data/ gives."""
+    from_data = publish(DATA, oxigraph.store_url, graph_iri="https://example.org/from-data", echo=lambda _: None)
+    result = cli("publish", "--endpoint", oxigraph.store_url, "--from-build", str(built))
+    assert result.returncode == 0, result.stderr
+    assert f"published {expected:,} triples to <{CATALOG}>" in result.stdout and "triples/s" in result.stdout
+    assert from_data.stored == oxigraph.count(CATALOG) == expected
+    only_in_one = """SELECT (COUNT(*) AS ?n) WHERE {
+        { GRAPH <%s> { ?s ?p ?o } FILTER NOT EXISTS { GRAPH <%s> { ?s ?p ?o } } }
+        UNION { GRAPH <%s> { ?s ?p ?o } FILTER NOT EXISTS { GRAPH <%s> { ?s ?p ?o } } } }"""
+    a, b = "https://example.org/from-data", CATALOG
+    assert oxigraph.select(only_in_one % (a, b, b, a))[0]["n"]["value"] == "0"
+
+    again = publish(DATA, oxigraph.update_url, method="update", from_build=built, batch_size=300, echo=lambda _: None)
+    assert again.sent == again.stored == expected  # by SPARQL Update too, in other batches: the same graph
+
+
+def test_a_build_folder_dry_run_counts_what_it_would_send(oxigraph, built, expected):
+    lines: list[str] = []
+    publish(DATA, oxigraph.store_url, from_build=built, dry_run=True, batch_size=1000, echo=lines.append)
+    assert f"  {expected:,} triples in all" in lines
+    assert any(line.startswith(f"POST {oxigraph.store_url} ?graph={CATALOG}  × ") for line in lines)
+    assert oxigraph.count() == 0
+
+
+def test_a_changed_or_incomplete_build_folder_is_refused_before_anything_is_sent(oxigraph, built, tmp_path):
+    copy = tmp_path / "build"
+    shutil.copytree(built, copy)
+    with (copy / "catalog.nt").open("ab") as stream:
+        stream.write(b"<https://example.org/x> <https://example.org/p> <https://example.org/o> .\n")
+    changed = cli("publish", "--endpoint", oxigraph.store_url, "--from-build", str(copy))
+    assert "catalog.nt" in _assert_one_clean_line(changed) and "medvlm-kg build --out" in changed.stderr
+
+    (copy / "catalog.nt").unlink()
+    missing = cli("publish", "--endpoint", oxigraph.store_url, "--from-build", str(copy))
+    assert "has no catalog.nt" in _assert_one_clean_line(missing)
+    empty = cli("publish", "--endpoint", oxigraph.store_url, "--from-build", str(tmp_path / "nothing-built"))
+    assert empty.returncode in (1, 2) and "Traceback" not in empty.stderr
+    assert oxigraph.count() == 0
+
+
+def test_blank_nodes_in_a_built_catalog_nt_travel_in_one_request(oxigraph, built, tmp_path, expected):
+    """A blank node label holds within one request only; the build writes none, but a folder that has them
+    still publishes each as one node (its lines are held and sent together at the end)."""
+    copy = tmp_path / "build"
+    shutil.copytree(built, copy)
+    extra = b'_:a <https://example.org/p> _:b .\n_:b <https://example.org/q> "x" .\n'
+    with (copy / "catalog.nt").open("ab") as stream:
+        stream.write(extra)
+    manifest = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"]["catalog.nt"] = hashlib.sha256((copy / "catalog.nt").read_bytes()).hexdigest()
+    (copy / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+    published = publish(DATA, oxigraph.store_url, from_build=copy, batch_size=1, echo=lambda _: None)
+    assert published.stored == expected + 2
+    chain = "SELECT * WHERE { GRAPH ?g { ?a <https://example.org/p> ?b . ?b <https://example.org/q> 'x' } }"
+    assert len(oxigraph.select(chain)) == 1

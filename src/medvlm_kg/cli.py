@@ -314,8 +314,17 @@ def export_markdown_command(data_dir: Path, lang: str) -> None:
 @click.option(
     "--method", type=click.Choice(["gsp", "update"]), default="gsp", show_default=True, help="How to load the graph."
 )
+@click.option(
+    "--from-build",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="Send a build folder's graph (catalog.nt, as build validated it) instead of checking --data; read in "
+    "batches, so memory stays small at any size.",
+)
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
-def publish(data_dir: Path, endpoint: str, graph_iri: str | None, method: str, dry_run: bool) -> None:
+def publish(
+    data_dir: Path, endpoint: str, graph_iri: str | None, method: str, from_build: Path | None, dry_run: bool
+) -> None:
     """Load the catalog graph into a named graph of any SPARQL 1.1 store, replacing it (idempotent).
 
     Credentials come from MEDVLM_KG_ENDPOINT_USER and MEDVLM_KG_ENDPOINT_PASSWORD (HTTP Basic, or Digest with
@@ -326,11 +335,20 @@ def publish(data_dir: Path, endpoint: str, graph_iri: str | None, method: str, d
     Example:
       medvlm-kg publish --endpoint http://127.0.0.1:7878/store
       medvlm-kg publish --endpoint http://127.0.0.1:7878/update --method update --dry-run
+      medvlm-kg publish --endpoint http://127.0.0.1:7878/store --from-build build
     """
     from .publish import publish as run_publish
 
     try:
-        run_publish(data_dir, endpoint, graph_iri=graph_iri, method=method, dry_run=dry_run, echo=click.echo)
+        run_publish(
+            data_dir,
+            endpoint,
+            from_build=from_build,
+            graph_iri=graph_iri,
+            method=method,
+            dry_run=dry_run,
+            echo=click.echo,
+        )
     except CatalogError as error:
         _fail(error)
 

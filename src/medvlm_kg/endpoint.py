@@ -33,7 +33,6 @@ MAX_QUERY_BYTES = 1 << 20  # a request body or query longer than this is refused
 MAX_IN_FLIGHT = 32  # queries running or waiting for a worker; more get 503 at once
 WORKER_START_S = 60.0  # how long a new worker may take to load the graph
 WORKER_GRACE_S = 5.0  # a worker still busy this long after the time limit stops itself
-_DCAT_CATALOG = "http://www.w3.org/ns/dcat#Catalog"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
@@ -511,15 +510,6 @@ _HEADERS = {"Access-Control-Allow-Origin": "*", "Vary": "Accept", "X-Content-Typ
 _PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'"
 
 
-def _catalog_iri(catalog_nt: Path) -> str:
-    import pyoxigraph as ox
-
-    for triple in ox.parse(path=str(catalog_nt), format=ox.RdfFormat.N_TRIPLES):
-        if triple.predicate.value == _RDF_TYPE and triple.object.value == _DCAT_CATALOG:
-            return triple.subject.value
-    raise ValueError("no dcat:Catalog in catalog.nt")
-
-
 def _examples(catalog_iri: str) -> list[dict]:
     """The bundled queries with their parameters bound to the example values, as runnable text."""
     from .problems import CatalogError
@@ -571,16 +561,16 @@ class _Endpoint:
         from .problems import CatalogError, Problem
 
         out_dir = Path(out_dir)
-        from .query import ONTOLOGY_FILES  # what query.queryable_triples adds to the catalog graph
+        from .query import built_catalog_iri, built_sources  # what query.queryable_triples gives
 
-        sources = [out_dir / "catalog.nt"] + [out_dir / "ontology" / name for name in ONTOLOGY_FILES]
+        sources = built_sources(out_dir)
         missing = [str(p) for p in sources if not p.is_file()]
         if missing:
             raise CatalogError(
                 Problem(str(out_dir), None, "", f"has no {missing[0]}", "run medvlm-kg build --out " + str(out_dir))
             )
         try:
-            self.graph = _catalog_iri(sources[0])
+            self.graph = built_catalog_iri(sources[0])
         except (ValueError, SyntaxError, OSError) as error:
             raise CatalogError(Problem(str(sources[0]), None, "", str(error), "rebuild with medvlm-kg build")) from None
         self.timeout_s, self.max_results = timeout_s, max_results

@@ -4,22 +4,29 @@ Two standard ways in: the Graph Store HTTP Protocol (one ``PUT ?graph=IRI`` with
 graph) or SPARQL 1.1 Update (``DROP SILENT GRAPH`` then ``INSERT DATA`` in batches). What is loaded is
 exactly what the bundled queries run over locally (``query.queryable_triples``), and the store's count of
 the graph is checked at the end. Credentials come from the environment and are never shown (``remote``).
+
+The triples come from the catalog in ``data/`` (checked first, held in memory) or, for a large catalog, from
+a build folder: its ``catalog.nt`` (which ``build`` validated) is read a batch at a time, so memory stays
+bounded whatever the size.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
 from .build import check
+from .output import read_manifest
 from .problems import ERROR, CatalogError, Problem
 from .progress import track
-from .query import queryable_triples
+from .query import built_catalog_iri, built_sources, queryable_triples
 from .remote import DEFAULT_BACKOFF_S, Endpoint, RetryableError, endpoint_from_env, timeout_message, with_retries
 
 __all__ = ["METHODS", "PublishResult", "publish", "query_endpoint_for"]
@@ -60,15 +67,73 @@ def query_endpoint_for(url: str) -> str:
     return urlunsplit(parts._replace(query="", fragment=""))
 
 
-def _checked_triples(data_dir: Path | str) -> tuple[str, list[ox.Triple]]:
-    """The catalog IRI and the triples to load, after both validation layers; errors stop here."""
+@dataclass(frozen=True)
+class _Source:
+    """What is sent: the catalog IRI and the triples as batches, read afresh on each pass."""
+
+    catalog_iri: str
+    batches: Callable[[], Iterator[list[ox.Triple]]]
+    batch_count: int  # for the progress bar
+
+
+def _plain(quad) -> ox.Triple:
+    # pyoxigraph parses into Quads, which never equal Triples
+    return ox.Triple(quad.subject, quad.predicate, quad.object)
+
+
+def _checked_source(data_dir: Path | str, batch_size: int) -> _Source:
+    """The catalog in ``data_dir``, after both validation layers (errors stop here), held in memory."""
     catalog, graph, problems = check(data_dir)
     errors = [p for p in problems if p.severity == ERROR]
     if errors or catalog is None or graph is None:
         raise CatalogError(errors or problems)
-    # as plain triples, once each: pyoxigraph parses the ontology files into Quads, which never equal Triples
-    unique = dict.fromkeys(ox.Triple(t.subject, t.predicate, t.object) for t in queryable_triples(graph))
-    return graph.catalog_iri, list(unique)
+    triples = list(dict.fromkeys(_plain(t) for t in queryable_triples(graph)))
+    count = sum(1 for _ in _batches(triples, batch_size))
+    return _Source(graph.catalog_iri, lambda: _batches(triples, batch_size), count)
+
+
+def _built_source(out_dir: Path | str, batch_size: int) -> _Source:
+    """A build folder's graph: the ontology files first (small, one batch), then ``catalog.nt`` read
+    ``batch_size`` lines at a time. The file must be the one its build recorded (same SHA-256)."""
+    sources = built_sources(out_dir)
+    catalog_nt, ontology_files = sources[0], sources[1:]
+    rebuild = "run medvlm-kg build --out " + str(out_dir)
+    recorded = read_manifest(out_dir)["files"].get("catalog.nt")
+    missing = next((p for p in sources if not p.is_file()), None)
+    if missing is not None or recorded is None:
+        what = f"has no {missing.relative_to(out_dir)}" if missing else "is not a complete build (no manifest)"
+        raise CatalogError(Problem(str(out_dir), None, "--from-build", what, rebuild))
+    sha, lines = hashlib.sha256(), 0
+    with catalog_nt.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            sha.update(chunk)
+            lines += chunk.count(b"\n")
+    if sha.hexdigest() != recorded:
+        raise CatalogError(
+            Problem(str(catalog_nt), None, "--from-build", "is not the file its build wrote (changed since?)", rebuild)
+        )
+    try:
+        catalog_iri = built_catalog_iri(catalog_nt)
+    except (ValueError, SyntaxError) as error:
+        raise CatalogError(Problem(str(catalog_nt), None, "--from-build", str(error), rebuild)) from None
+
+    def batches() -> Iterator[list[ox.Triple]]:
+        ontology: dict[ox.Triple, None] = {}
+        for path in ontology_files:
+            ontology.update(dict.fromkeys(_plain(q) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)))
+        yield list(ontology)
+        held: list[bytes] = []  # lines naming a blank node: its label holds only within one request
+        with catalog_nt.open("rb") as stream:
+            while chunk := list(islice(stream, batch_size)):
+                held += [line for line in chunk if b"_:" in line]
+                plain = b"".join(line for line in chunk if b"_:" not in line)
+                batch = [t for t in map(_plain, ox.parse(plain, format=ox.RdfFormat.N_TRIPLES)) if t not in ontology]
+                if batch:
+                    yield batch
+        if held:
+            yield [t for t in map(_plain, ox.parse(b"".join(held), format=ox.RdfFormat.N_TRIPLES)) if t not in ontology]
+
+    return _Source(catalog_iri, batches, 1 + -(-lines // batch_size))
 
 
 def _batches(triples: list[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
@@ -188,36 +253,38 @@ def _describe(
     method: str,
     endpoint: Endpoint,
     graph: ox.NamedNode,
-    triples: list[ox.Triple],
+    source: _Source,
     query_url: str,
     batch_size: int,
 ) -> None:
     who = f"{endpoint.scheme} authentication from {endpoint.origin}" if endpoint.scheme else "no credentials"
     echo(f"dry run: nothing is sent ({who})")
+    batches, total, first = 0, 0, []
+    for batch in source.batches():
+        batches, total, first = batches + 1, total + len(batch), first or batch[:3]
     if method == "gsp":
-        batches = -(-len(triples) // batch_size)
         echo(f"PUT {endpoint.url} ?graph={graph.value}  Content-Type: application/n-triples  (the first batch)")
         if batches > 1:
             echo(f"POST {endpoint.url} ?graph={graph.value}  × {batches - 1} (the other batches, ≤ {batch_size:,})")
-        echo(f"  {len(triples):,} triples in all")
-        preview = ox.serialize(triples[:3], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        echo(f"  {total:,} triples in all")
+        preview = ox.serialize(first, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
     else:
-        batches = sum(1 for _ in _batches(triples, batch_size))
         echo(f"POST {endpoint.url}  Content-Type: application/sparql-update")
         echo(f"  DROP SILENT GRAPH {graph}")
         echo(f"  INSERT DATA {{ GRAPH {graph} {{ … }} }} × {batches} (≤ {batch_size:,} triples each)")
-        echo(f"  {len(triples):,} triples in all")
-        preview = _insert_data(graph, triples[:3])
+        echo(f"  {total:,} triples in all")
+        preview = _insert_data(graph, first)
     echo("first lines:")
     for line in preview.splitlines():
         echo("  " + line)
-    echo(f"then: SELECT (COUNT(*) AS ?n) on {query_url}, expecting {len(triples):,}")
+    echo(f"then: SELECT (COUNT(*) AS ?n) on {query_url}, expecting {total:,}")
 
 
 def publish(
     data_dir: Path | str,
     endpoint: str,
     *,
+    from_build: Path | str | None = None,
     graph_iri: str | None = None,
     method: str = "gsp",
     dry_run: bool = False,
@@ -230,6 +297,7 @@ def publish(
 ) -> PublishResult:
     """Validate the catalog in ``data_dir`` and replace the named graph ``graph_iri`` (default: the catalog
     IRI) of the store at ``endpoint`` with it; check the store's count; raise ``CatalogError`` on any failure.
+    With ``from_build`` (a build folder), its validated ``catalog.nt`` is sent instead, read in batches.
 
     ``endpoint`` is a Graph Store Protocol URL (``method="gsp"``) or an update URL (``"update"``).
     ``query_endpoint`` defaults to ``query_endpoint_for(endpoint)``; ``timeout_s`` and ``tries`` default to
@@ -243,24 +311,24 @@ def publish(
         if query_endpoint
         else query_endpoint_for(target.url)
     )
-    catalog_iri, triples = _checked_triples(data_dir)
+    source = _built_source(from_build, batch_size) if from_build else _checked_source(data_dir, batch_size)
     try:
-        graph = ox.NamedNode(graph_iri or catalog_iri)
+        graph = ox.NamedNode(graph_iri or source.catalog_iri)
     except ValueError:
         raise CatalogError(
-            Problem("publish", None, "--graph", f'"{graph_iri}" is not an IRI', "e.g. --graph " + catalog_iri)
+            Problem("publish", None, "--graph", f'"{graph_iri}" is not an IRI', "e.g. --graph " + source.catalog_iri)
         ) from None
     if dry_run:
-        _describe(echo, method, target, graph, triples, query_url, batch_size)
+        _describe(echo, method, target, graph, source, query_url, batch_size)
         return PublishResult(graph.value, target.url, method, 0, None, 0.0)
 
-    started = time.perf_counter()
+    started, sent = time.perf_counter(), 0
     with _Session(target) as session:
-        batches = -(-len(triples) // batch_size)
+        batches = track(source.batches(), "publishing", source.batch_count, "batch")
         if method == "gsp":
             # The first batch replaces the graph (PUT), the others are added to it (POST): each request is
             # bounded in size and can be retried on its own.
-            for number, batch in enumerate(track(_batches(triples, batch_size), "publishing", batches, "batch")):
+            for number, batch in enumerate(batches):
                 session.send(
                     "PUT" if number == 0 else "POST",
                     target.url,
@@ -268,21 +336,23 @@ def publish(
                     content=ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES),
                     headers={"Content-Type": "application/n-triples"},
                 )
+                sent += len(batch)
         else:
             update_headers = {"Content-Type": "application/sparql-update"}
             session.send("POST", target.url, content=f"DROP SILENT GRAPH {graph}".encode(), headers=update_headers)
-            for batch in track(_batches(triples, batch_size), "publishing", batches, "batch"):
+            for batch in batches:
                 session.send("POST", target.url, content=_insert_data(graph, batch).encode(), headers=update_headers)
+                sent += len(batch)
         stored = _count(session, query_url, graph)
     seconds = time.perf_counter() - started
-    if stored != len(triples):
+    if stored != sent:
         raise target.error(
-            f"the graph {graph} has {stored:,} triples after publishing, not {len(triples):,}",
+            f"the graph {graph} has {stored:,} triples after publishing, not {sent:,}",
             f"another writer may be using the graph, or the store changes literals; check {query_url}",
         )
-    rate = f"{len(triples) / seconds:,.0f}" if seconds > 0 else "∞"
+    rate = f"{sent / seconds:,.0f}" if seconds > 0 else "∞"
     echo(
-        f"published {len(triples):,} triples to {graph} at {target.url} "
+        f"published {sent:,} triples to {graph} at {target.url} "
         f"(store has {stored:,}) in {seconds:.1f} s, {rate} triples/s"
     )
-    return PublishResult(graph.value, target.url, method, len(triples), stored, seconds)
+    return PublishResult(graph.value, target.url, method, sent, stored, seconds)

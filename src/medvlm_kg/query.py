@@ -32,6 +32,8 @@ __all__ = [
     "QueryResult",
     "bundled_queries",
     "bind",
+    "built_catalog_iri",
+    "built_sources",
     "local_store",
     "queryable_triples",
     "run_local",
@@ -172,6 +174,8 @@ def _term(param: Param, raw: str, base_iri: str) -> ox.NamedNode | ox.Literal:
     return ox.Literal(raw)
 
 
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_DCAT_CATALOG = "http://www.w3.org/ns/dcat#Catalog"
 ONTOLOGY_FILES = ("vocab.ttl", "modality.ttl", "task.ttl", "unit.ttl", "platform.ttl")
 
 
@@ -183,6 +187,21 @@ def queryable_triples(graph: KnowledgeGraph) -> list[ox.Triple]:
         for quad in ox.parse(path=str(ontology_dir() / name), format=ox.RdfFormat.TURTLE):
             triples.add(ox.Triple(quad.subject, quad.predicate, quad.object))
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def built_sources(out_dir: Path | str) -> list[Path]:
+    """The files of a build folder holding what ``queryable_triples`` gives: ``catalog.nt`` (no blank nodes,
+    each triple once) and the ontology files the build ships."""
+    out = Path(out_dir)
+    return [out / "catalog.nt"] + [out / "ontology" / name for name in ONTOLOGY_FILES]
+
+
+def built_catalog_iri(catalog_nt: Path | str) -> str:
+    """The IRI of the ``dcat:Catalog`` a built ``catalog.nt`` describes (its first lines: read no further)."""
+    for quad in ox.parse(path=str(catalog_nt), format=ox.RdfFormat.N_TRIPLES):
+        if quad.predicate.value == _RDF_TYPE and quad.object.value == _DCAT_CATALOG:
+            return quad.subject.value
+    raise ValueError("no dcat:Catalog in catalog.nt")
 
 
 def local_store(graph: KnowledgeGraph) -> ox.Store:
