@@ -174,6 +174,12 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None) -> None:
     help="json is SPARQL 1.1 results JSON; CONSTRUCT prints Turtle.",
 )
 @DATA_OPTION
+@click.option(
+    "--from-build",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="Ask a build folder's graph (its catalog.nt) instead of reading --data again: fast for large catalogs.",
+)
 @click.option("--endpoint", metavar="URL", help="Ask a remote SPARQL 1.1 endpoint instead of the local catalog.")
 @click.option("--graph", "graph_iri", metavar="IRI", help="With --endpoint: the named graph (default: catalog IRI).")
 def query(
@@ -182,6 +188,7 @@ def query(
     params: tuple[str, ...],
     fmt: str,
     data_dir: Path,
+    from_build: Path | None,
     endpoint: str | None,
     graph_iri: str | None,
 ) -> None:
@@ -192,9 +199,10 @@ def query(
       medvlm-kg query --list
       medvlm-kg query datasets-by-modality --param modality=pathology
       medvlm-kg query largest-by-qa-count --format csv
+      medvlm-kg query newest-first --from-build build
       medvlm-kg query datasets-by-task --param task=vqa --endpoint http://127.0.0.1:7878/query
     """
-    from .query import bind, bundled_queries, format_result, local_store, run_local
+    from .query import bind, built_store, bundled_queries, format_result, local_store, run_local
 
     queries = bundled_queries()
     if list_queries or not name:
@@ -217,7 +225,14 @@ def query(
     from .catalog import load_catalog
     from .convert import convert
 
+    if from_build and endpoint:
+        raise click.UsageError("--from-build asks a local build, --endpoint a remote store: choose one")
     try:
+        if from_build:
+            base_iri, store = built_store(from_build)
+            result = run_local(store, queries[name], bind(queries[name], values, base_iri))
+            click.echo(format_result(result, fmt), nl=False)
+            return
         catalog = load_catalog(data_dir)
         bindings = bind(queries[name], values, catalog.base_iri)
         if endpoint:
