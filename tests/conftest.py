@@ -1,4 +1,5 @@
-"""Shared fixtures: the project's own catalog, built once per test session, and small catalogs to break.
+"""Shared fixtures: the project's own catalog, built once per test session, small catalogs to break, and a
+real headless browser.
 
 Tests never read ../shared: what they need from the seed lives in tests/fixtures/.
 """
@@ -14,6 +15,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by tests/setup.sh
+NO_CHROMIUM = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium (tests/setup.sh installs it)"
+)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -39,3 +44,14 @@ def catalog_copy(tmp_path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium, headless, driven by Playwright; one browser for the session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--headless=new"])
+        yield browser
+        browser.close()

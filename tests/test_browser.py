@@ -12,24 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, run_cli
+from conftest import DATA, NO_CHROMIUM, run_cli
 
-CHROMIUM = Path("/usr/bin/chromium")
 PAYLOAD = "</script><img src=x onerror=alert(1)><!--"
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium (tests/setup.sh installs it)"
-)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--headless=new"])
-        yield browser
-        browser.close()
+pytestmark = NO_CHROMIUM
 
 
 @pytest.fixture

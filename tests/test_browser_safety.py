@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import DATA, run_cli
+from conftest import DATA, NO_CHROMIUM, run_cli
 
-CHROMIUM = Path("/usr/bin/chromium")
 PAYLOADS = (
     "</script><script>window.__xss = 'script'</script>",
     "<img src=x onerror=\"window.__xss = 'img'\">",
@@ -40,9 +39,7 @@ TEXT_FIELDS = {"name", "description", "title", "names", "text", "stated", "links
 NOT_TEXT = {"id", "url", "sources", "date", "covers", "platform", "unit", "source", "arxiv", "doi", "row"}
 CONCEPT_LISTS = {"modality", "task", "size"}  # outside `listed:` these are concept ids and counts
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium (tests/setup.sh installs it)"
-)
+pytestmark = NO_CHROMIUM
 
 
 def _poison(value, key: str, payloads, inside_text: bool = False):
@@ -93,16 +90,6 @@ def hostile(tmp_path_factory) -> Path:
     result = run_cli("build", "--quiet", "--data", str(data), "--out", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     return out
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--headless=new"])
-        yield browser
-        browser.close()
 
 
 PAGES = [
