@@ -46,9 +46,10 @@ def catalog_copy(tmp_path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """Debian's Chromium, headless, driven by Playwright; one browser for the session."""
+    """Debian's Chromium, headless, driven by Playwright; one browser per test module (Playwright's sync API runs
+    an event loop while it is open, and later tests that start their own with asyncio.run must not meet it)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
