@@ -286,6 +286,10 @@ def test_a_changed_or_incomplete_build_folder_is_refused_before_anything_is_sent
     changed = cli("publish", "--endpoint", oxigraph.store_url, "--from-build", str(copy))
     assert "catalog.nt" in _assert_one_clean_line(changed) and "medvlm-kg build --out" in changed.stderr
 
+    (copy / MANIFEST).rename(copy / "manifest-aside")
+    unrecorded = cli("publish", "--endpoint", oxigraph.store_url, "--from-build", str(copy))
+    assert "is not a complete build" in _assert_one_clean_line(unrecorded)
+
     (copy / "catalog.nt").unlink()
     missing = cli("publish", "--endpoint", oxigraph.store_url, "--from-build", str(copy))
     assert "has no catalog.nt" in _assert_one_clean_line(missing)

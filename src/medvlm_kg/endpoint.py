@@ -564,11 +564,6 @@ class _Endpoint:
         from .query import built_catalog_iri, built_sources  # what query.queryable_triples gives
 
         sources = built_sources(out_dir)
-        missing = [str(p) for p in sources if not p.is_file()]
-        if missing:
-            raise CatalogError(
-                Problem(str(out_dir), None, "", f"has no {missing[0]}", "run medvlm-kg build --out " + str(out_dir))
-            )
         try:
             self.graph = built_catalog_iri(sources[0])
         except (ValueError, SyntaxError, OSError) as error:

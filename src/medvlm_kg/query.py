@@ -190,11 +190,17 @@ def queryable_triples(graph: KnowledgeGraph) -> list[ox.Triple]:
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
-def built_sources(out_dir: Path | str) -> list[Path]:
+def built_sources(out_dir: Path | str, field: str = "") -> list[Path]:
     """The files of a build folder holding what ``queryable_triples`` gives: ``catalog.nt`` (no blank nodes,
-    each triple once) and the ontology files the build ships."""
+    each triple once) and the ontology files the build ships. A missing one is a ``CatalogError`` on ``field``
+    (the option that named the folder) saying to build it."""
     out = Path(out_dir)
-    return [out / "catalog.nt"] + [out / "ontology" / name for name in ONTOLOGY_FILES]
+    sources = [out / "catalog.nt"] + [out / "ontology" / name for name in ONTOLOGY_FILES]
+    missing = next((p for p in sources if not p.is_file()), None)
+    if missing is not None:
+        what = f"has no {missing.relative_to(out).as_posix()}"
+        raise CatalogError(Problem(str(out), None, field, what, f"run medvlm-kg build --out {out}"))
+    return sources
 
 
 def built_catalog_iri(catalog_nt: Path | str) -> str:
@@ -208,11 +214,8 @@ def built_catalog_iri(catalog_nt: Path | str) -> str:
 def built_store(out_dir: Path | str) -> tuple[str, ox.Store]:
     """The base IRI and an in-memory store of a build folder's graph (``built_sources``, by Oxigraph's bulk
     loader): what ``local_store`` holds, without reading and converting the YAML again (minutes at 100,000)."""
-    sources = built_sources(out_dir)
-    missing = next((p for p in sources if not p.is_file()), None)
+    sources = built_sources(out_dir, "--from-build")
     rebuild = f"run medvlm-kg build --out {out_dir}"
-    if missing is not None:
-        raise CatalogError(Problem(str(out_dir), None, "--from-build", f"has no {missing.name}", rebuild))
     store = ox.Store()
     try:
         catalog = built_catalog_iri(sources[0])
