@@ -23,7 +23,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import Node
 
-from medvlm_kg.jsonld import load_context
+from medvlm_kg.graph.jsonld import load_context
 from medvlm_kg.resources import ontology_dir
 
 __all__ = [

@@ -428,12 +428,12 @@ def _parts(rows: _Rows, catalog, kg) -> None:
     dataset's RDF (by format), Croissant file and pages; the concept documents; the catalog's documents (joined
     from the datasets' files); the catalog-wide pages by kind; the sitemap. ``medvlm-kg build`` runs the
     datasets' parts in a worker process per core, so its wall time (the full build row) is less than their sum."""
-    build = import_module("medvlm_kg.units")  # the units of work a build is made of
-    from medvlm_kg.convert import dataset_iri
-    from medvlm_kg.croissant import croissant_bytes
-    from medvlm_kg.paging import page_header
-    from medvlm_kg.serialize import FORMATS, serialize
-    from medvlm_kg.site import site_context
+    build = import_module("medvlm_kg.build.units")  # the units of work a build is made of
+    from medvlm_kg.graph.convert import dataset_iri
+    from medvlm_kg.graph.serialize import FORMATS, serialize
+    from medvlm_kg.profiles.croissant import croissant_bytes
+    from medvlm_kg.site.pages import site_context
+    from medvlm_kg.site.paging import page_header
 
     base = catalog.base_iri
     documents = {"catalog", *(f"dataset/{d.id}" for d in catalog.datasets), *build._concept_documents(base)}
@@ -612,16 +612,16 @@ def worker(args: argparse.Namespace) -> int:
     import rdflib  # noqa: F401
 
     import medvlm_kg
-    import medvlm_kg.build  # noqa: F401
+    import medvlm_kg.build.build  # noqa: F401
 
     _log(f"measuring {Path(medvlm_kg.__file__).parent}")
 
     rows.add("imports", "imports (medvlm_kg, pyshacl, rdflib, pyoxigraph)", time.perf_counter() - start)
-    from medvlm_kg.catalog import check_catalog
-    from medvlm_kg.convert import convert
+    from medvlm_kg.catalog.load import check_catalog
     from medvlm_kg.problems import ERROR
-    from medvlm_kg.query import bind, bundled_queries, local_store, run_local
-    from medvlm_kg.validate import shacl_problems
+    from medvlm_kg.profiles.assemble import convert
+    from medvlm_kg.sparql.query import bind, bundled_queries, local_store, run_local
+    from medvlm_kg.validate.core import shacl_problems
 
     catalog, problems = rows.time("load", "load + check YAML (check_catalog)", lambda: check_catalog(data))
     if catalog is None:
@@ -749,10 +749,10 @@ def _naive(rows: _Rows, catalog, kg, triples, queries, bindings_of, args) -> Non
     import naive
     import pyoxigraph as ox
 
-    from medvlm_kg.convert import dataset_iri
-    from medvlm_kg.query import ONTOLOGY_FILES, bound_text
+    from medvlm_kg.graph.convert import dataset_iri
+    from medvlm_kg.graph.serialize import FORMATS
     from medvlm_kg.resources import ontology_dir
-    from medvlm_kg.serialize import FORMATS
+    from medvlm_kg.sparql.query import ONTOLOGY_FILES, bound_text
 
     gc.collect()
     n = len(catalog.datasets)

@@ -11,9 +11,11 @@ import lxml.html
 import pytest
 
 from conftest import DATA
-from medvlm_kg.catalog import load_catalog
-from medvlm_kg.convert import convert
-from medvlm_kg.croissant import (
+from medvlm_kg.catalog.load import load_catalog
+from medvlm_kg.problems import ERROR, WARNING
+from medvlm_kg.profiles.assemble import convert
+from medvlm_kg.profiles.base import INFO
+from medvlm_kg.profiles.croissant import (
     CROISSANT_SPEC,
     MEDIA_TYPE,
     croissant_document,
@@ -21,8 +23,6 @@ from medvlm_kg.croissant import (
     croissant_path,
     document_problems,
 )
-from medvlm_kg.problems import ERROR, WARNING
-from medvlm_kg.profiles import INFO
 
 mlc = pytest.importorskip("mlcroissant")  # slow to import: once for the module
 
@@ -203,7 +203,7 @@ def test_croissant_files_are_deterministic_and_match_the_build(built):
 
 
 def test_without_mlcroissant_the_catalogs_rules_still_run_and_say_so(monkeypatch):
-    from medvlm_kg import croissant
+    from medvlm_kg.profiles import croissant
 
     monkeypatch.setattr(croissant, "has_mlcroissant", lambda: False)
     found = croissant.problems(CATALOG, GRAPH)

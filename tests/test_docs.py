@@ -12,7 +12,7 @@ import click
 
 from conftest import ROOT, run_cli
 from medvlm_kg.cli import main
-from medvlm_kg.query import bundled_queries
+from medvlm_kg.sparql.query import bundled_queries
 
 README = ROOT / "README.md"
 START, END = "<!-- queries:start -->", "<!-- queries:end -->"

@@ -21,11 +21,11 @@ from SPARQLWrapper import CSV, JSON, POST, XML, SPARQLWrapper
 from starlette.applications import Starlette
 
 from conftest import DATA
-from medvlm_kg.catalog import load_catalog
-from medvlm_kg.convert import convert
-from medvlm_kg.endpoint import negotiate, sparql_routes
-from medvlm_kg.query import bind, bound_text, bundled_queries, local_store, run_local
-from medvlm_kg.remote import run_remote
+from medvlm_kg.catalog.load import load_catalog
+from medvlm_kg.profiles.assemble import convert
+from medvlm_kg.sparql.endpoint import negotiate, sparql_routes
+from medvlm_kg.sparql.query import bind, bound_text, bundled_queries, local_store, run_local
+from medvlm_kg.sparql.remote import run_remote
 from stores import UvicornServer, wait_until
 
 CATALOG = "https://w3id.org/medvlm-kg/catalog"
@@ -306,7 +306,7 @@ def test_workers_stop_when_their_server_is_killed(site, tmp_path):
     script = tmp_path / "server.py"
     script.write_text(
         "import sys\n"
-        "from medvlm_kg.endpoint import sparql_routes\n"
+        "from medvlm_kg.sparql.endpoint import sparql_routes\n"
         "pool = sparql_routes(sys.argv[1], timeout_s=60, workers=1)[0].sparql.pool\n"
         "pool.run({'query': 'ASK {}', 'accept': ''})\n"
         "print(next(iter(pool.workers)).process.pid, flush=True)\n"

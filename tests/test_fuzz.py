@@ -34,13 +34,14 @@ from hypothesis import strategies as st
 from rdflib.compare import to_isomorphic
 
 from conftest import DATA, ROOT
-from medvlm_kg.catalog import RESERVED_IDS, check_catalog, load_catalog
-from medvlm_kg.concepts import load_schemes
-from medvlm_kg.convert import convert, dataset_iri
-from medvlm_kg.markdown import ImportReport, import_markdown, parse_tables, read_entries
+from medvlm_kg.catalog.concepts import load_schemes
+from medvlm_kg.catalog.load import RESERVED_IDS, check_catalog, load_catalog
+from medvlm_kg.catalog.markdown import ImportReport, import_markdown, parse_tables, read_entries
+from medvlm_kg.graph.convert import dataset_iri
+from medvlm_kg.graph.serialize import FORMATS, serialize
 from medvlm_kg.problems import ERROR, CatalogError
-from medvlm_kg.query import bind, bound_text, bundled_queries, local_store, run_local
-from medvlm_kg.serialize import FORMATS, serialize
+from medvlm_kg.profiles.assemble import convert
+from medvlm_kg.sparql.query import bind, bound_text, bundled_queries, local_store, run_local
 
 SEARCH = os.environ.get("MEDVLM_KG_FUZZ") == "search"
 
@@ -602,7 +603,7 @@ def test_valid_catalogs_convert_and_round_trip_through_turtle_jsonld_and_ntriple
 
 # ---- 3. the Markdown importer ---------------------------------------------------------------------------
 
-_COLUMNS = yaml.safe_load((ROOT / "src" / "medvlm_kg" / "markdown_columns.yaml").read_text("utf-8"))
+_COLUMNS = yaml.safe_load((ROOT / "src" / "medvlm_kg" / "catalog" / "markdown_columns.yaml").read_text("utf-8"))
 ALIASES = {role: aliases for role, aliases in _COLUMNS.items() if role != "export"}
 ODD_HEADERS = st.one_of(
     st.sampled_from(["🗂 Dataset Name", "**Size**", "Notes", "", "数据集名称 😀", "Task Type<br>任务", "`name`"]),

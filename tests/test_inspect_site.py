@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from medvlm_kg.inspect_site import GOOGLE_RECOMMENDED, check_dataset, inspect_site
-from medvlm_kg.site import script_json
+from medvlm_kg.site.inspect import GOOGLE_RECOMMENDED, check_dataset, inspect_site
+from medvlm_kg.site.pages import script_json
 
 BASE = "https://w3id.org/medvlm-kg/"
 JSONLD = re.compile(r'(<script type="application/ld\+json">\n)(.*?)(\n</script>)', re.S)

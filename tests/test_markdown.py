@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from conftest import DATA, FIXTURES, run_cli
-from medvlm_kg.markdown import ImportReport, _concepts, _sizes, import_markdown, parse_tables, read_entries
+from medvlm_kg.catalog.markdown import ImportReport, _concepts, _sizes, import_markdown, parse_tables, read_entries
 
 SEED = FIXTURES / "seed-readme.md"
 LISTS = FIXTURES / "awesome-lists"

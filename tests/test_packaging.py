@@ -34,8 +34,8 @@ def test_wheel_contains_ontology_and_queries(tmp_path):
     for path in sorted((ROOT / "queries").glob("*.rq")):
         assert f"medvlm_kg/_data/queries/{path.name}" in names
     package = ROOT / "src" / "medvlm_kg"
-    for folder in ("templates", "static"):
+    for folder in ("site/templates", "site/static"):
         for path in sorted((package / folder).iterdir()):
             assert f"medvlm_kg/{folder}/{path.name}" in names
-    assert "medvlm_kg/markdown_columns.yaml" in names
+    assert "medvlm_kg/catalog/markdown_columns.yaml" in names
     assert any(name.endswith(".dist-info/entry_points.txt") for name in names)

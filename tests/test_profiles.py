@@ -14,12 +14,12 @@ import rdflib
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS
 
 from conftest import DATA, run_cli
-from medvlm_kg import bioschemas, dcat_ap
-from medvlm_kg.catalog import load_catalog
+from medvlm_kg.build.profile_check import validate_profile
+from medvlm_kg.catalog.load import load_catalog
 from medvlm_kg.cli import validate
-from medvlm_kg.convert import convert
 from medvlm_kg.problems import ERROR, WARNING
-from medvlm_kg.profiles import PROFILE_NAMES, PROFILES, validate_profile
+from medvlm_kg.profiles import PROFILE_NAMES, PROFILES, bioschemas, dcat_ap
+from medvlm_kg.profiles.assemble import convert
 
 BASE = "https://w3id.org/medvlm-kg/"
 SDO = rdflib.Namespace("https://schema.org/")

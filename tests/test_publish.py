@@ -11,14 +11,14 @@ import shutil
 import pytest
 
 from conftest import DATA
-from medvlm_kg.build import check
-from medvlm_kg.catalog import load_catalog
-from medvlm_kg.convert import convert
-from medvlm_kg.output import MANIFEST
+from medvlm_kg.build.build import check
+from medvlm_kg.build.output import MANIFEST
+from medvlm_kg.catalog.load import load_catalog
 from medvlm_kg.problems import CatalogError
-from medvlm_kg.publish import publish, query_endpoint_for
-from medvlm_kg.query import bind, bundled_queries, format_result, local_store, queryable_triples, run_local
-from medvlm_kg.remote import endpoint_from_env
+from medvlm_kg.profiles.assemble import convert
+from medvlm_kg.sparql.publish import publish, query_endpoint_for
+from medvlm_kg.sparql.query import bind, bundled_queries, format_result, local_store, queryable_triples, run_local
+from medvlm_kg.sparql.remote import endpoint_from_env
 from stores import CREDENTIALS, SECRET, OxigraphServer, StubServer, VirtuosoServer, cli, closed_port, comparable
 
 CATALOG = "https://w3id.org/medvlm-kg/catalog"

@@ -13,9 +13,9 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import DATA, run_cli
-from medvlm_kg.catalog import load_catalog
-from medvlm_kg.convert import convert
-from medvlm_kg.query import bind, bound_text, bundled_queries, local_store, queryable_triples, run_local
+from medvlm_kg.catalog.load import load_catalog
+from medvlm_kg.profiles.assemble import convert
+from medvlm_kg.sparql.query import bind, bound_text, bundled_queries, local_store, queryable_triples, run_local
 
 BASE = "https://w3id.org/medvlm-kg/"
 

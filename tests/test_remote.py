@@ -12,12 +12,12 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import DATA
-from medvlm_kg.catalog import load_catalog
-from medvlm_kg.convert import convert
+from medvlm_kg.catalog.load import load_catalog
 from medvlm_kg.problems import CatalogError
-from medvlm_kg.publish import publish
-from medvlm_kg.query import BundledQuery, Param, bind, bundled_queries, format_result, local_store, run_local
-from medvlm_kg.remote import run_remote, top_level_keywords
+from medvlm_kg.profiles.assemble import convert
+from medvlm_kg.sparql.publish import publish
+from medvlm_kg.sparql.query import BundledQuery, Param, bind, bundled_queries, format_result, local_store, run_local
+from medvlm_kg.sparql.remote import run_remote, top_level_keywords
 from stores import CREDENTIALS, SECRET, OxigraphServer, StubServer, cli, closed_port, comparable
 
 pytestmark = pytest.mark.skipif(not OxigraphServer.available(), reason="the oxigraph server is not installed (pip)")

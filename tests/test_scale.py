@@ -7,10 +7,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import DATA
-from medvlm_kg import site
-from medvlm_kg.build import render
-from medvlm_kg.catalog import load_catalog
-from medvlm_kg.convert import convert
+from medvlm_kg.build.build import render
+from medvlm_kg.catalog.load import load_catalog
+from medvlm_kg.profiles.assemble import convert
+from medvlm_kg.site import pages as site
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 BASE = "https://w3id.org/medvlm-kg/"
@@ -61,7 +61,7 @@ def test_past_the_size_limit_parts_are_halved(catalog, monkeypatch):
 def test_a_harvester_can_walk_the_paged_catalog_from_the_catalog_iri(catalog, monkeypatch):
     import rdflib
 
-    from medvlm_kg import paging
+    from medvlm_kg.site import paging
 
     monkeypatch.setattr(paging, "PAGE_SIZE", 5)
     files = render(catalog, convert(catalog))

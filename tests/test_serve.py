@@ -25,7 +25,7 @@ import rdflib
 from rdflib.namespace import RDF, SDO
 
 from conftest import ROOT
-from medvlm_kg.build import MARKER, write_output
+from medvlm_kg.build.build import MARKER, write_output
 from medvlm_kg.problems import CatalogError
 from medvlm_kg.serve import VARIANTS, create_app, negotiate
 from serve_fixtures import InProcessClient, parse_links, raw_request, serve

@@ -1,4 +1,4 @@
-"""The fast SHACL engine (`medvlm_kg.shacl`) gives pyshacl's results, result for result.
+"""The fast SHACL engine (`medvlm_kg.validate.shacl`) gives pyshacl's results, result for result.
 
 pyshacl is the oracle: for the project's catalog, a synthetic one, and graphs broken on purpose (one break or
 more per constraint component the shapes use), both are run and their results compared as sets of
@@ -17,11 +17,12 @@ import rdflib
 from rdflib.namespace import SH
 
 from conftest import DATA, ROOT
-from medvlm_kg.catalog import load_catalog
-from medvlm_kg.convert import KnowledgeGraph, convert
+from medvlm_kg.catalog.load import load_catalog
+from medvlm_kg.graph.convert import KnowledgeGraph
 from medvlm_kg.problems import ERROR, WARNING, Problem
-from medvlm_kg.shacl import Graph, UnsupportedShapeError, compile_shapes
-from medvlm_kg.validate import _owner_index, data_graph, shacl_problems, shacl_results
+from medvlm_kg.profiles.assemble import convert
+from medvlm_kg.validate.core import _owner_index, data_graph, shacl_problems, shacl_results
+from medvlm_kg.validate.shacl import Graph, UnsupportedShapeError, compile_shapes
 
 pyshacl = pytest.importorskip("pyshacl")
 

@@ -16,9 +16,9 @@ import rdflib
 from rdflib.namespace import DCTERMS
 
 from conftest import DATA, run_cli
-from medvlm_kg.catalog import load_catalog
-from medvlm_kg.inspect_site import GOOGLE_RECOMMENDED
-from medvlm_kg.site import url_to_file
+from medvlm_kg.catalog.load import load_catalog
+from medvlm_kg.site.inspect import GOOGLE_RECOMMENDED
+from medvlm_kg.site.pages import url_to_file
 from site_checks import broken_links
 
 BASE = "https://w3id.org/medvlm-kg/"

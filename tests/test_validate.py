@@ -156,10 +156,10 @@ def test_shacl_results_point_at_the_yaml_file_and_field():
     """The shapes are the oracle: drop a dataset's name from the graph and get the exact record."""
     import pyoxigraph as ox
 
-    from medvlm_kg.catalog import load_catalog
-    from medvlm_kg.convert import convert
+    from medvlm_kg.catalog.load import load_catalog
     from medvlm_kg.problems import Problem
-    from medvlm_kg.validate import shacl_problems
+    from medvlm_kg.profiles.assemble import convert
+    from medvlm_kg.validate.core import shacl_problems
 
     catalog = load_catalog(DATA)
     graph = convert(catalog)

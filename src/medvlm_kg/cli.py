@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .problems import ERROR, CatalogError
+from medvlm_kg.problems import ERROR, CatalogError
 
 DATA_OPTION = click.option(
     "--data",
@@ -40,7 +40,7 @@ def progress_options(command):
     @click.option("--verbose", "-v", is_flag=True, help="Print each stage's time.")
     @functools.wraps(command)
     def wrapper(*args, quiet: bool, verbose: bool, **kwargs):
-        from .progress import configure
+        from medvlm_kg.runtime.progress import configure
 
         configure(quiet=quiet, verbose=verbose)
         return command(*args, **kwargs)
@@ -97,7 +97,8 @@ def validate(data_dir: Path, fmt: str, profile: str) -> None:
       medvlm-kg validate --format json
       medvlm-kg validate --profile all     # DCAT-AP 3.0, Croissant 1.1, Bioschemas too
     """
-    from .profiles import profile_titles, validate_profile
+    from medvlm_kg.build.profile_check import validate_profile
+    from medvlm_kg.profiles import profile_titles
 
     catalog, problems = validate_profile(data_dir, profile)
     errors = [p for p in problems if p.severity == ERROR]
@@ -142,7 +143,7 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None) -> None:
       medvlm-kg build
       medvlm-kg build --data data --out public
     """
-    from .build import build as run_build
+    from medvlm_kg.build.build import build as run_build
 
     try:
         result = run_build(data_dir, out_dir, jobs=jobs)
@@ -202,7 +203,7 @@ def query(
       medvlm-kg query newest-first --from-build build
       medvlm-kg query datasets-by-task --param task=vqa --endpoint http://127.0.0.1:7878/query
     """
-    from .query import bind, built_store, bundled_queries, format_result, local_store, run_local
+    from medvlm_kg.sparql.query import bind, built_store, bundled_queries, format_result, local_store, run_local
 
     queries = bundled_queries()
     if list_queries or not name:
@@ -222,8 +223,8 @@ def query(
         if not sep or not key:
             raise click.UsageError(f'--param takes K=V, got "{item}"')
         values[key] = value
-    from .catalog import load_catalog
-    from .convert import convert
+    from medvlm_kg.catalog.load import load_catalog
+    from medvlm_kg.profiles.assemble import convert
 
     if from_build and endpoint:
         raise click.UsageError("--from-build asks a local build, --endpoint a remote store: choose one")
@@ -236,7 +237,7 @@ def query(
         catalog = load_catalog(data_dir)
         bindings = bind(queries[name], values, catalog.base_iri)
         if endpoint:
-            from .remote import run_remote
+            from medvlm_kg.sparql.remote import run_remote
 
             result = run_remote(endpoint, queries[name], bindings, graph_iri or catalog.base_iri + "catalog")
         else:
@@ -259,7 +260,7 @@ def serve(out_dir: Path, host: str, port: int) -> None:
       medvlm-kg build && medvlm-kg serve
       curl -H 'Accept: text/turtle' http://127.0.0.1:8000/dataset/pathmmu
     """
-    from .serve import run
+    from medvlm_kg.serve import run
 
     try:
         run(out_dir, host, port)
@@ -287,7 +288,7 @@ def import_markdown_command(file: Path, data_dir: Path, dry_run: bool, fmt: str,
       medvlm-kg import-markdown README.md --dry-run
       medvlm-kg import-markdown README.md --data data --format json
     """
-    from .markdown import import_markdown
+    from medvlm_kg.catalog.markdown import import_markdown
 
     try:
         report = import_markdown(file, data_dir, dry_run=dry_run, source_url=source_url)
@@ -310,8 +311,8 @@ def export_markdown_command(data_dir: Path, lang: str) -> None:
     Example:
       medvlm-kg export-markdown --lang zh > table-zh.md
     """
-    from .build import check
-    from .markdown import export_markdown
+    from medvlm_kg.build.build import check
+    from medvlm_kg.sparql.export_markdown import export_markdown
 
     catalog, graph, problems = check(data_dir)
     errors = [p for p in problems if p.severity == ERROR]
@@ -352,7 +353,7 @@ def publish(
       medvlm-kg publish --endpoint http://127.0.0.1:7878/update --method update --dry-run
       medvlm-kg publish --endpoint http://127.0.0.1:7878/store --from-build build
     """
-    from .publish import publish as run_publish
+    from medvlm_kg.sparql.publish import publish as run_publish
 
     try:
         run_publish(
@@ -396,7 +397,7 @@ def inspect_site_command(out_dir: Path, fmt: str) -> None:
       medvlm-kg build && medvlm-kg inspect-site
       medvlm-kg inspect-site --out public --format json
     """
-    from .inspect_site import format_text, inspect_site
+    from medvlm_kg.site.inspect import format_text, inspect_site
 
     report = inspect_site(out_dir)
     if fmt == "json":

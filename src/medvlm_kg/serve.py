@@ -33,9 +33,9 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .build import MANIFEST, MARKER
-from .problems import CatalogError, Problem
-from .serialize import FORMATS
+from medvlm_kg.build.build import MANIFEST, MARKER
+from medvlm_kg.graph.serialize import FORMATS
+from medvlm_kg.problems import CatalogError, Problem
 
 __all__ = ["create_app", "run", "negotiate", "Variant", "VARIANTS", "MAX_URL_BYTES", "MAX_HEAD_BYTES", "PAGE_CSP"]
 
@@ -585,7 +585,7 @@ def run(out_dir: Path | str, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve ``out_dir`` with uvicorn until interrupted, with the SPARQL endpoint mounted."""
     import uvicorn
 
-    from .endpoint import sparql_routes
+    from medvlm_kg.sparql.endpoint import sparql_routes
 
     out_dir = _check_build_folder(out_dir)
     app = create_app(out_dir, extra_routes=sparql_routes(out_dir))

@@ -1,0 +1,288 @@
+"""The output folder, replaced whole: a new version is staged beside it, file by file, then swapped in.
+
+Readers (a static host, ``medvlm-kg serve``) see the old folder or the new one, never a mix, and a build that
+fails or is killed leaves the old one as it was. A file whose bytes did not change is a hard link to the old
+one (same bytes, same mtime), so a rebuild rewrites only what an edit changed. The manifest records every file's
+SHA-256, the key of every unit of work (what its files were made from, see ``build.py``), and the digest of the
+build's inputs; with the manifest a rebuild knows, without reading the old files, what it may keep.
+
+Files are written as they are made (``put``), so memory does not grow with the size of the output; worker
+processes write into the same staging folder and the parent records what they wrote (``record``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from medvlm_kg.problems import CatalogError, Problem
+
+__all__ = ["MANIFEST", "MARKER", "StagedOutput", "WriteReport", "read_manifest"]
+
+MARKER = ".medvlm-kg-build"
+MANIFEST = ".medvlm-kg-manifest.json"
+_MARKER_TEXT = b"This folder is written by medvlm-kg build and replaced whole on each build.\n"
+_FORMAT = 2  # of the manifest; an older or unreadable manifest means "keep nothing"
+
+
+@dataclass
+class WriteReport:
+    """What a build did to the output folder: files written anew, files kept (same bytes, same inode), removed."""
+
+    written: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.written and not self.removed
+
+
+def read_manifest(out_dir: Path | str) -> dict[str, Any]:
+    """The manifest of a build folder: ``files`` (path → SHA-256), ``units`` (name → record), ``inputs`` (digest),
+    ``warnings``; empty parts when the folder has none (or one this version cannot read)."""
+    empty: dict[str, Any] = {"files": {}, "units": {}, "inputs": None, "warnings": []}
+    try:
+        manifest = orjson.loads((Path(out_dir) / MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        return empty
+    if not isinstance(manifest, dict) or manifest.get("format") != _FORMAT:
+        return empty
+    return {**empty, **{k: manifest[k] for k in empty if k in manifest}}
+
+
+def _same_file(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(str(a)), at_fdcwd, os.fsencode(str(b)), rename_exchange) == 0
+
+
+class StagedOutput:
+    """The next version of ``out_dir``: ``put`` files into it, then ``commit`` (swap it in) or ``discard``."""
+
+    def __init__(self, out_dir: Path | str):
+        self.out_dir = Path(out_dir).absolute()
+        if (
+            self.out_dir.exists()
+            and (not self.out_dir.is_dir() or any(self.out_dir.iterdir()))
+            and not (self.out_dir / MARKER).is_file()
+        ):
+            raise CatalogError(
+                Problem(
+                    str(self.out_dir),
+                    None,
+                    "--out",
+                    "is not a medvlm-kg build folder, so it is left alone",
+                    "choose an empty or new folder for the output",
+                )
+            )
+        if self.out_dir.is_dir() and not os.access(self.out_dir, os.W_OK | os.X_OK):
+            # The swap itself needs only the parent folder, so a read-only output would be replaced, and then the
+            # old copy could not be removed: refuse it, as its owner meant it to stay as it is.
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self.out_dir))
+        self.old = read_manifest(self.out_dir)
+        self.files: dict[str, str] = {}  # path → SHA-256 of what the new version holds
+        self.units: dict[str, dict[str, Any]] = {}
+        self.written: set[str] = set()
+        self._staging: Path | None = None
+        self._made: set[str] = set()
+
+    def remove_stale(self) -> None:
+        """Remove what a build that was killed left beside the folder (its staged or retired copy). Call it only
+        while holding the folder's lock (``lock.py``): then no other build is writing them."""
+        for pattern in (f".{self.out_dir.name}.new-*", f".{self.out_dir.name}.old-*"):
+            for leftover in self.out_dir.parent.glob(pattern):
+                if leftover.is_dir() and not leftover.is_symlink():
+                    shutil.rmtree(leftover, ignore_errors=True)
+
+    # -- what the old version holds -------------------------------------------------------------------------
+
+    def old_unit(self, name: str) -> dict[str, Any] | None:
+        return self.old["units"].get(name)
+
+    def unchanged(self, inputs: str) -> bool:
+        """The old version was built from the same inputs and still holds every file at its recorded size."""
+        if self.old["inputs"] != inputs or not self.old["files"]:
+            return False
+        return self.intact(self.old["files"])
+
+    def intact(self, files: dict[str, str]) -> bool:
+        """Every one of ``files`` (path → SHA-256 in the old manifest) still exists in the old folder."""
+        old, root = self.old["files"], f"{self.out_dir}/"
+        try:
+            return all(old.get(rel) == sha and os.path.isfile(root + rel) for rel, sha in files.items())
+        except OSError:
+            return False
+
+    # -- staging --------------------------------------------------------------------------------------------
+
+    @property
+    def staging(self) -> Path:
+        if self._staging is None:
+            self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+            self._staging = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.new-", dir=self.out_dir.parent))
+            os.chmod(self._staging, 0o755)
+        return self._staging
+
+    def _target(self, rel: str) -> str:
+        # Paths as strings, not pathlib: a build stages tens of thousands of files, and pathlib's joins were a
+        # tenth of a rebuild's time.
+        root = str(self.staging)
+        parent = rel.rpartition("/")[0]
+        if parent and parent not in self._made:
+            os.makedirs(f"{root}/{parent}", mode=0o755, exist_ok=True)
+            self._made.add(parent)
+        return f"{root}/{rel}"
+
+    def put(self, rel: str, data: bytes) -> tuple[str, str, bool]:
+        """Stage one file; an unchanged one is linked to the old copy. Returns (path, SHA-256, written anew)."""
+        sha = hashlib.sha256(data).hexdigest()
+        target = self._target(rel)
+        written = not (self.old["files"].get(rel) == sha and self._link(rel, target))
+        if written:
+            try:  # a link to the old copy may stand here: writing through it would change the old output
+                os.unlink(target)
+            except FileNotFoundError:
+                pass
+            with open(target, "wb") as out:
+                out.write(data)
+            os.chmod(target, 0o644)
+        self.record(rel, sha, written)
+        return rel, sha, written
+
+    def put_pieces(self, rel: str, pieces: Iterable[bytes]) -> tuple[str, str, bool]:
+        """``put`` for a file given in pieces: written as they come and hashed on the way (memory does not grow
+        with the file), then swapped for a link to the old copy if it came out the same."""
+        target = self._target(rel)
+        try:
+            os.unlink(target)
+        except FileNotFoundError:
+            pass
+        h = hashlib.sha256()
+        with open(target, "wb") as out:
+            for piece in pieces:
+                h.update(piece)
+                out.write(piece)
+        os.chmod(target, 0o644)
+        sha = h.hexdigest()
+        written = True
+        if self.old["files"].get(rel) == sha:  # the same bytes: keep the old file (and its mtime) instead
+            spare = f"{target}.same"
+            if self._link(rel, spare):
+                os.replace(spare, target)
+                written = False
+        self.record(rel, sha, written)
+        return rel, sha, written
+
+    def keep(self, rel: str) -> bool:
+        """Stage the old copy of a file without its bytes (its unit did not change); False if it is gone."""
+        sha = self.old["files"].get(rel)
+        if sha is None or not self._link(rel, self._target(rel)):
+            return False
+        self.record(rel, sha, False)
+        return True
+
+    def _link(self, rel: str, target: str) -> bool:
+        previous = f"{self.out_dir}/{rel}"
+        try:
+            if os.path.islink(previous):
+                return False
+            os.link(previous, target, follow_symlinks=False)
+        except OSError:
+            return False
+        return True
+
+    def record(self, rel: str, sha: str, written: bool) -> None:
+        """Note a file staged here or by a worker process."""
+        self.files[rel] = sha
+        if written:
+            self.written.add(rel)
+
+    def staged_path(self, rel: str) -> Path:
+        """Where a staged file lies (to read it back while the build goes on)."""
+        return self.staging / rel
+
+    # -- the swap ------------------------------------------------------------------------------------------
+
+    def commit(
+        self, inputs: str | None = None, warnings: list[dict] | None = None, notes: dict[str, bytes] | None = None
+    ) -> WriteReport:
+        """Write the marker, the manifest and ``notes`` (what the build keeps for the next one, by name: not part
+        of the output, so not in the report), then swap the staged folder in (or, with nothing changed, drop it)."""
+        report = WriteReport(
+            written=sorted(self.written),
+            kept=sorted(set(self.files) - self.written),
+            removed=sorted(set(self.old["files"]) - set(self.files)),
+        )
+        manifest = {
+            "format": _FORMAT,
+            "inputs": inputs,
+            "warnings": warnings or [],
+            "files": dict(sorted(self.files.items())),
+            "units": dict(sorted(self.units.items())),
+        }
+        old_bytes = None
+        try:
+            old_bytes = (self.out_dir / MANIFEST).read_bytes()
+        except OSError:
+            pass
+        new_bytes = orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+        notes = notes or {}
+        same_notes = all(_same_file(self.out_dir / rel, data) for rel, data in notes.items())
+        if report.unchanged and old_bytes == new_bytes and same_notes and (self.out_dir / MARKER).is_file():
+            self.discard()  # nothing changed at all: touch nothing
+            return report
+        try:
+            marker = self._target(MARKER)
+            try:  # the old marker, linked: serve notices a new build by the manifest, not by the marker
+                same = (self.out_dir / MARKER).read_bytes() == _MARKER_TEXT and self._link(MARKER, marker)
+            except OSError:
+                same = False
+            if not same:
+                Path(marker).write_bytes(_MARKER_TEXT)
+            Path(self._target(MANIFEST)).write_bytes(new_bytes)
+            for rel, data in notes.items():
+                Path(self._target(rel)).write_bytes(data)
+            staging = self.staging
+            if not self.out_dir.exists():
+                os.rename(staging, self.out_dir)
+            elif _exchange(staging, self.out_dir):
+                shutil.rmtree(staging, ignore_errors=True)
+            else:
+                retired = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.old-", dir=self.out_dir.parent))
+                os.rename(self.out_dir, retired / "previous")
+                os.rename(staging, self.out_dir)
+                shutil.rmtree(retired, ignore_errors=True)
+        except BaseException:
+            self.discard()
+            raise
+        self._staging = None
+        return report
+
+    def discard(self) -> None:
+        """Drop the staged folder; the old version stays as it was."""
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None

@@ -1,0 +1,575 @@
+"""The units of work of a build, and running them.
+
+One unit per dataset (its RDF in three formats, its Croissant file, its pages, its SHACL results), made from
+its own description's triples, which are dropped after; and a few for the whole catalog (the catalog's documents,
+joined from the datasets' files; each page of the paged DCAT catalog, of the catalog table and of each concept;
+the concept schemes; the index script; the sitemap). Each unit has a *key*, a digest of everything its files are
+made from: a rebuild keeps (hard-links) the files of every unit whose key did not change and makes only the
+others. Units run in worker processes, one per core (forked: they inherit ``_STATE``), and write straight into
+the staged output folder. What no unit can check alone (the catalog's own description, a node two datasets
+describe differently) is checked over what the units report (``_across``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from medvlm_kg.site import paging
+from medvlm_kg.catalog.load import Catalog, Dataset, ParseCache, check_catalog
+from medvlm_kg.catalog.concepts import load_schemes
+from medvlm_kg.graph.convert import KnowledgeGraph, dataset_iri
+from medvlm_kg.profiles.assemble import convert, dataset_triples, describe_catalog
+from medvlm_kg.runtime.inputs import Inputs, digest
+from medvlm_kg.build.output import StagedOutput
+from medvlm_kg.site.paging import page_header
+from medvlm_kg.problems import ERROR, WARNING, CatalogError, Problem, problem_order
+from medvlm_kg.runtime.progress import stage, track
+from medvlm_kg.resources import ontology_dir
+from medvlm_kg.graph.serialize import FORMATS, TURTLE_HEADER, serialize
+from medvlm_kg.validate.core import catalog_problems, description_problems, shacl_problems, shared_nodes, union_problems
+from medvlm_kg.runtime.workers import spread, workers_for
+
+__all__ = ["PARSE_CACHE", "check", "make", "render", "validate"]
+
+# The dataset files the last build read and checked, so the next one reads only the files that changed.
+PARSE_CACHE = ".medvlm-kg-parsed.json"
+
+
+def check(data_dir: Path | str) -> tuple[Catalog | None, KnowledgeGraph | None, list[Problem]]:
+    """Both validation layers: the YAML format first, then SHACL on the converted graph."""
+    with stage("reading the catalog"):
+        catalog, problems = check_catalog(data_dir)
+    if catalog is None:
+        return None, None, problems
+    with stage("converting to RDF"):
+        graph = convert(catalog)
+    with stage("validating with SHACL"):
+        problems = problems + shacl_problems(graph, catalog)
+    return catalog, graph, problems
+
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+# ---- units of work -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Unit:
+    """Files made together from the same inputs; ``make`` returns them (path → bytes) when the key changed."""
+
+    name: str
+    key: str
+    make: Callable[[], dict[str, bytes]]
+
+
+class _Sink:
+    """Where files go: the staged output folder, or a dict (``render``, for tests and small catalogs)."""
+
+    def __init__(self, staged: StagedOutput | None = None):
+        self.staged = staged
+        self.files: dict[str, bytes] = {}
+
+    def put(self, rel: str, data: bytes | Iterable[bytes]) -> tuple[str, str, bool]:
+        """Stage one file, given whole or in pieces (a big one is written as its pieces are made)."""
+        if self.staged is None:
+            self.files[rel] = data if isinstance(data, bytes) else b"".join(data)
+            return rel, "", True
+        if isinstance(data, bytes):
+            return self.staged.put(rel, data)
+        return self.staged.put_pieces(rel, data)
+
+    def read(self, rel: str) -> bytes:
+        return self.files[rel] if self.staged is None else self.staged.staged_path(rel).read_bytes()
+
+
+@dataclass
+class _State:
+    """What every unit reads; set before worker processes start, so they inherit it."""
+
+    catalog: Catalog
+    common: str
+    keys: dict[str, str]  # dataset id → the key of its unit
+    catalog_triples: list[ox.Triple]
+    site: Any
+    sink: _Sink | None  # None: validate only
+    old_units: dict[str, dict]
+    plan: list = field(default_factory=list)  # the catalog-wide units, once planned
+
+    @property
+    def root(self) -> str:
+        return f"{self.catalog.base_iri}catalog"
+
+
+_STATE: _State | None = None
+
+
+def _dataset_keys(catalog: Catalog, inputs: Inputs | None) -> dict[str, str]:
+    """Each dataset unit's key: the common inputs, the dataset's file, and the file of the dataset whose paper it
+    shares (its description says what that paper is)."""
+    if inputs is None:
+        return {d.id: "" for d in catalog.datasets}
+    by_id = {d.id: d for d in catalog.datasets}
+
+    def sha(dataset: Dataset) -> str:
+        return inputs.files.get(Path(dataset.file).name, "")
+
+    keys = {}
+    for d in catalog.datasets:
+        other = by_id.get(d.same_paper_as.value) if d.same_paper_as else None
+        keys[d.id] = digest("dataset", inputs.common, sha(d), sha(other) if other else "")
+    return keys
+
+
+def _make_dataset(dataset: Dataset) -> tuple[dict[str, bytes], dict]:
+    """A dataset's files, and what the catalog-wide checks need of it: its SHACL results, the types of its node
+    (the catalog's checks read them), and a digest of each node it shares with others (a paper, a person), which
+    must say the same in every description."""
+    from medvlm_kg.profiles.croissant import croissant_bytes, croissant_path
+
+    state = _STATE
+    assert state is not None
+    catalog = state.catalog
+    triples = dataset_triples(catalog, dataset)
+    iri = dataset_iri(catalog.base_iri, dataset.id)
+    files: dict[str, bytes] = {}
+    if state.sink is not None:  # None: validate only
+        files = {f"dataset/{dataset.id}.{f.extension}": serialize(triples, f.name, [iri]) for f in FORMATS.values()}
+        files[croissant_path(dataset.id)] = croissant_bytes(catalog, dataset, triples)
+        files.update(state.site.dataset_pages(dataset, triples))
+    facts = {
+        "problems": [p.as_dict() for p in description_problems(triples, catalog, dataset, state.catalog_triples)],
+        "types": sorted({t.object.value for t in triples if t.subject.value == iri and t.predicate.value == _RDF_TYPE}),
+        "shared": shared_nodes(triples, iri),
+    }
+    return files, facts
+
+
+def _run_datasets(ids: list[str]) -> list[dict]:
+    """Make the dataset units ``ids`` (in a worker or in the build's own process); one record per unit."""
+    state = _STATE
+    assert state is not None
+    records = []
+    for dataset_id in ids:
+        dataset = state.catalog.dataset(dataset_id)
+        files, facts = _make_dataset(dataset)
+        staged = [state.sink.put(rel, data) for rel, data in sorted(files.items())] if state.sink else []
+        records.append(
+            {
+                "name": f"dataset/{dataset_id}",
+                "key": state.keys[dataset_id],
+                "files": {rel: sha for rel, sha, _ in staged},
+                "written": [rel for rel, _, written in staged if written],
+                **facts,
+            }
+        )
+    return records
+
+
+def _map_datasets(ids: list[str], jobs: int | None) -> Iterator[dict]:
+    """Run the dataset units, in worker processes (they inherit ``_STATE``) or here."""
+    batches = [ids[i : i + 32] for i in range(0, len(ids), 32)]
+    return spread(_run_datasets, batches, workers_for(jobs, len(ids), worth_it=64))
+
+
+def _run_units(indices: list[int]) -> list[tuple[str, str, list[tuple[str, str, bool]]]]:
+    """Make the catalog-wide units ``indices`` of the plan (in a worker or in the build's own process)."""
+    state = _STATE
+    assert state is not None and state.sink is not None
+    made = []
+    for i in indices:
+        unit = state.plan[i]
+        made.append((unit.name, unit.key, [state.sink.put(rel, data) for rel, data in sorted(unit.make().items())]))
+    return made
+
+
+def _map_units(indices: list[int], workers: int) -> Iterator[tuple[str, str, list[tuple[str, str, bool]]]]:
+    """The catalog-wide units, one task each (they differ a lot in size), in ``workers`` processes or here."""
+    return spread(_run_units, [[i] for i in indices], workers, ordered=False)
+
+
+# ---- the catalog's own documents -----------------------------------------------------------------------
+
+
+def _joined_ntriples(
+    read: Callable[[str], bytes], base: str, ids: list[str], header: list[ox.Triple]
+) -> Iterator[bytes]:
+    """N-Triples of ``header`` and of each dataset's description, as its file says it, in pieces; each triple once
+    (a node several datasets describe, a paper or a person, is in each of their files)."""
+    first = serialize(header, "ntriples")
+    seen = {_line_key(x) for x in first.splitlines()}  # digests, not lines: a fifth of the memory
+    yield first
+    for dataset_id in ids:
+        lines = read(f"dataset/{dataset_id}.nt").splitlines()  # sorted
+        # The dataset's own nodes (its IRI, and #fragments of it), which no other file describes, are runs of
+        # sorted lines: only the lines around them can repeat another file's.
+        iri = f"<{dataset_iri(base, dataset_id)}".encode()
+        runs = sorted(
+            (bisect_left(lines, start), bisect_left(lines, start + b"\xff")) for start in (iri + b"#", iri + b">")
+        )
+        (a, b), (c, d) = runs
+        shared = []
+        for x in lines[:a] + lines[b:c] + lines[d:]:
+            key = _line_key(x)
+            if key not in seen:
+                seen.add(key)
+                shared.append(x)
+        kept = shared + lines[a:b] + lines[c:d]
+        if kept:
+            yield b"\n".join(kept) + b"\n"
+
+
+def _line_key(line: bytes) -> bytes:
+    return hashlib.blake2b(line, digest_size=16).digest()
+
+
+def _joined_turtle(read: Callable[[str], bytes], root: str, ids: list[str], header: list[ox.Triple]) -> Iterator[bytes]:
+    """Turtle of ``header``, then each dataset's file without its prefix lines (they are the same in all)."""
+    yield serialize(header, "turtle", [root])
+    for dataset_id in ids:
+        turtle = read(f"dataset/{dataset_id}.ttl")
+        yield turtle[len(TURTLE_HEADER) :] if turtle.startswith(TURTLE_HEADER) else turtle
+
+
+def _joined_jsonld(read: Callable[[str], bytes], root: str, ids: list[str], header: list[ox.Triple]) -> Iterator[bytes]:
+    """JSON-LD of ``header``'s nodes and each dataset's node, in one ``@graph``."""
+    from medvlm_kg.graph.jsonld import graph_document
+
+    return graph_document(serialize(header, "jsonld", [root]), (read(f"dataset/{i}.jsonld") for i in ids))
+
+
+def _catalog_documents(state: _State, ids: list[str], root: str, header: list[ox.Triple]) -> dict[str, Iterator[bytes]]:
+    """The RDF of the whole catalog (or of one page of it): the catalog's own description (or the page's), then
+    each dataset's description as its files already say it, so no triple is converted or sorted twice. Turtle and
+    JSON-LD may describe a node several datasets share more than once, which states the same triples again. Each
+    comes in pieces, written as they are made."""
+    base = state.catalog.base_iri
+    return {
+        "nt": _joined_ntriples(state.sink.read, base, ids, header),
+        "ttl": _joined_turtle(state.sink.read, root, ids, header),
+        "jsonld": _joined_jsonld(state.sink.read, root, ids, header),
+    }
+
+
+def _catalog_unit(state: _State) -> dict[str, bytes]:
+    ids = sorted(d.id for d in state.catalog.datasets)
+    docs = _catalog_documents(state, ids, state.root, state.catalog_triples)
+    return {f"catalog.{ext}": data for ext, data in docs.items()}
+
+
+def _page_unit(state: _State, number: int, ids: list[str], total_pages: int) -> dict[str, bytes]:
+    base = state.catalog.base_iri
+    header, root = page_header(base, number, total_pages, len(state.catalog.datasets), ids)
+    docs = _catalog_documents(state, ids, root, header)
+    return {f"catalog/page/{number}.{ext}": data for ext, data in docs.items()}
+
+
+# ---- the plan ------------------------------------------------------------------------------------------
+
+
+def _concept_documents(base: str) -> dict[str, tuple[list[ox.Triple], str]]:
+    """One document per concept scheme and per concept: path → (triples, root IRI)."""
+    docs: dict[str, tuple[list[ox.Triple], str]] = {}
+    for scheme in load_schemes().values():
+        triples = list(ox.parse(path=str(scheme.file), format=ox.RdfFormat.TURTLE))
+        rel = _relative_path(scheme.iri, base)
+        if rel:
+            docs[rel] = (triples, scheme.iri)
+        for concept in scheme.concepts.values():
+            rel = _relative_path(concept.iri, base)
+            if rel:
+                docs[rel] = ([t for t in triples if t.subject.value == concept.iri], concept.iri)
+    vocab = list(ox.parse(path=str(ontology_dir() / "vocab.ttl"), format=ox.RdfFormat.TURTLE))
+    vocab_iri = "https://w3id.org/medvlm-kg/vocab"
+    rel = _relative_path(vocab_iri, base)
+    if rel:
+        docs[rel] = (vocab, vocab_iri)
+    return docs
+
+
+def _relative_path(iri: str, base: str) -> str | None:
+    """The output path (without extension) that serves ``iri``, if it lives under the base IRI."""
+    if not iri.startswith(base):
+        return None
+    rel = iri[len(base) :]
+    if not rel or rel.startswith("/") or any(part in ("", ".", "..") for part in rel.split("/")):
+        return None
+    return rel
+
+
+def _documents(docs: dict[str, tuple[list[ox.Triple], str]]) -> dict[str, bytes]:
+    return {
+        f"{rel}.{f.extension}": serialize(t, f.name, [root])
+        for rel, (t, root) in docs.items()
+        for f in FORMATS.values()
+    }
+
+
+def _plan(state: _State) -> list[_Unit]:
+    """Every unit but the datasets', with its key, in the order they are made."""
+    from medvlm_kg.site.pages import INDEX_SCRIPT, LANGUAGES, SCHEMES_SHOWN, concept_page_key
+
+    catalog, site, common, keys = state.catalog, state.site, state.common, state.keys
+    base = catalog.base_iri
+    every = digest(sorted(keys.items()))
+    units = [
+        _Unit("catalog", digest("catalog", common, every), lambda: _catalog_unit(state)),
+        _Unit("concepts", digest("concepts", common), lambda: _documents(_concept_documents(base))),
+        _Unit(
+            "ontology",
+            digest("ontology", common),
+            lambda: {f"ontology/{p.name}": p.read_bytes() for p in sorted(ontology_dir().iterdir()) if p.is_file()},
+        ),
+        _Unit("static", digest("static", common), site.static),
+    ]
+    chunks = [sorted(d.id for d in chunk) for chunk in site.catalog_chunks()]
+    for number, ids in enumerate(chunks, start=1):
+        chunk_keys = [keys[i] for i in ids]
+        units.append(
+            _Unit(
+                f"catalog/page/{number}",
+                digest("page", common, number, len(chunks), len(keys), ids, chunk_keys),
+                lambda n=number, i=ids: _page_unit(state, n, i, len(chunks)),
+            )
+        )
+    for lang in LANGUAGES:
+        units.append(
+            _Unit(
+                f"pages/catalog/{lang}",
+                digest("catalog page", common, lang, every),
+                lambda lg=lang: site.catalog_page(lg, 1),
+            )
+        )
+        if site.paged:
+            for number, ids in enumerate(chunks[1:], start=2):
+                units.append(
+                    _Unit(
+                        f"pages/catalog/{lang}/{number}",
+                        digest("catalog page", common, lang, number, len(chunks), len(keys), [keys[i] for i in ids]),
+                        lambda lg=lang, n=number: site.catalog_page(lg, n),
+                    )
+                )
+        for name in SCHEMES_SHOWN:
+            counts = sorted((c, len(ds)) for c, ds in site.users[name].items())
+            units.append(
+                _Unit(
+                    f"pages/{name}/{lang}",
+                    digest("scheme page", common, lang, name, counts),
+                    lambda lg=lang, n=name: site.scheme_page(n, lg),
+                )
+            )
+            for concept in site.schemes[name].concepts.values():
+                concept_chunks = site.concept_chunks(name, concept)
+                for number, shown in enumerate(concept_chunks, start=1):
+                    direct = {d.id for d in shown if concept.id in site.concepts_of(d, name)}
+                    units.append(
+                        _Unit(
+                            f"pages/{concept_page_key(name, concept.id, number)}/{lang}",
+                            digest(
+                                "concept page",
+                                common,
+                                lang,
+                                number,
+                                len(concept_chunks),
+                                len(site.users[name].get(concept.id, [])),
+                                [(d.id, keys[d.id], d.id in direct) for d in shown],
+                            ),
+                            lambda lg=lang, n=name, c=concept, k=number: site.concept_page(n, c, lg, k),
+                        )
+                    )
+    if site.paged:
+        units.append(
+            _Unit("catalog-index", digest("index", common, every), lambda: {INDEX_SCRIPT: site.catalog_index()})
+        )
+    registry = site.registry()
+    units.append(
+        _Unit(
+            "discovery",
+            digest("discovery", common, [(k, p.kind, p.lastmod) for k, p in registry.items()]),
+            lambda: site.discovery(registry),
+        )
+    )
+    return units
+
+
+def _state(catalog: Catalog, inputs: Inputs | None, sink: _Sink | None, old_units: dict[str, dict]) -> _State:
+    from medvlm_kg.profiles.croissant import croissant_path
+    from medvlm_kg.site.pages import site_context
+
+    base = catalog.base_iri
+    catalog_triples = describe_catalog(catalog)
+    documents = {"catalog", *(f"dataset/{d.id}" for d in catalog.datasets), *_concept_documents(base)}
+    documents |= {f"catalog/page/{n}" for n in range(1, max(1, -(-len(catalog.datasets) // paging.PAGE_SIZE)) + 1)}
+    rdf = {f"{doc}.{f.extension}" for doc in documents for f in FORMATS.values()}
+    rdf |= {croissant_path(d.id) for d in catalog.datasets}
+    site = site_context(catalog, catalog_triples, rdf.__contains__)
+    state = _State(
+        catalog=catalog,
+        common=inputs.common if inputs else "",
+        keys=_dataset_keys(catalog, inputs),
+        catalog_triples=catalog_triples,
+        site=site,
+        sink=sink,
+        old_units=old_units,
+    )
+    return state
+
+
+def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> list[Problem]:
+    """Make (or keep) every unit, and check what no unit can check alone (``_across``). Returns every problem
+    found; the catalog-wide units are made only when there is no error."""
+    global _STATE
+    _STATE = state
+    if staged is not None:
+        staged.staging  # noqa: B018 - made now, so worker processes write into the same folder
+    try:
+        records = _dataset_units(state, staged, jobs)
+        problems = _across(state, records)
+        if any(p.severity == ERROR for p in problems):
+            return problems
+        state.plan = _plan(state)
+        todo = []
+        for i, unit in enumerate(state.plan):
+            record = state.old_units.get(unit.name) if staged else None
+            if staged and record and record.get("key") == unit.key and _keep(staged, record):
+                staged.units[unit.name] = record
+            else:
+                todo.append(i)
+        workers = workers_for(jobs, len(state.keys), worth_it=64) if staged else 1
+        for name, key, files in track(_map_units(todo, workers), "catalog", total=len(todo), unit="unit"):
+            if staged:
+                for rel, sha, written in files:
+                    staged.record(rel, sha, written)
+                staged.units[name] = {"name": name, "key": key, "files": [rel for rel, _, _ in files]}
+    finally:
+        _STATE = None
+    return problems
+
+
+def _dataset_units(state: _State, staged: StagedOutput | None, jobs: int | None) -> list[dict]:
+    """Every dataset unit's record: kept from the previous output when its key did not change, else made."""
+    records: list[dict] = []
+    fresh: list[str] = []
+    for dataset in state.catalog.datasets:
+        record = state.old_units.get(f"dataset/{dataset.id}") if staged else None
+        if staged and record and record.get("key") == state.keys[dataset.id] and _keep(staged, record):
+            staged.units[record["name"]] = record
+            records.append(record)
+        else:
+            fresh.append(dataset.id)
+    for record in track(_map_datasets(fresh, jobs), "datasets", total=len(fresh), unit="dataset"):
+        if staged:
+            for rel, sha in record["files"].items():
+                staged.record(rel, sha, rel in record["written"])
+            kept = {k: v for k, v in record.items() if k != "written"}
+            staged.units[record["name"]] = {**kept, "files": sorted(record["files"])}  # their hashes: in "files"
+        records.append(record)
+    return records
+
+
+def _across(state: _State, records: list[dict]) -> list[Problem]:
+    """Every dataset's SHACL results, and what no dataset can check alone: the catalog's own description (beside
+    the types of the datasets it lists) and the nodes several datasets describe (they must say the same, or are
+    read as the union, as in the whole graph)."""
+    catalog = state.catalog
+    problems = [Problem(**p) for record in records for p in record["problems"]]
+    problems += _shared_node_problems(catalog, records)
+    listed = [
+        ox.Triple(ox.NamedNode(dataset_iri(catalog.base_iri, r["name"][len("dataset/") :])), _TYPE, ox.NamedNode(t))
+        for r in records
+        for t in r["types"]
+    ]
+    return problems + catalog_problems(state.catalog_triples, catalog, listed)
+
+
+def validate(data_dir: Path | str, jobs: int | None = None) -> tuple[Catalog | None, list[Problem]]:
+    """``check`` as ``build`` does it: files read and datasets checked one by one, in a worker process per core,
+    without putting the whole graph together (the same problems, in less time and memory)."""
+    global _STATE
+    with stage("reading the catalog"):
+        catalog, problems = check_catalog(data_dir, jobs=jobs)
+    if catalog is None:
+        return None, problems
+    with stage("converting and validating each dataset"):
+        state = _state(catalog, None, None, {})
+        _STATE = state
+        try:
+            records = list(track(_map_datasets([d.id for d in catalog.datasets], jobs), "datasets", unit="dataset"))
+        finally:
+            _STATE = None
+        problems = problems + _across(state, records)
+    return catalog, sorted(set(problems), key=problem_order)
+
+
+_TYPE = ox.NamedNode(_RDF_TYPE)
+
+
+def _shared_node_problems(catalog: Catalog, records: list[dict]) -> list[Problem]:
+    """Nodes two datasets describe differently (an author whose name two papers spell differently, say), checked
+    as the union of what they say; the few datasets concerned are converted again for it."""
+    seen: dict[str, dict[str, list[str]]] = {}
+    for record in records:
+        for node, said in record["shared"].items():
+            seen.setdefault(node, {}).setdefault(said, []).append(record["name"][len("dataset/") :])
+    differing = {node for node, digests in seen.items() if len(digests) > 1}
+    if not differing:
+        return []
+    ids = sorted({i for node in differing for group in seen[node].values() for i in group})
+    descriptions = {i: dataset_triples(catalog, catalog.dataset(i)) for i in ids}
+    return union_problems(catalog, describe_catalog(catalog), descriptions, differing)
+
+
+def _keep(staged: StagedOutput, record: dict) -> bool:
+    """Link a unit's files from the previous output; False if one is gone (the unit is then made again, and
+    its files written over the links already made)."""
+    return all(staged.keep(rel) for rel in record.get("files", {}))
+
+
+# ---- entry points ----
+
+
+def render(catalog: Catalog, graph: KnowledgeGraph | None = None) -> dict[str, bytes]:
+    """Every output file by its path, in memory (for tests and small catalogs; ``build`` streams them)."""
+    sink = _Sink()
+    state = _state(catalog, None, sink, {})
+    problems = _execute(state, None, jobs=1)
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors:
+        raise CatalogError(errors)
+    del graph  # the same triples are made again, unit by unit
+    return dict(sorted(sink.files.items()))
+
+
+def make(
+    data_dir: Path, staged: StagedOutput, inputs: Inputs, jobs: int | None
+) -> tuple[int, list[Problem], dict[str, bytes]]:
+    """Read and check the catalog, and make (or keep) every unit into ``staged``: the number of datasets, the
+    warnings, and what to keep for the next build (the checked files). Raises ``CatalogError`` (with every error)
+    when the catalog has any."""
+    with stage("reading the catalog"):
+        cache = ParseCache.load(inputs.common, _read_old(staged, PARSE_CACHE))
+        catalog, problems = check_catalog(data_dir, cache, jobs=jobs)
+    if catalog is None:
+        raise CatalogError([p for p in problems if p.severity == ERROR])
+    state = _state(catalog, inputs, _Sink(staged), staged.old["units"])
+    with stage("converting, validating and writing"):
+        problems += _execute(state, staged, jobs)
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors:
+        raise CatalogError(sorted(set(errors), key=problem_order))
+    warnings = sorted({p for p in problems if p.severity == WARNING}, key=problem_order)
+    return len(catalog.datasets), warnings, {PARSE_CACHE: cache.dump()}
+
+
+def _read_old(staged: StagedOutput, rel: str) -> bytes | None:
+    try:
+        return (staged.out_dir / rel).read_bytes()
+    except OSError:
+        return None

@@ -1,0 +1,80 @@
+"""What a build is made from, as digests: the code and ontology, catalog.yaml, each dataset file.
+
+A rebuild compares them with the previous output's manifest: the same digest means nothing to do, and each unit
+of work's key is made from the digests of what it reads (``units.py``). Light on purpose: a rebuild with no
+change reads these and stops, without importing the pipeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from medvlm_kg.resources import ontology_dir, package_files
+
+__all__ = ["Inputs", "code_digest", "digest", "display_root", "scan"]
+
+
+def digest(*parts: Any) -> str:
+    """One SHA-256 of several values (bytes as they are, anything else as JSON)."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, default=str).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def code_digest() -> str:
+    """Everything besides the catalog that shapes the output: this package's code, templates and static files,
+    the ontology, and the versions of the libraries that write bytes (a new version may write other bytes)."""
+    h = hashlib.sha256()
+    for path in [*package_files(), *sorted(p for p in ontology_dir().iterdir() if p.is_file())]:
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for library in ("pyoxigraph", "jinja2", "markupsafe"):
+        try:
+            h.update(f"{library} {metadata.version(library)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{library} ?\0".encode())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The build's inputs as digests: the catalog file, each dataset file by name, and all of it together."""
+
+    common: str  # the code, the ontology, catalog.yaml and where the files are shown from
+    files: dict[str, str]  # dataset file name → SHA-256 of its bytes
+    digest: str
+
+
+def scan(data_dir: Path) -> Inputs:
+    """The digests of a catalog folder's inputs (reading every file, parsing none)."""
+    folder = data_dir / "datasets"
+    files: dict[str, str] = {}
+    names: list[str] = []
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            names.append(path.name)
+            if path.suffix == ".yaml" and path.is_file() and not path.is_symlink():
+                try:
+                    files[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError:
+                    pass
+    try:
+        catalog_bytes = (data_dir / "catalog.yaml").read_bytes()
+    except OSError:
+        catalog_bytes = b""
+    common = digest(code_digest(), catalog_bytes, display_root(data_dir))
+    return Inputs(common, files, digest(common, names, files))
+
+
+def display_root(data_dir: Path) -> str:
+    """How the catalog folder is named in messages: relative to the working folder where it can be."""
+    try:
+        return str(data_dir.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(data_dir)

@@ -1,0 +1,342 @@
+"""What a crawler sees on a built site, page by page: the self-check behind ``medvlm-kg inspect-site``.
+
+For every HTML page: the JSON-LD blocks, read with extruct (the extractor crawlers and validators use); for a
+schema.org ``Dataset``, Google's required properties (``name``, and a ``description`` of 50 to 5000
+characters) and which of its recommended properties are present; the page's canonical URL, whether the
+sitemap lists it and whether robots.txt lets a crawler fetch it. The report is data first (``as_dict``) and
+text second; a dataset page that lacks a required property makes it fail.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
+
+import extruct
+import lxml.html
+
+from medvlm_kg.site.pages import url_to_file
+
+__all__ = ["GOOGLE_RECOMMENDED", "GOOGLE_REQUIRED", "PageReport", "SiteReport", "format_text", "inspect_site"]
+
+# Google Search Central, "Dataset structured data" (developers.google.com/search/docs/appearance/structured-data/
+# dataset): required and recommended properties of a Dataset, including those listed under DataCatalog and
+# DataDownload.
+GOOGLE_REQUIRED = ("name", "description")
+GOOGLE_RECOMMENDED = (
+    "alternateName",
+    "citation",
+    "creator",
+    "distribution",
+    "funder",
+    "hasPart",
+    "identifier",
+    "includedInDataCatalog",
+    "isAccessibleForFree",
+    "isBasedOn",
+    "isPartOf",
+    "keywords",
+    "license",
+    "measurementTechnique",
+    "sameAs",
+    "spatialCoverage",
+    "temporalCoverage",
+    "url",
+    "variableMeasured",
+    "version",
+)
+DESCRIPTION_LENGTH = (50, 5000)
+CRAWLERS = ("Googlebot", "*")
+_SCHEMA_PREFIXES = ("https://schema.org/", "http://schema.org/", "schema:")
+_SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@dataclass
+class DatasetCheck:
+    """One schema.org Dataset found on a page, against Google's Dataset rules."""
+
+    id: str | None
+    required_missing: list[str] = field(default_factory=list)
+    required_invalid: list[str] = field(default_factory=list)
+    recommended_present: list[str] = field(default_factory=list)
+    recommended_missing: list[str] = field(default_factory=list)
+    description_length: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.required_missing and not self.required_invalid
+
+
+@dataclass
+class PageReport:
+    path: str
+    jsonld_blocks: int = 0
+    jsonld_errors: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    datasets: list[DatasetCheck] = field(default_factory=list)
+    canonical: str | None = None
+    in_sitemap: bool = False
+    robots_allowed: bool | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def is_dataset_page(self) -> bool:
+        return bool(self.datasets) or self.path.startswith("dataset/") or "/dataset/" in self.path
+
+    @property
+    def ok(self) -> bool:
+        """A dataset page passes when it has exactly one Dataset and that Dataset has Google's required properties."""
+        if not self.is_dataset_page:
+            return not self.jsonld_errors
+        return len(self.datasets) == 1 and all(d.ok for d in self.datasets) and not self.jsonld_errors
+
+
+@dataclass
+class SiteReport:
+    out_dir: str
+    base: str | None
+    pages: list[PageReport]
+    sitemap_urls: int = 0
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(p.ok for p in self.pages if p.is_dataset_page) and any(p.is_dataset_page for p in self.pages)
+
+    def as_dict(self) -> dict[str, Any]:
+        pages = []
+        for page in self.pages:
+            record = asdict(page)
+            record["dataset_page"] = page.is_dataset_page
+            record["ok"] = page.ok
+            for check, data in zip(page.datasets, record["datasets"], strict=True):
+                data["ok"] = check.ok
+            pages.append(record)
+        return {
+            "out_dir": self.out_dir,
+            "base": self.base,
+            "ok": self.ok,
+            "sitemap_urls": self.sitemap_urls,
+            "problems": self.problems,
+            "notes": self.notes,
+            "pages": pages,
+        }
+
+
+# ---- reading JSON-LD as a crawler does ----------------------------------------------------------------
+
+
+def _local(key: str) -> str:
+    for prefix in _SCHEMA_PREFIXES:
+        if key.startswith(prefix):
+            return key[len(prefix) :]
+    return key
+
+
+def _types(node: dict) -> list[str]:
+    value = node.get("@type", [])
+    return [_local(t) for t in (value if isinstance(value, list) else [value]) if isinstance(t, str)]
+
+
+def _nodes(items: list) -> list[dict]:
+    """Every top-level node of the extracted items (``@graph`` members included)."""
+    out: list[dict] = []
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("@graph"), list):
+            out += [n for n in item["@graph"] if isinstance(n, dict)]
+        elif isinstance(item, dict):
+            out.append(item)
+    return out
+
+
+def _texts(value: Any) -> list[str]:
+    """The text values of a property, whether written as strings, ``@value`` objects or lists of them."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and "@value" in value:
+        return [str(value["@value"])]
+    if isinstance(value, list):
+        return [text for v in value for text in _texts(v)]
+    return []
+
+
+def _present(value: Any) -> bool:
+    if value is None or value == "" or value == [] or value == {}:
+        return False
+    if isinstance(value, list):
+        return any(_present(v) for v in value)
+    return True
+
+
+def check_dataset(node: dict) -> DatasetCheck:
+    """Google's Dataset rules for one JSON-LD node."""
+    props = {_local(k): v for k, v in node.items() if not k.startswith("@")}
+    check = DatasetCheck(node.get("@id") if isinstance(node.get("@id"), str) else None)
+    names = [t for t in _texts(props.get("name")) if t.strip()]
+    if "name" not in props:
+        check.required_missing.append("name")
+    elif not names:
+        check.required_invalid.append("name: no text")
+    descriptions = _texts(props.get("description"))
+    if "description" not in props:
+        check.required_missing.append("description")
+    elif not descriptions:
+        check.required_invalid.append("description: no text")
+    else:
+        low, high = DESCRIPTION_LENGTH
+        lengths = [len(d) for d in descriptions]
+        check.description_length = max(lengths)
+        if not any(low <= n <= high for n in lengths):
+            check.required_invalid.append(
+                f"description: {', '.join(map(str, lengths))} characters; Google wants {low} to {high}"
+            )
+    for name in GOOGLE_RECOMMENDED:
+        (check.recommended_present if _present(props.get(name)) else check.recommended_missing).append(name)
+    return check
+
+
+# ---- the site ---------------------------------------------------------------------------------------------
+
+
+def _robots(out: Path) -> tuple[RobotFileParser | None, list[str], list[str]]:
+    """robots.txt parsed, the sitemaps it names, and problems."""
+    path = out / "robots.txt"
+    if not path.is_file():
+        return None, [], ["robots.txt is missing: crawlers find no sitemap"]
+    parser = RobotFileParser()
+    parser.parse(path.read_text(encoding="utf-8").splitlines())
+    sitemaps = list(parser.site_maps() or [])
+    problems = [] if sitemaps else ["robots.txt names no sitemap"]
+    return parser, sitemaps, problems
+
+
+def _sitemap(out: Path) -> tuple[list[str], list[str]]:
+    path = out / "sitemap.xml"
+    if not path.is_file():
+        return [], ["sitemap.xml is missing"]
+    try:
+        root = ET.fromstring(path.read_bytes())
+    except ET.ParseError as exc:
+        return [], [f"sitemap.xml is not well-formed XML: {exc}"]
+    return [loc.text.strip() for loc in root.iter(f"{_SITEMAP_NS}loc") if loc.text], []
+
+
+def _canonical(tree) -> str | None:
+    for link in tree.xpath("//head/link[@href]"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            return link.get("href")
+    return None
+
+
+def _inspect_page(out: Path, rel: str, html: bytes, base: str | None, files: set[str], sitemap: set[str], robots):
+    page = PageReport(rel)
+    tree = lxml.html.fromstring(html)
+    page.jsonld_blocks = len(tree.xpath('//script[@type="application/ld+json"]'))
+    page.canonical = _canonical(tree)
+    try:
+        items = extruct.extract(html, base_url=page.canonical, syntaxes=["json-ld"], errors="strict")["json-ld"]
+    except Exception as exc:  # extruct raises whatever its JSON reader raises
+        page.jsonld_errors.append(f"a JSON-LD block does not parse: {exc}")
+        items = []
+    for node in _nodes(items):
+        types = _types(node)
+        page.types += types
+        if "Dataset" in types:
+            page.datasets.append(check_dataset(node))
+    if page.is_dataset_page and len(page.datasets) != 1:
+        page.problems.append(f"{len(page.datasets)} schema.org Datasets found; a dataset page needs exactly one")
+    if not page.canonical:
+        page.problems.append("no <link rel=canonical>")
+    elif base:
+        if not page.canonical.startswith(base):
+            page.problems.append(f"canonical {page.canonical} is not under the site's base {base}")
+        target = url_to_file(page.canonical, base, files)
+        if target is None:
+            page.problems.append(f"canonical {page.canonical} names no file of the site")
+        elif target != rel and (out / target).read_bytes() != html:
+            page.problems.append(f"canonical {page.canonical} is another page ({target})")
+        page.in_sitemap = page.canonical in sitemap
+        if not page.in_sitemap:
+            page.problems.append(f"canonical {page.canonical} is not in sitemap.xml")
+        if robots is not None:
+            # Rules are read as the folder would be served at a host's root (the only place robots.txt counts).
+            path = "/" + page.canonical[len(base) :] if page.canonical.startswith(base) else page.canonical
+            page.robots_allowed = all(robots.can_fetch(agent, path) for agent in CRAWLERS)
+            if not page.robots_allowed:
+                page.problems.append("robots.txt does not let crawlers fetch it")
+    return page
+
+
+def inspect_site(out_dir: Path | str) -> SiteReport:
+    """Inspect every HTML page of a built folder as a crawler would."""
+    out = Path(out_dir)
+    files = {str(p.relative_to(out)).replace("\\", "/") for p in out.rglob("*") if p.is_file()}
+    robots, sitemaps, problems = _robots(out)
+    notes: list[str] = []
+    sitemap_urls, sitemap_problems = _sitemap(out)
+    problems += sitemap_problems
+    base = None
+    for url in sitemaps:
+        if url.endswith("sitemap.xml"):
+            base = url[: -len("sitemap.xml")]
+    if base is not None and urlsplit(base).path not in ("", "/"):
+        notes.append(
+            f"robots.txt counts only at a host's root; with the base {base} crawlers read "
+            f"{urlsplit(base).scheme}://{urlsplit(base).netloc}/robots.txt, so its rules were checked as if this "
+            "folder were served there"
+        )
+    if base is None:
+        problems.append("the site's base URL is unknown (robots.txt names no sitemap.xml): canonical URLs not checked")
+    else:
+        for url in sitemap_urls:
+            if url_to_file(url, base, files) is None:
+                problems.append(f"sitemap URL {url} has no page in the folder")
+    pages = [
+        _inspect_page(out, rel, (out / rel).read_bytes(), base, files, set(sitemap_urls), robots)
+        for rel in sorted(files)
+        if rel.endswith(".html")
+    ]
+    if not pages:
+        problems.append("no HTML pages found: build the site with `medvlm-kg build` first")
+    return SiteReport(str(out), base, pages, len(sitemap_urls), problems, notes)
+
+
+def format_text(report: SiteReport) -> str:
+    """The report for people: one block per page with anything to say, then a summary."""
+    lines: list[str] = []
+    for page in report.pages:
+        head = f"{page.path}: {page.jsonld_blocks} JSON-LD block{'s' if page.jsonld_blocks != 1 else ''}"
+        if page.types:
+            head += f" ({', '.join(sorted(set(page.types)))})"
+        lines.append(head)
+        for check in page.datasets:
+            if check.ok:
+                lines.append(f"  required: ok (name; description {check.description_length} characters)")
+            else:
+                lines.append(f"  required: FAILS {', '.join(check.required_missing + check.required_invalid)}")
+            n, total = len(check.recommended_present), len(GOOGLE_RECOMMENDED)
+            lines.append(f"  recommended {n}/{total}: {', '.join(check.recommended_present) or '—'}")
+            lines.append(f"  not stated: {', '.join(check.recommended_missing) or '—'}")
+        where = page.canonical or "no canonical"
+        lines.append(
+            f"  canonical {where}: {'in' if page.in_sitemap else 'NOT in'} sitemap, "
+            + {True: "robots.txt allows it", False: "robots.txt FORBIDS it", None: "robots.txt not checked"}[
+                page.robots_allowed
+            ]
+        )
+        lines += [f"  problem: {p}" for p in page.jsonld_errors + page.problems]
+    lines += [f"site problem: {p}" for p in report.problems]
+    lines += [f"note: {n}" for n in report.notes]
+    dataset_pages = [p for p in report.pages if p.is_dataset_page]
+    passing = sum(p.ok for p in dataset_pages)
+    lines.append(
+        f"{len(report.pages)} pages, {len(dataset_pages)} dataset pages ({passing} meet Google's required "
+        f"properties), {report.sitemap_urls} sitemap URLs"
+        + ("" if report.ok else " — FAILED: a dataset page lacks a required property")
+    )
+    return "\n".join(lines) + "\n"
