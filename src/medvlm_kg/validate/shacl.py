@@ -1192,7 +1192,7 @@ class _Compiler:
         for predicate in described:
             name = predicate.value[len(_SH) :] if predicate.value.startswith(_SH) else None
             if name is not None and name not in _SUPPORTED:
-                raise UnsupportedShapeError(f"{where}: sh:{name} is not supported by medvlm_kg.validate.shacl")
+                raise UnsupportedShapeError(f"{where}: sh:{name} is not supported by medvlm_kg.shacl")
         if _CLASSES & set(described.get(RDF_TYPE, ())):
             raise UnsupportedShapeError(f"{where}: implicit class targets (a shape that is a class) are not supported")
         path = self.one(node, "path", where)
