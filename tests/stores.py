@@ -2,7 +2,8 @@
 loopback stubs for failures a real store cannot produce on demand (asks for credentials, never answers).
 
 Each starts on a free loopback port in its own temporary folder, waits until it answers, and is always
-stopped (a context manager). Import what you need: ``from stores import OxigraphServer``.
+stopped (a context manager). Import what you need: ``from stores import OxigraphServer``. Entering a real
+store's context ``require``s it (conftest): a skip on a developer's machine without it, a failure under CI.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
+
+from conftest import require
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "s3cr3t-value"  # the password and token tests set; it must never be printed
@@ -104,10 +107,6 @@ class OxigraphServer:
         self.process: subprocess.Popen | None = None
         self.port = 0
 
-    @staticmethod
-    def available() -> bool:
-        return shutil.which("oxigraph") is not None
-
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
@@ -125,6 +124,7 @@ class OxigraphServer:
         return self.url + "/update"
 
     def __enter__(self) -> OxigraphServer:
+        require("oxigraph")
         self.location.mkdir(parents=True, exist_ok=True)
         log = self.location.parent / f"{self.location.name}.log"
         for _attempt in range(3):  # another process may take the free port before oxigraph binds it
@@ -238,6 +238,7 @@ MaxQueryExecutionTime = 60
         return ini
 
     def __enter__(self) -> VirtuosoServer:
+        require("virtuoso")
         self.location.mkdir(parents=True, exist_ok=True)
         log = self.location / "stdout.log"
         started = time.monotonic()

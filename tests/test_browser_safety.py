@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import DATA, NO_CHROMIUM, run_cli
+from conftest import DATA, run_cli, settle
 
 PAYLOADS = (
     "</script><script>window.__xss = 'script'</script>",
@@ -38,8 +38,6 @@ PAYLOADS = (
 TEXT_FIELDS = {"name", "description", "title", "names", "text", "stated", "links", "venue", "label", "conflicts"}
 NOT_TEXT = {"id", "url", "sources", "date", "covers", "platform", "unit", "source", "arxiv", "doi", "row"}
 CONCEPT_LISTS = {"modality", "task", "size"}  # outside `listed:` these are concept ids and counts
-
-pytestmark = NO_CHROMIUM
 
 
 def _poison(value, key: str, payloads, inside_text: bool = False):
@@ -143,9 +141,9 @@ def test_every_catalog_text_renders_as_text_and_runs_nothing(hostile, chromium, 
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto((hostile / rel).as_uri())
-    page.wait_for_load_state("load")
+    settle(page)
     page.evaluate(_PROVOKE)  # an event handler smuggled into an attribute would fire now
-    page.wait_for_timeout(100)
+    settle(page)  # and whatever those events started (a load, a frame) has finished
     found = page.evaluate(_INSPECT)
     context.close()
     assert dialogs == []

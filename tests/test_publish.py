@@ -33,8 +33,6 @@ def expected() -> int:
 
 @pytest.fixture
 def oxigraph(tmp_path):
-    if not OxigraphServer.available():
-        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
     with OxigraphServer(tmp_path / "oxigraph") as server:
         yield server
 
@@ -209,10 +207,6 @@ def test_query_endpoint_is_derived_from_the_write_endpoint(endpoint, query):
     assert query_endpoint_for(endpoint) == query
 
 
-@pytest.mark.skipif(
-    VirtuosoServer.executable() is None,
-    reason="virtuoso-t is not installed (Debian: apt-get install virtuoso-opensource)",
-)
 def test_virtuoso_as_a_second_store_publish_then_query(tmp_path, expected):
     digest = {
         "MEDVLM_KG_ENDPOINT_USER": VirtuosoServer.USER,
