@@ -8,7 +8,6 @@ store's context ``require``s it (conftest): a skip on a developer's machine with
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -24,6 +23,10 @@ from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
+import rdflib
+from rdflib.compare import to_isomorphic
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from conftest import require
 
@@ -75,17 +78,86 @@ def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> 
     )
 
 
-def comparable(text: str, form: str):
-    """A query answer as ``medvlm-kg query --format json`` prints it (Turtle for graphs), as a value that does
-    not depend on row order: (variables, multiset of rows), a boolean, or a set of triples."""
+def _variables_in(node, found: list[str]) -> list[str]:
+    if isinstance(node, rdflib.Variable):
+        found.append(str(node))
+    elif isinstance(node, CompValue):
+        for value in node.values():
+            _variables_in(value, found)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            _variables_in(value, found)
+    return found
+
+
+def _order_keys(node) -> list[str] | None:
+    """The variables the outermost ORDER BY of a parsed query's algebra sorts on, None when it has none."""
+    if isinstance(node, CompValue):
+        if node.name == "OrderBy":
+            return list(dict.fromkeys(_variables_in(node.expr, [])))
+        for value in node.values():
+            if (keys := _order_keys(value)) is not None:
+                return keys
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            if (keys := _order_keys(value)) is not None:
+                return keys
+    return None
+
+
+def query_shape(query: str) -> tuple[str, list[str] | None]:
+    """The form (SELECT, CONSTRUCT, ASK, DESCRIBE) of a SPARQL query and the variables its ORDER BY sorts on
+    (None: unordered), read by rdflib's SPARQL parser, independent of the product's own reading."""
+    algebra = prepareQuery(query).algebra
+    return algebra.name.removesuffix("Query").upper(), _order_keys(algebra)
+
+
+def _arranged(variables: list[str], rows: list[tuple], order: list[str] | None, query: str):
+    """Rows as a value that keeps exactly what the query promises: their order where it has an ORDER BY (as a
+    list of runs of rows with equal sort keys, each run a multiset, for ties may come in any order), else a
+    multiset (duplicates count, order does not)."""
+    if order is None:
+        return variables, Counter(rows)
+    hidden = [v for v in order if v not in variables]
+    if hidden:
+        raise AssertionError(f"cannot compare the order: ORDER BY uses {hidden}, which the query does not return")
+    at = [variables.index(v) for v in order]
+    runs: list[tuple[tuple, Counter]] = []
+    for row in rows:
+        key = tuple(row[i] for i in at)
+        if not runs or runs[-1][0] != key:
+            runs.append((key, Counter()))
+        runs[-1][1][row] += 1
+    return variables, runs
+
+
+def comparable(answer, query: str):
+    """A query answer as a value to compare with ``==``, keeping what the query promises and no more: SELECT
+    rows in order where the query has ORDER BY (ties as multisets), as a multiset otherwise; a CONSTRUCT or
+    DESCRIBE graph up to blank-node renaming (rdflib's isomorphism); an ASK boolean.
+
+    ``answer`` is SPARQL JSON results as ``medvlm-kg query --format json`` prints them (Turtle for graphs), or a
+    ``QueryResult`` (its rows and triples); ``query`` is the SPARQL text that was asked.
+    """
+    form, order = query_shape(query)
     if form in ("CONSTRUCT", "DESCRIBE"):
-        return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(text, format=ox.RdfFormat.TURTLE)}
-    data = json.loads(text)
-    if "boolean" in data:
-        return data["boolean"]
-    bindings = data["results"]["bindings"]
-    rows = Counter(tuple(sorted((k, tuple(sorted(v.items()))) for k, v in b.items())) for b in bindings)
-    return data["head"]["vars"], rows
+        if isinstance(answer, str):
+            graph = rdflib.Graph().parse(data=answer, format="turtle")
+        else:
+            nt = ox.serialize(answer.triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            graph = rdflib.Graph().parse(data=nt, format="nt")
+        return to_isomorphic(graph)
+    if not isinstance(answer, str):
+        if form == "ASK":
+            return answer.boolean
+        return _arranged(list(answer.variables), [tuple(row) for row in answer.rows], order, query)
+    # SPARQL JSON results, read by Oxigraph's parser into terms (so equal terms compare equal however written).
+    parsed = ox.parse_query_results(answer.encode("utf-8"), format=ox.QueryResultsFormat.JSON)
+    if form == "ASK":
+        return bool(parsed)
+    variables = [v.value for v in parsed.variables]
+    rows = [tuple(solution[v] for v in variables) for solution in parsed]
+    return _arranged(variables, rows, order, query)
 
 
 def _stop(process: subprocess.Popen, grace_s: float = 5.0) -> None:
