@@ -42,7 +42,9 @@ def is_allowed(skip: dict, entries: list[tuple[str, str, str]]) -> bool:
     return any(fnmatch.fnmatchcase(skip["test"], pattern) and text in skip["reason"] for pattern, text, _ in entries)
 
 
-def check(report: Path = REPORT, allowed: Path = ALLOWED, out=sys.stdout) -> int:
+def check(report: Path = REPORT, allowed: Path = ALLOWED, out=None) -> int:
+    """Print the skips of the run ``report`` records and whether each is allowed; 0, 1 or 2 as above."""
+    out = out or sys.stdout
     try:
         ran = json.loads(report.read_text(encoding="utf-8"))
         entries = read_allowed(allowed)

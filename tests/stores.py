@@ -257,7 +257,6 @@ class VirtuosoServer:
         self.location = Path(location)
         self.process: subprocess.Popen | None = None
         self.http_port = 0
-        self.started_in_s = 0.0
 
     @staticmethod
     def executable() -> str | None:
@@ -313,7 +312,6 @@ MaxQueryExecutionTime = 60
         require("virtuoso")
         self.location.mkdir(parents=True, exist_ok=True)
         log = self.location / "stdout.log"
-        started = time.monotonic()
         self.http_port = free_port()
         ini = self._write_ini(free_port())
         with open(log, "wb") as sink:
@@ -335,7 +333,6 @@ MaxQueryExecutionTime = 60
             raise
         if self.process.poll() is not None:
             raise AssertionError(f"virtuoso exited:\n{log.read_text(errors='replace')[-3000:]}")
-        self.started_in_s = time.monotonic() - started
         return self
 
     def __exit__(self, *exc) -> None:
