@@ -2,12 +2,12 @@
 loopback stubs for failures a real store cannot produce on demand (asks for credentials, never answers).
 
 Each starts on a free loopback port in its own temporary folder, waits until it answers, and is always
-stopped (a context manager). Import what you need: ``from stores import OxigraphServer``.
+stopped (a context manager). Import what you need: ``from stores import OxigraphServer``. Entering a real
+store's context ``require``s it (conftest): a skip on a developer's machine without it, a failure under CI.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -23,6 +23,12 @@ from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
+import rdflib
+from rdflib.compare import to_isomorphic
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from conftest import require
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "s3cr3t-value"  # the password and token tests set; it must never be printed
@@ -72,17 +78,86 @@ def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> 
     )
 
 
-def comparable(text: str, form: str):
-    """A query answer as ``medvlm-kg query --format json`` prints it (Turtle for graphs), as a value that does
-    not depend on row order: (variables, multiset of rows), a boolean, or a set of triples."""
+def _variables_in(node, found: list[str]) -> list[str]:
+    if isinstance(node, rdflib.Variable):
+        found.append(str(node))
+    elif isinstance(node, CompValue):
+        for value in node.values():
+            _variables_in(value, found)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            _variables_in(value, found)
+    return found
+
+
+def _order_keys(node) -> list[str] | None:
+    """The variables the outermost ORDER BY of a parsed query's algebra sorts on, None when it has none."""
+    if isinstance(node, CompValue):
+        if node.name == "OrderBy":
+            return list(dict.fromkeys(_variables_in(node.expr, [])))
+        for value in node.values():
+            if (keys := _order_keys(value)) is not None:
+                return keys
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            if (keys := _order_keys(value)) is not None:
+                return keys
+    return None
+
+
+def query_shape(query: str) -> tuple[str, list[str] | None]:
+    """The form (SELECT, CONSTRUCT, ASK, DESCRIBE) of a SPARQL query and the variables its ORDER BY sorts on
+    (None: unordered), read by rdflib's SPARQL parser, independent of the product's own reading."""
+    algebra = prepareQuery(query).algebra
+    return algebra.name.removesuffix("Query").upper(), _order_keys(algebra)
+
+
+def _arranged(variables: list[str], rows: list[tuple], order: list[str] | None, query: str):
+    """Rows as a value that keeps exactly what the query promises: their order where it has an ORDER BY (as a
+    list of runs of rows with equal sort keys, each run a multiset, for ties may come in any order), else a
+    multiset (duplicates count, order does not)."""
+    if order is None:
+        return variables, Counter(rows)
+    hidden = [v for v in order if v not in variables]
+    if hidden:
+        raise AssertionError(f"cannot compare the order: ORDER BY uses {hidden}, which the query does not return")
+    at = [variables.index(v) for v in order]
+    runs: list[tuple[tuple, Counter]] = []
+    for row in rows:
+        key = tuple(row[i] for i in at)
+        if not runs or runs[-1][0] != key:
+            runs.append((key, Counter()))
+        runs[-1][1][row] += 1
+    return variables, runs
+
+
+def comparable(answer, query: str):
+    """A query answer as a value to compare with ``==``, keeping what the query promises and no more: SELECT
+    rows in order where the query has ORDER BY (ties as multisets), as a multiset otherwise; a CONSTRUCT or
+    DESCRIBE graph up to blank-node renaming (rdflib's isomorphism); an ASK boolean.
+
+    ``answer`` is SPARQL JSON results as ``medvlm-kg query --format json`` prints them (Turtle for graphs), or a
+    ``QueryResult`` (its rows and triples); ``query`` is the SPARQL text that was asked.
+    """
+    form, order = query_shape(query)
     if form in ("CONSTRUCT", "DESCRIBE"):
-        return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(text, format=ox.RdfFormat.TURTLE)}
-    data = json.loads(text)
-    if "boolean" in data:
-        return data["boolean"]
-    bindings = data["results"]["bindings"]
-    rows = Counter(tuple(sorted((k, tuple(sorted(v.items()))) for k, v in b.items())) for b in bindings)
-    return data["head"]["vars"], rows
+        if isinstance(answer, str):
+            graph = rdflib.Graph().parse(data=answer, format="turtle")
+        else:
+            nt = ox.serialize(answer.triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            graph = rdflib.Graph().parse(data=nt, format="nt")
+        return to_isomorphic(graph)
+    if not isinstance(answer, str):
+        if form == "ASK":
+            return answer.boolean
+        return _arranged(list(answer.variables), [tuple(row) for row in answer.rows], order, query)
+    # SPARQL JSON results, read by Oxigraph's parser into terms (so equal terms compare equal however written).
+    parsed = ox.parse_query_results(answer.encode("utf-8"), format=ox.QueryResultsFormat.JSON)
+    if form == "ASK":
+        return bool(parsed)
+    variables = [v.value for v in parsed.variables]
+    rows = [tuple(solution[v] for v in variables) for solution in parsed]
+    return _arranged(variables, rows, order, query)
 
 
 def _stop(process: subprocess.Popen, grace_s: float = 5.0) -> None:
@@ -104,10 +179,6 @@ class OxigraphServer:
         self.process: subprocess.Popen | None = None
         self.port = 0
 
-    @staticmethod
-    def available() -> bool:
-        return shutil.which("oxigraph") is not None
-
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
@@ -125,6 +196,7 @@ class OxigraphServer:
         return self.url + "/update"
 
     def __enter__(self) -> OxigraphServer:
+        require("oxigraph")
         self.location.mkdir(parents=True, exist_ok=True)
         log = self.location.parent / f"{self.location.name}.log"
         for _attempt in range(3):  # another process may take the free port before oxigraph binds it
@@ -185,7 +257,6 @@ class VirtuosoServer:
         self.location = Path(location)
         self.process: subprocess.Popen | None = None
         self.http_port = 0
-        self.started_in_s = 0.0
 
     @staticmethod
     def executable() -> str | None:
@@ -238,9 +309,9 @@ MaxQueryExecutionTime = 60
         return ini
 
     def __enter__(self) -> VirtuosoServer:
+        require("virtuoso")
         self.location.mkdir(parents=True, exist_ok=True)
         log = self.location / "stdout.log"
-        started = time.monotonic()
         self.http_port = free_port()
         ini = self._write_ini(free_port())
         with open(log, "wb") as sink:
@@ -262,7 +333,6 @@ MaxQueryExecutionTime = 60
             raise
         if self.process.poll() is not None:
             raise AssertionError(f"virtuoso exited:\n{log.read_text(errors='replace')[-3000:]}")
-        self.started_in_s = time.monotonic() - started
         return self
 
     def __exit__(self, *exc) -> None:

@@ -7,16 +7,16 @@ One browser for the module; each test opens its own context (JavaScript on or of
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import DATA, NO_CHROMIUM, run_cli
+from conftest import DATA, run_cli, settle
 
 PAYLOAD = "</script><img src=x onerror=alert(1)><!--"
-
-pytestmark = NO_CHROMIUM
 
 
 @pytest.fixture
@@ -155,8 +155,7 @@ def test_hostile_strings_render_as_text_and_run_nothing(hostile_site, chromium, 
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto((hostile_site / rel).as_uri())
-    page.wait_for_load_state("load")
-    page.wait_for_timeout(200)
+    settle(page)
     assert dialogs == []
     assert page.evaluate("window.__ran") is False
     assert page.evaluate("document.images.length") == 0
@@ -169,3 +168,24 @@ def test_hostile_strings_render_as_text_and_run_nothing(hostile_site, chromium, 
     else:
         assert page.locator("#row-pathmmu th a").inner_text() == PAYLOAD
     context.close()
+
+
+@pytest.mark.needs("cjk-font")
+def test_the_chinese_view_draws_every_han_character_with_a_chinese_font(built, page):
+    """Chromium draws the Chinese cells with a font fontconfig lists for Simplified Chinese, never a box: each
+    Han character is one glyph of such a font (Chromium's own count, through the DevTools protocol)."""
+    listed = subprocess.run(["fc-list", ":lang=zh-cn", "family"], capture_output=True, text=True, check=True)
+    chinese_families = {family.strip() for line in listed.stdout.splitlines() for family in line.split(",")}
+    page.goto((built / "zh" / "index.html").as_uri())
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("DOM.enable")
+    devtools.send("CSS.enable")
+    root = devtools.send("DOM.getDocument")["root"]["nodeId"]
+    for selector in ("[data-count]", "#row-pathmmu td"):
+        text = page.locator(selector).first.inner_text()
+        han = len(re.findall(r"[\u4e00-\u9fff]", text))
+        assert han >= 4, text
+        node = devtools.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        fonts = devtools.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        drawn = sum(font["glyphCount"] for font in fonts if font["familyName"] in chinese_families)
+        assert drawn == han, (text, fonts)

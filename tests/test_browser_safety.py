@@ -11,12 +11,15 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import DATA, NO_CHROMIUM, run_cli
+from conftest import DATA, run_cli, settle
 
 PAYLOADS = (
     "</script><script>window.__xss = 'script'</script>",
@@ -38,8 +41,6 @@ PAYLOADS = (
 TEXT_FIELDS = {"name", "description", "title", "names", "text", "stated", "links", "venue", "label", "conflicts"}
 NOT_TEXT = {"id", "url", "sources", "date", "covers", "platform", "unit", "source", "arxiv", "doi", "row"}
 CONCEPT_LISTS = {"modality", "task", "size"}  # outside `listed:` these are concept ids and counts
-
-pytestmark = NO_CHROMIUM
 
 
 def _poison(value, key: str, payloads, inside_text: bool = False):
@@ -143,9 +144,9 @@ def test_every_catalog_text_renders_as_text_and_runs_nothing(hostile, chromium, 
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto((hostile / rel).as_uri())
-    page.wait_for_load_state("load")
+    settle(page)
     page.evaluate(_PROVOKE)  # an event handler smuggled into an attribute would fire now
-    page.wait_for_timeout(100)
+    settle(page)  # and whatever those events started (a load, a frame) has finished
     found = page.evaluate(_INSPECT)
     context.close()
     assert dialogs == []
@@ -164,3 +165,49 @@ def test_the_jsonld_blocks_hold_the_payloads_exactly(hostile):
     assert "<" not in block and ">" not in block  # escaped as \\u003c, so no string can end the block
     data = json.loads(block)
     assert data["name"].startswith("name ") and all(p in data["name"] for p in PAYLOADS)
+
+
+def test_the_wait_sees_a_payload_that_runs_late(chromium, tmp_path):
+    """A test of the wait the tests above use (conftest.settle): an image requested at the load event, whose
+    answer the server holds back until the test lets it go, has run its onerror handler by the time settle
+    returns, so a payload that runs late is seen, not missed by a wait that ended too soon."""
+    release = threading.Event()
+
+    class Slow(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            if self.path == "/":
+                body = b"<!doctype html><title>late</title><script>window.addEventListener('load', () => {"
+                body += b"const i = new Image(); i.onerror = () => { window.__late = 'ran'; }; i.src = '/slow.png';"
+                body += b"});</script>"
+                status = 200
+            else:
+                release.wait(30)  # held until the test releases it (30 s: never forever)
+                time.sleep(1)  # and still in flight a while after: a wait that does not track it returns first
+                body, status = b"no such image", 404
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html" if status == 200 else "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.__late") is None  # the image's answer is held back: nothing ran yet
+        release.set()
+        settle(page)
+        assert page.evaluate("window.__late") == "ran"
+    finally:
+        context.close()
+        release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

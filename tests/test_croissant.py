@@ -10,7 +10,7 @@ import re
 import lxml.html
 import pytest
 
-from conftest import DATA
+from conftest import DATA, require
 from medvlm_kg.catalog.load import load_catalog
 from medvlm_kg.problems import ERROR, WARNING
 from medvlm_kg.profiles.assemble import convert
@@ -23,8 +23,6 @@ from medvlm_kg.profiles.croissant import (
     croissant_path,
     document_problems,
 )
-
-mlc = pytest.importorskip("mlcroissant")  # slow to import: once for the module
 
 BASE = "https://w3id.org/medvlm-kg/"
 CATALOG = load_catalog(DATA)
@@ -40,6 +38,15 @@ def _licensed(dataset) -> bool:
 
 
 @pytest.fixture(scope="module")
+def mlc():
+    """MLCommons' validator (slow to import: once for the module); only the tests that run it need it."""
+    require("mlcroissant")
+    import mlcroissant
+
+    return mlcroissant
+
+
+@pytest.fixture(scope="module")
 def documents(built) -> dict[str, dict]:
     return {i: json.loads((built / croissant_path(i)).read_text(encoding="utf-8")) for i in IDS}
 
@@ -52,7 +59,7 @@ def test_every_dataset_has_a_croissant_file_beside_its_rdf(built):
 
 
 @pytest.mark.parametrize("dataset_id", IDS)
-def test_mlcroissant_validates_each_file_with_no_errors(built, dataset_id):
+def test_mlcroissant_validates_each_file_with_no_errors(built, mlc, dataset_id):
     dataset = mlc.Dataset(jsonld=str(built / croissant_path(dataset_id)))  # raises ValidationError on any error
     issues = dataset.metadata.ctx.issues
     assert not issues.errors
@@ -62,7 +69,7 @@ def test_mlcroissant_validates_each_file_with_no_errors(built, dataset_id):
     assert license_warning == (not _licensed(CATALOG.dataset(dataset_id)))
 
 
-def test_the_context_is_the_standard_croissant_context(built, caplog):
+def test_the_context_is_the_standard_croissant_context(built, mlc, caplog):
     """mlcroissant logs (not reports) a non-standard @context: nothing may be logged."""
     with caplog.at_level("WARNING"):
         mlc.Dataset(jsonld=str(built / croissant_path("pathmmu")))
@@ -172,6 +179,7 @@ def test_a_file_missing_a_required_property_is_caught_in_curator_words(key, seve
     assert ours[0].file == pathmmu.file
 
 
+@pytest.mark.needs("mlcroissant")
 def test_a_file_object_without_its_url_is_caught_by_us_and_by_mlcroissant():
     pathmmu = CATALOG.dataset("pathmmu")
     doc = copy.deepcopy(croissant_document(CATALOG, GRAPH, pathmmu))

@@ -8,9 +8,7 @@ import io
 import json
 import subprocess
 import sys
-import time
 import urllib.error
-from collections import Counter
 from urllib.parse import unquote
 
 import httpx
@@ -24,9 +22,9 @@ from conftest import DATA
 from medvlm_kg.catalog.load import load_catalog
 from medvlm_kg.profiles.assemble import convert
 from medvlm_kg.sparql.endpoint import negotiate, sparql_routes
-from medvlm_kg.sparql.query import bind, bound_text, bundled_queries, local_store, run_local
+from medvlm_kg.sparql.query import QueryResult, bind, bound_text, bundled_queries, local_store, run_local
 from medvlm_kg.sparql.remote import run_remote
-from stores import UvicornServer, wait_until
+from stores import UvicornServer, comparable, wait_until
 
 CATALOG = "https://w3id.org/medvlm-kg/catalog"
 QUERIES = bundled_queries()
@@ -50,13 +48,24 @@ def store(catalog):
     return local_store(convert(catalog))
 
 
-@pytest.fixture(scope="module")
-def sparql(site):
-    """The endpoint's routes in a bare Starlette app under uvicorn: 1 s time limit, 1,000 results at most."""
-    routes = sparql_routes(site, timeout_s=1, max_results=1000)
+def _endpoint(site, timeout_s: float):
+    routes = sparql_routes(site, timeout_s=timeout_s, max_results=1000)
     with UvicornServer(Starlette(routes=routes)) as server:
         yield server.url + "/sparql", routes[0].sparql
     routes[0].sparql.pool.close()
+
+
+@pytest.fixture(scope="module")
+def sparql(site):
+    """The endpoint's routes in a bare Starlette app under uvicorn: 1,000 results at most, and a 30 s time limit
+    (far above any catalog query, so a busy machine does not fail them)."""
+    yield from _endpoint(site, 30)
+
+
+@pytest.fixture(scope="module")
+def strict(site):
+    """The same with a 1 s time limit, for the runaway query."""
+    yield from _endpoint(site, 1)
 
 
 @pytest.fixture(scope="module")
@@ -66,10 +75,6 @@ def url(sparql) -> str:
 
 def _example_bindings(query, catalog):
     return bind(query, {p.name: p.example for p in query.params}, catalog.base_iri)
-
-
-def _rows(result) -> Counter:
-    return Counter(tuple(row) for row in result.rows)
 
 
 def _wrapper(url: str, query: str, fmt: str) -> SPARQLWrapper:
@@ -85,22 +90,26 @@ def test_sparqlwrapper_gets_json_xml_and_csv(url, store, catalog):
     text = bound_text(query, _example_bindings(query, catalog))
     local = run_local(store, query, _example_bindings(query, catalog))
 
+    expected = comparable(local, query.text)  # the rows in the query's order (ORDER BY DESC(STR(?date)) ?name)
+    assert len(expected[1]) > 10 and all(sum(run.values()) == 1 for _, run in expected[1])  # a total order
+
     as_json = _wrapper(url, text, JSON).queryAndConvert()
     assert as_json["head"]["vars"] == local.variables
-    assert len(as_json["results"]["bindings"]) == len(local.rows)
+    assert comparable(json.dumps(as_json), query.text) == expected  # every value, in order
 
     response = _wrapper(url, text, XML).query().response
     assert response.headers["Content-Type"].startswith("application/sparql-results+xml")
     parsed = ox.parse_query_results(response.read(), format=ox.QueryResultsFormat.XML)
-    assert [v.value for v in parsed.variables] == local.variables
-    assert Counter(tuple(s[v] for v in local.variables) for s in parsed) == _rows(local)
+    as_xml = QueryResult(
+        "SELECT", [v.value for v in parsed.variables], [[s[v] for v in parsed.variables] for s in parsed]
+    )
+    assert as_xml.variables == local.variables
+    assert comparable(as_xml, query.text) == expected
 
     as_csv = _wrapper(url, text, CSV).queryAndConvert()
     table = list(csv.reader(io.StringIO(as_csv.decode("utf-8") if isinstance(as_csv, bytes) else as_csv)))
     assert table[0] == local.variables
-    assert Counter(map(tuple, table[1:])) == Counter(
-        tuple("" if t is None else t.value for t in row) for row in local.rows
-    )
+    assert table[1:] == [["" if t is None else t.value for t in row] for row in local.rows]  # CSV: values only
 
 
 def test_tsv_and_post_forms_give_the_same_answer(url):
@@ -123,12 +132,8 @@ def test_every_bundled_query_answers_through_the_endpoint_as_locally(name, url, 
     local = run_local(store, query, bindings)
     for graph in (CATALOG, None):  # the catalog graph by name, and as the service's default graph
         remote = run_remote(url, query, bindings, graph)
-        if local.triples is not None:
-            assert set(remote.triples) == set(local.triples)
-        elif local.boolean is not None:
-            assert remote.boolean == local.boolean
-        else:
-            assert remote.variables == local.variables and _rows(remote) == _rows(local)
+        assert remote.variables == local.variables
+        assert comparable(remote, query.text) == comparable(local, query.text)  # in order where it orders
 
 
 @pytest.mark.parametrize(
@@ -144,8 +149,12 @@ def test_construct_answers_in_turtle_jsonld_and_ntriples(url, store, catalog, ac
     bindings = _example_bindings(query, catalog)
     answer = httpx.get(url, params={"query": bound_text(query, bindings)}, headers={"Accept": accept})
     assert answer.status_code == 200 and answer.headers["content-type"].startswith(accept)
-    received = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(answer.content, format=rdf_format)}
-    assert received == set(run_local(store, query, bindings).triples)
+    received = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(answer.content, format=rdf_format)]
+    expected = run_local(store, query, bindings)
+    assert comparable(QueryResult("CONSTRUCT", [], [], triples=received), query.text) == comparable(
+        expected, query.text
+    )
+    assert len(received) == len(set(received)) == len(expected.triples)  # each triple once
 
 
 def test_updates_are_refused_and_nothing_changes(url):
@@ -168,16 +177,15 @@ def test_updates_are_refused_and_nothing_changes(url):
     assert httpx.get(url, params={"query": ALL_TRIPLES, "format": "csv"}).text == before
 
 
-def test_a_runaway_query_is_stopped_at_the_time_limit_and_the_server_still_answers(sparql):
-    url, endpoint = sparql
+def test_a_runaway_query_is_stopped_at_the_time_limit_and_the_server_still_answers(strict):
+    url, endpoint = strict
     httpx.get(url, params={"query": "ASK {}"})  # workers started
     before = {worker.process.pid: worker.process for worker in endpoint.pool.workers}
-    started = time.monotonic()
-    answer = httpx.get(url, params={"query": RUNAWAY}, timeout=30)
-    elapsed = time.monotonic() - started
+    # The query would run for hours; the client's timeout (an error, not a timed assert) is far above the
+    # endpoint's 1 s limit, so only the endpoint stopping it passes. How fast it stops is the benchmark's.
+    answer = httpx.get(url, params={"query": RUNAWAY}, timeout=60)
     assert answer.status_code == 503
     assert "exceeded the 1 s time limit" in answer.text
-    assert elapsed < 3
     stopped = [process for process in before.values() if process.poll() is not None]
     assert len(stopped) == 1  # its worker process was killed, not left running
     for _ in range(5):
@@ -292,6 +300,13 @@ def _running(pid: int) -> bool:
         return False
 
 
+def _cpu_ticks(pid: int) -> int:
+    """The CPU time a process has used, in clock ticks (user + system, /proc/PID/stat fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def test_a_worker_that_died_while_idle_is_replaced_without_losing_the_query(sparql):
     url, endpoint = sparql
     httpx.get(url, params={"query": "ASK {}"})
@@ -316,7 +331,8 @@ def test_workers_stop_when_their_server_is_killed(site, tmp_path):
     server = subprocess.Popen([sys.executable, str(script), str(site)], stdout=subprocess.PIPE, text=True)
     try:
         worker = int(server.stdout.readline())
-        time.sleep(0.3)  # the runaway query is running in the worker
+        idle = _cpu_ticks(worker)
+        wait_until(lambda: _cpu_ticks(worker) > idle + 5, 30, "the worker starting the runaway query")  # busy now
     finally:
         server.kill()
         server.wait()

@@ -21,7 +21,6 @@ import json
 import os
 import re
 import tempfile
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -60,7 +59,6 @@ def fuzz(max_examples: int):
 BASE = ROOT / "tests" / "corpus" / "_base" / "data"
 SCHEMES = load_schemes()
 CONCEPTS = {name: sorted(scheme.concepts) for name, scheme in SCHEMES.items()}
-SLOW = 10.0  # seconds; one small file or table takes milliseconds, so this is a hang, not a slow machine
 
 
 @contextmanager
@@ -83,14 +81,13 @@ def catalog_folder(datasets: dict[str, str | bytes], catalog: str | None = None)
 
 def assert_problems_or_catalog_error(data: Path):
     """The loader's contract: a catalog and warnings, or ``None`` and at least one error — or a CatalogError.
-    Whatever it accepts must convert and serialize (the loader is the only gate before the graph)."""
-    started = time.monotonic()
+    Whatever it accepts must convert and serialize (the loader is the only gate before the graph).
+    A loader that hangs on one input is failed by pytest-timeout (pyproject: 300 s a test), not a timed assert."""
     try:
         catalog, problems = check_catalog(data)
     except CatalogError as error:
         assert error.problems and all(p.message for p in error.problems)
         return None
-    assert time.monotonic() - started < SLOW, "the loader took too long on one small file"
     for p in problems:
         assert p.file and p.message, p
         assert str(p)  # every problem can be printed
@@ -729,11 +726,9 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 @given(st.one_of(MARKDOWN, st.text(alphabet="|-:` \n\\<>br", max_size=200)))
 def test_any_markdown_text_parses_into_tables_and_entries_without_crashing(text):
     report = ImportReport("README.md")
-    started = time.monotonic()
     for table in parse_tables(text):
         assert all(isinstance(c, str) for row in table.rows for c in row.cells)
     read_entries(text, report)
-    assert time.monotonic() - started < SLOW
 
 
 @fuzz(100)

@@ -1,8 +1,8 @@
 """``medvlm-kg serve`` as its clients meet it: a real uvicorn process on a free loopback port, asked with httpx,
 and with a raw socket where the exact request bytes matter (path traversal, oversized heads, HEAD).
 
-The HTML pages come from site.py (issue 3); where a build has none yet, the HTML checks say so and skip.
-A few edge cases (folders the project's build never writes, a rebuild while serving) run in-process.
+Every build has HTML pages (site.py): the HTML checks expect them. A few edge cases (folders the project's build
+never writes, a rebuild while serving) run in-process.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, SDO
 
-from conftest import ROOT
+from conftest import CHROMIUM, ROOT, require
 from medvlm_kg.build.build import MARKER, write_output
 from medvlm_kg.problems import CatalogError
 from medvlm_kg.serve import VARIANTS, create_app, negotiate
@@ -53,12 +53,6 @@ def http(server):
         yield client
 
 
-@pytest.fixture(scope="module")
-def has_html(built) -> bool:
-    """Whether site.py wrote pages into this build (it writes them beside the RDF once issue 3 lands)."""
-    return (built / "dataset" / "pathmmu.html").is_file()
-
-
 def _graph(body: bytes, parser: str) -> rdflib.Graph:
     return rdflib.Graph().parse(data=body, format=parser)
 
@@ -79,9 +73,7 @@ def test_dataset_iri_answers_each_rdf_media_type(http, built, ext):
     assert (rdflib.URIRef(PATHMMU), RDF.type, SDO.Dataset) in graph
 
 
-def test_dataset_iri_answers_html(http, built, has_html):
-    if not has_html:
-        pytest.skip("this build has no HTML pages yet (site.py, issue 3)")
+def test_dataset_iri_answers_html(http, built):
     response = http.get("/dataset/pathmmu", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
@@ -93,12 +85,11 @@ def test_dataset_iri_answers_html(http, built, has_html):
 
 
 @pytest.mark.parametrize("accept", [None, "*/*", BROWSER_ACCEPT, "text/*", "", "nonsense"])
-def test_browsers_and_unspecific_clients_get_html(http, has_html, accept):
-    """HTML when the build has pages; until then the first RDF format, Turtle."""
+def test_browsers_and_unspecific_clients_get_html(http, accept):
     response = http.get("/dataset/pathmmu", headers={"Accept": accept} if accept is not None else {})
     assert response.status_code == 200
-    expected = "text/html" if has_html else "text/turtle"
-    assert response.headers["content-type"] == f"{expected}; charset=utf-8"
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["content-location"] == "pathmmu.html"
 
 
 @pytest.mark.parametrize(
@@ -128,11 +119,11 @@ def test_q_values_and_wildcards_choose_the_representation(http, accept, ext):
 @pytest.mark.parametrize(
     "accept", ["image/png", "application/pdf, image/*", "text/html;q=0, text/turtle;q=0, application/*;q=0"]
 )
-def test_unacceptable_types_get_406_listing_the_available_types(http, has_html, accept):
+def test_unacceptable_types_get_406_listing_the_available_types(http, accept):
     response = http.get("/dataset/pathmmu", headers={"Accept": accept})
     assert response.status_code == 406
     assert response.headers["vary"] == "Accept"
-    available = ["text/turtle", "application/ld+json", "application/n-triples"] + (["text/html"] if has_html else [])
+    available = ["text/turtle", "application/ld+json", "application/n-triples", "text/html"]
     for media_type in available:
         assert media_type in response.text
     alternates = {link["type"]: link["target"] for link in parse_links(response.headers["link"]) if "type" in link}
@@ -140,7 +131,7 @@ def test_unacceptable_types_get_406_listing_the_available_types(http, has_html, 
         "text/turtle": "pathmmu.ttl",
         "application/ld+json": "pathmmu.jsonld",
         "application/n-triples": "pathmmu.nt",
-        **({"text/html": "pathmmu.html"} if has_html else {}),
+        "text/html": "pathmmu.html",
     }
 
 
@@ -167,9 +158,7 @@ def test_every_kind_of_iri_negotiates(http, path, iri, rdf_type, ext):
     assert cite_as == [iri]
 
 
-def test_the_catalog_page_answers_root_and_catalog(http, built, has_html):
-    if not has_html:
-        pytest.skip("this build has no HTML pages yet (site.py, issue 3)")
+def test_the_catalog_page_answers_root_and_catalog(http, built):
     for path in ("/", "/catalog"):
         response = http.get(path, headers={"Accept": "text/html"})
         assert response.headers["content-type"] == "text/html; charset=utf-8"
@@ -181,8 +170,7 @@ def test_content_location_names_the_file_that_was_sent(http):
     for path in ("/", "/catalog", "/dataset/pathmmu", "/concept/modality"):
         for media_type in ("text/turtle", "application/ld+json", "application/n-triples", "text/html"):
             response = http.get(path, headers={"Accept": media_type})
-            if response.status_code == 406:  # no HTML in this build yet
-                continue
+            assert response.status_code == 200, (path, media_type)
             same = http.get(urljoin(str(response.url), response.headers["content-location"]))
             assert same.status_code == 200
             assert (same.content, same.headers["content-type"]) == (response.content, response.headers["content-type"])
@@ -225,8 +213,8 @@ def test_every_file_of_the_build_is_served_byte_for_byte_with_its_type(http, bui
         seen[extension] += 1
     assert {"ttl", "jsonld", "nt", "json"} <= set(seen)
     for name, content_type in (("sitemap.xml", "application/xml"), ("robots.txt", "text/plain; charset=utf-8")):
-        if (built / name).is_file():  # written by site.py (issue 3)
-            assert http.get("/" + name).headers["content-type"] == content_type
+        assert (built / name).is_file(), f"the build wrote no {name}"
+        assert http.get("/" + name).headers["content-type"] == content_type
 
 
 # --- signposting, caching, HEAD, methods -----------------------------------------------------------------
@@ -406,17 +394,17 @@ def test_security_headers_on_every_kind_of_response(http, server):
     assert "default-src 'none'" in rdf_policy  # data files may run nothing at all
 
 
-def test_burst_of_2000_concurrent_requests_has_no_errors(server, has_html):
+def test_burst_of_2000_concurrent_requests_has_no_errors(server):
     targets = [
         ("/dataset/pathmmu", "text/turtle", "text/turtle"),
         ("/dataset/vqarad", "application/ld+json", "application/ld+json"),
         ("/", "application/n-triples", "application/n-triples"),
-        ("/concept/modality/pathology", BROWSER_ACCEPT, "text/html" if has_html else "text/turtle"),
+        ("/concept/modality/pathology", BROWSER_ACCEPT, "text/html"),
         ("/catalog.jsonld", "*/*", "application/ld+json"),
         ("/ontology/shapes.ttl", "*/*", "text/turtle"),
     ]
 
-    async def burst() -> tuple[Counter, float]:
+    async def burst() -> Counter:
         outcomes: Counter = Counter()
         gate = asyncio.Semaphore(100)
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
@@ -433,13 +421,13 @@ def test_burst_of_2000_concurrent_requests_has_no_errors(server, has_html):
                 ok = response.status_code == 200 and response.headers["content-type"].startswith(expected)
                 outcomes["ok" if ok and response.content else f"bad {response.status_code} {path}"] += 1
 
-            started = time.monotonic()
             await asyncio.gather(*(one(i) for i in range(2000)))
-            return outcomes, time.monotonic() - started
+            return outcomes
 
-    outcomes, elapsed = asyncio.run(asyncio.wait_for(burst(), timeout=60))
+    # Each request has a 30 s timeout (an error outcome) and the burst a 120 s one: a hang fails, a slow machine
+    # does not. How fast it is belongs to the benchmark.
+    outcomes = asyncio.run(asyncio.wait_for(burst(), timeout=120))
     assert outcomes == Counter({"ok": 2000}), outcomes
-    assert elapsed < 30
     assert raw_request(server.port, b"/").status == 200  # and it is still serving
 
 
@@ -543,19 +531,24 @@ def test_hidden_files_are_not_served(tampered, path):
 def test_page_policy_runs_the_sites_own_scripts_and_blocks_inline_handlers(tampered):
     """The page CSP allows each inline <script> of the served page by its hash; event-handler attributes
     and javascript: URLs (what an escaping bug usually lets in) do not run. Checked in real Chromium."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("Chromium is not installed (tests/setup.sh installs it)")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+    require("chromium", "playwright")
+    from playwright.sync_api import sync_playwright
+
+    def refused(what: str):
+        return lambda message: "Content Security Policy" in message.text and what in message.text
+
+    # Its own browser, not conftest's module-wide one: the burst test above runs its own asyncio loop.
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         try:
             page = browser.new_page()
             violations = []
             page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-            page.goto(f"{tampered.url}/csp-check.html")
-            page.click("#js-link")
-            page.wait_for_timeout(200)
+            # Wait for the events themselves (the browser refusing each one), not for a fixed time.
+            with page.expect_console_message(refused("inline event handler")):
+                page.goto(f"{tampered.url}/csp-check.html", wait_until="networkidle")
+            with page.expect_console_message(refused("JavaScript URL")):
+                page.click("#js-link")
             ran = page.evaluate("({...document.documentElement.dataset})")
             weight = page.evaluate("getComputedStyle(document.querySelector('p')).fontWeight")
             color = page.evaluate("getComputedStyle(document.querySelector('p')).color")
