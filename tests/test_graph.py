@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,24 @@ def test_turtle_ntriples_and_jsonld_hold_the_same_triples(built, document):
     assert len(turtle) > 10
     _assert_isomorphic(turtle, _graph(built / f"{document}.nt"))
     _assert_isomorphic(turtle, _graph(built / f"{document}.jsonld"))
+
+
+def _reference_jsonld_graph(path: Path) -> rdflib.Graph:
+    """The RDF a reference JSON-LD processor reads from ``path``: pyld's expansion and toRdf (not rdflib's parser,
+    nor our writer's own reading of the context)."""
+    from pyld import jsonld
+
+    nquads = jsonld.to_rdf(json.loads(path.read_text(encoding="utf-8")), {"format": "application/n-quads"})
+    return rdflib.Graph().parse(data=nquads, format="nt")
+
+
+def test_every_built_jsonld_document_is_its_turtle_to_a_reference_processor(built):
+    """Our hand-written compaction (jsonld.py) checked on every document of the build by pyld: datasets, concepts,
+    schemes, the catalog, its pages, the vocabulary."""
+    documents = sorted(p for p in built.rglob("*.jsonld") if p.with_suffix(".ttl").is_file())
+    assert len(documents) == 62  # 14 datasets, 41 concepts, 4 schemes, catalog, catalog/page/1, vocab
+    for path in documents:
+        _assert_isomorphic(_graph(path.with_suffix(".ttl")), _reference_jsonld_graph(path))
 
 
 def test_the_catalogs_ntriples_state_each_triple_once_on_its_own_line(built):
