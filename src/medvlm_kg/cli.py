@@ -54,7 +54,7 @@ def _fail(error: CatalogError) -> None:
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(context_settings={"help_option_names": ["--help", "-h"], "max_content_width": 100})
 @click.version_option(package_name="medvlm-kg")
 def main() -> None:
     """Publish a curated catalog of medical VLM benchmarks as a validated knowledge graph.
