@@ -202,7 +202,7 @@ def test_schema_org_terms_exist_and_are_used_on_types_in_their_domain(catalog_gr
             used.add(prop)
         if p == RDF.type and str(o).startswith(str(SDO)):
             assert kinds.get(str(o)[len(SDO) :]) == "class", f"{o} is not a schema.org class"
-    assert {"name", "citation", "size", "distribution", "datePublished"} <= used
+    assert {"name", "citation", "size", "license", "datePublished"} <= used
 
 
 def test_the_catalog_announces_its_read_only_sparql_endpoint(built):

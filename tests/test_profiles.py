@@ -64,7 +64,8 @@ def test_validate_profile_all_passes_on_the_project_catalog_with_warnings_only()
     result = run_cli("validate", "--profile", "all", "--data", str(DATA))
     assert result.returncode == 0, result.stdout + result.stderr
     last = result.stdout.strip().splitlines()[-1]
-    assert last.startswith(f"{DATA}: 14 datasets, valid for DCAT-AP 3.0, Croissant 1.1, Bioschemas Dataset 1.0 (")
+    profiles = "DCAT-AP 3.0, Croissant 1.1, Bioschemas Dataset 1.0, Google Dataset rich results"
+    assert last.startswith(f"{DATA}: 14 datasets, valid for {profiles} (")
     assert "warning: data/datasets/mm-skin.yaml license: unknown — Croissant requires a license" in result.stdout
     assert "Traceback" not in result.stderr
 
@@ -173,9 +174,11 @@ def test_gaps_the_catalog_format_cannot_fill_are_one_warning_each(dcat_ap_proble
 
 def test_dataset_pages_meet_the_bioschemas_minimum_where_the_facts_exist(bioschemas_problems):
     assert [str(p) for p in bioschemas_problems if p.severity == ERROR] == []
-    unlicensed = {d.file for d in CATALOG.datasets if not (d.license and d.license.applies_to_data)}
+    # A license statement without an SPDX licence is the page's license as a CreativeWork (the statement as read);
+    # only a dataset whose license nobody found lacks one, and that is a fact to find, not an error.
+    unlicensed = {d.file for d in CATALOG.datasets if d.license is None}
     assert {p.file for p in bioschemas_problems if p.field == "license"} == unlicensed
-    assert len(unlicensed) == 8
+    assert len(unlicensed) == 4
 
 
 def test_a_missing_license_names_the_fact_to_find(bioschemas_problems):
@@ -184,18 +187,13 @@ def test_a_missing_license_names_the_fact_to_find(bioschemas_problems):
         f"warning: {mm_skin.file} license: unknown — Bioschemas requires a license; find the dataset's license "
         "statement and add `license:`"
     ) in [str(p) for p in bioschemas_problems]
-    code_only = next(p for p in bioschemas_problems if p.file == CATALOG.dataset("multimedeval").file)
-    assert code_only.message == "the license found (MIT) covers only the code"
+    code_only = CATALOG.dataset("multimedeval")  # a statement (MIT, for the code only) is the page's license
+    assert not [p for p in bioschemas_problems if p.file == code_only.file and p.field == "license"]
 
 
-def test_every_page_block_conforms_to_the_bioschemas_profile(built):
-    for dataset in CATALOG.datasets:
-        for prefix in ("", "zh/"):
-            html = (built / f"{prefix}dataset/{dataset.id}.html").read_text(encoding="utf-8")
-            (block,) = JSONLD.findall(html)
-            page = rdflib.Graph().parse(data=block, format="json-ld")
-            iri = rdflib.URIRef(f"{BASE}dataset/{dataset.id}")
-            assert (iri, DCTERMS.conformsTo, rdflib.URIRef(bioschemas.PROFILE)) in page
+def test_the_rdf_says_what_the_pages_say_about_the_bioschemas_profile(built):
+    """The pages themselves are checked with Bioschemas' own shape (tests/test_conformance.py, which requires their
+    dct:conformsTo); the dataset's RDF states the same triple, so the page says nothing the graph does not."""
     rdf = rdflib.Graph().parse(built / "dataset/pathmmu.ttl")
     assert (rdflib.URIRef(BASE + "dataset/pathmmu"), DCTERMS.conformsTo, rdflib.URIRef(bioschemas.PROFILE)) in rdf
 

@@ -54,7 +54,7 @@ def _fail(error: CatalogError) -> None:
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(context_settings={"help_option_names": ["--help", "-h"], "max_content_width": 100})
 @click.version_option(package_name="medvlm-kg")
 def main() -> None:
     """Publish a curated catalog of medical VLM benchmarks as a validated knowledge graph.
@@ -80,11 +80,12 @@ def main() -> None:
 )
 @click.option(
     "--profile",
-    type=click.Choice(["core", "dcat-ap", "croissant", "bioschemas", "all"]),
+    type=click.Choice(["core", "dcat-ap", "croissant", "bioschemas", "google", "all"]),
     default="core",
     show_default=True,
-    help="Which rules: core (the catalog's own), dcat-ap (DCAT-AP 3.0), croissant (Croissant 1.1, with mlcroissant), "
-    "bioschemas (Bioschemas Dataset 1.0), or all. See docs/profiles.md.",
+    help="Which rules: core (the catalog's own), dcat-ap (DCAT-AP 3.0, with SEMIC's shapes), croissant (Croissant "
+    "1.1, with mlcroissant), bioschemas (Bioschemas Dataset 1.0, with its own shape), google (Google's Dataset rich "
+    "results rules), or all. See docs/profiles.md and docs/conformance.md.",
 )
 def validate(data_dir: Path, fmt: str, profile: str) -> None:
     """Check the catalog: the YAML format, then SHACL on the graph; with --profile, the profiles harvesters read.
@@ -100,12 +101,13 @@ def validate(data_dir: Path, fmt: str, profile: str) -> None:
     from medvlm_kg.build.profile_check import validate_profile
     from medvlm_kg.profiles import profile_titles
 
-    catalog, problems = validate_profile(data_dir, profile)
+    checks: list[dict] = []
+    catalog, problems = validate_profile(data_dir, profile, checks)
     errors = [p for p in problems if p.severity == ERROR]
     if fmt == "json":
         record = {"valid": not errors, "problems": [p.as_dict() for p in problems]}
         if profile != "core":
-            record = {"profile": profile, **record}
+            record = {"profile": profile, **record, "checks": checks}
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
     else:
         for problem in problems:

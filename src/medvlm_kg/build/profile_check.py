@@ -11,19 +11,21 @@ from pathlib import Path
 from medvlm_kg.build.units import check, validate
 from medvlm_kg.catalog.load import Catalog
 from medvlm_kg.problems import ERROR, CatalogError, Problem
-from medvlm_kg.profiles import PROFILE_NAMES, PROFILES
+from medvlm_kg.profiles import PROFILE_NAMES, PROFILES, check_record
 from medvlm_kg.profiles.base import sorted_problems as _sorted
 
 __all__ = ["validate_profile"]
 
 
-def validate_profile(data_dir: Path | str, name: str) -> tuple[Catalog | None, list[Problem]]:
+def validate_profile(
+    data_dir: Path | str, name: str, checks: list[dict] | None = None
+) -> tuple[Catalog | None, list[Problem]]:
     """The catalog and every problem the named profile finds (``core``: the YAML format and the core shapes).
 
     Every profile runs after the core checks: their errors are always reported (a catalog that does not build
-    cannot be harvested); their warnings only for ``core`` and ``all``.
+    cannot be harvested); their warnings only for ``core`` and ``all``. ``checks``, when given, receives one
+    record per profile run (``check_record``: its rules, validators and counts).
     """
-
     if name not in PROFILE_NAMES:
         raise ValueError(f"unknown profile {name!r}; known: {', '.join(PROFILE_NAMES)}")
     try:
@@ -36,5 +38,8 @@ def validate_profile(data_dir: Path | str, name: str) -> tuple[Catalog | None, l
         return catalog, problems
     found = list(problems) if name == "all" else [p for p in problems if p.severity == ERROR]
     for profile in PROFILES.values() if name == "all" else (PROFILES[name],):
-        found += profile.check(catalog, graph)
+        own = profile.check(catalog, graph)
+        found += own
+        if checks is not None:
+            checks.append(check_record(profile, own))
     return catalog, _sorted(set(found))

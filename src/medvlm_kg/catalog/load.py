@@ -226,8 +226,9 @@ def _read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
     """Parse one YAML document into plain values plus a map from field path to line number."""
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        if len(text) > _SMALL_FILE:  # before composing: libyaml's composer recurses and crashes past ~30,000 levels
-            _check_depth(text, loader_cls)
+        _check_depth(text)  # before any parser: every file (libyaml's own limit is reached in a few kB)
+        if len(text) > _SMALL_FILE:
+            _check_values(text, loader_cls)
         root = yaml.compose(text, Loader=loader_cls)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -343,11 +344,12 @@ def _read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
 
 
 _MAX_DEPTH = 100
-# Each level of nesting takes at least one character, so a file this small cannot nest deep enough to crash
-# libyaml, nor hold _MAX_VALUES values; only bigger files pay for the extra pass over their events.
+# A file this small cannot hold _MAX_VALUES values; only bigger files pay for the extra pass over their events.
 _SMALL_FILE = 16_384
 _MAX_VALUES = 100_000  # a dataset file holds about a hundred; reading millions would take minutes
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_START = re.compile(r"[ \t?:-]*")  # what may stand before a line's first value: indentation, - ? :
+_NEW_LINE_START = re.compile(r"\n[ \t?:-]+")
 
 
 def _first_alias(text: str, loader_cls: type) -> tuple[int | None, str]:
@@ -361,20 +363,28 @@ def _first_alias(text: str, loader_cls: type) -> tuple[int | None, str]:
     return None, "name"
 
 
-def _check_depth(text: str, loader_cls: type) -> None:
-    """Refuse lists and mappings nested more than ``_MAX_DEPTH`` deep, or more than ``_MAX_VALUES`` values,
-    reading events (no recursion) before anything is built."""
-    depth = values = 0
-    for event in yaml.parse(text, Loader=loader_cls):
-        if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            values += 1
-            if values > _MAX_VALUES:
-                raise _YamlProblem(
-                    event.start_mark.line + 1,
-                    "",
-                    f"more than {_MAX_VALUES:,} values in one file",
-                    "a catalog file describes one dataset in about a hundred values; split or shorten it",
-                )
+def _depth_bound(text: str) -> int:
+    """At least how deep lists and mappings can nest in ``text``, from its characters alone: each flow level opens
+    with ``[`` or ``{``, and each block level needs a line indented further or another ``- ``/``? ``/``: `` before
+    its first character."""
+    flow = text.count("[") + text.count("{")
+    first = len(_LINE_START.match(text).group())
+    block = max(first, max((len(m) - 1 for m in _NEW_LINE_START.findall(text)), default=0))
+    return flow + block + 1
+
+
+def _check_depth(text: str) -> None:
+    """Refuse lists and mappings nested more than ``_MAX_DEPTH`` deep, before any YAML library reads the text.
+
+    libyaml (PyYAML's C parser, 0.2.6 in the PyYAML 6.0.3+ wheels) has its own limit, 1,000 flow levels, which its
+    scanner hits while reading ahead, before its first events come out; so the depth is counted here, from a bound
+    on the characters and, only when that bound exceeds the limit, on the events of PyYAML's pure-Python parser
+    (no nesting limit, no recursion). The message is the product's whatever the library's version.
+    """
+    if _depth_bound(text) <= _MAX_DEPTH:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > _MAX_DEPTH:
@@ -386,6 +396,22 @@ def _check_depth(text: str, loader_cls: type) -> None:
                 )
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
+
+
+def _check_values(text: str, loader_cls: type) -> None:
+    """Refuse more than ``_MAX_VALUES`` values, reading events (no recursion) before anything is built; the depth is
+    known to be within ``_MAX_DEPTH`` by now, far below any library's own limit."""
+    values = 0
+    for event in yaml.parse(text, Loader=loader_cls):
+        if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            values += 1
+            if values > _MAX_VALUES:
+                raise _YamlProblem(
+                    event.start_mark.line + 1,
+                    "",
+                    f"more than {_MAX_VALUES:,} values in one file",
+                    "a catalog file describes one dataset in about a hundred values; split or shorten it",
+                )
 
 
 def _dotted(path: tuple) -> str:

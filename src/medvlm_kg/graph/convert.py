@@ -87,6 +87,8 @@ RDF_TYPE, RDF_STATEMENT, RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = _terms(
     S_LICENSE,
     S_IS_BASED_ON,
     S_KEYWORDS,
+    S_CREATIVE_WORK,
+    S_TEXT,
 ) = _terms(
     "schema",
     "Dataset",
@@ -121,6 +123,8 @@ RDF_TYPE, RDF_STATEMENT, RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = _terms(
     "license",
     "isBasedOn",
     "keywords",
+    "CreativeWork",
+    "text",
 )
 (
     D_DATASET,
@@ -170,8 +174,8 @@ RDF_TYPE, RDF_STATEMENT, RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = _terms(
     "LicenseDocument",
     "relation",
 )
-FOAF_HOMEPAGE, FOAF_PERSON, FOAF_ORG, FOAF_NAME, FOAF_DOCUMENT = _terms(
-    "foaf", "homepage", "Person", "Organization", "name", "Document"
+FOAF_HOMEPAGE, FOAF_PERSON, FOAF_ORG, FOAF_NAME, FOAF_DOCUMENT, FOAF_GROUP, FOAF_MEMBER = _terms(
+    "foaf", "homepage", "Person", "Organization", "name", "Document", "Group", "member"
 )
 (SKOS_NOTE,) = _terms("skos", "editorialNote")
 RDFS_SEE_ALSO, RDFS_LABEL = _terms("rdfs", "seeAlso", "label")
@@ -440,12 +444,13 @@ def _dataset(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptSchem
         seen_labels[key] = seen_labels.get(key, 0) + 1
         suffix = "" if seen_labels[key] == 1 else f"-{seen_labels[key]}"
         a = ox.NamedNode(f"{d.value}#access-{key}{suffix}")
-        desc.add_all(d, (D_DISTRIBUTION_P, S_DISTRIBUTION), a)
+        # An access point is a page or repository the data is reached from (DCAT's accessURL), not a file: it
+        # is no schema.org DataDownload (Google requires one to have the file's contentUrl). schema.org sees it
+        # as the dataset's sameAs (below, with the homepage).
+        desc.add(d, D_DISTRIBUTION_P, a)
         desc.add(a, RDF_TYPE, D_DISTRIBUTION)
-        desc.add(a, RDF_TYPE, S_DATA_DOWNLOAD)
-        desc.add_all(a, (DCT_TITLE, S_NAME), _lit(point.label))
+        desc.add(a, DCT_TITLE, _lit(point.label))
         desc.add(a, D_ACCESS_URL, ox.NamedNode(point.url))
-        desc.add(a, S_URL, ox.NamedNode(point.url))
         if point.platform:
             desc.add(a, M_HOST, _concept(schemes, "platform", point.platform))
 
@@ -488,6 +493,11 @@ def _dataset(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptSchem
     return desc.triples
 
 
+def license_text(lic) -> str:
+    """A license statement as read, with any conflicting statement after it."""
+    return lic.stated + "".join(f" Conflicting statements: {c}" for c in lic.conflicts)
+
+
 def license_iri(spdx_id: str) -> ox.NamedNode:
     return ox.NamedNode(f"https://spdx.org/licenses/{spdx_id}")
 
@@ -504,6 +514,16 @@ def _license(desc: _Description, d: ox.NamedNode, lic) -> None:
         desc.add(d, S_LICENSE, node)
         desc.add(node, RDF_TYPE, DCT_LICENSE_DOC)
         desc.add(node, RDFS_LABEL, _lit(lic.id))
+    else:
+        # No SPDX licence for the data, only a statement: schema.org's license may be a CreativeWork, so
+        # crawlers and Croissant read the statement as written and where it was read (DCAT's dct:license stays
+        # absent: the statement is no licence document).
+        node = ox.NamedNode(f"{d.value}#license-statement")
+        desc.add(d, S_LICENSE, node)
+        desc.add(node, RDF_TYPE, S_CREATIVE_WORK)
+        desc.add(node, S_NAME, _lit("License as stated on the dataset's pages", language="en"))
+        desc.add(node, S_TEXT, _lit(license_text(lic), language="en"))
+        desc.add(node, S_URL, ox.NamedNode(lic.sources[0]))
     for conflict in lic.conflicts:
         desc.sourced(d, SKOS_NOTE, _lit(f"License: {conflict}", language="en"), fact)
 
@@ -719,9 +739,17 @@ def _catalog(catalog: Catalog, schemes: dict[str, ConceptScheme]) -> list[Triple
         desc.add_all(c, (DCT_TITLE, S_NAME), _lit(text, language=lang))
     for lang, text in sorted(catalog.description.items()):
         desc.add_all(c, (DCT_DESCRIPTION, S_DESCRIPTION), _lit(text, language=lang))
+    # DCAT-AP allows a catalogue one creator: the curators together, as a foaf:Group whose members they are; each
+    # curator is a schema:creator (schema.org allows many). The group's name joins theirs: nothing new is said.
+    if catalog.curators:
+        group = ox.NamedNode(f"{catalog_iri(base)}#curators")
+        desc.add(c, DCT_CREATOR, group)
+        desc.add(group, RDF_TYPE, FOAF_GROUP)
+        desc.add(group, FOAF_NAME, _lit(_join([p.name for p in catalog.curators], "en")))
     for person in catalog.curators:
         node = _agent(desc, base, person.name, person.id)
-        desc.add_all(c, (DCT_CREATOR, S_CREATOR), node)
+        desc.add(c, S_CREATOR, node)
+        desc.add(group, FOAF_MEMBER, node)
         if person.affiliation:
             desc.add(node, S_AFFILIATION, _organization(desc, base, person.affiliation))
         if person.id == catalog.publisher:

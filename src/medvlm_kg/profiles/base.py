@@ -25,6 +25,7 @@ __all__ = [
     "gather",
     "license_gap",
     "owners",
+    "semic_problems",
     "shacl_problems",
 ]
 
@@ -117,3 +118,40 @@ def shacl_problems(data: rdflib.Graph, shapes: rdflib.Graph, catalog: Catalog, o
         file, line = (dataset.file, dataset.line_of(str(field))) if dataset else (catalog.file, None)
         found.add(Problem(file, line, str(field), message, str(hint or DEFAULT_HINT), severity))
     return gather(found, catalog)
+
+
+def semic_problems(
+    data: rdflib.Graph,
+    shapes: rdflib.Graph,
+    catalog: Catalog,
+    owners: dict[str, str],
+    validator: str,
+    ours: tuple[rdflib.Graph, list[Problem]] | None = None,
+) -> list[Problem]:
+    """The violations pyshacl finds with a consumer's own shapes (which know nothing of our YAML), each an error: the
+    owner's file, the property as the field, the validator's message. ``ours`` (our shapes and what they found):
+    a violation our shapes already report as an error on the same file and property is not said twice."""
+    said = {(p.file, p.field) for p in (ours[1] if ours else []) if p.severity == ERROR}
+    import pyshacl
+
+    _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
+    files = {d.id: d for d in catalog.datasets}
+    found: set[Problem] = set()
+    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        if results.value(result, SH.resultSeverity) != SH.Violation:
+            continue  # what the consumer only recommends, our own shapes report in curator words
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        alternatives = results.value(path, SH.alternativePath) if isinstance(path, rdflib.BNode) else None
+        # e.g. Bioschemas' ( http://schema.org/x https://schema.org/x )
+        paths = list(rdflib.collection.Collection(results, alternatives)) if alternatives is not None else [path]
+        field = str(paths[0]).rsplit("/", 1)[-1].rsplit("#", 1)[-1] if isinstance(paths[0], rdflib.URIRef) else "node"
+        dataset = files.get(owners.get(str(focus), ""))
+        file = dataset.file if dataset else catalog.file
+        names = {str(ours[0].value(s, SH.name)) for p in paths for s in ours[0].subjects(SH.path, p)} if ours else set()
+        if any((file, name) in said for name in names):
+            continue
+        message = f"{validator}: {results.value(result, SH.resultMessage) or 'does not conform'}"
+        hint = "a medvlm-kg bug unless the YAML states it: please report it with this message"
+        found.add(Problem(file, None, field, message, hint, ERROR))
+    return sorted_problems(found)

@@ -48,6 +48,7 @@ _SDO = "https://schema.org/"
 _DCAT = "http://www.w3.org/ns/dcat#"
 _DCT = "http://purl.org/dc/terms/"
 _HOST = "https://w3id.org/medvlm-kg/vocab#hostPlatform"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def croissant_path(dataset_id: str) -> str:
@@ -162,6 +163,22 @@ def _license_statement(dataset: Dataset) -> dict[str, Any]:
     }
 
 
+def _license(facts: _Facts, node: str) -> str | dict[str, Any]:
+    """A license: its IRI (an SPDX licence), or, where only a statement is known, the statement as a CreativeWork
+    with its text and the page it was read on (Croissant allows either)."""
+    if _SDO + "CreativeWork" not in facts.iris(node, _RDF_TYPE):
+        return node
+    work: dict[str, Any] = {"@type": "sc:CreativeWork"}
+    for key in ("name", "text"):
+        texts = facts.texts(node, _SDO + key, "en")
+        if texts:
+            work[key] = texts[0]
+    urls = facts.iris(node, _SDO + "url")
+    if urls:
+        work["url"] = urls[0]
+    return work
+
+
 def croissant_document(catalog: Catalog, graph: KnowledgeGraph, dataset: Dataset) -> dict[str, Any]:
     """The dataset's Croissant 1.1 description, from its graph and its paper."""
     return document_from(catalog, dataset, graph.datasets[dataset.id])
@@ -191,7 +208,7 @@ def document_from(catalog: Catalog, dataset: Dataset, triples: list[ox.Triple]) 
     same_as = facts.iris(iri, _SDO + "sameAs")
     if same_as:
         doc["sameAs"] = same_as
-    licenses = facts.iris(iri, _SDO + "license")
+    licenses = [_license(facts, node) for node in facts.iris(iri, _SDO + "license")]
     if licenses:
         doc["license"] = licenses[0] if len(licenses) == 1 else licenses
     people = {

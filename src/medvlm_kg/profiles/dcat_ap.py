@@ -138,14 +138,37 @@ def extend(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
     return [t for t in added if not (t in seen or seen.add(t))]
 
 
+# SEMIC's own SHACL files of DCAT-AP 3.0.1 (exact copies, CC BY 4.0: ontology/dcat-ap-3.0.1/README.md): the
+# constraints every DCAT-AP description must meet (shapes.ttl) and the classes of the values (range.ttl).
+SEMIC_SHAPES = ("shapes.ttl", "range.ttl")
+
+
 @cache
 def _shapes() -> rdflib.Graph:
     return rdflib.Graph().parse(ontology_dir() / "dcat-ap.shapes.ttl", format="turtle")
 
 
+@cache
+def _semic_shapes() -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for name in SEMIC_SHAPES:
+        graph.parse(ontology_dir() / "dcat-ap-3.0.1" / name, format="turtle")
+    return graph
+
+
 def problems(catalog: Catalog, graph: KnowledgeGraph) -> list[Problem]:
-    """Every DCAT-AP 3.0 finding for the catalog graph (with its concept schemes), in curator words."""
-    from medvlm_kg.profiles.base import owners, shacl_problems
+    """Every DCAT-AP 3.0 finding for the catalog graph (with its concept schemes), in curator words.
+
+    SEMIC's shapes decide conformance: each of their violations is an error. ``ontology/dcat-ap.shapes.ttl`` adds
+    what SEMIC's files do not say: which YAML field a finding is about and what to do, and the recommended facts
+    the catalog format has no field for (reported once for all datasets); a violation both find is reported once,
+    in curator words.
+    """
+    from medvlm_kg.profiles.base import owners, semic_problems, shacl_problems
     from medvlm_kg.validate.core import data_graph
 
-    return shacl_problems(data_graph(graph.triples()), _shapes(), catalog, owners(graph, catalog))
+    data = data_graph(graph.triples())
+    who = owners(graph, catalog)
+    ours = shacl_problems(data, _shapes(), catalog, who)
+    label = "DCAT-AP 3.0.1 (SEMIC's shapes)"
+    return ours + semic_problems(data, _semic_shapes(), catalog, who, label, (_shapes(), ours))

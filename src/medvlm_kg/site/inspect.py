@@ -2,7 +2,8 @@
 
 For every HTML page: the JSON-LD blocks, read with extruct (the extractor crawlers and validators use); for a
 schema.org ``Dataset``, Google's required properties (``name``, and a ``description`` of 50 to 5000
-characters) and which of its recommended properties are present; the page's canonical URL, whether the
+characters; each ``distribution`` a ``DataDownload`` with its ``contentUrl``) and which of its recommended
+properties are present (the rules: ``ontology/google-dataset.rules.json``); the page's canonical URL, whether the
 sitemap lists it and whether robots.txt lets a crawler fetch it. The report is data first (``as_dict``) and
 text second; a dataset page that lacks a required property makes it fail.
 """
@@ -19,56 +20,31 @@ from urllib.robotparser import RobotFileParser
 import extruct
 import lxml.html
 
+from medvlm_kg.profiles.google import (
+    GOOGLE_RECOMMENDED,
+    GOOGLE_REQUIRED,
+    DatasetCheck,
+    check_dataset,
+    google_rules,
+    json_ld_nodes,
+    node_types,
+)
 from medvlm_kg.site.pages import url_to_file
 
-__all__ = ["GOOGLE_RECOMMENDED", "GOOGLE_REQUIRED", "PageReport", "SiteReport", "format_text", "inspect_site"]
+__all__ = [
+    "GOOGLE_RECOMMENDED",
+    "GOOGLE_REQUIRED",
+    "PageReport",
+    "SiteReport",
+    "check_dataset",
+    "format_text",
+    "google_rules",
+    "inspect_site",
+]
 
-# Google Search Central, "Dataset structured data" (developers.google.com/search/docs/appearance/structured-data/
-# dataset): required and recommended properties of a Dataset, including those listed under DataCatalog and
-# DataDownload.
-GOOGLE_REQUIRED = ("name", "description")
-GOOGLE_RECOMMENDED = (
-    "alternateName",
-    "citation",
-    "creator",
-    "distribution",
-    "funder",
-    "hasPart",
-    "identifier",
-    "includedInDataCatalog",
-    "isAccessibleForFree",
-    "isBasedOn",
-    "isPartOf",
-    "keywords",
-    "license",
-    "measurementTechnique",
-    "sameAs",
-    "spatialCoverage",
-    "temporalCoverage",
-    "url",
-    "variableMeasured",
-    "version",
-)
-DESCRIPTION_LENGTH = (50, 5000)
+
 CRAWLERS = ("Googlebot", "*")
-_SCHEMA_PREFIXES = ("https://schema.org/", "http://schema.org/", "schema:")
 _SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-
-
-@dataclass
-class DatasetCheck:
-    """One schema.org Dataset found on a page, against Google's Dataset rules."""
-
-    id: str | None
-    required_missing: list[str] = field(default_factory=list)
-    required_invalid: list[str] = field(default_factory=list)
-    recommended_present: list[str] = field(default_factory=list)
-    recommended_missing: list[str] = field(default_factory=list)
-    description_length: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.required_missing and not self.required_invalid
 
 
 @dataclass
@@ -131,75 +107,6 @@ class SiteReport:
 # ---- reading JSON-LD as a crawler does ----------------------------------------------------------------
 
 
-def _local(key: str) -> str:
-    for prefix in _SCHEMA_PREFIXES:
-        if key.startswith(prefix):
-            return key[len(prefix) :]
-    return key
-
-
-def _types(node: dict) -> list[str]:
-    value = node.get("@type", [])
-    return [_local(t) for t in (value if isinstance(value, list) else [value]) if isinstance(t, str)]
-
-
-def _nodes(items: list) -> list[dict]:
-    """Every top-level node of the extracted items (``@graph`` members included)."""
-    out: list[dict] = []
-    for item in items:
-        if isinstance(item, dict) and isinstance(item.get("@graph"), list):
-            out += [n for n in item["@graph"] if isinstance(n, dict)]
-        elif isinstance(item, dict):
-            out.append(item)
-    return out
-
-
-def _texts(value: Any) -> list[str]:
-    """The text values of a property, whether written as strings, ``@value`` objects or lists of them."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict) and "@value" in value:
-        return [str(value["@value"])]
-    if isinstance(value, list):
-        return [text for v in value for text in _texts(v)]
-    return []
-
-
-def _present(value: Any) -> bool:
-    if value is None or value == "" or value == [] or value == {}:
-        return False
-    if isinstance(value, list):
-        return any(_present(v) for v in value)
-    return True
-
-
-def check_dataset(node: dict) -> DatasetCheck:
-    """Google's Dataset rules for one JSON-LD node."""
-    props = {_local(k): v for k, v in node.items() if not k.startswith("@")}
-    check = DatasetCheck(node.get("@id") if isinstance(node.get("@id"), str) else None)
-    names = [t for t in _texts(props.get("name")) if t.strip()]
-    if "name" not in props:
-        check.required_missing.append("name")
-    elif not names:
-        check.required_invalid.append("name: no text")
-    descriptions = _texts(props.get("description"))
-    if "description" not in props:
-        check.required_missing.append("description")
-    elif not descriptions:
-        check.required_invalid.append("description: no text")
-    else:
-        low, high = DESCRIPTION_LENGTH
-        lengths = [len(d) for d in descriptions]
-        check.description_length = max(lengths)
-        if not any(low <= n <= high for n in lengths):
-            check.required_invalid.append(
-                f"description: {', '.join(map(str, lengths))} characters; Google wants {low} to {high}"
-            )
-    for name in GOOGLE_RECOMMENDED:
-        (check.recommended_present if _present(props.get(name)) else check.recommended_missing).append(name)
-    return check
-
-
 # ---- the site ---------------------------------------------------------------------------------------------
 
 
@@ -243,8 +150,8 @@ def _inspect_page(out: Path, rel: str, html: bytes, base: str | None, files: set
     except Exception as exc:  # extruct raises whatever its JSON reader raises
         page.jsonld_errors.append(f"a JSON-LD block does not parse: {exc}")
         items = []
-    for node in _nodes(items):
-        types = _types(node)
+    for node in json_ld_nodes(items):
+        types = node_types(node)
         page.types += types
         if "Dataset" in types:
             page.datasets.append(check_dataset(node))
