@@ -28,8 +28,8 @@ CLOCKS = {"time", "monotonic", "monotonic_ns", "perf_counter", "perf_counter_ns"
 TIMING_NAMES = {"elapsed", "duration", "took", "runtime", "seconds_taken"}  # clock readings by their usual names
 PLATFORM = {"platform", "name", "version_info"}  # sys.platform, os.name, sys.version_info
 HELPER = TESTS / "conftest.py"  # where require() skips (or fails under CI)
-# Known and owned elsewhere, to be removed by that work (issue 19, part a: the SHACL engine tests).
-PENDING = {("test_shacl_engine.py", "importorskip")}
+# Known and owned elsewhere, to be removed by that work (none left).
+PENDING: set[tuple[str, str]] = set()
 
 
 def _dotted(node: ast.AST) -> str:
