@@ -199,8 +199,8 @@ class Catalog:
     description: dict[str, str]
     curators: tuple[Person, ...]
     publisher: str
-    repository: str
-    readme: str
+    repository: str | None
+    readme: str | None
     license: str | None
     license_source: str | None
     datasets: tuple[Dataset, ...]
@@ -1121,15 +1121,15 @@ def check_catalog(
                 )
     if any(p.severity == ERROR for p in problems) or catalog_doc is None:
         return None, sorted(problems, key=_problem_order)
-    src = catalog_doc["source"]
+    src = catalog_doc.get("source") or {}  # a catalog made by `init` may not name a source list yet
     catalog = Catalog(
         base_iri=catalog_doc["base_iri"],
         title=dict(catalog_doc["title"]),
         description=dict(catalog_doc["description"]),
         curators=tuple(Person(c["id"], c["name"], c.get("affiliation")) for c in catalog_doc["curators"]),
         publisher=catalog_doc["publisher"],
-        repository=src["repository"],
-        readme=src["readme"],
+        repository=src.get("repository"),
+        readme=src.get("readme"),
         license=src.get("license"),
         license_source=src.get("license_source"),
         datasets=tuple(sorted(datasets, key=lambda d: d.id)),

@@ -267,6 +267,60 @@ def serve(out_dir: Path, host: str, port: int) -> None:
         _fail(error)
 
 
+@main.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("data"), required=False)
+@click.option("--title", help="The catalog's title (default: the folder's name).")
+@click.option("--publisher", help="Who publishes the catalog, a person's name (default: your user name).")
+@click.option("--description", help="What the catalog is (default: the title).")
+@click.option(
+    "--base-iri", metavar="IRI", help="Where the catalog will be published, ending in / (default: example.org)."
+)
+@click.option("--source-url", metavar="URL", help="The list the catalog is built from (its README's URL).")
+def init_command(folder: Path, title, publisher, description, base_iri, source_url) -> None:
+    """Make FOLDER a new catalog: catalog.yaml, an empty datasets/ and a README on what to do next.
+
+    Nothing is written over an existing catalog.yaml.
+
+    \b
+    Example:
+      medvlm-kg init my-catalog --title "Pathology benchmarks" --publisher "Ada Lovelace"
+      medvlm-kg import-markdown README.md --data my-catalog && medvlm-kg validate --data my-catalog
+    """
+    from .scaffold import init_catalog
+
+    try:
+        written = init_catalog(
+            folder, title=title, publisher=publisher, description=description, base_iri=base_iri, source_url=source_url
+        )
+    except CatalogError as error:
+        _fail(error)
+        return
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: medvlm-kg import-markdown LIST.md --data {folder}   (or: medvlm-kg new ID --data {folder})")
+
+
+@main.command("new")
+@click.argument("dataset_id", metavar="ID")
+@DATA_OPTION
+@click.option("--name", help="The dataset's name (default: the id).")
+def new_command(dataset_id: str, data_dir: Path, name: str | None) -> None:
+    """Write datasets/ID.yaml: id, name and listed.name set, every other field of the format commented out.
+
+    \b
+    Example:
+      medvlm-kg new pathmmu --name PathMMU --data data
+    """
+    from .scaffold import new_entry
+
+    try:
+        path = new_entry(data_dir, dataset_id, name)
+    except CatalogError as error:
+        _fail(error)
+        return
+    click.echo(f"wrote {path}: uncomment what you know, then medvlm-kg validate --data {data_dir}")
+
+
 @main.command("import-markdown")
 @progress_options
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))

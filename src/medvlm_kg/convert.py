@@ -395,7 +395,8 @@ def _dataset(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptSchem
     desc.add(d, S_INCLUDED_IN, ox.NamedNode(catalog_iri(base)))
 
     listed = dataset.listed
-    desc.add(d, M_LISTED_IN, ox.NamedNode(listed.source or catalog.readme))
+    if listed.source or catalog.readme:
+        desc.add(d, M_LISTED_IN, ox.NamedNode(listed.source or catalog.readme))
     desc.add(d, M_LISTED_NAME, _lit(listed.name))
     for prop, value in ((M_LISTED_TITLE, listed.title), (M_LISTED_DATE, listed.date), (M_LISTED_LINKS, listed.links)):
         if value is not None:
@@ -732,9 +733,11 @@ def _catalog(catalog: Catalog, schemes: dict[str, ConceptScheme]) -> list[Triple
         desc.add_all(c, (DCT_LICENSE, S_LICENSE), lic)
         desc.add(lic, RDF_TYPE, DCT_LICENSE_DOC)
         desc.add(lic, RDFS_LABEL, _lit(catalog.license))
-    desc.add(c, DCT_SOURCE, ox.NamedNode(catalog.repository))
-    desc.add(c, S_IS_BASED_ON, ox.NamedNode(catalog.repository))
-    desc.add(ox.NamedNode(catalog.readme), RDF_TYPE, FOAF_DOCUMENT)
+    if catalog.repository:
+        desc.add(c, DCT_SOURCE, ox.NamedNode(catalog.repository))
+        desc.add(c, S_IS_BASED_ON, ox.NamedNode(catalog.repository))
+    if catalog.readme:
+        desc.add(ox.NamedNode(catalog.readme), RDF_TYPE, FOAF_DOCUMENT)
     for name in ("modality", "task"):
         desc.add(c, D_THEME_TAXONOMY, ox.NamedNode(schemes[name].iri))
     desc.add(c, HYDRA_VIEW, ox.NamedNode(page_iri(base, 1)))
