@@ -29,9 +29,8 @@ def test_the_seed_has_two_dataset_tables_and_an_authors_table():
     entries = read_entries(SEED.read_text(encoding="utf-8"), report)
     assert [e.name for e in entries][:3] == ["SurgVLM-DB", "MedCaseReasoning", "MedS-Ins"]
     assert len(entries) == 14
-    assert report.skipped == [
-        {"line": 11, "reason": "table has no dataset columns (name plus title, link, size…)"}
-    ]  # the authors' table
+    assert [(s["line"], s["kind"]) for s in report.skipped] == [(11, "table-no-facts")]  # the authors' table
+    assert "Name, Affiliation, Contact" in report.skipped[0]["reason"]
     pathmmu = next(e for e in entries if e.name == "PathMMU")
     assert pathmmu.by_lang["modality"] == {"en": "Pathology Image + Text", "zh": "病理图像 + 文本"}
 

@@ -618,7 +618,7 @@ class ImportReport:
                 f"{self.source}:{_lines(items)} {len(items)} {what if len(items) > 1 else what[:-1]} "
                 f"skipped{kept}: {reason}{hint}"
             )
-        for kind, items in _grouped(self.notes, lambda n: n["kind"]).items():
+        for _kind, items in _grouped(self.notes, lambda n: n["kind"]).items():
             for item in items[:20]:
                 where = f"{self.source}:{item['line']}" if item["line"] else self.source
                 out.append(f"{where} note: {item['text']}")
@@ -1349,9 +1349,7 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
             label = "Website"
         if _generic(label) or role == "name":
             label = rule[1]["label"] if rule else _host_label(url)
-        point = {"label": label, "url": url}
-        if rule and rule[1].get("platform"):
-            point["platform"] = rule[1]["platform"]
+        point = {"label": label, "url": url}  # the platform is found from the host when the file is read
         labels[label] += 1
         access.append(point)
     return access, papers
