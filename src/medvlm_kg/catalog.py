@@ -177,7 +177,9 @@ class Dataset:
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, field_name: str) -> int | None:
-        """The line of a field (``paper.title``) in the dataset's file, or of its nearest parent."""
+        """The line of a field (``paper.title``) in the dataset's file, or of its nearest parent (an item
+        ``access[2].label`` falls back to ``access``: list items have no line of their own here)."""
+        field_name = re.sub(r"\[\d+\]", "", field_name)
         while field_name:
             if field_name in self.lines:
                 return self.lines[field_name]
