@@ -240,3 +240,107 @@ def test_import_then_export_round_trips(tmp_path):
     assert result.returncode == 0, result.stderr
     (table,) = parse_tables(result.stdout)
     assert [list(table.headers)] + [list(r.cells) for r in table.rows] == seed_table("zh")
+
+
+# --- reading lists as they are written (issue 13) -------------------------------------------------------------
+
+
+def _import_text(tmp_path, text: str, **kwargs):
+    readme = tmp_path / "README.md"
+    readme.write_text(text, encoding="utf-8")
+    report = import_markdown(readme, tmp_path / "data", **kwargs)
+    import yaml
+
+    docs = {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((tmp_path / "data" / "datasets").glob("*"))
+    }
+    return report, docs
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["**Dataset Name**", "🗂️ dataset  ", "<b>Medical Dataset</b>", "[Benchmark](#x)", "  NAME ", "**数据集名称**",
+     '<span style="white-space:nowrap;">&emsp;数据集名称&emsp;<br>(源链接)</span>', "Dataset (cblue.data)"],
+)
+def test_a_name_column_is_found_whatever_its_markup(header):
+    from medvlm_kg.markdown import _header_forms, _header_index
+
+    assert any(_header_index().get(form) == ("role", "name") for form in _header_forms(header))
+
+
+def test_bold_group_rows_are_headings_not_datasets_and_name_the_section(tmp_path):
+    report, docs = _import_text(
+        tmp_path,
+        "## Perception\n\n| Dataset | Year | Link |\n|---|---|---|\n| **Onboard** | | |\n"
+        "| nuScenes | 2019 | [site](https://www.nuscenes.org/) |\n| **V2X** | | |\n| DAIR-V2X | 2021 | - |\n",
+    )
+    assert sorted(docs) == ["dair-v2x", "nuscenes"]
+    assert docs["nuscenes"]["listed"]["section"] == "Perception › Onboard"
+    assert docs["dair-v2x"]["listed"]["section"] == "Perception › V2X"
+    assert [s["kind"] for s in report.skipped] == ["row-group", "row-group"]
+
+
+def test_links_are_papers_or_access_points_by_their_host_with_a_label_from_the_host(tmp_path):
+    _, docs = _import_text(
+        tmp_path,
+        "| Dataset | Paper | Download |\n|---|---|---|\n"
+        "| [CT-ORG](./resources/CT-ORG.md) | [CT-ORG, a new dataset for multiple organ segmentation in CT]"
+        "(https://arxiv.org/abs/2003.09811) | [link](https://wiki.cancerimagingarchive.net/x) "
+        "[Data Link](https://anonymous.4open.science/r/abc) [下载链接](https://pan.baidu.com/s/1) |\n",
+        source_url="https://github.com/o/list/blob/0123456789abcdef0123456789abcdef01234567/README.md",
+    )
+    entry = docs["ct-org"]
+    assert entry["access"] == [
+        {"label": "TCIA", "url": "https://wiki.cancerimagingarchive.net/x"},
+        {"label": "Anonymous GitHub", "url": "https://anonymous.4open.science/r/abc"},  # "Data Link" says nothing
+        {"label": "Baidu Pan", "url": "https://pan.baidu.com/s/1"},
+    ]
+    assert entry["paper"]["arxiv"] == "2003.09811"
+    assert entry["paper"]["title"] == "CT-ORG, a new dataset for multiple organ segmentation in CT"
+    assert entry["listed"]["version"] == "0123456789abcdef0123456789abcdef01234567"
+
+
+def test_free_text_gives_only_what_it_states_and_says_which_cell_it_came_from(tmp_path):
+    _, docs = _import_text(
+        tmp_path,
+        "### Chest\n\n| Dataset | Description | Official Website |\n|---|---|---|\n"
+        "| LUNA16 | 3D CT, 888 Cases, 1 Category of Lung Nodule Detection | [Grand Challenge](https://luna16.grand-challenge.org/) |\n"
+        "| Vague | A nice dataset of many things | - |\n",
+    )
+    luna = docs["luna16"]
+    assert luna["listed"]["description"] == {"en": "3D CT, 888 Cases, 1 Category of Lung Nodule Detection"}
+    assert luna["modality"] == ["ct"] and luna["task"] == ["detection"]
+    assert luna["size"] == [{"count": 888, "unit": "case"}]
+    assert luna["derived"] == {"modality": ["description"], "size": ["description"], "task": ["description"]}
+    assert "modality" not in docs["vague"] and "size" not in docs["vague"] and "derived" not in docs["vague"]
+
+
+def test_a_broader_concept_is_dropped_when_a_narrower_one_is_there(tmp_path):
+    _, docs = _import_text(tmp_path, "| Dataset | Modality |\n|---|---|\n| X | Image, Radiography |\n")
+    assert docs["x"]["modality"] == ["radiography"]  # not `image` too: charts would count it twice
+
+
+def test_loose_dates_venues_and_latex_names_become_data(tmp_path):
+    from medvlm_kg.markdown import _date
+
+    assert _date("2026.1.6") == ("2026-01-06", None)
+    assert _date("2025.12.25") == ("2025-12-25", None)
+    assert _date("BIBM2025") == ("2025", "BIBM 2025")
+    assert _date("2025IJCAI") == ("2025", "IJCAI 2025")
+    assert _date("NeurIPS 2025") == ("2025", "NeurIPS 2025")
+    assert _date("ECCV'20") == ("2020", "ECCV 2020")
+    _, docs = _import_text(
+        tmp_path,
+        "| Dataset | Year |\n|---|---|\n| M$^3$-Med | 2025 |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    entry = docs["m3-med"]
+    assert entry["name"] == "M³-Med" and entry["listed"]["name"] == "M$^3$-Med"
+    assert entry["alternate_name"]["names"] == ["M$^3$-Med"]
+
+
+def test_an_unmapped_cell_names_the_closest_concepts_and_the_fix(tmp_path):
+    report, _ = _import_text(tmp_path, "| Dataset | Modality |\n|---|---|\n| X | Ophthalmology Fundus |\n")
+    line = next(line for line in report.as_text().splitlines() if "Ophthalmology Fundus" in line)
+    assert 'modality: no concept for "Ophthalmology Fundus"' in line
+    assert "skos:altLabel in ontology/modality.ttl" in line and "write `modality:` in the entry by hand" in line
