@@ -32,7 +32,9 @@ START, END = "<!-- corpus:start -->", "<!-- corpus:end -->"
 
 @cache
 def dry_run(name: str) -> ImportReport:
-    return import_markdown(LISTS / name, Path("/nonexistent/catalog"), dry_run=True, source_url=EXPECTED[name]["source"])
+    return import_markdown(
+        LISTS / name, Path("/nonexistent/catalog"), dry_run=True, source_url=EXPECTED[name]["source"]
+    )
 
 
 def snapshot(folder: Path) -> dict:

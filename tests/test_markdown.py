@@ -252,15 +252,24 @@ def _import_text(tmp_path, text: str, **kwargs):
     import yaml
 
     docs = {
-        p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((tmp_path / "data" / "datasets").glob("*"))
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in sorted((tmp_path / "data" / "datasets").glob("*"))
     }
     return report, docs
 
 
 @pytest.mark.parametrize(
     "header",
-    ["**Dataset Name**", "🗂️ dataset  ", "<b>Medical Dataset</b>", "[Benchmark](#x)", "  NAME ", "**数据集名称**",
-     '<span style="white-space:nowrap;">&emsp;数据集名称&emsp;<br>(源链接)</span>', "Dataset (cblue.data)"],
+    [
+        "**Dataset Name**",
+        "🗂️ dataset  ",
+        "<b>Medical Dataset</b>",
+        "[Benchmark](#x)",
+        "  NAME ",
+        "**数据集名称**",
+        '<span style="white-space:nowrap;">&emsp;数据集名称&emsp;<br>(源链接)</span>',
+        "Dataset (cblue.data)",
+    ],
 )
 def test_a_name_column_is_found_whatever_its_markup(header):
     from medvlm_kg.markdown import _header_forms, _header_index
@@ -344,3 +353,24 @@ def test_an_unmapped_cell_names_the_closest_concepts_and_the_fix(tmp_path):
     line = next(line for line in report.as_text().splitlines() if "Ophthalmology Fundus" in line)
     assert 'modality: no concept for "Ophthalmology Fundus"' in line
     assert "skos:altLabel in ontology/modality.ttl" in line and "write `modality:` in the entry by hand" in line
+
+
+def test_the_graph_carries_the_description_cell_the_section_and_what_was_derived_from_them(tmp_path):
+    from medvlm_kg.catalog import load_catalog
+    from medvlm_kg.convert import convert
+    from medvlm_kg.scaffold import init_catalog
+
+    init_catalog(tmp_path / "data", title="T", publisher="P")
+    _import_text(
+        tmp_path,
+        "### Chest\n\n| Dataset | Description |\n|---|---|\n| LUNA16 | 3D CT, 888 Cases, Lung Nodule Detection |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    triples = {
+        (t.subject.value, t.predicate.value, t.object.value) for t in convert(load_catalog(tmp_path / "data")).triples()
+    }
+    d, mvk = "https://example.org/t/dataset/luna16", "https://w3id.org/medvlm-kg/vocab#"
+    assert (d, mvk + "listedDescription", "3D CT, 888 Cases, Lung Nodule Detection") in triples
+    assert (d, mvk + "listedSection", "Chest") in triples
+    assert (d, mvk + "taskDerivedFrom", mvk + "listedDescription") in triples
+    assert (d, mvk + "listedIn", "https://github.com/o/l/blob/main/README.md") in triples

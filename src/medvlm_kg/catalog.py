@@ -149,6 +149,8 @@ class Listed:
     task: dict[str, str] = field(default_factory=dict)
     size: dict[str, str] = field(default_factory=dict)
     source: str | None = None
+    description: dict[str, str] = field(default_factory=dict)  # a description column, by language
+    section: str | None = None  # the headings (and group row) the row sits under
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ class Dataset:
     see_also: tuple[Sourced, ...] = ()
     notes: tuple[Sourced, ...] = ()
     license: License | None = None
+    derived: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field → the listed cells it was read from
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, field_name: str) -> int | None:
@@ -780,6 +783,8 @@ def _dataset_from(doc: dict, rel: str, published, paper_date, schemes) -> Datase
             task=dict(listed.get("task", {})),
             size=dict(listed.get("size", {})),
             source=listed.get("source"),
+            description=dict(listed.get("description", {})),
+            section=listed.get("section"),
         ),
         published=published,
         venue=doc.get("venue"),
@@ -810,6 +815,7 @@ def _dataset_from(doc: dict, rel: str, published, paper_date, schemes) -> Datase
         )
         if "license" in doc
         else None,
+        derived={k: tuple(v) for k, v in sorted(doc.get("derived", {}).items())},
     )
 
 

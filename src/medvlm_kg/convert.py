@@ -196,6 +196,8 @@ RDFS_SEE_ALSO, RDFS_LABEL = _terms("rdfs", "seeAlso", "label")
     M_STATED_SIZE,
     M_STATED_MODALITY,
     M_AUTHORS_COMPLETE,
+    M_LISTED_DESCRIPTION,
+    M_LISTED_SECTION,
 ) = _terms(
     "mvk",
     "listedIn",
@@ -217,7 +219,20 @@ RDFS_SEE_ALSO, RDFS_LABEL = _terms("rdfs", "seeAlso", "label")
     "statedSize",
     "statedModality",
     "authorListComplete",
+    "listedDescription",
+    "listedSection",
 )
+# Which listed cell a structured value was read from (`derived:`): the field's property → the cell's.
+_DERIVED = {"modality": "modalityDerivedFrom", "task": "taskDerivedFrom", "size": "sizeDerivedFrom"}
+_DERIVED_CELLS = {
+    "modality": "listedModality",
+    "task": "listedTask",
+    "size": "listedSize",
+    "description": "listedDescription",
+    "section": "listedSection",
+    "flags": "flagColumn",
+    "counts": "countColumn",
+}
 XSD_INTEGER, XSD_BOOLEAN = _terms("xsd", "integer", "boolean")
 D_DATA_SERVICE, D_SERVICE, D_ENDPOINT_URL, D_SERVES_DATASET = _terms(
     "dcat", "DataService", "service", "endpointURL", "servesDataset"
@@ -407,9 +422,15 @@ def _dataset(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptSchem
         (M_LISTED_MODALITY, listed.modality),
         (M_LISTED_TASK, listed.task),
         (M_LISTED_SIZE, listed.size),
+        (M_LISTED_DESCRIPTION, listed.description),
     ):
         for lang, text in sorted(cells.items()):
             desc.add(d, prop, _lit(text, language=lang))
+    if listed.section:
+        desc.add(d, M_LISTED_SECTION, _lit(listed.section))
+    for key, cells in dataset.derived.items():
+        for cell in cells:
+            desc.add(d, ox.NamedNode(NS["mvk"] + _DERIVED[key]), ox.NamedNode(NS["mvk"] + _DERIVED_CELLS[cell]))
 
     if dataset.published:
         desc.add_all(d, (S_DATE_PUBLISHED, DCT_ISSUED), _date(dataset.published))
