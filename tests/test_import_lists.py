@@ -203,7 +203,7 @@ def corpus_table(verdicts: dict[str, tuple[int, int]] | None = None) -> str:
 
 def _verdicts(imported: dict) -> dict[str, tuple[int, int]]:
     found = {}
-    for name, (data, report, verdict) in imported.items():
+    for name, (_data, report, verdict) in imported.items():
         bad = {Path(p["file"]).name for p in verdict["problems"] if p["severity"] == "error"}
         found[name] = (len(report.added) - len(bad), len(report.added))
     return found

@@ -313,7 +313,8 @@ def test_free_text_gives_only_what_it_states_and_says_which_cell_it_came_from(tm
     _, docs = _import_text(
         tmp_path,
         "### Chest\n\n| Dataset | Description | Official Website |\n|---|---|---|\n"
-        "| LUNA16 | 3D CT, 888 Cases, 1 Category of Lung Nodule Detection | [Grand Challenge](https://luna16.grand-challenge.org/) |\n"
+        "| LUNA16 | 3D CT, 888 Cases, 1 Category of Lung Nodule Detection "
+        "| [Grand Challenge](https://luna16.grand-challenge.org/) |\n"
         "| Vague | A nice dataset of many things | - |\n",
     )
     luna = docs["luna16"]
