@@ -619,11 +619,11 @@ class ImportReport:
                 f"skipped{kept}: {reason}{hint}"
             )
         for _kind, items in _grouped(self.notes, lambda n: n["kind"]).items():
-            for item in items[:20]:
-                where = f"{self.source}:{item['line']}" if item["line"] else self.source
-                out.append(f"{where} note: {item['text']}")
-            if len(items) > 20:
-                out.append(f"    … and {len(items) - 20} more notes of this kind (see --format json)")
+            for text, same in _grouped(items, lambda n: n["text"]).items():
+                lines = [n for n in same if n["line"]]
+                where = f"{self.source}:{_lines(lines)}" if lines else self.source
+                count = f" ({len(same)} rows)" if len(same) > 1 else ""
+                out.append(f"{where} note{count}: {text}")
         counts = ", ".join(f"{n} {k}" for k, n in self.skipped_by_kind().items())
         out.append(
             f"{len(self.added)} new, {len(self.changed)} differing, {len(self.unchanged)} unchanged, "
@@ -864,7 +864,7 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
 
 _GROUP_MARK = re.compile(r"^\s*(\*\*|__|<b>|<strong>)(.+?)(\*\*|__|</b>|</strong>)\s*$", re.IGNORECASE)
 _REF_MARK = re.compile(r"\s*(\[\d{1,3}\])+\s*$")
-_TWO_NAMES = re.compile(r"\S\s+(?:and|&|/|\+|或|和)\s+\S|\d\s*/\s*\d", re.IGNORECASE)
+_TWO_NAMES = re.compile(r"\s+(?:and|&|/|\+|或|和)\s+", re.IGNORECASE)  # "CheXpert and CheXpertPlus"
 
 
 def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
@@ -983,8 +983,11 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
                 report.skip(row.line, "row-no-name", f"row without a usable dataset name ({name!r})")
                 continue
             position += 1
-            if _TWO_NAMES.search(_without_notes(name)[0]) or (
-                len(name_links) > 1 and re.search(r"\)\s*[,，、]\s*\[", name_cell)
+            sides = _TWO_NAMES.split(_without_notes(name)[0])
+            if (
+                (len(sides) > 1 and all(0 < len(side.split()) <= 2 for side in sides))
+                or re.search(r"\d\s*/\s*\d", name)
+                or (len(name_links) > 1 and re.search(r"\)\s*[,，、]\s*\[", name_cell))
             ):
                 report.note(
                     row.line,
