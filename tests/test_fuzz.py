@@ -791,6 +791,46 @@ def test_every_file_an_import_of_any_markdown_writes_validates(text):
         event(f"{min(len(report.added), 3)}{'+' if len(report.added) >= 3 else ''} files written")
 
 
+# Lines of the real lists in tests/fixtures/awesome-lists/ (headings, tables of every kind, <details>, rows split
+# over two lines), shuffled, cut and mixed: what a half-edited or badly pasted README looks like.
+REAL_LINES = sorted(
+    {
+        line
+        for path in (ROOT / "tests" / "fixtures" / "awesome-lists").glob("*.md")
+        for line in path.read_text("utf-8").splitlines()[:400]
+    }
+)
+
+
+@st.composite
+def real_list_pieces(draw) -> str:
+    lines = draw(st.lists(st.sampled_from(REAL_LINES), min_size=1, max_size=30))
+    if draw(st.booleans()):  # a real table header and delimiter above the pieces, so rows land in a table
+        headers = [line for line in REAL_LINES if line.lstrip().startswith("|") and "ataset" in line]
+        lines.insert(0, "|---|---|---|---|")
+        lines.insert(0, draw(st.sampled_from(headers)))
+    return "\n".join(lines)
+
+
+@fuzz(100)
+@given(real_list_pieces())
+def test_any_mix_of_real_list_lines_is_imported_or_reported_never_a_crash(text):
+    with catalog_folder({}) as data:
+        readme = data.parent / "README.md"
+        readme.write_text(text, "utf-8")
+        started = time.monotonic()
+        try:
+            report = import_markdown(readme, data, source_url="https://example.org/README.md")
+        except CatalogError as error:
+            assert error.problems and all(p.message for p in error.problems)
+            return
+        assert time.monotonic() - started < SLOW
+        assert report.as_text().endswith("\n") and json.dumps(report.as_dict(), ensure_ascii=False)
+        catalog, problems = check_catalog(data)
+        assert catalog is not None, "\n".join(map(str, problems))
+        event(f"{min(len(report.added), 3)}{'+' if len(report.added) >= 3 else ''} files written")
+
+
 # ---- 4. the query-parameter binder ---------------------------------------------------------------------
 
 
