@@ -232,3 +232,34 @@ if __name__ == "__main__":  # rewrite docs/import.md's table from what the impor
     head, rest = text.split(START, 1)
     DOC.write_text(head + START + "\n" + corpus_table(verdicts) + "\n" + END + rest.split(END, 1)[1], "utf-8")
     print(f"rewrote {DOC}")
+
+
+# --- a second list sharing datasets -------------------------------------------------------------------------
+
+
+def _has_listing_model() -> bool:
+    from medvlm_kg.markdown import _listing_model
+
+    return _listing_model()
+
+
+@pytest.mark.skipif(not _has_listing_model(), reason="the catalog format has no also_listed yet (issue 14's model)")
+def test_a_second_list_sharing_datasets_adds_a_listing_and_overwrites_nothing(tmp_path):
+    first, second = "lab-rasool-medical-vlms-and-datasets.md", "onejune2018-medical-llm-datasets.md"
+    init_catalog(tmp_path, title="Two lists", publisher="Test Curator")
+    import_markdown(LISTS / first, tmp_path, source_url=EXPECTED[first]["source"])
+    before = snapshot(tmp_path)
+    report = import_markdown(LISTS / second, tmp_path, source_url=EXPECTED[second]["source"])
+    shared = {item["id"] for item in report.listed_again}
+    assert {"roco", "mimic-cxr", "medicat", "pmc-oa"} <= shared  # in both lists
+    after = snapshot(tmp_path)
+    for rel, old in before.items():  # the first list's files: only an also_listed item appended
+        new = after[rel]
+        assert new == old or (rel.stem in shared and new.startswith(old)), rel
+    roco = yaml.safe_load((tmp_path / "datasets" / "roco.yaml").read_text(encoding="utf-8"))
+    assert roco["listed"]["source"] == EXPECTED[first]["source"]
+    (listing,) = roco["also_listed"]
+    assert listing["source"] == EXPECTED[second]["source"] and listing["name"] == "ROCO"
+    assert run_cli("validate", "--data", str(tmp_path)).returncode == 0
+    again = import_markdown(LISTS / second, tmp_path, source_url=EXPECTED[second]["source"])
+    assert again.added == [] and again.listed_again == [] and snapshot(tmp_path) == after

@@ -561,7 +561,10 @@ class ImportReport:
     skipped: list[dict] = field(default_factory=list)
     unmapped: list[dict] = field(default_factory=list)
     notes: list[dict] = field(default_factory=list)
-    tables: list[dict] = field(default_factory=list)  # every table: line, headers, dataset table or not, why
+    tables: list[dict] = field(default_factory=list)
+    listed_again: list[dict] = field(
+        default_factory=list
+    )  # entries another list also lists: an also_listed item  # every table: line, headers, dataset table or not, why
     dry_run: bool = False
 
     def skip(self, line: int, kind: str, reason: str, **extra) -> None:
@@ -581,6 +584,7 @@ class ImportReport:
             "added": self.added,
             "unchanged": self.unchanged,
             "changed": self.changed,
+            "listed_again": self.listed_again,
             "skipped": self.skipped,
             "skipped_by_kind": self.skipped_by_kind(),
             "unmapped": self.unmapped,
@@ -596,6 +600,10 @@ class ImportReport:
         for item in self.changed:
             out.append(f"differs from the list: {item['file']} (left as it is)")
             out += [f"    {d}" for d in item["differences"]]
+        for item in self.listed_again:
+            verb_ = "would add" if self.dry_run else "added"
+            out.append(f"{item['file']}: {verb_} this list as a further listing (also_listed), nothing else changed")
+            out += [f"    this list says: {d}" for d in item["differences"]]
         for (field_, text), items in _grouped(self.unmapped, lambda u: (u["field"], u["text"])).items():
             closest = items[0]["closest"]
             hint = f" — closest: {', '.join(closest)}" if closest else ""
@@ -626,7 +634,9 @@ class ImportReport:
                 out.append(f"{where} note{count}: {text}")
         counts = ", ".join(f"{n} {k}" for k, n in self.skipped_by_kind().items())
         out.append(
-            f"{len(self.added)} new, {len(self.changed)} differing, {len(self.unchanged)} unchanged, "
+            f"{len(self.added)} new, {len(self.changed)} differing, "
+            + (f"{len(self.listed_again)} listed again, " if self.listed_again else "")
+            + f"{len(self.unchanged)} unchanged, "
             f"{len([s for s in self.skipped if not s.get('kept')])} skipped" + (f" ({counts})" if counts else "")
         )
         return "\n".join(out) + "\n"
@@ -1458,6 +1468,89 @@ def _existing(data_dir: Path) -> tuple[dict[str, tuple[Path, dict]], dict[str, s
     return by_id, names
 
 
+def _catalog_readme(data_dir: Path) -> str | None:
+    try:
+        doc = yaml.safe_load((data_dir / "catalog.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    source = doc.get("source") if isinstance(doc, dict) else None
+    return source.get("readme") if isinstance(source, dict) and isinstance(source.get("readme"), str) else None
+
+
+@cache
+def _listing_model() -> bool:
+    """Whether the catalog format has `also_listed` (a dataset's listings in other lists)."""
+    import json
+
+    from .resources import ontology_dir
+
+    schema = json.loads((ontology_dir() / "dataset.schema.json").read_text(encoding="utf-8"))
+    return "also_listed" in schema.get("properties", {})
+
+
+def _other_listing(existing: dict, doc: dict, catalog_readme: str | None) -> dict | None:
+    """The new list's listing of a dataset the catalog has from another list, as an `also_listed` item; None when
+    the lists are the same (or unknown), or the format has no `also_listed`."""
+    listed = doc["listed"]
+    new_source = listed.get("source")
+    old_listed = existing.get("listed") if isinstance(existing.get("listed"), dict) else {}
+    old_source = old_listed.get("source") or catalog_readme
+    if not new_source or not old_source or _same_list(new_source, old_source) or not _listing_model():
+        return None
+    item: dict = {"source": new_source}
+    for key in ("version", "row", "name", "title", "date", "links", "modality", "task", "size"):
+        if key in listed:
+            item[key] = listed[key]
+    return item
+
+
+def _same_list(a: str, b: str) -> bool:
+    """Two URLs of one list: the same file at any commit or branch (…/blob/<ref>/README.md)."""
+    strip = re.compile(r"/(?:blob|tree|raw)/[^/]+/")
+    return strip.sub("/", a.rstrip("/")) == strip.sub("/", b.rstrip("/"))
+
+
+def _append_listing(path: Path, item: dict) -> bool:
+    """Add ``item`` to the file's `also_listed` (made at the end if absent), leaving every other line as the
+    curator wrote it; False when the file changed meanwhile or would not read back as before plus the item."""
+    try:
+        before = path.read_bytes()
+        text = before.decode("utf-8")
+        doc = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    dumped = yaml.safe_dump([item], allow_unicode=True, sort_keys=False, width=120, default_flow_style=False)
+    block = "".join("  " + line + "\n" for line in dumped.splitlines())
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if re.match(r"^also_listed\s*:\s*(#.*)?$", line)), None)
+    if start is None:
+        new_text = text + ("" if text.endswith("\n") else "\n") + "also_listed:\n" + block
+    else:
+        end = start + 1
+        while end < len(lines) and (not lines[end].strip() or lines[end][0] in " \t#-"):
+            end += 1
+        new_text = "".join(lines[:end]) + block + "".join(lines[end:])
+    expected = dict(doc)
+    expected["also_listed"] = [*(doc.get("also_listed") or []), item]
+    try:
+        if yaml.safe_load(new_text) != expected:
+            return False
+    except yaml.YAMLError:
+        return False
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(new_text)
+        os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
+        if path.read_bytes() != before:
+            return False
+        os.replace(tmp, path)
+        return True
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def import_markdown(
     source: Path | str,
     data_dir: Path | str,
@@ -1520,11 +1613,30 @@ def import_markdown(
             f'`medvlm-kg init {data_dir} --title "…" --publisher "…"` to make one',
         )
     taken = set(by_id)
+    catalog_readme = _catalog_readme(data_dir)
     for entry in track(entries, "importing", unit="row"):
         doc = _entry_document(entry, source_url, report, version or _version_in(source_url))
         existing_id = names.get(_key(entry.name)) or (doc["id"] if doc["id"] in by_id else None)
         if existing_id:
             path, existing = by_id[existing_id]
+            listing = _other_listing(existing, doc, catalog_readme)
+            if listing is not None:  # the dataset is in another list too: add that listing, change nothing else
+                known = [a for a in existing.get("also_listed") or [] if isinstance(a, dict)]
+                if any(a.get("source") == listing["source"] for a in known):
+                    report.unchanged.append(existing_id)
+                elif dry_run or _append_listing(path, listing):
+                    report.listed_again.append(
+                        {
+                            "file": str(path),
+                            "id": existing_id,
+                            "source": listing["source"],
+                            "row": listing.get("row"),
+                            "differences": _differences(existing, doc),
+                        }
+                    )
+                else:
+                    report.skip(entry.line, "exists", f"{path} changed during the import; its listing is not added")
+                continue
             diffs = _differences(existing, doc)
             if diffs:
                 report.changed.append({"file": str(path), "id": existing_id, "differences": diffs})
