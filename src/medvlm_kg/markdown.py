@@ -393,7 +393,7 @@ _SIZE_PART = re.compile(
 )
 
 
-def _unit(text: str) -> str | None:
+def _unit(text: str, suffixes: bool = True) -> str | None:
     """The unit concept a size's words name: the words as they are, or their last words ("training samples"
     → samples, "训练样本" → 样本)."""
     text = re.sub(r"^(张|个|条|对|例|份|组)", "", text.strip())
@@ -406,6 +406,8 @@ def _unit(text: str) -> str | None:
     for unit_id, words in extra.items():
         if _label_key(text) in {_label_key(w) for w in words}:
             return unit_id
+    if not suffixes:
+        return None
     words = text.split()
     for k in range(1, len(words)):
         found = _concept("unit", " ".join(words[k:]))
@@ -428,13 +430,21 @@ def _size_part(part: str) -> dict | None:
     if not number * _MULTIPLIERS[mult] < _MAX_COUNT:  # "1" × 50,000 is infinity as a float
         return None
     value = round(number * _MULTIPLIERS[mult])
-    unit = _unit(m.group("unit"))
+    words, rest = m.group("unit").split(), ""
+    unit = _unit(m.group("unit"), suffixes=False)
+    for k in range(min(len(words) - 1, 4), 0, -1) if unit is None else ():  # "1,245 QA pairs spanning 7 tasks"
+        unit = _unit(" ".join(words[:k]), suffixes=False)
+        if unit:
+            rest = " ".join(words[k:])
+            break
+    unit = unit or _unit(m.group("unit"))  # "training samples" → samples
     if unit is None or value < 1:
         return None
     approximate = bool(m.group("approx") or m.group("plus")) or bool(
         mult and (number != int(number) or mult in "kmb万亿")
     )
-    return {"count": value, "unit": unit, **({"approximate": True} if approximate else {})}
+    found = {"count": value, "unit": unit, **({"approximate": True} if approximate else {})}
+    return {**found, "rest": rest} if rest else found
 
 
 def _sizes(cell: str) -> tuple[list[dict], list[str]]:
@@ -1160,7 +1170,7 @@ def _mine(text: str) -> tuple[list[str], list[str], list[dict]]:
         if not part or len(part) > 80:
             continue
         size = _size_part(part)
-        if size:
+        if size and "rest" not in size:
             counts.append(size)
             continue
         bare = _DIMENSION.sub("", part)
@@ -1265,6 +1275,14 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
     cells = listed.get("size", {})
     if cells:
         counts, unmapped = _sizes(cells.get("en") or cells.get("zh"))
+        for count in counts:  # "1,245 question-answer pairs spanning 7 clinical competency tasks": the rest, a note
+            rest = count.pop("rest", "")
+            if rest and source_url:
+                doc.setdefault("notes", []).append(
+                    {"text": f"The list's size cell adds: {rest}", "sources": [source_url]}
+                )
+            elif rest:
+                report.unmapped.append({"line": entry.line, "field": "size", "text": rest, "closest": []})
         size += counts
         for part in unmapped:
             report.unmapped.append({"line": entry.line, "field": "size", "text": part, "closest": []})
