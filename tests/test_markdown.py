@@ -353,7 +353,8 @@ def test_a_size_cell_gives_its_count_and_keeps_the_rest_as_a_sourced_note(tmp_pa
     url = "https://github.com/o/l/blob/main/README.md"
     _, docs = _import_text(
         tmp_path,
-        "| Dataset | Size |\n|---|---|\n| CC-Bench | 1,245 question-answer pairs spanning 7 clinical competency tasks |\n",
+        "| Dataset | Size |\n|---|---|\n"
+        "| CC-Bench | 1,245 question-answer pairs spanning 7 clinical competency tasks |\n",
         source_url=url,
     )
     entry = docs["cc-bench"]
