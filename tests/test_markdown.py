@@ -390,3 +390,14 @@ def test_the_graph_carries_the_description_cell_the_section_and_what_was_derived
     assert (d, mvk + "listedSection", "Chest") in triples
     assert (d, mvk + "taskDerivedFrom", mvk + "listedDescription") in triples
     assert (d, mvk + "listedIn", "https://github.com/o/l/blob/main/README.md") in triples
+
+
+def test_section_headings_and_flag_columns_give_concepts_marked_as_derived(tmp_path):
+    _, docs = _import_text(
+        tmp_path,
+        "#### Endoscopy\n\n| Dataset | VQA | Report Generation | Link |\n|---|---|---|---|\n"
+        "| Kvasir-VQA | ✅ | ✗ | [HF](https://huggingface.co/datasets/a/b) |\n| EndoRep | - | + | - |\n",
+    )
+    assert docs["kvasir-vqa"]["modality"] == ["endoscopy"] and docs["kvasir-vqa"]["task"] == ["vqa"]
+    assert docs["kvasir-vqa"]["derived"] == {"modality": ["section"], "task": ["flags"]}
+    assert docs["endorep"]["task"] == ["report-generation"]
