@@ -1151,8 +1151,12 @@ def _generic(label: str) -> bool:
 
 
 def _host_label(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host
+    """A host no rule knows, as its registered name: "atp-modelzoo-sh.oss-cn-shanghai.aliyuncs.com" →
+    "aliyuncs.com", "www.creatis.insa-lyon.fr" → "insa-lyon.fr", "openi.nlm.nih.gov" → "nih.gov"."""
+    labels = (urlsplit(url).hostname or "").lower().split(".")
+    short_second = len(labels) >= 3 and labels[-2] in ("co", "com", "ac", "edu", "gov", "org", "net", "or", "ne")
+    keep = 3 if short_second else 2
+    return ".".join(labels[-keep:]) or url
 
 
 _DIMENSION = re.compile(r"^(?:[1-4]d|[1-4]-d)\s+", re.IGNORECASE)
