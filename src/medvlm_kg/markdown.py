@@ -38,7 +38,17 @@ MAX_COLUMNS = 64
 MAX_CELL = 10_000  # characters; a real cell holds a few hundred
 _MAX_NESTING = 10
 _MAX_COUNT = 10**15
-_MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000, "b": 1_000_000_000, "万": 10_000, "亿": 100_000_000}
+_MULTIPLIERS = {
+    "": 1,
+    "k": 1_000,
+    "m": 1_000_000,
+    "b": 1_000_000_000,
+    "万": 10_000,
+    "亿": 100_000_000,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+}
 
 
 @cache
@@ -389,7 +399,8 @@ def _concepts(scheme: str, cell: str) -> tuple[list[str], int | None, list[str]]
 
 _SIZE_PART = re.compile(
     r"^(?P<approx>~|≈|约|大约|近|about|approx\.?|approximately|over|more than|>|＞|超过|逾)?\s*"
-    r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<mult>[kKmMbB万亿](?![a-zA-Z]))?\s*(?P<plus>\+|余|多)?\s*(?P<unit>.*)$"
+    r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<mult>[kKmMbB万亿](?![a-zA-Z])|thousand\b|million\b|billion\b)?\s*"
+    r"(?P<plus>\+|余|多)?\s*(?P<unit>.*)$"
 )
 
 
@@ -432,17 +443,17 @@ def _size_part(part: str) -> dict | None:
     value = round(number * _MULTIPLIERS[mult])
     words, rest = m.group("unit").split(), ""
     unit = _unit(m.group("unit"), suffixes=False)
-    for k in range(min(len(words) - 1, 4), 0, -1) if unit is None else ():  # "1,245 QA pairs spanning 7 tasks"
-        unit = _unit(" ".join(words[:k]), suffixes=False)
+    for k in range(1, min(len(words) - 1, 3) + 1) if unit is None else ():  # "1,245 QA pairs spanning 7 tasks"
+        unit = _unit(" ".join(words[:k]), suffixes=False) or (  # "12,601 chest X-ray cases with …"
+            _unit(words[k - 1], suffixes=False) if k > 1 else None
+        )
         if unit:
             rest = " ".join(words[k:])
             break
     unit = unit or _unit(m.group("unit"))  # "training samples" → samples
     if unit is None or value < 1:
         return None
-    approximate = bool(m.group("approx") or m.group("plus")) or bool(
-        mult and (number != int(number) or mult in "kmb万亿")
-    )
+    approximate = bool(m.group("approx") or m.group("plus")) or bool(mult and (number != int(number) or mult != ""))
     found = {"count": value, "unit": unit, **({"approximate": True} if approximate else {})}
     return {**found, "rest": rest} if rest else found
 
