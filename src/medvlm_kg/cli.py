@@ -7,6 +7,7 @@ Expected failures (bad catalog input, unknown query or parameter) print one mess
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -329,8 +330,19 @@ def new_command(dataset_id: str, data_dir: Path, name: str | None) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format."
 )
-@click.option("--source-url", metavar="URL", help="Where the list is published (recorded as listed.source).")
-def import_markdown_command(file: Path, data_dir: Path, dry_run: bool, fmt: str, source_url: str | None) -> None:
+@click.option(
+    "--source-url",
+    metavar="URL",
+    help="Where the list is published, best at the commit read: …/blob/<sha>/README.md (recorded as listed.source).",
+)
+@click.option(
+    "--list-version",
+    metavar="SHA|DATE",
+    help="The list's version read: a commit or YYYY-MM-DD (default: the commit in --source-url, if any).",
+)
+def import_markdown_command(
+    file: Path, data_dir: Path, dry_run: bool, fmt: str, source_url: str | None, list_version: str | None
+) -> None:
     """Read an awesome-list README's dataset tables into the catalog.
 
     New datasets become new YAML files; existing ones are never overwritten: differences are reported.
@@ -344,7 +356,9 @@ def import_markdown_command(file: Path, data_dir: Path, dry_run: bool, fmt: str,
     from .markdown import import_markdown
 
     try:
-        report = import_markdown(file, data_dir, dry_run=dry_run, source_url=source_url)
+        if list_version and not re.fullmatch(r"[0-9a-f]{7,40}|\d{4}-\d{2}-\d{2}", list_version):
+            raise click.BadParameter("a commit (7-40 hex digits) or a date YYYY-MM-DD", param_hint="--list-version")
+        report = import_markdown(file, data_dir, dry_run=dry_run, source_url=source_url, version=list_version)
     except CatalogError as error:
         _fail(error)
         return
