@@ -149,6 +149,8 @@ class Listed:
     task: dict[str, str] = field(default_factory=dict)
     size: dict[str, str] = field(default_factory=dict)
     source: str | None = None
+    description: dict[str, str] = field(default_factory=dict)  # a description column, by language
+    section: str | None = None  # the headings (and group row) the row sits under
 
 
 @dataclass(frozen=True)
@@ -174,10 +176,13 @@ class Dataset:
     see_also: tuple[Sourced, ...] = ()
     notes: tuple[Sourced, ...] = ()
     license: License | None = None
+    derived: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field → the listed cells it was read from
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, field_name: str) -> int | None:
-        """The line of a field (``paper.title``) in the dataset's file, or of its nearest parent."""
+        """The line of a field (``paper.title``) in the dataset's file, or of its nearest parent (an item
+        ``access[2].label`` falls back to ``access``: list items have no line of their own here)."""
+        field_name = re.sub(r"\[\d+\]", "", field_name)
         while field_name:
             if field_name in self.lines:
                 return self.lines[field_name]
@@ -199,8 +204,8 @@ class Catalog:
     description: dict[str, str]
     curators: tuple[Person, ...]
     publisher: str
-    repository: str
-    readme: str
+    repository: str | None
+    readme: str | None
     license: str | None
     license_source: str | None
     datasets: tuple[Dataset, ...]
@@ -778,6 +783,8 @@ def _dataset_from(doc: dict, rel: str, published, paper_date, schemes) -> Datase
             task=dict(listed.get("task", {})),
             size=dict(listed.get("size", {})),
             source=listed.get("source"),
+            description=dict(listed.get("description", {})),
+            section=listed.get("section"),
         ),
         published=published,
         venue=doc.get("venue"),
@@ -808,6 +815,7 @@ def _dataset_from(doc: dict, rel: str, published, paper_date, schemes) -> Datase
         )
         if "license" in doc
         else None,
+        derived={k: tuple(v) for k, v in sorted(doc.get("derived", {}).items())},
     )
 
 
@@ -1121,15 +1129,15 @@ def check_catalog(
                 )
     if any(p.severity == ERROR for p in problems) or catalog_doc is None:
         return None, sorted(problems, key=_problem_order)
-    src = catalog_doc["source"]
+    src = catalog_doc.get("source") or {}  # a catalog made by `init` may not name a source list yet
     catalog = Catalog(
         base_iri=catalog_doc["base_iri"],
         title=dict(catalog_doc["title"]),
         description=dict(catalog_doc["description"]),
         curators=tuple(Person(c["id"], c["name"], c.get("affiliation")) for c in catalog_doc["curators"]),
         publisher=catalog_doc["publisher"],
-        repository=src["repository"],
-        readme=src["readme"],
+        repository=src.get("repository"),
+        readme=src.get("readme"),
         license=src.get("license"),
         license_source=src.get("license_source"),
         datasets=tuple(sorted(datasets, key=lambda d: d.id)),

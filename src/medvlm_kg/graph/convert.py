@@ -195,6 +195,8 @@ RDFS_SEE_ALSO, RDFS_LABEL = _terms("rdfs", "seeAlso", "label")
     M_STATED_SIZE,
     M_STATED_MODALITY,
     M_AUTHORS_COMPLETE,
+    M_LISTED_DESCRIPTION,
+    M_LISTED_SECTION,
 ) = _terms(
     "mvk",
     "listedIn",
@@ -216,7 +218,20 @@ RDFS_SEE_ALSO, RDFS_LABEL = _terms("rdfs", "seeAlso", "label")
     "statedSize",
     "statedModality",
     "authorListComplete",
+    "listedDescription",
+    "listedSection",
 )
+# Which listed cell a structured value was read from (`derived:`): the field's property → the cell's.
+_DERIVED = {"modality": "modalityDerivedFrom", "task": "taskDerivedFrom", "size": "sizeDerivedFrom"}
+_DERIVED_CELLS = {
+    "modality": "listedModality",
+    "task": "listedTask",
+    "size": "listedSize",
+    "description": "listedDescription",
+    "section": "listedSection",
+    "flags": "flagColumn",
+    "counts": "countColumn",
+}
 XSD_INTEGER, XSD_BOOLEAN = _terms("xsd", "integer", "boolean")
 D_DATA_SERVICE, D_SERVICE, D_ENDPOINT_URL, D_SERVES_DATASET = _terms(
     "dcat", "DataService", "service", "endpointURL", "servesDataset"
@@ -394,7 +409,8 @@ def _dataset(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptSchem
     desc.add(d, S_INCLUDED_IN, ox.NamedNode(catalog_iri(base)))
 
     listed = dataset.listed
-    desc.add(d, M_LISTED_IN, ox.NamedNode(listed.source or catalog.readme))
+    if listed.source or catalog.readme:
+        desc.add(d, M_LISTED_IN, ox.NamedNode(listed.source or catalog.readme))
     desc.add(d, M_LISTED_NAME, _lit(listed.name))
     for prop, value in ((M_LISTED_TITLE, listed.title), (M_LISTED_DATE, listed.date), (M_LISTED_LINKS, listed.links)):
         if value is not None:
@@ -405,9 +421,15 @@ def _dataset(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptSchem
         (M_LISTED_MODALITY, listed.modality),
         (M_LISTED_TASK, listed.task),
         (M_LISTED_SIZE, listed.size),
+        (M_LISTED_DESCRIPTION, listed.description),
     ):
         for lang, text in sorted(cells.items()):
             desc.add(d, prop, _lit(text, language=lang))
+    if listed.section:
+        desc.add(d, M_LISTED_SECTION, _lit(listed.section))
+    for key, cells in dataset.derived.items():
+        for cell in cells:
+            desc.add(d, ox.NamedNode(NS["mvk"] + _DERIVED[key]), ox.NamedNode(NS["mvk"] + _DERIVED_CELLS[cell]))
 
     if dataset.published:
         desc.add_all(d, (S_DATE_PUBLISHED, DCT_ISSUED), _date(dataset.published))
@@ -731,9 +753,11 @@ def _catalog(catalog: Catalog, schemes: dict[str, ConceptScheme]) -> list[Triple
         desc.add_all(c, (DCT_LICENSE, S_LICENSE), lic)
         desc.add(lic, RDF_TYPE, DCT_LICENSE_DOC)
         desc.add(lic, RDFS_LABEL, _lit(catalog.license))
-    desc.add(c, DCT_SOURCE, ox.NamedNode(catalog.repository))
-    desc.add(c, S_IS_BASED_ON, ox.NamedNode(catalog.repository))
-    desc.add(ox.NamedNode(catalog.readme), RDF_TYPE, FOAF_DOCUMENT)
+    if catalog.repository:
+        desc.add(c, DCT_SOURCE, ox.NamedNode(catalog.repository))
+        desc.add(c, S_IS_BASED_ON, ox.NamedNode(catalog.repository))
+    if catalog.readme:
+        desc.add(ox.NamedNode(catalog.readme), RDF_TYPE, FOAF_DOCUMENT)
     for name in ("modality", "task"):
         desc.add(c, D_THEME_TAXONOMY, ox.NamedNode(schemes[name].iri))
     desc.add(c, HYDRA_VIEW, ox.NamedNode(page_iri(base, 1)))
