@@ -19,8 +19,8 @@ import yaml
 
 from conftest import FIXTURES, ROOT, run_cli
 from medvlm_kg.catalog.markdown import ImportReport, import_markdown
-from medvlm_kg.problems import CatalogError
 from medvlm_kg.catalog.scaffold import init_catalog
+from medvlm_kg.problems import CatalogError
 
 LISTS = FIXTURES / "awesome-lists"
 EXPECTED: dict = yaml.safe_load((LISTS / "expected.yaml").read_text(encoding="utf-8"))["files"]

@@ -373,8 +373,8 @@ def test_an_unmapped_cell_names_the_closest_concepts_and_the_fix(tmp_path):
 
 def test_the_graph_carries_the_description_cell_the_section_and_what_was_derived_from_them(tmp_path):
     from medvlm_kg.catalog.load import load_catalog
-    from medvlm_kg.profiles.assemble import convert
     from medvlm_kg.catalog.scaffold import init_catalog
+    from medvlm_kg.profiles.assemble import convert
 
     init_catalog(tmp_path / "data", title="T", publisher="P")
     _import_text(
