@@ -36,8 +36,8 @@ def build(data_dir: Path | str, out_dir: Path | str, jobs: int | None = None) ->
 
     ``jobs``: worker processes (default: one per core, for catalogs big enough to gain).
     """
-    from medvlm_kg.runtime.inputs import scan
     from medvlm_kg.build.lock import output_lock, write_error
+    from medvlm_kg.runtime.inputs import scan
 
     data_dir = Path(data_dir)
     try:

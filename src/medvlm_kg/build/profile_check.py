@@ -24,7 +24,6 @@ def validate_profile(data_dir: Path | str, name: str) -> tuple[Catalog | None, l
     cannot be harvested); their warnings only for ``core`` and ``all``.
     """
 
-
     if name not in PROFILE_NAMES:
         raise ValueError(f"unknown profile {name!r}; known: {', '.join(PROFILE_NAMES)}")
     try:
@@ -39,5 +38,3 @@ def validate_profile(data_dir: Path | str, name: str) -> tuple[Catalog | None, l
     for profile in PROFILES.values() if name == "all" else (PROFILES[name],):
         found += profile.check(catalog, graph)
     return catalog, _sorted(set(found))
-
-

@@ -21,20 +21,20 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from medvlm_kg.site import paging
-from medvlm_kg.catalog.load import Catalog, Dataset, ParseCache, check_catalog
-from medvlm_kg.catalog.concepts import load_schemes
-from medvlm_kg.graph.convert import KnowledgeGraph, dataset_iri
-from medvlm_kg.profiles.assemble import convert, dataset_triples, describe_catalog
-from medvlm_kg.runtime.inputs import Inputs, digest
 from medvlm_kg.build.output import StagedOutput
-from medvlm_kg.site.paging import page_header
-from medvlm_kg.problems import ERROR, WARNING, CatalogError, Problem, problem_order
-from medvlm_kg.runtime.progress import stage, track
-from medvlm_kg.resources import ontology_dir
+from medvlm_kg.catalog.concepts import load_schemes
+from medvlm_kg.catalog.load import Catalog, Dataset, ParseCache, check_catalog
+from medvlm_kg.graph.convert import KnowledgeGraph, dataset_iri
 from medvlm_kg.graph.serialize import FORMATS, TURTLE_HEADER, serialize
-from medvlm_kg.validate.core import catalog_problems, description_problems, shacl_problems, shared_nodes, union_problems
+from medvlm_kg.problems import ERROR, WARNING, CatalogError, Problem, problem_order
+from medvlm_kg.profiles.assemble import convert, dataset_triples, describe_catalog
+from medvlm_kg.resources import ontology_dir
+from medvlm_kg.runtime.inputs import Inputs, digest
+from medvlm_kg.runtime.progress import stage, track
 from medvlm_kg.runtime.workers import spread, workers_for
+from medvlm_kg.site import paging
+from medvlm_kg.site.paging import page_header
+from medvlm_kg.validate.core import catalog_problems, description_problems, shacl_problems, shared_nodes, union_problems
 
 __all__ = ["PARSE_CACHE", "check", "make", "render", "validate"]
 
