@@ -349,19 +349,14 @@ def test_loose_dates_venues_and_latex_names_become_data(tmp_path):
     assert entry["alternate_name"]["names"] == ["M$^3$-Med"]
 
 
-def test_a_size_cell_gives_its_count_and_keeps_the_rest_as_a_sourced_note(tmp_path):
-    url = "https://github.com/o/l/blob/main/README.md"
+def test_a_size_cell_gives_its_count_and_keeps_the_rest_as_its_note(tmp_path):
     _, docs = _import_text(
         tmp_path,
         "| Dataset | Size |\n|---|---|\n"
         "| CC-Bench | 1,245 question-answer pairs spanning 7 clinical competency tasks |\n",
-        source_url=url,
     )
     entry = docs["cc-bench"]
-    assert entry["size"] == [{"count": 1245, "unit": "qa-pair"}]
-    assert entry["notes"] == [
-        {"text": "The list's size cell adds: spanning 7 clinical competency tasks", "sources": [url]}
-    ]
+    assert entry["size"] == [{"count": 1245, "unit": "qa-pair", "note": "spanning 7 clinical competency tasks"}]
 
 
 def test_an_unmapped_cell_names_the_closest_concepts_and_the_fix(tmp_path):

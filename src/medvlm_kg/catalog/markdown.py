@@ -1297,12 +1297,8 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
         counts, unmapped = _sizes(cells.get("en") or cells.get("zh"))
         for count in counts:  # "1,245 question-answer pairs spanning 7 clinical competency tasks": the rest, a note
             rest = count.pop("rest", "")
-            if rest and source_url:
-                doc.setdefault("notes", []).append(
-                    {"text": f"The list's size cell adds: {rest}", "sources": [source_url]}
-                )
-            elif rest:
-                report.unmapped.append({"line": entry.line, "field": "size", "text": rest, "closest": []})
+            if rest:
+                count["note"] = rest
         size += counts
         for part in unmapped:
             report.unmapped.append({"line": entry.line, "field": "size", "text": part, "closest": []})
