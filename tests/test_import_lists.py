@@ -261,5 +261,13 @@ def test_a_second_list_sharing_datasets_adds_a_listing_and_overwrites_nothing(tm
     (listing,) = roco["also_listed"]
     assert listing["source"] == EXPECTED[second]["source"] and listing["name"] == "ROCO"
     assert run_cli("validate", "--data", str(tmp_path)).returncode == 0
+    answer = run_cli("query", "datasets-by-list", "--data", str(tmp_path), "--format", "json")
+    assert answer.returncode == 0, answer.stderr
+    lists_of_roco = {
+        b["list"]["value"]
+        for b in json.loads(answer.stdout)["results"]["bindings"]
+        if b["dataset"]["value"].endswith("/dataset/roco")
+    }
+    assert lists_of_roco == {EXPECTED[first]["source"], EXPECTED[second]["source"]}
     again = import_markdown(LISTS / second, tmp_path, source_url=EXPECTED[second]["source"])
     assert again.added == [] and again.listed_again == [] and snapshot(tmp_path) == after
