@@ -110,6 +110,15 @@ def test_the_same_dataset_twice_is_one_entry_and_the_differences_are_noted():
     assert any(t.startswith('"MedBench" again (first at line 539)') for t in notes)
 
 
+def test_a_dataset_listed_twice_is_one_file_with_the_second_row_as_a_further_listing(imported):
+    data, _, _ = imported["openmedlab-awesome-medical-dataset.md"]
+    flare = yaml.safe_load((data / "datasets" / "flare-2023.yaml").read_text(encoding="utf-8"))
+    assert flare["listed"]["description"] == {"en": "3D CT, 2300 Cases, 13 Categories of Abdominal Organ Segmentation"}
+    (again,) = flare["also_listed"]  # the list's second "FLARE 2023" row (Abdomen table, line 226)
+    assert again["source"] == flare["listed"]["source"] and again["links"].startswith("[CodaLab]")
+    assert not (data / "datasets" / "flare-2023-2.yaml").exists()
+
+
 def test_names_that_differ_by_punctuation_only_are_kept_apart_and_reported():
     report = dry_run("andy-jqa-biomedical-qa-datasets.md")
     assert {"COVIDQA", "COVID-QA"} <= {a["name"] for a in report.added}

@@ -576,6 +576,7 @@ class Entry:
     title_hint: str = ""  # a paper's title as the list writes it (title column, or the paper link's text)
     others: list[int] = field(default_factory=list)  # lines of further rows naming the same dataset
     first_cells: list[str] = field(default_factory=list)  # the first row's cells, to compare repeats with
+    repeats: list[Entry] = field(default_factory=list)  # further rows of the same list naming the dataset
 
 
 @dataclass
@@ -1084,8 +1085,12 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
                         row.line,
                         "duplicate-differs",
                         f'"{name}" again (first at line {entry.line}) with '
-                        f"other cells in: {', '.join(differ)}; the first row is imported, this one is not",
+                        f"other cells in: {', '.join(differ)}; the first row is the entry, this one a further listing "
+                        "(also_listed, when --source-url gives the list)",
                     )
+                repeat = Entry(plain_name, position, row.line)
+                _take_row(repeat, columns, cells, name_col, name_cell, name_links, lang)
+                entry.repeats.append(repeat)
             previous = cells
     return [entries[k] for k in order]
 
@@ -1366,7 +1371,16 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
         doc["alternate_name"] = {"names": [_plain(entry.cells["latex"])], "sources": [source_url]}
     if derived:
         doc["derived"] = {k: derived[k] for k in sorted(derived)}
+    if entry.repeats and source_url and _listing_model():  # one entry, and each further row of the list a listing
+        items = []
+        for repeat in entry.repeats:
+            listed_again = _entry_document(repeat, source_url, ImportReport(""), version)["listed"]
+            items.append({k: listed_again[k] for k in _LISTING_KEYS if k in listed_again})
+        doc["also_listed"] = items
     return doc
+
+
+_LISTING_KEYS = ("source", "version", "row", "name", "title", "date", "links", "modality", "task", "size")
 
 
 def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], list[str]]:
@@ -1531,11 +1545,7 @@ def _other_listing(existing: dict, doc: dict, catalog_readme: str | None) -> dic
     old_source = old_listed.get("source") or catalog_readme
     if not new_source or not old_source or _same_list(new_source, old_source) or not _listing_model():
         return None
-    item: dict = {"source": new_source}
-    for key in ("version", "row", "name", "title", "date", "links", "modality", "task", "size"):
-        if key in listed:
-            item[key] = listed[key]
-    return item
+    return {key: listed[key] for key in _LISTING_KEYS if key in listed}
 
 
 def _same_list(a: str, b: str) -> bool:
