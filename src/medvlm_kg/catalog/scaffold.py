@@ -136,6 +136,7 @@ def new_entry(data_dir: Path, dataset_id: str, name: str | None = None) -> Path:
         "  # row: 1                    # the row's number in the list's table",
         "  # source: https://github.com/…/blob/<commit>/README.md   # the list (default: catalog.yaml source.readme)",
         "  # version: <commit or YYYY-MM-DD>",
+        '  # extra: "…"               # a cell beyond the table\'s columns',
         '# description: {en: "…", zh: "…"}   # 50 to 5000 characters: what search engines show',
         '# published: "YYYY-MM-DD"      # or "YYYY-MM" or "YYYY", quoted',
         '# venue: "NeurIPS 2024"',
@@ -155,11 +156,21 @@ def new_entry(data_dir: Path, dataset_id: str, name: str | None = None) -> Path:
         '# notes: [{text: "…", sources: ["https://…"]}]',
         '# license: {stated: "…", covers: data, id: CC-BY-4.0, sources: ["https://…"]}',
         "# derived: {modality: [description]}   # which listed cell a value was read from (import-markdown writes it)",
+        '# earlier: [{version: <commit>, title: "…"}]   # cells an earlier version of the list wrote differently',
+        '# also_listed: [{source: "https://…", name: "…", row: 3}]   # the dataset\'s row in another list',
+        '# first_listed: "YYYY-MM-DD"     # when the list first showed it',
+        '# first_listed_source: "https://…"',
+        '# modified: "YYYY-MM-DD"',
+        '# modified_source: "https://…"',
     ]
     written = {line.lstrip("# ").split(":", 1)[0] for line in lines if not line.startswith("  ")}
     missing = [key for key in schema["properties"] if key not in written]
     for key in missing:  # a field added to the format later is still offered
         lines.append(f"# {key}: …   # see docs/data-format.md")
+    in_listed = {line.strip().lstrip("# ").split(":", 1)[0] for line in lines if line.startswith("  ")}
+    at = lines.index('  # extra: "…"               # a cell beyond the table\'s columns') + 1
+    for key in [k for k in schema["properties"]["listed"]["properties"] if k not in in_listed]:
+        lines.insert(at, f"  # {key}: …   # see docs/data-format.md")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "x", encoding="utf-8") as handle:
