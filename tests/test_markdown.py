@@ -396,3 +396,19 @@ def test_section_headings_and_flag_columns_give_concepts_marked_as_derived(tmp_p
     assert docs["kvasir-vqa"]["modality"] == ["endoscopy"] and docs["kvasir-vqa"]["task"] == ["vqa"]
     assert docs["kvasir-vqa"]["derived"] == {"modality": ["section"], "task": ["flags"]}
     assert docs["endorep"]["task"] == ["report-generation"]
+
+
+def test_a_table_of_encoders_is_not_read_for_the_corpora_it_names_and_a_paper_link_is_a_paper(tmp_path):
+    report, docs = _import_text(
+        tmp_path,
+        "| Dataset | Year | Modality |\n|---|---|---|\n"
+        "| ROCO [[data](https://github.com/razorx89/roco-dataset)][[paper](https://labels.tue-image.nl/x.pdf)] "
+        "| 2018 | Multiple |\n\n"
+        "| Text Encoder | Year | Corpus |\n|---|---|---|\n| [BioBERT](https://github.com/dmis-lab/biobert) "
+        "| 2020 | PubMed |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    assert sorted(docs) == ["roco"]
+    assert report.skipped[0]["reason"].startswith('a table of models (its first column is "Text Encoder")')
+    assert docs["roco"]["access"] == [{"label": "GitHub", "url": "https://github.com/razorx89/roco-dataset"}]
+    assert docs["roco"]["see_also"][0]["url"] == "https://labels.tue-image.nl/x.pdf"

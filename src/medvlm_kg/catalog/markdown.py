@@ -870,6 +870,13 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
                 "a dataset table needs a column headed Dataset, Name, Benchmark, 数据集名称… (markdown_columns.yaml)",
             )
         return None
+    if subject and names[0].index != 0:  # "Text Encoder | Year | Corpus": the rows are encoders, not corpora
+        no(
+            "table-not-datasets",
+            f'a table of {subject} (its first column is "{_plain(table.headers[0])}"); its '
+            f'"{_plain(names[0].header)}" column names what they use, not datasets of the list',
+        )
+        return None
     section = _section_says_not_datasets(table.sections)
     if section:
         no("table-not-datasets", f'the section "{table.sections[-1]}" lists {section}, not datasets')
@@ -1162,6 +1169,7 @@ def _link_rule(url: str) -> tuple[str, dict] | None:
     return None
 
 
+_PAPER_LABELS = {"paper", "papers", "pdf", "arxiv", "publication", "论文", "文章"}
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
 _DOI = re.compile(r"(?:dx\.)?doi\.org/(10\.\d{4,9}/[^\s?#]+)", re.IGNORECASE)
 
@@ -1403,7 +1411,7 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
         if rule and rule[0] == "paper":
             papers.append(url)
             continue
-        if role == "paper" and rule is None:
+        if (role == "paper" and rule is None) or _header_key(label) in _PAPER_LABELS:  # "[paper](…pdf)"
             papers.append(url)
             continue
         if role == "name" and _generic(label) is False and rule is None:
