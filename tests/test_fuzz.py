@@ -601,7 +601,11 @@ def test_valid_catalogs_convert_and_round_trip_through_turtle_jsonld_and_ntriple
 # ---- 3. the Markdown importer ---------------------------------------------------------------------------
 
 _COLUMNS = yaml.safe_load((ROOT / "src" / "medvlm_kg" / "catalog" / "markdown_columns.yaml").read_text("utf-8"))
-ALIASES = {role: aliases for role, aliases in _COLUMNS.items() if role != "export"}
+ALIASES = {  # the roles whose cells ROLE_CELLS below knows; headers as the synonyms file spells them
+    role: aliases
+    for role, aliases in _COLUMNS["roles"].items()
+    if role in ("name", "title", "date", "modality", "task", "size", "links", "description")
+}
 ODD_HEADERS = st.one_of(
     st.sampled_from(["🗂 Dataset Name", "**Size**", "Notes", "", "数据集名称 😀", "Task Type<br>任务", "`name`"]),
     st.text(max_size=8),
@@ -621,6 +625,13 @@ ROLE_CELLS = {
         "A \\| B",
     ],
     "title": ['A Benchmark for "Pathology"', "</script><!--", "<div>unclosed", "\u202eevil", "论文标题"],
+    "description": [
+        "3D CT, 140 Cases, 6 Categories of Organ Segmentation",
+        "约 930 万训练样本",
+        "**Onboard**",
+        "+",
+        "✓",
+    ],
     "date": ["2024.03.20", "2025.13.40", "2025.06", "NeurIPS 2024", "MICCAI'24", "2024/3/5", "1899", "-"],
     "modality": ["Pathology Image + Text", "病理图像 + 文本", "Multi-modal (38 types)", "CT, MRI & X-ray", "Video"],
     "task": ["Multi-choice, Reasoning", "Open/Closed QA", "QA Reasoning", "选择题+推理", "VQA", "Report Gen."],
@@ -773,6 +784,46 @@ def test_every_file_an_import_of_any_markdown_writes_validates(text):
         catalog, problems = check_catalog(data)
         assert catalog is not None, "\n".join(map(str, problems))
         convert(catalog)
+        event(f"{min(len(report.added), 3)}{'+' if len(report.added) >= 3 else ''} files written")
+
+
+# Lines of the real lists in tests/fixtures/awesome-lists/ (headings, tables of every kind, <details>, rows split
+# over two lines), shuffled, cut and mixed: what a half-edited or badly pasted README looks like.
+REAL_LINES = sorted(
+    {
+        line
+        for path in (ROOT / "tests" / "fixtures" / "awesome-lists").glob("*.md")
+        for line in path.read_text("utf-8").splitlines()[:400]
+    }
+)
+
+
+@st.composite
+def real_list_pieces(draw) -> str:
+    lines = draw(st.lists(st.sampled_from(REAL_LINES), min_size=1, max_size=30))
+    if draw(st.booleans()):  # a real table header and delimiter above the pieces, so rows land in a table
+        headers = [line for line in REAL_LINES if line.lstrip().startswith("|") and "ataset" in line]
+        lines.insert(0, "|---|---|---|---|")
+        lines.insert(0, draw(st.sampled_from(headers)))
+    return "\n".join(lines)
+
+
+@fuzz(100)
+@given(real_list_pieces())
+def test_any_mix_of_real_list_lines_is_imported_or_reported_never_a_crash(text):
+    with catalog_folder({}) as data:
+        readme = data.parent / "README.md"
+        readme.write_text(text, "utf-8")
+        started = time.monotonic()
+        try:
+            report = import_markdown(readme, data, source_url="https://example.org/README.md")
+        except CatalogError as error:
+            assert error.problems and all(p.message for p in error.problems)
+            return
+        assert time.monotonic() - started < SLOW
+        assert report.as_text().endswith("\n") and json.dumps(report.as_dict(), ensure_ascii=False)
+        catalog, problems = check_catalog(data)
+        assert catalog is not None, "\n".join(map(str, problems))
         event(f"{min(len(report.added), 3)}{'+' if len(report.added) >= 3 else ''} files written")
 
 

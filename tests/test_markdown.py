@@ -29,9 +29,8 @@ def test_the_seed_has_two_dataset_tables_and_an_authors_table():
     entries = read_entries(SEED.read_text(encoding="utf-8"), report)
     assert [e.name for e in entries][:3] == ["SurgVLM-DB", "MedCaseReasoning", "MedS-Ins"]
     assert len(entries) == 14
-    assert report.skipped == [
-        {"line": 11, "reason": "table has no dataset columns (name plus title, link, size…)"}
-    ]  # the authors' table
+    assert [(s["line"], s["kind"]) for s in report.skipped] == [(11, "table-no-facts")]  # the authors' table
+    assert "Name, Affiliation, Contact" in report.skipped[0]["reason"]
     pathmmu = next(e for e in entries if e.name == "PathMMU")
     assert pathmmu.by_lang["modality"] == {"en": "Pathology Image + Text", "zh": "病理图像 + 文本"}
 
@@ -241,3 +240,175 @@ def test_import_then_export_round_trips(tmp_path):
     assert result.returncode == 0, result.stderr
     (table,) = parse_tables(result.stdout)
     assert [list(table.headers)] + [list(r.cells) for r in table.rows] == seed_table("zh")
+
+
+# --- reading lists as they are written (issue 13) -------------------------------------------------------------
+
+
+def _import_text(tmp_path, text: str, **kwargs):
+    readme = tmp_path / "README.md"
+    readme.write_text(text, encoding="utf-8")
+    report = import_markdown(readme, tmp_path / "data", **kwargs)
+    import yaml
+
+    docs = {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in sorted((tmp_path / "data" / "datasets").glob("*"))
+    }
+    return report, docs
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "**Dataset Name**",
+        "🗂️ dataset  ",
+        "<b>Medical Dataset</b>",
+        "[Benchmark](#x)",
+        "  NAME ",
+        "**数据集名称**",
+        '<span style="white-space:nowrap;">&emsp;数据集名称&emsp;<br>(源链接)</span>',
+        "Dataset (cblue.data)",
+    ],
+)
+def test_a_name_column_is_found_whatever_its_markup(header):
+    from medvlm_kg.catalog.markdown import _header_forms, _header_index
+
+    assert any(_header_index().get(form) == ("role", "name") for form in _header_forms(header))
+
+
+def test_bold_group_rows_are_headings_not_datasets_and_name_the_section(tmp_path):
+    report, docs = _import_text(
+        tmp_path,
+        "## Perception\n\n| Dataset | Year | Link |\n|---|---|---|\n| **Onboard** | | |\n"
+        "| nuScenes | 2019 | [site](https://www.nuscenes.org/) |\n| **V2X** | | |\n| DAIR-V2X | 2021 | - |\n",
+    )
+    assert sorted(docs) == ["dair-v2x", "nuscenes"]
+    assert docs["nuscenes"]["listed"]["section"] == "Perception › Onboard"
+    assert docs["dair-v2x"]["listed"]["section"] == "Perception › V2X"
+    assert [s["kind"] for s in report.skipped] == ["row-group", "row-group"]
+
+
+def test_links_are_papers_or_access_points_by_their_host_with_a_label_from_the_host(tmp_path):
+    _, docs = _import_text(
+        tmp_path,
+        "| Dataset | Paper | Download |\n|---|---|---|\n"
+        "| [CT-ORG](./resources/CT-ORG.md) | [CT-ORG, a new dataset for multiple organ segmentation in CT]"
+        "(https://arxiv.org/abs/2003.09811) | [link](https://wiki.cancerimagingarchive.net/x) "
+        "[Data Link](https://anonymous.4open.science/r/abc) [下载链接](https://pan.baidu.com/s/1) |\n",
+        source_url="https://github.com/o/list/blob/0123456789abcdef0123456789abcdef01234567/README.md",
+    )
+    entry = docs["ct-org"]
+    assert entry["access"] == [
+        {"label": "TCIA", "url": "https://wiki.cancerimagingarchive.net/x"},
+        {"label": "Anonymous GitHub", "url": "https://anonymous.4open.science/r/abc"},  # "Data Link" says nothing
+        {"label": "Baidu Pan", "url": "https://pan.baidu.com/s/1"},
+    ]
+    assert entry["paper"]["arxiv"] == "2003.09811"
+    assert entry["paper"]["title"] == "CT-ORG, a new dataset for multiple organ segmentation in CT"
+    assert entry["listed"]["version"] == "0123456789abcdef0123456789abcdef01234567"
+
+
+def test_free_text_gives_only_what_it_states_and_says_which_cell_it_came_from(tmp_path):
+    _, docs = _import_text(
+        tmp_path,
+        "### Chest\n\n| Dataset | Description | Official Website |\n|---|---|---|\n"
+        "| LUNA16 | 3D CT, 888 Cases, 1 Category of Lung Nodule Detection "
+        "| [Grand Challenge](https://luna16.grand-challenge.org/) |\n"
+        "| Vague | A nice dataset of many things | - |\n",
+    )
+    luna = docs["luna16"]
+    assert luna["listed"]["description"] == {"en": "3D CT, 888 Cases, 1 Category of Lung Nodule Detection"}
+    assert luna["modality"] == ["ct"] and luna["task"] == ["detection"]
+    assert luna["size"] == [{"count": 888, "unit": "case"}]
+    assert luna["derived"] == {"modality": ["description"], "size": ["description"], "task": ["description"]}
+    assert "modality" not in docs["vague"] and "size" not in docs["vague"] and "derived" not in docs["vague"]
+
+
+def test_a_broader_concept_is_dropped_when_a_narrower_one_is_there(tmp_path):
+    _, docs = _import_text(tmp_path, "| Dataset | Modality |\n|---|---|\n| X | Image, Radiography |\n")
+    assert docs["x"]["modality"] == ["radiography"]  # not `image` too: charts would count it twice
+
+
+def test_loose_dates_venues_and_latex_names_become_data(tmp_path):
+    from medvlm_kg.catalog.markdown import _date
+
+    assert _date("2026.1.6") == ("2026-01-06", None)
+    assert _date("2025.12.25") == ("2025-12-25", None)
+    assert _date("BIBM2025") == ("2025", "BIBM 2025")
+    assert _date("2025IJCAI") == ("2025", "IJCAI 2025")
+    assert _date("NeurIPS 2025") == ("2025", "NeurIPS 2025")
+    assert _date("ECCV'20") == ("2020", "ECCV 2020")
+    _, docs = _import_text(
+        tmp_path,
+        "| Dataset | Year |\n|---|---|\n| M$^3$-Med | 2025 |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    entry = docs["m3-med"]
+    assert entry["name"] == "M³-Med" and entry["listed"]["name"] == "M$^3$-Med"
+    assert entry["alternate_name"]["names"] == ["M$^3$-Med"]
+
+
+def test_a_size_cell_gives_its_count_and_keeps_the_rest_as_its_note(tmp_path):
+    _, docs = _import_text(
+        tmp_path,
+        "| Dataset | Size |\n|---|---|\n"
+        "| CC-Bench | 1,245 question-answer pairs spanning 7 clinical competency tasks |\n",
+    )
+    entry = docs["cc-bench"]
+    assert entry["size"] == [{"count": 1245, "unit": "qa-pair", "note": "spanning 7 clinical competency tasks"}]
+
+
+def test_an_unmapped_cell_names_the_closest_concepts_and_the_fix(tmp_path):
+    report, _ = _import_text(tmp_path, "| Dataset | Modality |\n|---|---|\n| X | Ophthalmology Fundus |\n")
+    line = next(line for line in report.as_text().splitlines() if "Ophthalmology Fundus" in line)
+    assert 'modality: no concept for "Ophthalmology Fundus"' in line
+    assert "skos:altLabel in ontology/modality.ttl" in line and "write `modality:` in the entry by hand" in line
+
+
+def test_the_graph_carries_the_description_cell_the_section_and_what_was_derived_from_them(tmp_path):
+    from medvlm_kg.catalog.load import load_catalog
+    from medvlm_kg.catalog.scaffold import init_catalog
+    from medvlm_kg.profiles.assemble import convert
+
+    init_catalog(tmp_path / "data", title="T", publisher="P")
+    _import_text(
+        tmp_path,
+        "### Chest\n\n| Dataset | Description |\n|---|---|\n| LUNA16 | 3D CT, 888 Cases, Lung Nodule Detection |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    triples = {
+        (t.subject.value, t.predicate.value, t.object.value) for t in convert(load_catalog(tmp_path / "data")).triples()
+    }
+    d, mvk = "https://example.org/t/dataset/luna16", "https://w3id.org/medvlm-kg/vocab#"
+    assert (d, mvk + "listedDescription", "3D CT, 888 Cases, Lung Nodule Detection") in triples
+    assert (d, mvk + "listedSection", "Chest") in triples
+    assert (d, mvk + "taskDerivedFrom", mvk + "listedDescription") in triples
+    assert (d, mvk + "listedIn", "https://github.com/o/l/blob/main/README.md") in triples
+
+
+def test_section_headings_and_flag_columns_give_concepts_marked_as_derived(tmp_path):
+    _, docs = _import_text(
+        tmp_path,
+        "#### Endoscopy\n\n| Dataset | VQA | Report Generation | Link |\n|---|---|---|---|\n"
+        "| Kvasir-VQA | ✅ | ✗ | [HF](https://huggingface.co/datasets/a/b) |\n| EndoRep | - | + | - |\n",
+    )
+    assert docs["kvasir-vqa"]["modality"] == ["endoscopy"] and docs["kvasir-vqa"]["task"] == ["vqa"]
+    assert docs["kvasir-vqa"]["derived"] == {"modality": ["section"], "task": ["flags"]}
+    assert docs["endorep"]["task"] == ["report-generation"]
+
+
+def test_a_table_of_encoders_is_not_read_for_the_corpora_it_names_and_a_paper_link_is_a_paper(tmp_path):
+    report, docs = _import_text(
+        tmp_path,
+        "| Dataset | Year | Modality |\n|---|---|---|\n"
+        "| ROCO [[data](https://github.com/razorx89/roco-dataset)][[paper](https://labels.tue-image.nl/x.pdf)] "
+        "| 2018 | Multiple |\n\n"
+        "| Text Encoder | Year | Corpus |\n|---|---|---|\n| [BioBERT](https://github.com/dmis-lab/biobert) "
+        "| 2020 | PubMed |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    assert sorted(docs) == ["roco"]
+    assert report.skipped[0]["reason"].startswith('a table of models (its first column is "Text Encoder")')
+    assert docs["roco"]["access"] == [{"label": "GitHub", "url": "https://github.com/razorx89/roco-dataset"}]
+    assert docs["roco"]["see_also"][0]["url"] == "https://labels.tue-image.nl/x.pdf"

@@ -38,4 +38,5 @@ def test_wheel_contains_ontology_and_queries(tmp_path):
         for path in sorted((package / folder).iterdir()):
             assert f"medvlm_kg/{folder}/{path.name}" in names
     assert "medvlm_kg/catalog/markdown_columns.yaml" in names
+    assert "medvlm_kg/catalog/link_hosts.yaml" in names
     assert any(name.endswith(".dist-info/entry_points.txt") for name in names)

@@ -418,3 +418,11 @@ def test_query_from_a_folder_without_a_build_says_to_build(tmp_path):
     assert "has no catalog.nt" in result.stderr and "medvlm-kg build --out" in result.stderr
     both = run_cli("query", "newest-first", "--from-build", str(tmp_path), "--endpoint", "http://127.0.0.1:9/q")
     assert both.returncode == 2 and "choose one" in both.stderr
+
+
+def test_datasets_by_list_gives_each_list_with_its_datasets_in_row_order(store, catalog):
+    result = ask(store, catalog, "datasets-by-list")
+    found = rows(result, "list", "name", "row")
+    assert {list_ for list_, _, _ in found} == {catalog.readme}  # the seed catalog is read from one list
+    assert len(found) == 14
+    assert [int(row) for _, _, row in found] == list(range(1, 15))  # the seed table's row order

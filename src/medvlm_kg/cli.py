@@ -7,6 +7,7 @@ Expected failures (bad catalog input, unknown query or parameter) print one mess
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -270,6 +271,60 @@ def serve(out_dir: Path, host: str, port: int) -> None:
         _fail(error)
 
 
+@main.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("data"), required=False)
+@click.option("--title", help="The catalog's title (default: the folder's name).")
+@click.option("--publisher", help="Who publishes the catalog, a person's name (default: your user name).")
+@click.option("--description", help="What the catalog is (default: the title).")
+@click.option(
+    "--base-iri", metavar="IRI", help="Where the catalog will be published, ending in / (default: example.org)."
+)
+@click.option("--source-url", metavar="URL", help="The list the catalog is built from (its README's URL).")
+def init_command(folder: Path, title, publisher, description, base_iri, source_url) -> None:
+    """Make FOLDER a new catalog: catalog.yaml, an empty datasets/ and a README on what to do next.
+
+    Nothing is written over an existing catalog.yaml.
+
+    \b
+    Example:
+      medvlm-kg init my-catalog --title "Pathology benchmarks" --publisher "Ada Lovelace"
+      medvlm-kg import-markdown README.md --data my-catalog && medvlm-kg validate --data my-catalog
+    """
+    from medvlm_kg.catalog.scaffold import init_catalog
+
+    try:
+        written = init_catalog(
+            folder, title=title, publisher=publisher, description=description, base_iri=base_iri, source_url=source_url
+        )
+    except CatalogError as error:
+        _fail(error)
+        return
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: medvlm-kg import-markdown LIST.md --data {folder}   (or: medvlm-kg new ID --data {folder})")
+
+
+@main.command("new")
+@click.argument("dataset_id", metavar="ID")
+@DATA_OPTION
+@click.option("--name", help="The dataset's name (default: the id).")
+def new_command(dataset_id: str, data_dir: Path, name: str | None) -> None:
+    """Write datasets/ID.yaml: id, name and listed.name set, every other field of the format commented out.
+
+    \b
+    Example:
+      medvlm-kg new pathmmu --name PathMMU --data data
+    """
+    from medvlm_kg.catalog.scaffold import new_entry
+
+    try:
+        path = new_entry(data_dir, dataset_id, name)
+    except CatalogError as error:
+        _fail(error)
+        return
+    click.echo(f"wrote {path}: uncomment what you know, then medvlm-kg validate --data {data_dir}")
+
+
 @main.command("import-markdown")
 @progress_options
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -278,8 +333,19 @@ def serve(out_dir: Path, host: str, port: int) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format."
 )
-@click.option("--source-url", metavar="URL", help="Where the list is published (recorded as listed.source).")
-def import_markdown_command(file: Path, data_dir: Path, dry_run: bool, fmt: str, source_url: str | None) -> None:
+@click.option(
+    "--source-url",
+    metavar="URL",
+    help="Where the list is published, best at the commit read: …/blob/<sha>/README.md (recorded as listed.source).",
+)
+@click.option(
+    "--list-version",
+    metavar="SHA|DATE",
+    help="The list's version read: a commit or YYYY-MM-DD (default: the commit in --source-url, if any).",
+)
+def import_markdown_command(
+    file: Path, data_dir: Path, dry_run: bool, fmt: str, source_url: str | None, list_version: str | None
+) -> None:
     """Read an awesome-list README's dataset tables into the catalog.
 
     New datasets become new YAML files; existing ones are never overwritten: differences are reported.
@@ -293,7 +359,9 @@ def import_markdown_command(file: Path, data_dir: Path, dry_run: bool, fmt: str,
     from medvlm_kg.catalog.markdown import import_markdown
 
     try:
-        report = import_markdown(file, data_dir, dry_run=dry_run, source_url=source_url)
+        if list_version and not re.fullmatch(r"[0-9a-f]{7,40}|\d{4}-\d{2}-\d{2}", list_version):
+            raise click.BadParameter("a commit (7-40 hex digits) or a date YYYY-MM-DD", param_hint="--list-version")
+        report = import_markdown(file, data_dir, dry_run=dry_run, source_url=source_url, version=list_version)
     except CatalogError as error:
         _fail(error)
         return

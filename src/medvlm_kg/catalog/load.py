@@ -90,6 +90,7 @@ class Count:
     count: int
     unit: str
     approximate: bool = False
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,19 +137,63 @@ class License:
         return self.id is not None and self.covers in ("data", "both")
 
 
+CELLS = ("name", "title", "date", "links", "extra")  # the cells both tables share (but may write differently)
+BY_LANGUAGE = ("modality", "task", "size")  # the cells each table writes in its own language
+
+
 @dataclass(frozen=True)
 class Listed:
-    """The source list's cells for one dataset, verbatim; ``None`` where the list shows ``-``."""
+    """One listing of a dataset: the source list's cells, verbatim; ``None`` where the list shows ``-``.
 
-    name: str
+    ``name``, ``title``, ``date``, ``links`` and ``extra`` (a cell beyond the table's columns) hold the English
+    table's text, which is also the Chinese table's unless ``zh`` gives the Chinese text (``None`` there: the
+    Chinese table shows ``-``). ``modality``, ``task`` and ``size`` map a language to its table's text; the key
+    ``""`` is a cell of another list written once, in no particular language. ``version`` is the list's version
+    these cells were read from (a git commit or a date).
+    """
+
+    name: str | None = None
     title: str | None = None
     date: str | None = None
     links: str | None = None
+    extra: str | None = None
     row: int | None = None
     modality: dict[str, str] = field(default_factory=dict)
     task: dict[str, str] = field(default_factory=dict)
     size: dict[str, str] = field(default_factory=dict)
     source: str | None = None
+    version: str | None = None
+    zh: dict[str, str | None] = field(default_factory=dict)
+    row_zh: int | None = None
+    description: dict[str, str] = field(default_factory=dict)  # a description column, by language
+    section: str | None = None  # the headings (and group row) the row sits under
+
+    def cell(self, key: str, lang: str = "en") -> str | None:
+        """The text of a cell in the table of ``lang``: what the list shows, ``None`` for ``-``."""
+        if key in BY_LANGUAGE:
+            texts = getattr(self, key)
+            return texts.get(lang, texts.get(""))
+        if key == "row":
+            return str(self.row_zh if lang == "zh" and self.row_zh is not None else self.row or "") or None
+        if lang == "zh" and key in self.zh:
+            return self.zh[key]
+        return getattr(self, key)
+
+    def by_table(self, key: str) -> dict[str, str]:
+        """A shared cell's text per table: ``{"": text}`` when both tables show the same, else ``{"en", "zh"}``."""
+        en = getattr(self, key)
+        if key not in self.zh:
+            return {"": en} if en is not None else {}
+        return {lang: text for lang, text in (("en", en), ("zh", self.zh[key])) if text is not None}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A listing other than the current one: an earlier version of the same list (``kind`` "earlier"; only the
+    cells that version wrote differently) or another list (``kind`` "also")."""
+
+    kind: str
+    listed: Listed
 
 
 @dataclass(frozen=True)
@@ -158,6 +203,11 @@ class Dataset:
     listed: Listed
     file: str
     description: dict[str, str] = field(default_factory=dict)
+    listings: tuple[Listing, ...] = ()
+    first_listed: PartialDate | None = None
+    first_listed_source: str | None = None
+    modified: PartialDate | None = None
+    modified_source: str | None = None
     published: PartialDate | None = None
     venue: str | None = None
     modality: tuple[str, ...] = ()
@@ -174,10 +224,13 @@ class Dataset:
     see_also: tuple[Sourced, ...] = ()
     notes: tuple[Sourced, ...] = ()
     license: License | None = None
+    derived: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field → the listed cells it was read from
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, field_name: str) -> int | None:
-        """The line of a field (``paper.title``) in the dataset's file, or of its nearest parent."""
+        """The line of a field (``paper.title``) in the dataset's file, or of its nearest parent (an item
+        ``access[2].label`` falls back to ``access``: list items have no line of their own here)."""
+        field_name = re.sub(r"\[\d+\]", "", field_name)
         while field_name:
             if field_name in self.lines:
                 return self.lines[field_name]
@@ -199,8 +252,8 @@ class Catalog:
     description: dict[str, str]
     curators: tuple[Person, ...]
     publisher: str
-    repository: str
-    readme: str
+    repository: str | None
+    readme: str | None
     license: str | None
     license_source: str | None
     datasets: tuple[Dataset, ...]
@@ -698,17 +751,34 @@ def _check_dataset(path: Path, rel: str, doc: Any, lines: dict, schemes: dict) -
             " or ".join(fixes) or "choose an id of lowercase letters, digits and hyphens, and name the file after it",
         )
     published = _parse_date(chk, ("published",), doc["published"]) if "published" in doc else None
+    if "first_listed" in doc:
+        _parse_date(chk, ("first_listed",), doc["first_listed"])
+        if "first_listed_source" not in doc:
+            chk.add(
+                ("first_listed",),
+                "the date a dataset first entered the list needs the page that shows it",
+                "add `first_listed_source:` with the URL of the list's commit or update note",
+            )
+    _check_url(chk, ("first_listed_source",), doc.get("first_listed_source"))
+    if "modified" in doc:
+        _parse_date(chk, ("modified",), doc["modified"])
+    _check_url(chk, ("modified_source",), doc.get("modified_source"))
     listed_date = _mapping(doc.get("listed")).get("date")
-    m = _SEPARATED_DATE.match(listed_date) if isinstance(listed_date, str) else None
-    trouble = m and _date_trouble(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
-    if trouble:  # the cell is verbatim, so it may hold the list's own mistake: a warning, not an error
-        chk.add(
-            ("listed", "date"),
-            f"{listed_date!r} reads as a date, but {trouble}",
-            "check the cell against the list; if the list shows it so, keep it (cells are copied verbatim) "
-            "and give the real date in `published`",
-            WARNING,
-        )
+    for lang, date_cell in listed_date.items() if isinstance(listed_date, dict) else [("", listed_date)]:
+        m = _SEPARATED_DATE.match(date_cell) if isinstance(date_cell, str) else None
+        trouble = m and _date_trouble(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+        if trouble:  # the cell is verbatim, so it may hold the list's own mistake: a warning, not an error
+            chk.add(
+                ("listed", "date") + ((lang,) if lang else ()),
+                f"{date_cell!r} reads as a date, but {trouble}",
+                "check the cell against the list; if the list shows it so, keep it (cells are copied verbatim) "
+                "and give the real date in `published`",
+                WARNING,
+            )
+    for key in ("earlier", "also_listed"):
+        for i, item in enumerate(_list(doc.get(key))):
+            if isinstance(item, dict):
+                _check_url(chk, (key, i, "source"), item.get("source"))
     paper_doc = doc.get("paper") if isinstance(doc.get("paper"), dict) else None
     paper_date = _parse_date(chk, ("paper", "date"), paper_doc["date"]) if paper_doc and "date" in paper_doc else None
     for key in ("modality", "task"):
@@ -771,8 +841,42 @@ def _dotted_lines(lines: dict) -> dict[str, int]:
     return {_dotted(k): v for k, v in lines.items() if all(isinstance(x, str) for x in k)}
 
 
+def _cells_of(value: Any) -> dict[str, str]:
+    """A by-language cell as a mapping: ``{en, zh}`` as given, a plain text (another list's) under ``""``."""
+    return {"": value} if isinstance(value, str) else dict(value or {})
+
+
+def _listed(doc: dict) -> Listed:
+    shared: dict[str, str | None] = {}
+    zh: dict[str, str | None] = {}
+    for key in CELLS:
+        value = doc.get(key)
+        if isinstance(value, dict):
+            shared[key] = value.get("en")
+            zh[key] = value.get("zh")
+        else:
+            shared[key] = value
+    row = doc.get("row")
+    return Listed(
+        **shared,
+        row=row.get("en") if isinstance(row, dict) else row,
+        row_zh=row.get("zh") if isinstance(row, dict) else None,
+        modality=_cells_of(doc.get("modality")),
+        task=_cells_of(doc.get("task")),
+        size=_cells_of(doc.get("size")),
+        source=doc.get("source"),
+        version=doc.get("version"),
+        zh=zh,
+        description=_cells_of(doc.get("description")),
+        section=doc.get("section"),
+    )
+
+
 def _dataset_from(doc: dict, rel: str, published, paper_date, schemes) -> Dataset:
     listed = doc["listed"]
+    first_listed = None
+    if "first_listed" in doc:
+        first_listed = _parse_date(_Checker(rel, {}), ("first_listed",), doc["first_listed"])
     paper = None
     if "paper" in doc:
         p = doc["paper"]
@@ -794,23 +898,21 @@ def _dataset_from(doc: dict, rel: str, published, paper_date, schemes) -> Datase
         name=doc["name"],
         file=rel,
         description=dict(doc.get("description", {})),
-        listed=Listed(
-            name=listed["name"],
-            title=listed.get("title"),
-            date=listed.get("date"),
-            links=listed.get("links"),
-            row=listed.get("row"),
-            modality=dict(listed.get("modality", {})),
-            task=dict(listed.get("task", {})),
-            size=dict(listed.get("size", {})),
-            source=listed.get("source"),
-        ),
+        listed=_listed(listed),
+        listings=tuple(Listing("earlier", _listed(item)) for item in doc.get("earlier", ()))
+        + tuple(Listing("also", _listed(item)) for item in doc.get("also_listed", ())),
+        first_listed=first_listed,
+        first_listed_source=doc.get("first_listed_source"),
+        modified=_parse_date(_Checker(rel, {}), ("modified",), doc["modified"]) if "modified" in doc else None,
+        modified_source=doc.get("modified_source"),
         published=published,
         venue=doc.get("venue"),
         modality=tuple(doc.get("modality", ())),
         modality_count=doc.get("modality_count"),
         task=tuple(doc.get("task", ())),
-        size=tuple(Count(c["count"], c["unit"], c.get("approximate", False)) for c in doc.get("size", ())),
+        size=tuple(
+            Count(c["count"], c["unit"], c.get("approximate", False), c.get("note")) for c in doc.get("size", ())
+        ),
         access=tuple(
             Access(a["label"], a["url"], a.get("platform") or _platform_for(a["url"], schemes))
             for a in doc.get("access", ())
@@ -834,6 +936,7 @@ def _dataset_from(doc: dict, rel: str, published, paper_date, schemes) -> Datase
         )
         if "license" in doc
         else None,
+        derived={k: tuple(v) for k, v in sorted(doc.get("derived", {}).items())},
     )
 
 
@@ -1147,15 +1250,15 @@ def check_catalog(
                 )
     if any(p.severity == ERROR for p in problems) or catalog_doc is None:
         return None, sorted(problems, key=_problem_order)
-    src = catalog_doc["source"]
+    src = catalog_doc.get("source") or {}  # a catalog made by `init` may not name a source list yet
     catalog = Catalog(
         base_iri=catalog_doc["base_iri"],
         title=dict(catalog_doc["title"]),
         description=dict(catalog_doc["description"]),
         curators=tuple(Person(c["id"], c["name"], c.get("affiliation")) for c in catalog_doc["curators"]),
         publisher=catalog_doc["publisher"],
-        repository=src["repository"],
-        readme=src["readme"],
+        repository=src.get("repository"),
+        readme=src.get("readme"),
         license=src.get("license"),
         license_source=src.get("license_source"),
         datasets=tuple(sorted(datasets, key=lambda d: d.id)),

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from medvlm_kg.catalog.concepts import ConceptScheme, load_schemes
-from medvlm_kg.catalog.load import Catalog, Dataset, PartialDate, Sourced
+from medvlm_kg.catalog.load import Catalog, Dataset, Listed, PartialDate, Sourced
 
 __all__ = [
     "KnowledgeGraph",
@@ -44,6 +44,7 @@ NS = {
     "mvk": "https://w3id.org/medvlm-kg/vocab#",
     "void": "http://rdfs.org/ns/void#",
     "hydra": "http://www.w3.org/ns/hydra/core#",
+    "prov": "http://www.w3.org/ns/prov#",
 }
 
 
@@ -199,6 +200,8 @@ RDFS_SEE_ALSO, RDFS_LABEL = _terms("rdfs", "seeAlso", "label")
     M_STATED_SIZE,
     M_STATED_MODALITY,
     M_AUTHORS_COMPLETE,
+    M_LISTED_DESCRIPTION,
+    M_LISTED_SECTION,
 ) = _terms(
     "mvk",
     "listedIn",
@@ -220,8 +223,33 @@ RDFS_SEE_ALSO, RDFS_LABEL = _terms("rdfs", "seeAlso", "label")
     "statedSize",
     "statedModality",
     "authorListComplete",
+    "listedDescription",
+    "listedSection",
 )
+# Which listed cell a structured value was read from (`derived:`): the field's property → the cell's.
+_DERIVED = {"modality": "modalityDerivedFrom", "task": "taskDerivedFrom", "size": "sizeDerivedFrom"}
+_DERIVED_CELLS = {
+    "modality": "listedModality",
+    "task": "listedTask",
+    "size": "listedSize",
+    "description": "listedDescription",
+    "section": "listedSection",
+    "flags": "flagColumn",
+    "counts": "countColumn",
+}
 XSD_INTEGER, XSD_BOOLEAN = _terms("xsd", "integer", "boolean")
+M_LISTED_EXTRA, M_LISTED_VERSION, M_LISTING_CLASS, M_EARLIER_LISTING, M_OTHER_LISTING = _terms(
+    "mvk", "listedExtra", "listedVersion", "Listing", "earlierListing", "otherListing"
+)
+(PROV_DERIVED,) = _terms("prov", "wasDerivedFrom")
+D_CATALOG_RECORD, D_RECORD, FOAF_PRIMARY_TOPIC = (
+    ox.NamedNode(NS["dcat"] + "CatalogRecord"),
+    ox.NamedNode(NS["dcat"] + "record"),
+    ox.NamedNode(NS["foaf"] + "primaryTopic"),
+)
+(DCT_MODIFIED,) = _terms("dct", "modified")
+_GITHUB_BLOB = re.compile(r"^(https://github\.com/[^/]+/[^/]+)/blob/[^/]+/(.+)$")
+_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
 D_DATA_SERVICE, D_SERVICE, D_ENDPOINT_URL, D_SERVES_DATASET = _terms(
     "dcat", "DataService", "service", "endpointURL", "servesDataset"
 )
@@ -387,6 +415,41 @@ def _paper(desc: _Description, base: str, dataset: Dataset) -> ox.NamedNode:
     return node
 
 
+def list_version_iri(readme: str, version: str | None) -> str:
+    """The address of a list at a version: a GitHub README at a commit is its blob at that commit."""
+    m = _GITHUB_BLOB.match(readme)
+    if version and m and _COMMIT.match(version):
+        return f"{m.group(1)}/blob/{version}/{m.group(2)}"
+    return readme
+
+
+def _listing_cells(desc: _Description, node: ox.NamedNode, listed: Listed) -> None:
+    """A listing's cells, verbatim: a cell both tables write alike untagged, else one literal per table language."""
+    for prop, key in (
+        (M_LISTED_NAME, "name"),
+        (M_LISTED_TITLE, "title"),
+        (M_LISTED_DATE, "date"),
+        (M_LISTED_LINKS, "links"),
+        (M_LISTED_EXTRA, "extra"),
+    ):
+        for lang, text in sorted(listed.by_table(key).items()):
+            desc.add(node, prop, _lit(text, language=lang or None))
+    if listed.row is not None:
+        desc.add(node, M_LISTED_ROW, ox.Literal(str(listed.row), datatype=XSD_INTEGER))
+    for prop, cells in (
+        (M_LISTED_MODALITY, listed.modality),
+        (M_LISTED_TASK, listed.task),
+        (M_LISTED_SIZE, listed.size),
+        (M_LISTED_DESCRIPTION, listed.description),
+    ):
+        for lang, text in sorted(cells.items()):
+            desc.add(node, prop, _lit(text, language=lang or None))
+    if listed.section:
+        desc.add(node, M_LISTED_SECTION, _lit(listed.section))
+    if listed.version:
+        desc.add(node, M_LISTED_VERSION, _lit(listed.version))
+
+
 def _dataset(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptScheme]) -> list[Triple]:
     base = catalog.base_iri
     desc = _Description()
@@ -398,20 +461,41 @@ def _dataset(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptSchem
     desc.add(d, S_INCLUDED_IN, ox.NamedNode(catalog_iri(base)))
 
     listed = dataset.listed
-    desc.add(d, M_LISTED_IN, ox.NamedNode(listed.source or catalog.readme))
-    desc.add(d, M_LISTED_NAME, _lit(listed.name))
-    for prop, value in ((M_LISTED_TITLE, listed.title), (M_LISTED_DATE, listed.date), (M_LISTED_LINKS, listed.links)):
-        if value is not None:
-            desc.add(d, prop, _lit(value))
-    if listed.row is not None:
-        desc.add(d, M_LISTED_ROW, ox.Literal(str(listed.row), datatype=XSD_INTEGER))
-    for prop, cells in (
-        (M_LISTED_MODALITY, listed.modality),
-        (M_LISTED_TASK, listed.task),
-        (M_LISTED_SIZE, listed.size),
-    ):
-        for lang, text in sorted(cells.items()):
-            desc.add(d, prop, _lit(text, language=lang))
+    current = listed.source or catalog.readme  # None: a catalog made by `init` that names no list yet
+    if current:
+        desc.add(d, M_LISTED_IN, ox.NamedNode(current))
+    _listing_cells(desc, d, listed)
+    lists = {list_version_iri(current, listed.version)} if current else set()
+    for n, listing in enumerate(dataset.listings, start=1):
+        node = ox.NamedNode(f"{d.value}/listing/{n}")
+        desc.add(d, M_EARLIER_LISTING if listing.kind == "earlier" else M_OTHER_LISTING, node)
+        desc.add(node, RDF_TYPE, M_LISTING_CLASS)
+        source = listing.listed.source or current
+        if source:
+            the_list = list_version_iri(source, listing.listed.version)
+            lists.add(the_list)
+            desc.add(node, M_LISTED_IN, ox.NamedNode(source))
+            desc.add(node, PROV_DERIVED, ox.NamedNode(the_list))
+            desc.add(node, DCT_SOURCE, ox.NamedNode(the_list))
+        _listing_cells(desc, node, listing.listed)
+    for the_list in sorted(lists):
+        desc.add(d, PROV_DERIVED, ox.NamedNode(the_list))
+    if dataset.first_listed or dataset.modified:
+        record = ox.NamedNode(f"{d.value}/record")
+        desc.add(ox.NamedNode(catalog_iri(base)), D_RECORD, record)
+        desc.add(record, RDF_TYPE, D_CATALOG_RECORD)
+        desc.add(record, FOAF_PRIMARY_TOPIC, d)
+        if dataset.first_listed:
+            desc.add(record, DCT_ISSUED, _date(dataset.first_listed))
+        if dataset.first_listed_source:
+            desc.add(record, DCT_SOURCE, ox.NamedNode(dataset.first_listed_source))
+        if dataset.modified:
+            desc.add(record, DCT_MODIFIED, _date(dataset.modified))
+        if dataset.modified_source:
+            desc.add(record, DCT_SOURCE, ox.NamedNode(dataset.modified_source))
+    for key, cells in dataset.derived.items():  # which listed cell a structured value was read from
+        for cell in cells:
+            desc.add(d, ox.NamedNode(NS["mvk"] + _DERIVED[key]), ox.NamedNode(NS["mvk"] + _DERIVED_CELLS[cell]))
 
     if dataset.published:
         desc.add_all(d, (S_DATE_PUBLISHED, DCT_ISSUED), _date(dataset.published))
@@ -437,6 +521,8 @@ def _dataset(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptSchem
         desc.add(q, S_UNIT_TEXT, _lit(unit.label("en"), language="en"))
         desc.add(q, S_UNIT_TEXT, _lit(unit.label("zh"), language="zh"))
         desc.add(q, M_APPROXIMATE, _lit(count.approximate))
+        if count.note:
+            desc.add(q, S_DESCRIPTION, _lit(count.note, language="en"))
 
     seen_labels: dict[str, int] = {}
     for point in dataset.access:
@@ -759,9 +845,11 @@ def _catalog(catalog: Catalog, schemes: dict[str, ConceptScheme]) -> list[Triple
         desc.add_all(c, (DCT_LICENSE, S_LICENSE), lic)
         desc.add(lic, RDF_TYPE, DCT_LICENSE_DOC)
         desc.add(lic, RDFS_LABEL, _lit(catalog.license))
-    desc.add(c, DCT_SOURCE, ox.NamedNode(catalog.repository))
-    desc.add(c, S_IS_BASED_ON, ox.NamedNode(catalog.repository))
-    desc.add(ox.NamedNode(catalog.readme), RDF_TYPE, FOAF_DOCUMENT)
+    if catalog.repository:
+        desc.add(c, DCT_SOURCE, ox.NamedNode(catalog.repository))
+        desc.add(c, S_IS_BASED_ON, ox.NamedNode(catalog.repository))
+    if catalog.readme:
+        desc.add(ox.NamedNode(catalog.readme), RDF_TYPE, FOAF_DOCUMENT)
     for name in ("modality", "task"):
         desc.add(c, D_THEME_TAXONOMY, ox.NamedNode(schemes[name].iri))
     desc.add(c, HYDRA_VIEW, ox.NamedNode(page_iri(base, 1)))

@@ -203,6 +203,23 @@ def shacl_problems(kg: KnowledgeGraph, catalog: Catalog) -> list[Problem]:
     return _problems(results, catalog, lambda focus: files.get(owners.get(focus, "")))
 
 
+def _nested_field(dataset, focus, field: str) -> str:
+    """A nested shape's field with the item it is about: "access.label" on <…#access-hf-2> → "access[3].label"
+    (the node ids are the converter's: the label's slug, numbered from the second of the same label)."""
+    if dataset is None or not isinstance(focus, ox.NamedNode) or "#access-" not in focus.value:
+        return field
+    from medvlm_kg.graph.convert import slug
+
+    key = focus.value.split("#access-", 1)[1]
+    seen: dict[str, int] = {}
+    for i, point in enumerate(dataset.access):
+        label = slug(point.label)
+        seen[label] = seen.get(label, 0) + 1
+        if key == label + ("" if seen[label] == 1 else f"-{seen[label]}"):
+            return f"access[{i}]" + (field[len("access") :] if field.startswith("access.") else f".{field}")
+    return field
+
+
 def _problems(results: list[Result], catalog: Catalog, dataset_of) -> list[Problem]:
     """Results as problems: the file of the dataset ``dataset_of`` the focus node (else catalog.yaml), the
     shape's ``sh:name`` as the field, its ``sh:message`` and the value found."""
@@ -220,6 +237,7 @@ def _problems(results: list[Result], catalog: Catalog, dataset_of) -> list[Probl
             if value is not None and severity == ERROR and not isinstance(value, ox.BlankNode):
                 message += f" (found {f'<{value.value}>' if isinstance(value, ox.NamedNode) else repr(value.value)})"
             dataset = dataset_of(result.focus)
+            field = _nested_field(dataset, result.focus, field)
             if dataset is not None:
                 problems.add(
                     Problem(dataset.file, dataset.line_of(field), field, message, "see docs/data-format.md", severity)
