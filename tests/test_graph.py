@@ -34,10 +34,10 @@ def catalog_graph(built) -> rdflib.Graph:
     return _graph(built / "catalog.ttl")
 
 
-def test_build_gives_14_datasets_typed_schema_and_dcat(catalog_graph):
+def test_build_gives_59_datasets_typed_schema_and_dcat(catalog_graph):
     schema_datasets = set(catalog_graph.subjects(RDF.type, SDO.Dataset))
     dcat_datasets = set(catalog_graph.subjects(RDF.type, DCAT.Dataset))
-    assert len(schema_datasets) == 14
+    assert len(schema_datasets) == 59
     assert schema_datasets == dcat_datasets
     assert all(str(d).startswith(BASE + "dataset/") for d in schema_datasets)
 
@@ -46,8 +46,8 @@ def test_catalog_is_both_dcat_catalog_and_schema_data_catalog(catalog_graph):
     catalog = rdflib.URIRef(BASE + "catalog")
     assert (catalog, RDF.type, DCAT.Catalog) in catalog_graph
     assert (catalog, RDF.type, SDO.DataCatalog) in catalog_graph
-    assert len(set(catalog_graph.objects(catalog, DCAT.dataset))) == 14
-    assert len(set(catalog_graph.objects(catalog, SDO.dataset))) == 14
+    assert len(set(catalog_graph.objects(catalog, DCAT.dataset))) == 59
+    assert len(set(catalog_graph.objects(catalog, SDO.dataset))) == 59
 
 
 @pytest.mark.parametrize("document", ["catalog", "dataset/pathmmu", "dataset/meds-bench", "concept/modality"])
@@ -214,5 +214,5 @@ def test_the_catalog_announces_its_read_only_sparql_endpoint(built):
     endpoint = rdflib.URIRef("https://w3id.org/medvlm-kg/sparql")
     assert (catalog, dcat.service, endpoint) in g and (catalog, void.sparqlEndpoint, endpoint) in g
     assert (endpoint, rdflib.RDF.type, dcat.DataService) in g and (endpoint, dcat.endpointURL, endpoint) in g
-    assert len(list(g.objects(endpoint, dcat.servesDataset))) == 14
+    assert len(list(g.objects(endpoint, dcat.servesDataset))) == 59
     assert 'href="https://w3id.org/medvlm-kg/sparql"' in (built / "index.html").read_text(encoding="utf-8")

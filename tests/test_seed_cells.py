@@ -1,6 +1,8 @@
 """Every cell of the seed's two tables is in the graph, verbatim, next to its dataset — and `-` cells are not.
 
-The tables are copied in tests/fixtures/seed-tables.md (tests never read ../shared).
+The catalog now follows the list at 2a9a31f; a seed cell the later list changed stays on the dataset's earlier
+listing (mvk:earlierListing, version 95a7adb: the seed's commit). The tables are copied in
+tests/fixtures/seed-tables.md (tests never read ../shared).
 """
 
 from __future__ import annotations
@@ -9,13 +11,14 @@ import re
 
 import pytest
 import rdflib
-from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, XSD
 
 from conftest import FIXTURES
 
 MVK = rdflib.Namespace("https://w3id.org/medvlm-kg/vocab#")
 SDO = rdflib.Namespace("https://schema.org/")
 BASE = "https://w3id.org/medvlm-kg/"
+SEED_COMMIT = "95a7adb4146b117c38d5c8bd76286d3b167c08f8"
 
 # Column order of both tables, and the property that keeps each column's cell as listed.
 COLUMNS = ["name", "title", "date", "modality", "task", "size", "links"]
@@ -50,6 +53,11 @@ def graph(built) -> rdflib.Graph:
     return rdflib.Graph().parse(built / "catalog.ttl", format="turtle")
 
 
+def _listings(graph: rdflib.Graph, dataset: rdflib.URIRef) -> list[rdflib.term.Node]:
+    """The dataset (its current listing) and its earlier listings."""
+    return [dataset, *graph.objects(dataset, MVK.earlierListing)]
+
+
 def _dataset(graph: rdflib.Graph, name: str) -> rdflib.URIRef:
     found = list(graph.subjects(MVK.listedName, rdflib.Literal(name)))
     assert len(found) == 1, f"{name}: {found}"
@@ -72,17 +80,23 @@ def test_every_english_and_chinese_cell_is_kept_verbatim_beside_its_dataset(grap
             for column in columns:
                 cell = row[column]
                 checked[lang] += 1
+                prop = SHARED.get(column) or BY_LANGUAGE[column]
+                values = {v for n in _listings(graph, dataset) for v in graph.objects(n, prop)}
                 if column in SHARED:
-                    values = set(graph.objects(dataset, SHARED[column]))
                     expected = rdflib.Literal(cell)
                 else:
-                    values = {v for v in graph.objects(dataset, BY_LANGUAGE[column]) if v.language == lang}
+                    values = {v for v in values if v.language == lang}
                     expected = rdflib.Literal(cell, lang=lang)
                 if cell == "-":
                     assert not values, f"{row['name']} {column} ({lang}) is '-' but the graph has {values}"
                     absent += 1
                 else:
-                    assert values == {expected}, f"{row['name']} {column} ({lang}): {values} != {cell!r}"
+                    assert expected in values, f"{row['name']} {column} ({lang}): {cell!r} not in {values}"
+                    if expected not in set(graph.objects(dataset, prop)):  # changed later: the seed's version
+                        earlier = [n for n in _listings(graph, dataset)[1:] if (n, prop, expected) in graph]
+                        assert earlier and all(
+                            graph.value(n, MVK.listedVersion) == rdflib.Literal(SEED_COMMIT) for n in earlier
+                        )
     assert checked == {"en": 98, "zh": 42}
     assert absent == 3  # MedS-Bench's title; MM-Skin's size in English and in Chinese
 
@@ -180,7 +194,20 @@ def test_meds_bench_has_no_title_but_a_sourced_link_to_the_meds_ins_paper(graph)
 
 def test_a_differing_primary_fact_sits_beside_the_listed_cell(graph):
     alphamed = _dataset(graph, "AlphaMed19K")
-    assert graph.value(alphamed, MVK.listedTitle) == rdflib.Literal("LLM Reasoning with Minimalist Rule-Based RL")
+    (earlier,) = graph.objects(alphamed, MVK.earlierListing)
+    assert graph.value(earlier, MVK.listedTitle) == rdflib.Literal("LLM Reasoning with Minimalist Rule-Based RL")
+    assert str(graph.value(alphamed, MVK.listedTitle)).startswith("Beyond Distillation")  # the list corrected it
     paper = graph.value(alphamed, SDO.citation)
     assert str(graph.value(paper, SDO.name)).startswith("Beyond Distillation")
     assert graph.value(paper, DCTERMS.source) is not None
+
+
+def test_the_seed_version_of_a_listing_points_at_the_list_at_the_seed_commit(graph):
+    vqarad = _dataset(graph, "VQARad")
+    assert graph.value(vqarad, MVK.listedTitle) is None  # the list at 2a9a31f shows '-'
+    (earlier,) = graph.objects(vqarad, MVK.earlierListing)
+    readme = f"https://github.com/yezanting/Med-VLM-Bench-Summary/blob/{SEED_COMMIT}/README.md"
+    assert graph.value(earlier, PROV.wasDerivedFrom) == rdflib.URIRef(readme)
+    assert graph.value(earlier, MVK.listedRow).toPython() == 9
+    assert graph.value(vqarad, MVK.listedRow).toPython() == 50
+    assert rdflib.URIRef(readme) in set(graph.objects(vqarad, PROV.wasDerivedFrom))

@@ -24,7 +24,7 @@ def _validate(catalog: Path, *extra: str):
 def test_the_project_catalog_is_valid():
     result = run_cli("validate", "--data", str(DATA))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "14 datasets, valid" in result.stdout
+    assert "59 datasets, valid" in result.stdout
 
 
 def test_unknown_modality_suggests_the_closest_term(catalog_copy):
@@ -32,9 +32,9 @@ def test_unknown_modality_suggests_the_closest_term(catalog_copy):
     result = _validate(catalog_copy)
     assert result.returncode == 1
     line = next(x for x in result.stderr.splitlines() if "patholgy" in x)
-    assert line.startswith(f'{catalog_copy}/datasets/pathmmu.yaml:14 modality[0]: unknown term "patholgy"')
+    assert line.startswith(f'{catalog_copy}/datasets/pathmmu.yaml:25 modality[0]: unknown term "patholgy"')
     assert 'did you mean "pathology"?' in line
-    assert "(known: ct, dermatology," in line
+    assert "(known: case-report, clinical-data, clinical-notes, ct, dermatology," in line
 
 
 # (what to break, the replacement, the field named, words of the message)
@@ -120,7 +120,7 @@ def test_json_format_gives_the_same_problems_as_records(catalog_copy):
     [problem] = [p for p in report["problems"] if p["severity"] == "error"]
     assert problem == {
         "file": f"{catalog_copy}/datasets/pathmmu.yaml",
-        "line": 14,
+        "line": 25,
         "field": "modality[0]",
         "message": 'unknown term "patholgy"',
         "hint": problem["hint"],

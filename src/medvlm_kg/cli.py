@@ -371,6 +371,36 @@ def import_markdown_command(
         click.echo(report.as_text(), nl=False)
 
 
+@main.command("diff")
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
+)
+def diff_command(old: Path, new: Path, fmt: str) -> None:
+    """What changed between two versions of a list (Markdown files) or of a catalog (folders).
+
+    Prints the added, removed, changed (cell by cell, per table language) and moved datasets. Whitespace
+    inside a cell does not count; a row that only moved is listed as moved.
+
+    \b
+    Example:
+      medvlm-kg diff old/README.md README.md
+      medvlm-kg diff old-data data --format json
+    """
+    from medvlm_kg.catalog.diff import diff_paths
+
+    try:
+        result = diff_paths(old, new)
+    except CatalogError as error:
+        _fail(error)
+        return
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.as_text(), nl=False)
+
+
 @main.command("export-markdown")
 @DATA_OPTION
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Which table.")

@@ -347,6 +347,13 @@ def _plan(state: _State) -> list[_Unit]:
                 lambda lg=lang: site.catalog_page(lg, 1),
             )
         )
+        units.append(
+            _Unit(
+                f"pages/whats-new/{lang}",
+                digest("whats-new page", common, lang, every),
+                lambda lg=lang: site.whats_new_page(lg),
+            )
+        )
         if site.paged:
             for number, ids in enumerate(chunks[1:], start=2):
                 units.append(

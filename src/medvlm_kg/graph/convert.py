@@ -238,8 +238,8 @@ _DERIVED_CELLS = {
     "counts": "countColumn",
 }
 XSD_INTEGER, XSD_BOOLEAN = _terms("xsd", "integer", "boolean")
-M_LISTED_EXTRA, M_LISTED_VERSION, M_LISTING_CLASS, M_EARLIER_LISTING, M_OTHER_LISTING = _terms(
-    "mvk", "listedExtra", "listedVersion", "Listing", "earlierListing", "otherListing"
+M_LISTED_EXTRA, M_LISTED_VERSION, M_LISTING_CLASS, M_EARLIER_LISTING, M_OTHER_LISTING, M_LISTED_ROW_ZH = _terms(
+    "mvk", "listedExtra", "listedVersion", "Listing", "earlierListing", "otherListing", "listedChineseRow"
 )
 (PROV_DERIVED,) = _terms("prov", "wasDerivedFrom")
 D_CATALOG_RECORD, D_RECORD, FOAF_PRIMARY_TOPIC = (
@@ -436,6 +436,8 @@ def _listing_cells(desc: _Description, node: ox.NamedNode, listed: Listed) -> No
             desc.add(node, prop, _lit(text, language=lang or None))
     if listed.row is not None:
         desc.add(node, M_LISTED_ROW, ox.Literal(str(listed.row), datatype=XSD_INTEGER))
+    if listed.row_zh is not None:
+        desc.add(node, M_LISTED_ROW_ZH, ox.Literal(str(listed.row_zh), datatype=XSD_INTEGER))
     for prop, cells in (
         (M_LISTED_MODALITY, listed.modality),
         (M_LISTED_TASK, listed.task),

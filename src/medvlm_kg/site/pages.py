@@ -55,7 +55,9 @@ SITEMAP_MAX_URLS = 50_000  # the sitemaps.org limits for one file
 SITEMAP_MAX_BYTES = 50 * 1024 * 1024
 MAX_SIZE_BARS = 30  # the size chart shows the largest datasets, not thousands of bars
 INDEX_SCRIPT = "catalog-index.js"  # every dataset in a few fields, for filtering a catalog split into pages
-NAV = (("catalog", "nav_catalog"),) + tuple((f"concept/{s}", f"nav_{s}") for s in SCHEMES_SHOWN)
+NAV = (("catalog", "nav_catalog"), ("whats-new", "nav_whats_new")) + tuple(
+    (f"concept/{s}", f"nav_{s}") for s in SCHEMES_SHOWN
+)
 
 _SDO = "https://schema.org/"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -71,6 +73,7 @@ _TYPE_LINKS = {  # FAIR Signposting rel="type" of each kind of page
     "catalog": _SDO + "DataCatalog",
     "concept": _SKOS + "Concept",
     "scheme": _SKOS + "ConceptScheme",
+    "whats-new": _SDO + "CollectionPage",
 }
 
 
@@ -405,7 +408,10 @@ class _Site:
 
     def registry(self) -> dict[str, _Page]:
         """Every page of the site (in each language), by key, with its ``lastmod`` for the sitemap."""
-        pages: dict[str, _Page] = {"catalog": _Page("catalog", "catalog", self.newest)}
+        pages: dict[str, _Page] = {
+            "catalog": _Page("catalog", "catalog", self.newest),
+            "whats-new": _Page("whats-new", "whats-new", self.newest),
+        }
         if self.paged:
             for number, chunk in enumerate(self.catalog_chunks(), start=1):
                 key = f"catalog/page/{number}"
@@ -542,6 +548,38 @@ class _Site:
             )  # index.html and catalog.html share a folder, so one page serves both
             out.update(dict.fromkeys(paths, html))
         return out
+
+    def whats_new_page(self, lang: str) -> dict[str, bytes]:
+        """The datasets by the date they first entered the list (newest first), each group with the commits."""
+        groups: dict[str | None, list[Dataset]] = {}
+        for dataset in self.catalog.datasets:
+            groups.setdefault(dataset.first_listed.value if dataset.first_listed else None, []).append(dataset)
+        ordered = sorted(groups, key=lambda d: (d is None, "" if d is None else d), reverse=False)
+        ordered = sorted((d for d in ordered if d), reverse=True) + ([None] if None in groups else [])
+        out = []
+        for date in ordered:
+            members = sorted(groups[date], key=lambda d: (d.listed.row or 10**9, d.name.lower()))
+            sources = sorted({d.first_listed_source for d in members if d.first_listed_source})
+            out.append(
+                {
+                    "date": date,
+                    "sources": [(url, _source_label(url)) for url in sources],
+                    "datasets": [
+                        {
+                            "id": d.id,
+                            "name": d.name,
+                            "listed_date": d.listed.cell("date", lang),
+                            "modified": d.modified.value if d.modified else None,
+                        }
+                        for d in members
+                    ],
+                }
+            )
+        file = page_file("whats-new", lang)
+        t = _strings()[lang]
+        ctx = self._context("whats-new", "whats-new", lang, file, t["whats_new_title"], t["whats_new_summary"])
+        ctx.update(groups=out)
+        return {file: self._html("whats-new.html", ctx)}
 
     def catalog_index(self) -> bytes:
         """``catalog-index.js``: every dataset in a few fields, for the catalog page's filters once the table is
@@ -713,8 +751,21 @@ class _Site:
         alt = dataset.alternate_name
         paper_sources = paper.sources if paper else ()
 
-        def both(value: str | None) -> dict[str, str | None]:
-            return {"en": value, "zh": value}
+        def both(key: str) -> dict[str, str | None]:
+            return {lang: listed.cell(key, lang) for lang in ("en", "zh")}
+
+        def earlier(key: str) -> dict[str, list[tuple[str, str]]]:
+            """The cell as earlier versions of the list wrote it, per table language: (version, text)."""
+            found: dict[str, list[tuple[str, str]]] = {}
+            for listing in dataset.listings:
+                if listing.kind != "earlier":
+                    continue
+                version = (listing.listed.version or "")[:7]
+                for lang in ("en", "zh"):
+                    text = listing.listed.cell(key, lang)
+                    if text is not None and text != listed.cell(key, lang):
+                        found.setdefault(lang, []).append((version, text))
+            return found
 
         names = [(dataset.name, None, ())] + [(n, None, alt.sources) for n in (alt.value if alt else ())]
         dates = []
@@ -727,19 +778,23 @@ class _Site:
             links.append((dataset.homepage.value, dataset.homepage.value, dataset.homepage.sources))
         stated = [(s.value, None, s.sources) for s in (dataset.stated_modality,) if s]
         sizes = [(s.value, None, s.sources) for s in (dataset.stated_size,) if s]
-        return [
-            {"label": "row_name", "cells": both(listed.name), "facts": names},
+        rows = [
+            {"label": "row_name", "cells": both("name"), "facts": names},
             {
                 "label": "row_title",
-                "cells": both(listed.title),
+                "cells": both("title"),
                 "facts": [(paper.title, paper.iri, paper_sources)] if paper else [],
             },
-            {"label": "row_date", "cells": both(listed.date), "facts": dates},
-            {"label": "row_modality", "cells": dict(listed.modality), "facts": stated},
-            {"label": "row_task", "cells": dict(listed.task), "facts": []},
-            {"label": "row_size", "cells": dict(listed.size), "facts": sizes},
-            {"label": "row_links", "cells": both(listed.links), "facts": links, "code": True},
+            {"label": "row_date", "cells": both("date"), "facts": dates},
+            {"label": "row_modality", "cells": both("modality"), "facts": stated},
+            {"label": "row_task", "cells": both("task"), "facts": []},
+            {"label": "row_size", "cells": both("size"), "facts": sizes},
+            {"label": "row_links", "cells": both("links"), "facts": links, "code": True},
         ]
+        keys = ("name", "title", "date", "modality", "task", "size", "links")
+        for row, key in zip(rows, keys, strict=True):
+            row["earlier"] = earlier(key)
+        return rows
 
     def scheme_page(self, name: str, lang: str) -> dict[str, bytes]:
         scheme = self.schemes[name]
@@ -864,6 +919,7 @@ class _Site:
         for lang in LANGUAGES:
             for number in range(1, len(self.catalog_chunks()) + 1 if self.paged else 2):
                 out.update(self.catalog_page(lang, number))
+            out.update(self.whats_new_page(lang))
             for name in SCHEMES_SHOWN:
                 out.update(self.scheme_page(name, lang))
                 for concept in self.schemes[name].concepts.values():

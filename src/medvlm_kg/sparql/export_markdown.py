@@ -31,7 +31,12 @@ def export_markdown(triples: list[ox.Triple], lang: str = "en") -> str:
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     result = run_local(store, query, bind(query, {"lang": lang}, ""))
     columns = [result.variables.index(role) for role in spec["order"]]
-    rows = [[_cell(row[i].value if row[i] is not None else None) for i in columns] for row in result.rows]
+    extra = result.variables.index("extra")
+    rows = [
+        [_cell(row[i].value if row[i] is not None else None) for i in columns]
+        + ([_cell(row[extra].value)] if row[extra] is not None else [])  # a cell beyond the columns, as listed
+        for row in result.rows
+    ]
     headers = spec["headers"][lang]
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(cells) + " |" for cells in rows]
