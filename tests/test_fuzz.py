@@ -814,13 +814,11 @@ def test_any_mix_of_real_list_lines_is_imported_or_reported_never_a_crash(text):
     with catalog_folder({}) as data:
         readme = data.parent / "README.md"
         readme.write_text(text, "utf-8")
-        started = time.monotonic()
         try:
             report = import_markdown(readme, data, source_url="https://example.org/README.md")
         except CatalogError as error:
             assert error.problems and all(p.message for p in error.problems)
             return
-        assert time.monotonic() - started < SLOW
         assert report.as_text().endswith("\n") and json.dumps(report.as_dict(), ensure_ascii=False)
         catalog, problems = check_catalog(data)
         assert catalog is not None, "\n".join(map(str, problems))
