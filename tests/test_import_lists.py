@@ -56,6 +56,13 @@ def imported(tmp_path_factory) -> dict[str, tuple[Path, ImportReport, dict]]:
     return found
 
 
+def test_each_list_is_still_the_exact_copy_of_its_source():
+    import hashlib
+
+    for name, spec in EXPECTED.items():  # a formatter or an editor must not touch them (pyproject excludes them)
+        assert hashlib.sha256((LISTS / name).read_bytes()).hexdigest() == spec["sha256"], name
+
+
 # --- recall and precision -----------------------------------------------------------------------------------
 
 
