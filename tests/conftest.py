@@ -116,7 +116,7 @@ def pytest_runtest_logreport(report) -> None:
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    if session.config.cache is not None:
+    if getattr(session.config, "cache", None) is not None:
         ran = {"skips": _SKIPS, "collected": session.testscollected, "exit": int(exitstatus), "ci": in_ci()}
         session.config.cache.set(SKIP_REPORT, ran)
 
