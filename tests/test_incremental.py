@@ -60,8 +60,10 @@ def test_two_entries_that_name_one_person_differently_fail_even_when_one_is_unch
     checked = run_cli("validate", "--data", str(catalog_copy))
     assert built.returncode == checked.returncode == 1
     assert "a person needs exactly one name" in built.stderr
-    assert [line for line in built.stderr.splitlines() if "name" in line and "problem" not in line] == [
-        line for line in checked.stderr.splitlines() if "name" in line and "problem" not in line
+    # (compare the person problems only: the temporary folder's name contains "name", and a failed rebuild does not
+    # repeat the warnings of unchanged files that validate prints — two since data/ has 59 datasets)
+    assert [line for line in built.stderr.splitlines() if "person" in line and "problem" not in line] == [
+        line for line in checked.stderr.splitlines() if "person" in line and "problem" not in line
     ]
 
 

@@ -178,3 +178,49 @@ def test_shacl_results_point_at_the_yaml_file_and_field():
             "see docs/data-format.md",
         )
     ]
+
+
+# ---- the listing model (issue 14): earlier versions, other lists, first listing ------------------------------
+
+
+def test_a_first_listing_date_needs_its_source(catalog_copy):
+    _edit(catalog_copy, "vqarad", "first_listed_source:", "first_listed_sourc:")
+    result = _validate(catalog_copy)
+    assert result.returncode == 1
+    assert any(
+        "vqarad.yaml" in x and "first_listed" in x and "first_listed_source" in x for x in result.stderr.splitlines()
+    )
+
+
+def test_an_earlier_listing_needs_a_version_and_a_cell(catalog_copy):
+    _edit(catalog_copy, "vqarad", "{row: 9,", "{rows: 9,")
+    result = _validate(catalog_copy)
+    assert result.returncode == 1
+    assert any("vqarad.yaml" in x and "earlier[0]" in x and "rows" in x for x in result.stderr.splitlines())
+
+
+def test_a_version_is_a_commit_or_a_date(catalog_copy):
+    _edit(catalog_copy, "vqarad", "version: 95a7adb4146b117c38d5c8bd76286d3b167c08f8", "version: seed")
+    result = _validate(catalog_copy)
+    assert result.returncode == 1
+    assert any("vqarad.yaml" in x and "earlier[0].version" in x for x in result.stderr.splitlines())
+
+
+def test_another_lists_row_is_kept_as_a_listing(catalog_copy, tmp_path):
+    _edit(
+        catalog_copy,
+        "vqarad",
+        "first_listed:",
+        'also_listed:\n  - {source: "https://github.com/example/list/blob/main/README.md", name: VQA-RAD, '
+        'modality: Radiology, version: "2025-01-31"}\nfirst_listed:',
+    )
+    assert _validate(catalog_copy).returncode == 0
+    out = tmp_path / "out"
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    text = (out / "catalog.nt").read_text(encoding="utf-8")
+    node = "<https://w3id.org/medvlm-kg/dataset/vqarad/listing/2>"
+    assert f'{node} <https://w3id.org/medvlm-kg/vocab#listedName> "VQA-RAD" .' in text
+    assert f'{node} <https://w3id.org/medvlm-kg/vocab#listedModality> "Radiology" .' in text
+    assert (
+        "<https://w3id.org/medvlm-kg/dataset/vqarad> <https://w3id.org/medvlm-kg/vocab#otherListing> " + node + " ."
+    ) in text
