@@ -178,7 +178,7 @@ def test_dataset_pages_meet_the_bioschemas_minimum_where_the_facts_exist(biosche
     # only a dataset whose license nobody found lacks one, and that is a fact to find, not an error.
     unlicensed = {d.file for d in CATALOG.datasets if d.license is None}
     assert {p.file for p in bioschemas_problems if p.field == "license"} == unlicensed
-    assert len(unlicensed) == 31  # of 59: the files with no `license:` at all (grep -L "^license:" data/datasets/*.yaml)
+    assert len(unlicensed) == 31  # of 59: files with no `license:` at all (grep -L "^license:" data/datasets/*.yaml)
 
 
 def test_a_missing_license_names_the_fact_to_find(bioschemas_problems):

@@ -16,11 +16,7 @@ import sys
 from collections import Counter
 
 import pyoxigraph as ox
-<<<<<<< ours
-import pyshacl
-=======
 import pyshacl  # a dependency of the product: the oracle is never skipped
->>>>>>> theirs
 import pytest
 import rdflib
 from rdflib.namespace import SH
