@@ -224,3 +224,22 @@ def test_bioschemas_minimum_is_met_where_its_facts_exist(built, page, bioschemas
 
 def dataset_iri(dataset_id: str) -> str:
     return f"{CATALOG.base_iri}dataset/{dataset_id}"
+
+
+# ---- docs/conformance.md ----------------------------------------------------------------------------------
+
+
+def test_the_committed_conformance_doc_is_what_the_command_writes_now():
+    """docs/conformance.md is written by tools/conformance.py from `validate --profile all --format json`, never by
+    hand: the command's --check compares what it would write with the committed file."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "conformance.py"), "--check"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
