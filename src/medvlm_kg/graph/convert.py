@@ -489,12 +489,14 @@ def _dataset(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptSchem
         desc.add(record, FOAF_PRIMARY_TOPIC, d)
         if dataset.first_listed:
             desc.add(record, DCT_ISSUED, _date(dataset.first_listed))
+        # The commits that show the dates: provenance (prov:wasDerivedFrom), not dct:source, whose range on a
+        # record is another dcat:CatalogRecord in DCAT-AP 3.0.1 (SEMIC's shapes say so).
         if dataset.first_listed_source:
-            desc.add(record, DCT_SOURCE, ox.NamedNode(dataset.first_listed_source))
+            desc.add(record, PROV_DERIVED, ox.NamedNode(dataset.first_listed_source))
         if dataset.modified:
             desc.add(record, DCT_MODIFIED, _date(dataset.modified))
         if dataset.modified_source:
-            desc.add(record, DCT_SOURCE, ox.NamedNode(dataset.modified_source))
+            desc.add(record, PROV_DERIVED, ox.NamedNode(dataset.modified_source))
     for key, cells in dataset.derived.items():  # which listed cell a structured value was read from
         for cell in cells:
             desc.add(d, ox.NamedNode(NS["mvk"] + _DERIVED[key]), ox.NamedNode(NS["mvk"] + _DERIVED_CELLS[cell]))
