@@ -117,12 +117,12 @@ def _norm(text: str | None) -> str | None:
 
 
 def _read_list(path: Path) -> Version:
-    from medvlm_kg.catalog.markdown import _key, _language, _roles, parse_tables
+    from medvlm_kg.catalog.markdown import _columns_of, _key, _language, parse_tables
 
     text = path.read_text(encoding="utf-8")
     entries: dict[str, Entry] = {}
     for table in parse_tables(text):
-        roles = _roles(table.headers)
+        roles = {c.index: c.role for c in _columns_of(table) if c.kind == "role"}
         if "name" not in roles.values() or len(roles) < 2:
             continue
         lang = _language(table)
