@@ -124,9 +124,7 @@ def test_the_loose_values_became_data(graph):
     medieval = ds("MediEval")
     links = {str(v) for v in graph.objects(medieval, MVK.listedLinks)}
     assert any("<br>" in v for v in links)  # the cell stays verbatim
-    urls = [
-        str(graph.value(a, rdflib.Namespace("http://www.w3.org/ns/dcat#").accessURL))
-        for a in graph.objects(medieval, SDO.distribution)
-    ]
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    urls = [str(graph.value(a, dcat.accessURL)) for a in graph.objects(medieval, dcat.distribution)]
     assert urls == ["https://anonymous.4open.science/r/MediEval-5FA5/"]  # the access point has no markup
     assert not [u for u in urls if re.search("<|>", u)]
