@@ -37,7 +37,7 @@ def _edit_jsonld(page: Path, change) -> None:
 def test_the_real_build_passes_and_every_dataset_page_meets_the_required_properties(built):
     result = run_cli("inspect-site", "--out", str(built))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "28 dataset pages (28 meet Google's required properties)" in result.stdout
+    assert "118 dataset pages (118 meet Google's required properties)" in result.stdout  # 59 datasets, en + zh
     assert "dataset/pathmmu.html: 1 JSON-LD block (Dataset)" in result.stdout
     assert (
         "recommended 8/19: citation, creator, identifier, includedInDataCatalog, keywords, license, sameAs, url"

@@ -581,6 +581,6 @@ def test_query_from_a_folder_without_a_build_says_to_build(tmp_path):
 def test_datasets_by_list_gives_each_list_with_its_datasets_in_row_order(store, catalog):
     result = ask(store, catalog, "datasets-by-list")
     found = rows(result, "list", "name", "row")
-    assert {list_ for list_, _, _ in found} == {catalog.readme}  # the seed catalog is read from one list
-    assert len(found) == 14
-    assert [int(row) for _, _, row in found] == list(range(1, 15))  # the seed table's row order
+    assert {list_ for list_, _, _ in found} == {catalog.readme}  # the project catalog is read from one list
+    assert len(found) == 59  # the 59 rows of the list at 2a9a31f (data/datasets/ holds one file each)
+    assert [int(row) for _, _, row in found] == list(range(1, 60))  # its English table's row order
