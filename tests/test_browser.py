@@ -14,9 +14,21 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, run_cli, settle
+from conftest import ROOT, run_cli, settle
+
+# The 14-dataset seed catalog: the expectations below were counted by hand on it (tests/fixtures/seed-catalog).
+DATA = ROOT / "tests" / "fixtures" / "seed-catalog"
 
 PAYLOAD = "</script><img src=x onerror=alert(1)><!--"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The seed catalog, built once with ``medvlm-kg build`` (overrides conftest's project build here)."""
+    out = tmp_path_factory.mktemp("seed-site") / "build"
+    result = run_cli("build", "--data", str(DATA), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
 
 
 @pytest.fixture
