@@ -223,7 +223,7 @@ def test_embedded_jsonld_states_only_facts_of_the_datasets_rdf(built, prefix):
         assert (iri, SDO.name, rdflib.Literal(CATALOG.dataset(dataset_id).name)) in embedded
         descriptions = [o for o in embedded.objects(iri, SDO.description)]
         assert [d.language for d in descriptions] == [lang]
-        assert len(embedded) > 25
+        assert len(embedded) > 15  # the sparsest of the 59 entries (no paper, no licence) still states 23
 
 
 def test_the_catalog_page_embeds_the_data_catalog_with_its_datasets(built):
