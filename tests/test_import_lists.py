@@ -253,13 +253,6 @@ if __name__ == "__main__":  # rewrite docs/import.md's table from what the impor
 # --- a second list sharing datasets -------------------------------------------------------------------------
 
 
-def _has_listing_model() -> bool:
-    from medvlm_kg.catalog.markdown import _listing_model
-
-    return _listing_model()
-
-
-@pytest.mark.skipif(not _has_listing_model(), reason="the catalog format has no also_listed yet (issue 14's model)")
 def test_a_second_list_sharing_datasets_adds_a_listing_and_overwrites_nothing(tmp_path):
     first, second = "lab-rasool-medical-vlms-and-datasets.md", "onejune2018-medical-llm-datasets.md"
     init_catalog(tmp_path, title="Two lists", publisher="Test Curator")

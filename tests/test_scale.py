@@ -70,7 +70,7 @@ def test_a_harvester_can_walk_the_paged_catalog_from_the_catalog_iri(catalog, mo
     catalog_node = rdflib.URIRef(BASE + "catalog")
     start = rdflib.Graph().parse(data=files["catalog.ttl"], format="turtle")
     page = start.value(catalog_node, hydra.view)
-    assert int(start.value(catalog_node, hydra.totalItems)) == 14
+    assert int(start.value(catalog_node, hydra.totalItems)) == 59  # data/datasets/ holds 59 files
     seen, walked = [], 0
     while page is not None:
         g = rdflib.Graph().parse(data=files[str(page).removeprefix(BASE) + ".ttl"], format="turtle")
@@ -80,4 +80,4 @@ def test_a_harvester_can_walk_the_paged_catalog_from_the_catalog_iri(catalog, mo
         assert all((rdflib.URIRef(d), rdflib.RDF.type, dcat.Dataset) in g for d in datasets)  # full descriptions
         seen += datasets
         page, walked = g.value(page, hydra.next), walked + 1
-    assert walked == 3 and len(seen) == len(set(seen)) == 14
+    assert walked == 12 and len(seen) == len(set(seen)) == 59  # 11 pages of 5 and one of 4
