@@ -245,6 +245,7 @@ class _Site:
         }
         self.by_id = {d.id: d for d in catalog.datasets}
         self._rows: dict[tuple[str, str], _Row] = {}
+        self._counts: dict[str, dict[str, int]] = {}
         self._facets: dict[str, _Facet] = {}
         self._tags: dict[tuple[str, str], tuple[str, ...]] = {}
         self._ancestry: dict[tuple[str, tuple[str, ...]], list[str]] = {}
@@ -270,6 +271,15 @@ class _Site:
                     users[concept_id].append(dataset)
             out[scheme] = users
         return out
+
+    def concept_counts(self, scheme: str) -> dict[str, int]:
+        """How many datasets each concept of ``scheme`` covers: those tagged with it or with a narrower concept (a
+        pathology dataset counts for medical image and image too). The one count of the site: the filters, the
+        charts, the scheme trees and the concept pages show it, and the bundled queries (``skos:broader*``) agree."""
+        found = self._counts.get(scheme)
+        if found is None:
+            found = self._counts[scheme] = {c: len(datasets) for c, datasets in self.users[scheme].items() if datasets}
+        return found
 
     def _definitions(self) -> dict[str, dict[str, str]]:
         """skos:definition of every scheme and concept, by IRI and language."""
@@ -586,11 +596,8 @@ class _Site:
         }
 
     def _filters(self, rows: list[_Facet], lang: str) -> list[dict]:
-        def options(scheme: str, tags_of) -> list[tuple[str, str, int]]:
-            counts: dict[str, int] = defaultdict(int)
-            for r in rows:
-                for concept_id in tags_of(r):
-                    counts[concept_id] += 1
+        def options(scheme: str) -> list[tuple[str, str, int]]:
+            counts = self.concept_counts(scheme)
             concepts = self.schemes[scheme].concepts
             return sorted(((c, concepts[c].label(lang), n) for c, n in counts.items()), key=lambda o: o[1].lower())
 
@@ -599,28 +606,27 @@ class _Site:
             if r.year:
                 years[r.year] += 1
         return [
-            {"name": "modality", "label": "filter_modality", "options": options("modality", lambda r: r.modality_tags)},
-            {"name": "task", "label": "filter_task", "options": options("task", lambda r: r.task_tags)},
+            {"name": "modality", "label": "filter_modality", "options": options("modality")},
+            {"name": "task", "label": "filter_task", "options": options("task")},
             {
                 "name": "year",
                 "label": "filter_year",
                 "options": [(y, y, n) for y, n in sorted(years.items(), reverse=True)],
             },
-            {"name": "host", "label": "filter_host", "options": options("platform", lambda r: [c.id for c in r.hosts])},
+            {"name": "host", "label": "filter_host", "options": options("platform")},
         ]
 
     def _charts(self, rows: list[_Facet], lang: str, page, t) -> list[charts.Chart]:
         def per_concept(scheme: str, chart_id: str, title: str) -> charts.Chart:
-            counts: dict[str, int] = defaultdict(int)
-            for r in rows:
-                for concept_id in self.concepts_of(r.dataset, scheme):
-                    counts[concept_id] += 1
+            counts = self.concept_counts(scheme)
             concepts = self.schemes[scheme].concepts
             bars = [
                 charts.Bar(concepts[c].label(lang), n, str(n), page(f"concept/{scheme}/{c}"))
                 for c, n in sorted(counts.items(), key=lambda item: (-item[1], concepts[item[0]].label(lang)))
             ]
-            return charts.bar_chart(chart_id, title, _summary(bars, t), bars)
+            chart = charts.bar_chart(chart_id, title, _summary(bars, t), bars)
+            chart.note = t("count_rule")
+            return chart
 
         years: dict[int, int] = defaultdict(int)
         for r in rows:
@@ -764,7 +770,7 @@ class _Site:
         children = sorted(self.narrower[scheme][concept.id], key=lambda c: c.id)
         return {
             "concept": concept,
-            "count": len(users.get(concept.id, [])),
+            "count": self.concept_counts(scheme).get(concept.id, 0),
             "children": [self._tree(scheme, c, users) for c in children],
         }
 
@@ -797,7 +803,7 @@ class _Site:
             narrower=sorted(self.narrower[name][concept.id], key=lambda c: c.label(lang).lower()),
             direct=[self._row(d, lang) for d in direct],
             via=[self._row(d, lang) for d in via],
-            total=len(self.users[name].get(concept.id, [])),
+            total=self.concept_counts(name).get(concept.id, 0),
             alt_labels=_alt_labels(concept),
             pager=self._pager(lambda n: concept_page_key(name, concept.id, n), number, len(chunks), ctx["page"]),
         )
