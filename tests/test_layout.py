@@ -8,23 +8,32 @@ The site is served by ``medvlm-kg serve`` (the SPARQL page needs its endpoint).
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
-from conftest import NO_CHROMIUM
 from layout_checks import WIDTHS, measure_overflow, run_axe, serious
 from serve_fixtures import serve
 
-pytestmark = NO_CHROMIUM
+# Chinese text is measured in the font it is set in: without a CJK font every glyph is an empty box
+pytestmark = pytest.mark.needs("chromium", "playwright", "cjk-font")
 
 # One page of each type, chosen for their longest values: PathMMU (long title, many sources), CARES (a licence card
 # with a long README quote), image (a concept with narrower concepts and many datasets), the task scheme (the
 # deepest tree), (the SPARQL page joins when it has the site's layout).
+RESULTS_QUERY = """PREFIX schema: <https://schema.org/>
+PREFIX mvk: <https://w3id.org/medvlm-kg/vocab#>
+SELECT ?dataset ?name ?listed WHERE {
+  ?dataset a schema:Dataset ; schema:name ?name ; mvk:listedTitle ?listed .
+} ORDER BY ?name"""
 PAGES = {
     "catalog": "index.html",
     "dataset": "dataset/pathmmu.html",
     "dataset-licence": "dataset/cares.html",
     "concept": "concept/modality/image.html",
     "scheme": "concept/task.html",
+    "sparql": "sparql",
+    "sparql-answer": "sparql?query=" + quote(RESULTS_QUERY),
 }
 LANGS = {"en": "", "zh": "zh/"}
 KINDS = list(PAGES)
@@ -112,3 +121,30 @@ def test_axe_finds_no_serious_violation(site, page, kind, lang):
     for width in (1280, 390):
         found = serious(run_axe(page, _url(site, kind, lang), width=width))
         assert not found, f"{kind} {lang} @ {width}: {found}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_sparql_page_loads_an_example_in_one_click_and_its_answer_links_here(site, page, lang):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site + LANGS[lang] + "sparql.html")  # the nav's link: the live page, not the static file
+    assert page.locator("button[type=submit]").is_enabled()
+    assert page.locator("p.notice").count() == 0
+    page.locator("#example-datasets-by-modality a.button").click()
+    assert "skos:broader*" in page.locator("#query").input_value()
+    page.locator("button[type=submit]").click()
+    page.wait_for_selector("table.results")
+    first = page.locator("table.results tbody tr td a").first
+    href = first.get_attribute("href")
+    assert href.startswith("dataset/") and "w3id.org" not in href, href
+    first.click()
+    assert page.url.startswith(site + LANGS[lang] + "dataset/")
+    assert page.locator("html").get_attribute("lang") == ("zh-Hans" if lang == "zh" else "en")
+
+
+def test_the_static_sparql_page_says_it_has_no_endpoint(built):
+    html = (built / "sparql.html").read_text(encoding="utf-8")
+    assert 'class="notice"' in html and "medvlm-kg serve" in html and " disabled data-static" in html
+    for page in (built / "index.html", built / "dataset" / "pathmmu.html", built / "zh" / "concept" / "task.html"):
+        text = page.read_text(encoding="utf-8")
+        assert 'href="https://w3id.org/medvlm-kg/sparql"' not in text  # nav and footer stay on this site
+        assert "sparql.html" in text

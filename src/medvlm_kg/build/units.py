@@ -341,6 +341,9 @@ def _plan(state: _State) -> list[_Unit]:
         )
     for lang in LANGUAGES:
         units.append(
+            _Unit(f"pages/sparql/{lang}", digest("sparql page", common, lang), lambda lg=lang: site.sparql_page(lg))
+        )
+        units.append(
             _Unit(
                 f"pages/catalog/{lang}",
                 digest("catalog page", common, lang, every),

@@ -55,7 +55,32 @@ SITEMAP_MAX_URLS = 50_000  # the sitemaps.org limits for one file
 SITEMAP_MAX_BYTES = 50 * 1024 * 1024
 MAX_SIZE_BARS = 30  # the size chart shows the largest datasets, not thousands of bars
 INDEX_SCRIPT = "catalog-index.js"  # every dataset in a few fields, for filtering a catalog split into pages
-NAV = (("catalog", "nav_catalog"),) + tuple((f"concept/{s}", f"nav_{s}") for s in SCHEMES_SHOWN)
+NAV = (
+    (("catalog", "nav_catalog"),)
+    + tuple((f"concept/{s}", f"nav_{s}") for s in SCHEMES_SHOWN)
+    + (("sparql", "nav_sparql"),)
+)
+# The answer formats the SPARQL page offers (value of ``format=``, label); the endpoint reads the same list.
+SPARQL_FORMATS = (
+    ("", "a table (this page)"),
+    ("json", "SPARQL results JSON"),
+    ("xml", "SPARQL results XML"),
+    ("csv", "CSV"),
+    ("tsv", "TSV"),
+    ("turtle", "Turtle (CONSTRUCT, DESCRIBE)"),
+    ("jsonld", "JSON-LD (CONSTRUCT, DESCRIBE)"),
+    ("nt", "N-Triples (CONSTRUCT, DESCRIBE)"),
+)
+SPARQL_DEFAULT_QUERY = """PREFIX schema: <https://schema.org/>
+
+SELECT ?dataset ?name ?published
+WHERE {
+  ?dataset a schema:Dataset ;
+           schema:name ?name .
+  OPTIONAL { ?dataset schema:datePublished ?published }
+}
+ORDER BY ?name
+"""
 
 _SDO = "https://schema.org/"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -71,6 +96,7 @@ _TYPE_LINKS = {  # FAIR Signposting rel="type" of each kind of page
     "catalog": _SDO + "DataCatalog",
     "concept": _SKOS + "Concept",
     "scheme": _SKOS + "ConceptScheme",
+    "sparql": "http://www.w3.org/ns/sparql-service-description#Service",
 }
 
 
@@ -416,6 +442,7 @@ class _Site:
     def registry(self) -> dict[str, _Page]:
         """Every page of the site (in each language), by key, with its ``lastmod`` for the sitemap."""
         pages: dict[str, _Page] = {"catalog": _Page("catalog", "catalog", self.newest)}
+        pages["sparql"] = _Page("sparql", "sparql", self.newest)
         if self.paged:
             for number, chunk in enumerate(self.catalog_chunks(), start=1):
                 key = f"catalog/page/{number}"
@@ -809,6 +836,21 @@ class _Site:
         )
         return {page_file(key, lang): self._html("concept.html", ctx)}
 
+    def sparql_page(self, lang: str) -> dict[str, bytes]:
+        """``sparql.html``: the SPARQL page in the site's layout. Built static, it says that no endpoint answers
+        here; ``medvlm-kg serve`` answers ``/sparql`` with this page, its form enabled and the bundled examples and
+        the answer filled into its marked places (``<!--sparql:…-->``)."""
+        ctx = self._context(
+            "sparql",
+            "sparql",
+            lang,
+            page_file("sparql", lang),
+            _strings()[lang]["sparql_title"],
+            _strings()[lang]["sparql_summary"],
+        )
+        ctx.update(formats=SPARQL_FORMATS, default_query=SPARQL_DEFAULT_QUERY)
+        return {page_file("sparql", lang): self._html("sparql.html", ctx)}
+
     def discovery(self, registry: dict[str, _Page]) -> dict[str, bytes]:
         """sitemap.xml (every page, in every language, with its alternates) and robots.txt naming it."""
         entries = []
@@ -870,6 +912,7 @@ class _Site:
         for lang in LANGUAGES:
             for number in range(1, len(self.catalog_chunks()) + 1 if self.paged else 2):
                 out.update(self.catalog_page(lang, number))
+            out.update(self.sparql_page(lang))
             for name in SCHEMES_SHOWN:
                 out.update(self.scheme_page(name, lang))
                 for concept in self.schemes[name].concepts.values():
