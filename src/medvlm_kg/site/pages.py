@@ -30,6 +30,7 @@ from medvlm_kg.graph.jsonld import json_bytes
 from medvlm_kg.graph.schema_org import schema_org_jsonld
 from medvlm_kg.graph.serialize import FORMATS
 from medvlm_kg.site import charts, paging
+from medvlm_kg.site.cite import citations
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -727,6 +728,7 @@ class _Site:
             listed_rows=self._listed_rows(dataset, row.paper),
             jsonld=script_json(schema_org_jsonld(triples, iri, lang)),
             croissant=self._croissant_link(dataset, ctx["link"]),
+            cite=citations(triples, iri, dataset.id),
         )
         return self._html("dataset.html", ctx)
 

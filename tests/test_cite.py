@@ -1,0 +1,77 @@
+"""'Cite' on every dataset page: BibTeX, RIS and CSL-JSON, written from the dataset's own graph, read back by
+parsers (pybtex for BibTeX, rispy for RIS, json for CSL-JSON), each naming the dataset and the paper that
+introduces it as the graph states them; and the page links its Croissant file where a reader sees it."""
+
+from __future__ import annotations
+
+import json
+
+import lxml.html
+import pyoxigraph as ox
+import pytest
+import rispy
+from pybtex.database import parse_string
+
+from conftest import DATA
+from medvlm_kg.catalog.load import load_catalog
+
+CATALOG = load_catalog(DATA)
+IDS = sorted(d.id for d in CATALOG.datasets)
+SDO = "https://schema.org/"
+
+
+def _block(built, dataset_id: str, fmt: str, prefix: str = "") -> str:
+    page = lxml.html.parse(str(built / prefix / "dataset" / f"{dataset_id}.html")).getroot()
+    (block,) = page.xpath(f"//pre[@id='cite-{fmt}']")
+    return block.text_content()
+
+
+def _paper(built, dataset_id: str) -> dict:
+    """The paper's title and authors as the dataset's graph (dataset/<id>.ttl) states them."""
+    triples = list(ox.parse(path=str(built / "dataset" / f"{dataset_id}.ttl"), format=ox.RdfFormat.TURTLE))
+    iri = f"{CATALOG.base_iri}dataset/{dataset_id}"
+    paper = [t.object.value for t in triples if t.subject.value == iri and t.predicate.value.endswith("isReferencedBy")]
+    if not paper:
+        return {}
+    about = {t.predicate.value: t.object.value for t in triples if t.subject.value == paper[0]}
+    return {"iri": paper[0], "title": about[SDO + "name"], "authors": about.get(SDO + "creditText", "")}
+
+
+@pytest.mark.parametrize("dataset_id", IDS)
+def test_bibtex_parses_back_and_names_the_dataset_and_its_paper(built, dataset_id):
+    paper = _paper(built, dataset_id)
+    for prefix in ("", "zh"):
+        data = parse_string(_block(built, dataset_id, "bibtex", prefix), "bibtex")
+        entry = data.entries[dataset_id]
+        assert entry.type == "misc" and entry.fields["url"] == f"{CATALOG.base_iri}dataset/{dataset_id}"
+        name = next(d.name for d in CATALOG.datasets if d.id == dataset_id)
+        assert entry.fields["title"].replace("{", "").replace("}", "") == name.replace("_", "\\_")
+        if paper:
+            article = data.entries[f"{dataset_id}-paper"]
+            assert article.fields["title"] == paper["title"]
+            assert article.fields["url"] == paper["iri"]
+            assert paper["title"] in entry.fields["note"]
+            first = paper["authors"].split(",")[0].strip()
+            if first:  # the authors, in the paper's order, as "Family, Given"
+                assert str(article.persons["author"][0]) == ", ".join(reversed(first.rsplit(" ", 1)))
+            else:  # unknown authors stay unknown
+                assert "author" not in article.persons
+
+
+@pytest.mark.parametrize("dataset_id", IDS)
+def test_ris_and_csl_json_say_the_same(built, dataset_id):
+    paper = _paper(built, dataset_id)
+    records = rispy.loads(_block(built, dataset_id, "ris"))
+    items = json.loads(_block(built, dataset_id, "csl-json"))
+    assert [r["type_of_reference"] for r in records] == ["DATA", "JOUR"][: len(records)]
+    assert [i["type"] for i in items] == ["dataset", "article"][: len(items)]
+    assert records[0]["urls"] == [items[0]["URL"]] == [f"{CATALOG.base_iri}dataset/{dataset_id}"]
+    if paper:
+        assert records[1]["title"] == items[1]["title"] == paper["title"]
+        assert len(records[1].get("authors", [])) == len(items[1].get("author", []))
+
+
+def test_the_dataset_page_links_its_croissant_file(built):
+    page = lxml.html.parse(str(built / "dataset" / "pathmmu.html")).getroot()
+    (link,) = page.xpath("//main//a[@class='croissant']")
+    assert link.get("href") == "pathmmu.croissant.json" and (built / "dataset" / "pathmmu.croissant.json").is_file()
