@@ -75,3 +75,38 @@ def test_the_dataset_page_links_its_croissant_file(built):
     page = lxml.html.parse(str(built / "dataset" / "pathmmu.html")).getroot()
     (link,) = page.xpath("//main//a[@class='croissant']")
     assert link.get("href") == "pathmmu.croissant.json" and (built / "dataset" / "pathmmu.croissant.json").is_file()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_catalog_csv_has_the_columns_and_rows_of_export_markdown(built, lang):
+    import csv
+    import io
+
+    from conftest import run_cli
+
+    exported = run_cli("export-markdown", "--lang", lang, "--data", str(DATA))
+    assert exported.returncode == 0, exported.stderr
+    lines = [line for line in exported.stdout.splitlines() if line.startswith("|")]
+    table = [[c.strip().replace("\\|", "|") for c in line.strip("|").split(" | ")] for line in lines]
+    del table[1]  # the |---| line
+    table = [[c.strip() for c in row] for row in table]
+    path = built / ("" if lang == "en" else "zh") / "catalog.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    assert rows[0] == table[0]
+    assert [[cell or "-" for cell in row] for row in rows[1:]] == table[1:]
+    assert len(rows) == len(CATALOG.datasets) + 1
+
+
+def test_each_row_has_a_licence_and_a_link_to_the_data(built):
+    page = lxml.html.parse(str(built / "index.html")).getroot()
+    for dataset in CATALOG.datasets:
+        (row,) = page.xpath(f"//tr[@id='row-{dataset.id}']")
+        hosts = [a.get("href") for a in row.xpath(".//a[contains(@class, 'chip-platform')]")]
+        assert hosts and set(hosts) <= {a.url for a in dataset.access}, dataset.id
+        licence = row.get("data-license")
+        if dataset.license and dataset.license.applies_to_data:
+            assert licence == dataset.license.id and row.xpath(f".//a[text()='{licence}']")
+        else:
+            assert licence == "unknown"
+    options = {o.get("value") for o in page.xpath("//select[@name='license']/option")}
+    assert "unknown" in options and "CC-BY-4.0" in options

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from markupsafe import Markup
 
 from medvlm_kg.catalog.concepts import Concept, ConceptScheme, load_schemes
-from medvlm_kg.catalog.load import Catalog, Dataset, Paper
+from medvlm_kg.catalog.load import Access, Catalog, Dataset, Paper
 from medvlm_kg.graph.convert import LANGUAGES, KnowledgeGraph, catalog_iri, dataset_iri, date_words
 from medvlm_kg.graph.jsonld import json_bytes
 from medvlm_kg.graph.schema_org import schema_org_jsonld
@@ -564,6 +564,9 @@ class _Site:
                 pager=self._pager(lambda n: f"catalog/page/{n}", number, total, ctx["page"]) if self.paged else None,
                 front=key == "catalog",
                 index_script=ctx["link"](INDEX_SCRIPT) if self.paged else None,
+                csv_file=csv_file(lang),
+                license_key=license_key,
+                access_links=access_links,
             )
             if key == "catalog":
                 every = [self._facet(d) for d in self.by_name]
@@ -600,6 +603,7 @@ class _Site:
                     "modality": r.modality_tags,
                     "task": r.task_tags,
                     "host": [c.id for c in r.hosts],
+                    "license": [license_key(d)],
                     "year": r.year,
                     "sortDate": r.date_sort,
                     "size": r.size_sort,
@@ -642,7 +646,48 @@ class _Site:
                 "options": [(y, y, n) for y, n in sorted(years.items(), reverse=True)],
             },
             {"name": "host", "label": "filter_host", "options": options("platform")},
+            {"name": "license", "label": "filter_license", "options": self._license_options(lang)},
         ]
+
+    def _license_options(self, lang: str) -> list[tuple[str, str, int]]:
+        counts: dict[str, int] = defaultdict(int)
+        for dataset in self.catalog.datasets:
+            counts[license_key(dataset)] += 1
+        unknown = _strings()[lang]["license_unknown"]
+        return sorted(
+            ((key, unknown if key == "unknown" else key, n) for key, n in counts.items()),
+            key=lambda o: (o[0] == "unknown", o[1].lower()),
+        )
+
+    def catalog_csv(self, lang: str) -> bytes:
+        """The catalog table as CSV (RFC 4180): the columns and row order of ``export-markdown``, in ``lang``,
+        an empty cell where the list shows "-"."""
+        import csv
+        import io
+
+        from medvlm_kg.catalog.markdown import columns
+
+        spec = columns()["export"]
+        rows = sorted(
+            self.catalog.datasets,
+            key=lambda d: (d.listed.row is None, d.listed.row or 0, d.listed.name),
+        )
+        sink = io.StringIO()
+        writer = csv.writer(sink, lineterminator="\r\n")
+        writer.writerow(spec["headers"][lang])
+        for d in rows:
+            listed = d.listed
+            cells = {
+                "name": listed.name,
+                "title": listed.title,
+                "date": listed.date,
+                "modality": listed.modality.get(lang),
+                "task": listed.task.get(lang),
+                "size": listed.size.get(lang),
+                "links": listed.links,
+            }
+            writer.writerow([(cells[role] or "").replace("\n", " ") for role in spec["order"]])
+        return sink.getvalue().encode("utf-8")
 
     def _charts(self, rows: list[_Facet], lang: str, page, t) -> list[charts.Chart]:
         def per_concept(scheme: str, chart_id: str, title: str) -> charts.Chart:
@@ -915,6 +960,7 @@ class _Site:
             for number in range(1, len(self.catalog_chunks()) + 1 if self.paged else 2):
                 out.update(self.catalog_page(lang, number))
             out.update(self.sparql_page(lang))
+            out[csv_file(lang)] = self.catalog_csv(lang)
             for name in SCHEMES_SHOWN:
                 out.update(self.scheme_page(name, lang))
                 for concept in self.schemes[name].concepts.values():
@@ -923,6 +969,25 @@ class _Site:
         if self.paged:
             out[INDEX_SCRIPT] = self.catalog_index()
         return out
+
+
+def csv_file(lang: str) -> str:
+    """The catalog table as CSV, beside the catalog page of ``lang``."""
+    return f"{_prefix(lang)}catalog.csv"
+
+
+def license_key(dataset: Dataset) -> str:
+    """The catalog's licence filter value: the SPDX id of a statement that covers the data, else "unknown"."""
+    return dataset.license.id if dataset.license and dataset.license.applies_to_data else "unknown"
+
+
+def access_links(dataset: Dataset) -> dict[str, Access]:
+    """By host platform, the dataset's first access point there (where the host chip of its row leads)."""
+    out: dict[str, Access] = {}
+    for access in dataset.access:
+        if access.platform and access.platform not in out:
+            out[access.platform] = access
+    return out
 
 
 def concept_page_key(scheme: str, concept_id: str, number: int = 1) -> str:
