@@ -826,9 +826,9 @@ class _Site:
         key = f"concept/{name}"
         label = scheme.labels.get(lang) or scheme.labels.get("en") or name
         definition = self.definitions[scheme.iri]
-        ctx = self._context(
-            key, "scheme", lang, page_file(key, lang), label, definition.get(lang) or definition.get("en", "")
-        )
+        about = _strings()[lang]["scheme_summary"].format(scheme=label, n=len(scheme.concepts))
+        summary = " ".join(x for x in (definition.get(lang), about) if x)
+        ctx = self._context(key, "scheme", lang, page_file(key, lang), label, summary)
         users = self.users[name]
         tops = [c for c in scheme.concepts.values() if not c.broader]
         ctx.update(
@@ -854,13 +854,18 @@ class _Site:
         scheme = self.schemes[name]
         key = concept_page_key(name, concept.id, number)
         definition = self.definitions[concept.iri]
+        strings = _strings()[lang]
+        scheme_label = scheme.labels.get(lang) or scheme.labels.get("en") or name
+        about = strings["concept_summary"].format(
+            label=concept.label(lang), scheme=scheme_label, n=self.concept_counts(name).get(concept.id, 0)
+        )
         ctx = self._context(
             key,
             "concept",
             lang,
             page_file(key, lang),
-            concept.label(lang),
-            definition.get(lang) or definition.get("en", ""),
+            strings["concept_title"].format(label=concept.label(lang), scheme=scheme_label),
+            " ".join(x for x in (definition.get(lang), about) if x),  # the definition where it has this language
         )
         chunks = self.concept_chunks(name, concept)
         shown = chunks[number - 1]
