@@ -127,7 +127,7 @@ def validate(data_dir: Path, fmt: str, profile: str) -> None:
             if group:
                 click.echo(f"{title} ({len(group)}):", err=bool(errors))
                 for problem in group:
-                    click.echo(f"  {problem}", err=bool(errors))
+                    click.echo(str(problem), err=bool(errors))
         if not errors and catalog is not None:
             against = profile_titles(profile)
             click.echo(
