@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from pathlib import Path
 
@@ -18,6 +19,9 @@ FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 
 
 def _graph(path: Path) -> rdflib.Graph:
+    """A built document's graph; ``*.nt.gz``/``*.ttl.gz`` (the whole-catalog dumps) are read decompressed."""
+    if path.suffix == ".gz":
+        return rdflib.Graph().parse(data=gzip.decompress(path.read_bytes()), format=FORMATS[path.suffixes[-2][1:]])
     return rdflib.Graph().parse(path, format=FORMATS[path.suffix[1:]])
 
 
@@ -30,7 +34,7 @@ def _assert_isomorphic(a: rdflib.Graph, b: rdflib.Graph) -> None:
 
 @pytest.fixture(scope="module")
 def catalog_graph(built) -> rdflib.Graph:
-    return _graph(built / "catalog.ttl")
+    return _graph(built / "catalog.ttl.gz")
 
 
 def test_build_gives_14_datasets_typed_schema_and_dcat(catalog_graph):
@@ -49,31 +53,47 @@ def test_catalog_is_both_dcat_catalog_and_schema_data_catalog(catalog_graph):
     assert len(set(catalog_graph.objects(catalog, SDO.dataset))) == 14
 
 
-@pytest.mark.parametrize("document", ["catalog", "dataset/pathmmu", "dataset/meds-bench", "concept/modality"])
-def test_turtle_ntriples_and_jsonld_hold_the_same_triples(built, document):
+@pytest.mark.parametrize("document", ["dataset/pathmmu", "dataset/meds-bench", "concept/modality"])
+def test_turtle_and_jsonld_hold_the_same_triples(built, document):
     turtle = _graph(built / f"{document}.ttl")
     assert len(turtle) > 10
-    _assert_isomorphic(turtle, _graph(built / f"{document}.nt"))
     _assert_isomorphic(turtle, _graph(built / f"{document}.jsonld"))
+    assert not (built / f"{document}.nt").exists()  # serve derives N-Triples from the Turtle
+
+
+def test_the_catalog_dumps_hold_the_same_triples(built):
+    turtle = _graph(built / "catalog.ttl.gz")
+    assert len(turtle) > 1000
+    _assert_isomorphic(turtle, _graph(built / "catalog.nt.gz"))
+    for name in ("catalog.ttl", "catalog.nt", "catalog.jsonld"):
+        assert not (built / name).exists(), name
+
+
+def test_the_catalog_dumps_are_gzip_members_made_deterministically(built):
+    """Each dump is one gzip member per part (no file name, mtime 0), so an edit rewrites one member."""
+    for name in ("catalog.ttl.gz", "catalog.nt.gz"):
+        data = (built / name).read_bytes()
+        starts = [i for i in range(len(data) - 3) if data[i : i + 4] == b"\x1f\x8b\x08\x00"]
+        assert len(starts) > 14, name  # a header member and one per dataset (N-Triples: and node buckets)
+        assert all(data[i + 4 : i + 8] == b"\0\0\0\0" for i in starts), "mtime 0, no file name flag"
 
 
 def test_the_catalogs_ntriples_state_each_triple_once_on_its_own_line(built):
-    # catalog.nt is joined from the datasets' files, which repeat the nodes they share (papers, people).
-    for path in [built / "catalog.nt", *sorted((built / "catalog" / "page").glob("*.nt"))]:
-        lines = path.read_bytes().split(b"\n")
-        assert lines[-1] == b"" and b"" not in lines[:-1], f"{path.name} has a blank line"
-        assert len(set(lines[:-1])) == len(lines) - 1 == len(_graph(path)), f"{path.name} repeats a triple"
+    # The datasets' members hold their own nodes' lines; the nodes they share (papers, people) are gathered once.
+    lines = gzip.decompress((built / "catalog.nt.gz").read_bytes()).split(b"\n")
+    assert lines[-1] == b"" and b"" not in lines[:-1], "catalog.nt.gz has a blank line"
+    assert len(set(lines[:-1])) == len(lines) - 1 == len(_graph(built / "catalog.nt.gz")), "a repeated triple"
 
 
 def test_every_dataset_file_agrees_across_formats(built):
     for ttl in sorted((built / "dataset").glob("*.ttl")):
-        turtle = _graph(ttl)
-        _assert_isomorphic(turtle, _graph(ttl.with_suffix(".jsonld")))
-        _assert_isomorphic(turtle, _graph(ttl.with_suffix(".nt")))
+        _assert_isomorphic(_graph(ttl), _graph(ttl.with_suffix(".jsonld")))
 
 
 def test_the_output_has_no_blank_nodes(built):
-    for path in sorted(built.rglob("*.nt")):
+    paths = [p for p in sorted(built.rglob("*.ttl")) if "ontology" not in p.parts] + [built / "catalog.nt.gz"]
+    assert len(paths) > 14
+    for path in paths:
         for triple in _graph(path):
             assert not any(isinstance(term, rdflib.BNode) for term in triple), f"{path.name}: {triple}"
 
@@ -135,7 +155,7 @@ def test_build_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
 
 def test_output_layout_follows_the_iris(built):
     for name in (
-        "catalog.ttl",
+        "catalog.ttl.gz",
         "dataset/pathmmu.ttl",
         "concept/modality/pathology.ttl",
         "concept/task.ttl",
@@ -189,7 +209,7 @@ def test_schema_org_terms_exist_and_are_used_on_types_in_their_domain(catalog_gr
 def test_the_catalog_announces_its_read_only_sparql_endpoint(built):
     import rdflib
 
-    g = rdflib.Graph().parse(built / "catalog.ttl")
+    g = _graph(built / "catalog.ttl.gz")
     dcat, void = rdflib.Namespace("http://www.w3.org/ns/dcat#"), rdflib.Namespace("http://rdfs.org/ns/void#")
     catalog = rdflib.URIRef("https://w3id.org/medvlm-kg/catalog")
     endpoint = rdflib.URIRef("https://w3id.org/medvlm-kg/sparql")

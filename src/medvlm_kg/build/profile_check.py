@@ -1,0 +1,40 @@
+"""`medvlm-kg validate --profile`: the core checks of the build, then the named profiles' rules, as problems.
+
+Lives in the build stage because the profiles run on the graph the build checks; the profiles themselves
+(``profiles/``) know nothing of the build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from medvlm_kg.build.units import check, validate
+from medvlm_kg.catalog.load import Catalog
+from medvlm_kg.problems import ERROR, CatalogError, Problem
+from medvlm_kg.profiles import PROFILE_NAMES, PROFILES
+from medvlm_kg.profiles.base import sorted_problems as _sorted
+
+__all__ = ["validate_profile"]
+
+
+def validate_profile(data_dir: Path | str, name: str) -> tuple[Catalog | None, list[Problem]]:
+    """The catalog and every problem the named profile finds (``core``: the YAML format and the core shapes).
+
+    Every profile runs after the core checks: their errors are always reported (a catalog that does not build
+    cannot be harvested); their warnings only for ``core`` and ``all``.
+    """
+
+    if name not in PROFILE_NAMES:
+        raise ValueError(f"unknown profile {name!r}; known: {', '.join(PROFILE_NAMES)}")
+    try:
+        if name == "core":  # no graph of the whole catalog needed: the datasets are checked one by one
+            return validate(data_dir)
+        catalog, graph, problems = check(data_dir)
+    except CatalogError as error:
+        return None, error.problems
+    if catalog is None or graph is None:
+        return catalog, problems
+    found = list(problems) if name == "all" else [p for p in problems if p.severity == ERROR]
+    for profile in PROFILES.values() if name == "all" else (PROFILES[name],):
+        found += profile.check(catalog, graph)
+    return catalog, _sorted(set(found))
