@@ -223,6 +223,19 @@ D_DATA_SERVICE, D_SERVICE, D_ENDPOINT_URL, D_SERVES_DATASET = _terms(
 )
 (DCT_CONFORMS_TO,) = _terms("dct", "conformsTo")
 (VOID_SPARQL_ENDPOINT,) = _terms("void", "sparqlEndpoint")
+D_DOWNLOAD_URL, D_MEDIA_TYPE, D_COMPRESS_FORMAT = _terms("dcat", "downloadURL", "mediaType", "compressFormat")
+(VOID_DATA_DUMP,) = _terms("void", "dataDump")
+_IANA = "http://www.iana.org/assignments/media-types/"
+# The whole catalog as the build writes it: gzip-compressed dumps (file, media type of what is inside, en, zh).
+CATALOG_DUMPS = (
+    ("catalog.ttl.gz", "text/turtle", "The whole catalog in Turtle (gzip)", "完整目录（Turtle，gzip 压缩）"),
+    (
+        "catalog.nt.gz",
+        "application/n-triples",
+        "The whole catalog in N-Triples (gzip)",
+        "完整目录（N-Triples，gzip 压缩）",
+    ),
+)
 HYDRA_VIEW, HYDRA_TOTAL_ITEMS = _terms("hydra", "view", "totalItems")
 SPARQL_PROTOCOL = ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/")
 
@@ -738,6 +751,17 @@ def _catalog(catalog: Catalog, schemes: dict[str, ConceptScheme]) -> list[Triple
         desc.add(c, D_THEME_TAXONOMY, ox.NamedNode(schemes[name].iri))
     desc.add(c, HYDRA_VIEW, ox.NamedNode(page_iri(base, 1)))
     desc.add(c, HYDRA_TOTAL_ITEMS, ox.Literal(str(len(catalog.datasets)), datatype=XSD_INTEGER))
+    for name, media_type, title_en, title_zh in CATALOG_DUMPS:  # DCAT 3: mediaType of the data, compressFormat
+        dump = ox.NamedNode(base + name)
+        desc.add(c, D_DISTRIBUTION_P, dump)
+        desc.add(c, VOID_DATA_DUMP, dump)
+        desc.add(dump, RDF_TYPE, D_DISTRIBUTION)
+        desc.add(dump, D_ACCESS_URL, dump)
+        desc.add(dump, D_DOWNLOAD_URL, dump)
+        desc.add(dump, D_MEDIA_TYPE, ox.NamedNode(_IANA + media_type))
+        desc.add(dump, D_COMPRESS_FORMAT, ox.NamedNode(_IANA + "application/gzip"))
+        desc.add(dump, DCT_TITLE, _lit(title_en, language="en"))
+        desc.add(dump, DCT_TITLE, _lit(title_zh, language="zh"))
     service = ox.NamedNode(sparql_endpoint_iri(base))
     desc.add(c, D_SERVICE, service)
     desc.add(c, VOID_SPARQL_ENDPOINT, service)
