@@ -565,10 +565,9 @@ def _parts(rows: _Rows, catalog, kg) -> None:
     def paged_catalog():
         for number, chunk in enumerate(chunks, start=1):
             header, root = page_header(base, number, len(chunks), n, chunk)
-            for join in (build._joined_turtle, build._joined_jsonld):
-                sum(map(len, join(files.__getitem__, root, chunk, header)))
+            sum(map(len, build._joined_turtle(files.__getitem__, root, chunk, header)))
 
-    rows.time("paged_catalog", "catalog/page/<n>.ttl, .jsonld (joined)", paged_catalog, f"{len(chunks):,} pages")
+    rows.time("paged_catalog", "catalog/page/<n>.ttl (joined)", paged_catalog, f"{len(chunks):,} pages")
     del ids
     kinds = {"catalog_page": 0.0, "scheme_page": 0.0, "concept_page": 0.0, "catalog_index": 0.0}
     counts = dict.fromkeys(kinds, 0)
@@ -716,7 +715,7 @@ def _output_sizes(out: Path, datasets: int) -> dict:
         elif rel.startswith(("dataset/", "zh/dataset/")):
             kind = "per dataset: " + (name.split(".", 1)[1] if "." in name else name)
         elif rel.startswith(("catalog/page/", "zh/catalog/page/")):
-            kind = "catalog pages (html, ttl, jsonld)"
+            kind = "catalog pages (html, ttl)"
         elif rel.startswith(("concept/", "zh/concept/")):
             kind = "concept pages and documents"
         else:

@@ -262,22 +262,13 @@ def _joined_turtle(read: Callable[[str], bytes], root: str, ids: list[str], head
         yield turtle[len(TURTLE_HEADER) :] if turtle.startswith(TURTLE_HEADER) else turtle
 
 
-def _joined_jsonld(read: Callable[[str], bytes], root: str, ids: list[str], header: list[ox.Triple]) -> Iterator[bytes]:
-    """JSON-LD of ``header``'s nodes and each dataset's node, in one ``@graph``."""
-    from medvlm_kg.graph.jsonld import graph_document
-
-    return graph_document(serialize(header, "jsonld", [root]), (read(f"dataset/{i}.jsonld") for i in ids))
-
-
 def _page_unit(state: _State, number: int, ids: list[str], total_pages: int) -> dict[str, Iterator[bytes]]:
-    """A page of the DCAT catalog, in Turtle and JSON-LD (``serve`` derives N-Triples from the Turtle), joined
-    from the datasets' files, so no triple is converted or sorted twice."""
+    """A page of the DCAT catalog in Turtle, joined from the datasets' files, so no triple is converted or sorted
+    twice. Only Turtle: its datasets' JSON-LD is in their own documents, and ``serve`` derives JSON-LD and
+    N-Triples of a page from it (a page in JSON-LD was a third copy of every description: 16 KiB a dataset)."""
     base = state.catalog.base_iri
     header, root = page_header(base, number, total_pages, len(state.catalog.datasets), ids)
-    return {
-        f"catalog/page/{number}.ttl": _joined_turtle(state.sink.read, root, ids, header),
-        f"catalog/page/{number}.jsonld": _joined_jsonld(state.sink.read, root, ids, header),
-    }
+    return {f"catalog/page/{number}.ttl": _joined_turtle(state.sink.read, root, ids, header)}
 
 
 # ---- the plan ------------------------------------------------------------------------------------------
@@ -411,8 +402,10 @@ def _state(catalog: Catalog, inputs: Inputs | None, sink: _Sink | None, old_unit
     base = catalog.base_iri
     catalog_triples = describe_catalog(catalog)
     documents = {"catalog", *(f"dataset/{d.id}" for d in catalog.datasets), *_concept_documents(base)}
-    documents |= {f"catalog/page/{n}" for n in range(1, max(1, -(-len(catalog.datasets) // paging.PAGE_SIZE)) + 1)}
-    rdf = {f"{doc}.{f.extension}" for doc in documents - {"catalog"} for f in PUBLISHED}
+    pages = {f"catalog/page/{n}" for n in range(1, max(1, -(-len(catalog.datasets) // paging.PAGE_SIZE)) + 1)}
+    documents |= pages
+    rdf = {f"{doc}.{f.extension}" for doc in documents - {"catalog"} - pages for f in PUBLISHED}
+    rdf |= {f"{page}.ttl" for page in pages}
     rdf |= {croissant_path(d.id) for d in catalog.datasets}
     site = site_context(catalog, catalog_triples, rdf.__contains__)
     state = _State(
