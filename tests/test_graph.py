@@ -217,3 +217,18 @@ def test_the_catalog_announces_its_read_only_sparql_endpoint(built):
     assert (endpoint, rdflib.RDF.type, dcat.DataService) in g and (endpoint, dcat.endpointURL, endpoint) in g
     assert len(list(g.objects(endpoint, dcat.servesDataset))) == 14
     assert 'href="https://w3id.org/medvlm-kg/sparql"' in (built / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_dumps_are_dcat_distributions_of_the_catalog_with_their_compression(catalog_graph, built):
+    """DCAT 3: dcat:mediaType is the type of the data inside, dcat:compressFormat the compression around it."""
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    iana = "http://www.iana.org/assignments/media-types/"
+    catalog = rdflib.URIRef(BASE + "catalog")
+    for name, media_type in (("catalog.ttl.gz", "text/turtle"), ("catalog.nt.gz", "application/n-triples")):
+        dump = rdflib.URIRef(BASE + name)
+        assert (built / name).is_file()
+        assert (catalog, dcat.distribution, dump) in catalog_graph
+        assert (dump, RDF.type, dcat.Distribution) in catalog_graph
+        assert (dump, dcat.downloadURL, dump) in catalog_graph and (dump, dcat.accessURL, dump) in catalog_graph
+        assert (dump, dcat.mediaType, rdflib.URIRef(iana + media_type)) in catalog_graph
+        assert (dump, dcat.compressFormat, rdflib.URIRef(iana + "application/gzip")) in catalog_graph
