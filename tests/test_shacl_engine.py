@@ -337,7 +337,7 @@ PROBLEMS = {
         ),
         (
             PATHMMU_YAML,
-            14,
+            25,
             "modality",
             "a modality must be a concept of the modality scheme (ontology/modality.ttl) "
             "(found <https://w3id.org/medvlm-kg/concept/modality/patholgy>)",
@@ -348,7 +348,7 @@ PROBLEMS = {
         (PATHMMU_YAML, None, "value", "a count must be one whole number of at least 0 (found '-5')", "error"),
         (
             PATHMMU_YAML,
-            16,
+            27,
             "size",
             "each size must be a count with a unit (found <https://w3id.org/medvlm-kg/dataset/pathmmu#size-qa-pair>)",
             "error",
@@ -358,7 +358,7 @@ PROBLEMS = {
         # a warning only (a page or a lab's server has no platform), on the `access:` line, naming the item
         (
             PATHMMU_YAML,
-            19,
+            30,
             "access[0].platform",
             "the host platform is unknown; add `platform:` to the access point if it has one",
             "warning",
@@ -367,18 +367,40 @@ PROBLEMS = {
 }
 
 
+# The project catalog's own two warnings (facts nobody has found yet), written by hand from the YAML: every run
+# reports them beside what a broken description adds.
+PROJECT_WARNINGS = [
+    (
+        "data/datasets/medical-o1-reasoning-sft.yaml",
+        None,
+        "modality",
+        "no modality is recorded; add `modality:` with concept ids",
+        "warning",
+    ),
+    (
+        "data/datasets/vlm-project-with-images-with-bbox-images-with-tree-of-thoughts.yaml",
+        None,
+        "paper",
+        "no paper is recorded; add `paper:` with its source when one is known",
+        "warning",
+    ),
+]
+
+
 @pytest.mark.parametrize("case", list(PROBLEMS))
 def test_problems_name_the_file_line_field_and_message_written_by_hand(case, project):
     catalog, kg = project
     problems = shacl_problems(changed(kg, **BROKEN[case]), catalog)
     found = [(str(p.file), p.line, p.field, p.message, p.severity) for p in problems]
-    assert found == PROBLEMS[case]
+    assert all(warning in found for warning in PROJECT_WARNINGS)
+    assert [f for f in found if f not in PROJECT_WARNINGS] == PROBLEMS[case]
 
 
 def test_a_second_name_is_one_problem_on_the_name_line(project):
     catalog, kg = project
     problems = shacl_problems(changed(kg, **BROKEN["a second name (sh:maxCount)"]), catalog)
-    assert [(p.file, p.line, p.field, p.message) for p in problems] == [
+    errors = [p for p in problems if p.severity == "error"]  # beside the project's two warnings
+    assert [(p.file, p.line, p.field, p.message) for p in errors] == [
         (catalog.dataset("pathmmu").file, 3, "name", "a dataset needs exactly one name (plain text)")
     ]
 
