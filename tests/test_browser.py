@@ -127,7 +127,7 @@ def test_without_javascript_the_table_is_complete_and_no_dead_controls_show(buil
     page.goto((built / "index.html").as_uri())
     assert len(_visible_rows(page)) == 14
     assert not page.locator("form[data-filters]").is_visible()
-    assert page.locator("svg[role=img]").count() == 4  # the charts are drawn at build time
+    assert page.locator("figure.chart svg").count() == 4  # the charts are drawn at build time
     page.goto((built / "dataset" / "pathmmu.html").as_uri())
     assert page.locator("h1").inner_text() == "PathMMU"
     assert "33,428" in page.locator(".facts").first.inner_text()
@@ -201,3 +201,17 @@ def test_the_chinese_view_draws_every_han_character_with_a_chinese_font(built, p
         fonts = devtools.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
         drawn = sum(font["glyphCount"] for font in fonts if font["familyName"] in chinese_families)
         assert drawn == han, (text, fonts)
+
+
+def test_the_licence_filter_keeps_the_datasets_with_that_licence(built, page):
+    page.goto((built / "index.html").as_uri())
+    page.select_option("select[name=license]", "CC-BY-4.0")
+    shown = _visible_rows(page)
+    expected = {
+        row.locator("th a").inner_text()
+        for row in page.locator("table[data-table] tbody tr").all()
+        if row.get_attribute("data-license") == "CC-BY-4.0"
+    }
+    assert set(shown) == expected and len(shown) == 2
+    page.select_option("select[name=license]", "unknown")
+    assert len(_visible_rows(page)) == 8

@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import urllib.error
+from html import unescape
 from urllib.parse import unquote
 
 import httpx
@@ -228,16 +229,29 @@ def test_the_catalog_graph_is_named_and_the_default_graph(url):
 def test_a_browser_gets_a_form_with_the_bundled_queries_as_examples(url, catalog):
     page = httpx.get(url, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert "script-src" not in page.headers["content-security-policy"]  # no scripts at all
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy  # the site's own script, nothing inline
     html = page.text
-    assert '<form method="get"' in html and '<textarea id="query" name="query"' in html and "<script" not in html
+    assert '<form class="card sparql-form" method="get" action="sparql">' in html
+    assert '<textarea id="query" name="query"' in html and " disabled data-static" not in html
+    assert "<script>" not in html and "sparql:static" not in html  # the static page's notice is gone
     for query in QUERIES.values():
         assert str(escape(query.title)) in html
+        assert f'href="sparql?example={query.name}#query"' in html
         for param in query.params:
             assert f"<code>{param.name}</code> = <code>{param.example}</code>" in html
-    link = html.split('<a href="/sparql?query=', 1)[1].split('"', 1)[0]
+    link = html.split('<a href="sparql?query=', 1)[1].split('"', 1)[0].removesuffix("#results")
     example = httpx.get(url, params={"query": unquote(link.replace("&amp;", "&"))}, headers={"Accept": "text/html"})
-    assert example.status_code == 200 and ("<table>" in example.text or "<pre>" in example.text)
+    assert example.status_code == 200 and ('<table class="results">' in example.text or "<pre" in example.text)
+
+
+def test_an_example_loads_into_the_form_by_name_and_a_typo_gets_a_suggestion(url):
+    page = httpx.get(url, params={"example": "datasets-by-modality"}, headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    text = page.text.split('<textarea id="query"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
+    assert "skos:broader*" in text and "medical-image" in text
+    typo = httpx.get(url, params={"example": "datasets-by-modalty"}, headers={"Accept": "text/html"})
+    assert typo.status_code == 404 and 'did you mean "datasets-by-modality"?' in unescape(typo.text)
 
 
 def test_the_page_escapes_what_the_user_sent(url):
@@ -284,6 +298,10 @@ def test_serve_mounts_the_endpoint(site, tmp_path):
         assert refused.status_code == 403
         page = httpx.get(url, headers={"Accept": "text/html"})
         assert page.status_code == 200 and "Examples: the bundled queries" in page.text
+        chinese = httpx.get(server.url + "/zh/sparql", headers={"Accept": "text/html"})
+        assert (
+            chinese.status_code == 200 and '<html lang="zh-Hans"' in chinese.text and "示例：内置查询" in chinese.text
+        )
 
 
 def test_json_results_are_sparql_json(url):

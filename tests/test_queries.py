@@ -502,7 +502,7 @@ def test_injected_text_can_still_be_found_when_it_is_really_in_the_catalog(catal
 )
 def test_typed_parameters_reject_what_is_not_their_type(name, param, payload):
     result = run_cli("query", name, "--param", f"{param}={payload}")
-    assert result.returncode == 1
+    assert result.returncode == 2  # a usage error (issue 18: exit 2, as click does)
     assert result.stderr.count("\n") == 1 and param in result.stderr and "Traceback" not in result.stderr
 
 
@@ -519,19 +519,19 @@ def test_query_list_names_every_query_with_its_parameters():
 
 def test_unknown_query_lists_the_known_ones():
     result = run_cli("query", "datasets-by-modalty")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert 'unknown query "datasets-by-modalty"' in result.stderr and "datasets-by-modality" in result.stderr
 
 
 def test_unknown_parameter_lists_the_known_ones():
     result = run_cli("query", "datasets-by-modality", "--param", "modalty=pathology")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert 'no parameter "modalty"' in result.stderr and "modality (concept:modality)" in result.stderr
 
 
 def test_unknown_concept_suggests_the_closest():
     result = run_cli("query", "datasets-by-modality", "--param", "modality=patholgy")
-    assert result.returncode == 1 and 'did you mean "pathology"' in result.stderr
+    assert result.returncode == 2 and 'did you mean "pathology"' in result.stderr
 
 
 def test_json_output_is_sparql_results_json():

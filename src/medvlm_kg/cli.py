@@ -49,6 +49,12 @@ def progress_options(command):
     return wrapper
 
 
+def _nothing_to_do(problem) -> bool:
+    """A warning the curator cannot act on: the catalog format has no field for what a profile recommends."""
+    hint = problem.hint.lower()
+    return "has no field" in hint or hint.startswith(("nothing to do", "nothing to change"))
+
+
 def _fail(error: CatalogError) -> None:
     for problem in error.problems:
         click.echo(str(problem), err=True)
@@ -104,6 +110,10 @@ def validate(data_dir: Path, fmt: str, profile: str) -> None:
 
     checks: list[dict] = []
     catalog, problems = validate_profile(data_dir, profile, checks)
+    # one order whatever order the checks ran in: errors first, then by file, line, field, message and hint
+    problems = sorted(
+        set(problems), key=lambda p: (p.severity != ERROR, p.file, p.line or 0, p.field, p.message, p.hint)
+    )
     errors = [p for p in problems if p.severity == ERROR]
     if fmt == "json":
         record = {"valid": not errors, "problems": [p.as_dict() for p in problems]}
@@ -111,14 +121,22 @@ def validate(data_dir: Path, fmt: str, profile: str) -> None:
             record = {"profile": profile, **record, "checks": checks}
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
     else:
-        for problem in problems:
-            click.echo(str(problem), err=bool(errors))
+        warnings = [p for p in problems if p.severity != ERROR]
+        idle = [p for p in warnings if _nothing_to_do(p)]
+        to_fix = [p for p in warnings if not _nothing_to_do(p)]
+        for problem in errors:
+            click.echo(str(problem), err=True)
+        for title, group in (("to fix", to_fix), ("nothing to do (the format has no field for it)", idle)):
+            if group:
+                click.echo(f"{title} ({len(group)}):", err=bool(errors))
+                for problem in group:
+                    click.echo(str(problem), err=bool(errors))
         if not errors and catalog is not None:
             against = profile_titles(profile)
             click.echo(
                 f"{data_dir}: {len(catalog.datasets)} datasets, valid"
                 + (f" for {against}" if against else "")
-                + (f" ({len(problems)} warnings)" if problems else "")
+                + (f" ({len(warnings)} warnings: {len(to_fix)} to fix, {len(idle)} nothing to do)" if warnings else "")
             )
         else:
             click.echo(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found", err=True)
@@ -148,11 +166,16 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None) -> None:
     """
     from medvlm_kg.build.build import build as run_build
 
+    existed = out_dir.exists()
     try:
         result = run_build(data_dir, out_dir, jobs=jobs)
     except CatalogError as error:
-        _fail(error)
-        return
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        n = len(error.problems)
+        state = "unchanged" if existed else "not created"
+        click.echo(f"{n} problem{'s' if n != 1 else ''} — nothing written; {out_dir}/ {state}", err=True)
+        sys.exit(1)
     for warning in result.warnings:
         click.echo(str(warning), err=True)
     report = result.written
@@ -167,15 +190,16 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None) -> None:
 
 @main.command()
 @click.argument("name", required=False)
-@click.option("--list", "list_queries", is_flag=True, help="List the bundled queries and their parameters.")
+@click.option("--list", "list_queries", is_flag=True, help="List the bundled queries, their parameters and examples.")
 @click.option("--param", "params", multiple=True, metavar="K=V", help="A query parameter (repeatable).")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
-    default="table",
+    type=click.Choice(["text", "json", "table", "csv", "tsv"]),
+    default="text",
     show_default=True,
-    help="json is SPARQL 1.1 results JSON; CONSTRUCT prints Turtle.",
+    help="text (= table) for people; json is SPARQL 1.1 results JSON (with --list: the queries as records); "
+    "csv and tsv are SPARQL's; CONSTRUCT prints Turtle.",
 )
 @DATA_OPTION
 @click.option(
@@ -210,22 +234,44 @@ def query(
 
     queries = bundled_queries()
     if list_queries or not name:
+        if fmt == "json":
+            listing = [
+                {
+                    "name": q.name,
+                    "title": q.title,
+                    "description": q.description,
+                    "params": [
+                        {"name": p.name, "type": p.type, "description": p.description, "example": p.example}
+                        for p in q.params
+                    ],
+                }
+                for q in queries.values()
+            ]
+            click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+            return
         for q in queries.values():
             params_text = " ".join(f"--param {p.name}=<{p.type}>" for p in q.params)
             click.echo(f"{q.name}  {params_text}".rstrip())
             click.echo(f"    {q.title}: {q.description}")
+            if q.params:
+                example = " ".join(f"--param {p.name}={p.example}" for p in q.params)
+                click.echo(f"    e.g. medvlm-kg query {q.name} {example}")
         if not name and not list_queries:
             click.echo("\nrun one with: medvlm-kg query NAME [--param K=V …]", err=True)
         return
     if name not in queries:
-        click.echo(f'unknown query "{name}"; known queries: {", ".join(queries)}', err=True)
-        sys.exit(1)
+        import difflib
+
+        close = difflib.get_close_matches(name, list(queries), n=1, cutoff=0.6)
+        hint = f' — did you mean "{close[0]}"?' if close else ""
+        raise click.UsageError(f'unknown query "{name}"{hint} (medvlm-kg query --list shows all {len(queries)})')
     values: dict[str, str] = {}
     for item in params:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise click.UsageError(f'--param takes K=V, got "{item}"')
         values[key] = value
+    fmt = "table" if fmt == "text" else fmt
     from medvlm_kg.catalog.load import load_catalog
     from medvlm_kg.profiles.assemble import convert
 
@@ -246,6 +292,10 @@ def query(
         else:
             result = run_local(local_store(convert(catalog)), queries[name], bindings)
     except CatalogError as error:
+        if all(problem.field == "--param" for problem in error.problems):  # a usage error: exit 2, as click does
+            for problem in error.problems:
+                click.echo(f"Error: {problem}", err=True)
+            sys.exit(2)
         _fail(error)
         return
     click.echo(format_result(result, fmt), nl=False)

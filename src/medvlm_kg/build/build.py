@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from medvlm_kg.build.output import MANIFEST, MARKER, StagedOutput, WriteReport
-from medvlm_kg.problems import Problem
+from medvlm_kg.problems import CatalogError, Problem
 from medvlm_kg.runtime.progress import stage
 
 # check, render and validate are in units.py; ``__getattr__`` below hands them out from here too.
@@ -36,36 +36,51 @@ def build(data_dir: Path | str, out_dir: Path | str, jobs: int | None = None) ->
 
     ``jobs``: worker processes (default: one per core, for catalogs big enough to gain).
     """
-    from medvlm_kg.build.lock import output_lock, write_error
-    from medvlm_kg.runtime.inputs import scan
+    from medvlm_kg.build.lock import lock_path, output_lock, write_error
 
     data_dir = Path(data_dir)
+    lock = lock_path(Path(out_dir).absolute())
+    fresh = not Path(out_dir).exists() and not lock.exists()  # a first build into a new folder
     try:
         with output_lock(out_dir):  # one writer at a time, or two builds could mix their files
-            staged = StagedOutput(out_dir)
-            staged.remove_stale()
-            with stage("looking for changes"):
-                inputs = scan(data_dir)
-                unchanged = staged.unchanged(inputs.digest)
-            if unchanged:
-                old = staged.old
-                warnings = [Problem(**p) for p in old["warnings"]]
-                count = old.get("units", {}).get("catalog", {}).get("triples", 0)
-                report = WriteReport(kept=sorted(old["files"]))
-                return BuildResult(_count_datasets(old), count, len(old["files"]), warnings, report)
-            from medvlm_kg.build.units import make
-
             try:
-                datasets, warnings, notes = make(data_dir, staged, inputs, jobs)
-                triples = _count_triples(staged)
-                staged.units.setdefault("catalog", {})["triples"] = triples
-                with stage("saving"):
-                    report = staged.commit(inputs.digest, [w.as_dict() for w in warnings], notes)
-            except BaseException:
-                staged.discard()
+                return _build_locked(data_dir, out_dir, jobs)
+            except CatalogError:
+                # A failed first build leaves nothing behind: no folder, and no lock file beside the folder it
+                # never made (removed while still held; a build that waited on it then writes, as it would have).
+                if fresh and not Path(out_dir).exists():
+                    lock.unlink(missing_ok=True)
                 raise
     except OSError as error:  # a full disk, a read-only folder: one clear line, the old output as it was
         raise write_error(out_dir, error) from None
+
+
+def _build_locked(data_dir: Path, out_dir: Path | str, jobs: int | None) -> BuildResult:
+    """The build, with the output folder's lock held."""
+    from medvlm_kg.runtime.inputs import scan
+
+    staged = StagedOutput(out_dir)
+    staged.remove_stale()
+    with stage("looking for changes"):
+        inputs = scan(data_dir)
+        unchanged = staged.unchanged(inputs.digest)
+    if unchanged:
+        old = staged.old
+        warnings = [Problem(**p) for p in old["warnings"]]
+        count = old.get("units", {}).get("catalog", {}).get("triples", 0)
+        report = WriteReport(kept=sorted(old["files"]))
+        return BuildResult(_count_datasets(old), count, len(old["files"]), warnings, report)
+    from medvlm_kg.build.units import make
+
+    try:
+        datasets, warnings, notes = make(data_dir, staged, inputs, jobs)
+        triples = _count_triples(staged)
+        staged.units.setdefault("catalog", {})["triples"] = triples
+        with stage("saving"):
+            report = staged.commit(inputs.digest, [w.as_dict() for w in warnings], notes)
+    except BaseException:
+        staged.discard()
+        raise
     return BuildResult(datasets, triples, len(staged.files), warnings, report)
 
 

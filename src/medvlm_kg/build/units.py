@@ -314,7 +314,7 @@ def _documents(docs: dict[str, tuple[list[ox.Triple], str]]) -> dict[str, bytes]
 
 def _plan(state: _State) -> list[_Unit]:
     """Every unit but the datasets', with its key, in the order they are made."""
-    from medvlm_kg.site.pages import INDEX_SCRIPT, LANGUAGES, SCHEMES_SHOWN, concept_page_key
+    from medvlm_kg.site.pages import INDEX_SCRIPT, LANGUAGES, SCHEMES_SHOWN, concept_page_key, csv_file
 
     catalog, site, common, keys = state.catalog, state.site, state.common, state.keys
     base = catalog.base_iri
@@ -340,6 +340,16 @@ def _plan(state: _State) -> list[_Unit]:
             )
         )
     for lang in LANGUAGES:
+        units.append(
+            _Unit(f"pages/sparql/{lang}", digest("sparql page", common, lang), lambda lg=lang: site.sparql_page(lg))
+        )
+        units.append(
+            _Unit(
+                f"catalog-csv/{lang}",
+                digest("catalog csv", common, lang, every),
+                lambda lg=lang: {csv_file(lg): site.catalog_csv(lg)},
+            )
+        )
         units.append(
             _Unit(
                 f"pages/catalog/{lang}",

@@ -29,6 +29,7 @@ __all__ = [
     "core_catalog_triples",
     "core_dataset_triples",
     "describe",
+    "listed_cells",
     "slug",
 ]
 
@@ -450,6 +451,16 @@ def _listing_cells(desc: _Description, node: ox.NamedNode, listed: Listed) -> No
         desc.add(node, M_LISTED_SECTION, _lit(listed.section))
     if listed.version:
         desc.add(node, M_LISTED_VERSION, _lit(listed.version))
+
+
+def listed_cells(base: str, dataset: Dataset) -> list[Triple]:
+    """Only the dataset's type and its cells as the current list writes them: what the list's table (CSV,
+    export-markdown) is read from, without converting the whole description."""
+    desc = _Description()
+    d = ox.NamedNode(dataset_iri(base, dataset.id))
+    desc.add(d, RDF_TYPE, S_DATASET)
+    _listing_cells(desc, d, dataset.listed)
+    return desc.triples
 
 
 def _dataset(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptScheme]) -> list[Triple]:

@@ -69,6 +69,11 @@ class Chart:
     plot_right: float = 0.0
     note: str = ""  # a line under the chart (what it leaves out)
 
+    @property
+    def linked(self) -> bool:
+        """Whether any bar is a link: then the SVG is a group of links, not one image (axe: nested-interactive)."""
+        return any(p.bar.href for p in self.bars)
+
 
 def _text_width(text: str, size: float = FONT) -> float:
     """A generous estimate of a label's width: wide (CJK) characters take one em, others about 0.64."""

@@ -24,12 +24,14 @@ import pyoxigraph as ox
 from markupsafe import Markup
 
 from medvlm_kg.catalog.concepts import Concept, ConceptScheme, load_schemes
-from medvlm_kg.catalog.load import Catalog, Dataset, Paper
-from medvlm_kg.graph.convert import LANGUAGES, KnowledgeGraph, catalog_iri, dataset_iri, date_words
+from medvlm_kg.catalog.load import Access, Catalog, Dataset, Paper
+from medvlm_kg.graph.convert import LANGUAGES, KnowledgeGraph, catalog_iri, dataset_iri, date_words, listed_cells
 from medvlm_kg.graph.jsonld import json_bytes
+from medvlm_kg.graph.listed_table import listed_table
 from medvlm_kg.graph.schema_org import schema_org_jsonld
 from medvlm_kg.graph.serialize import FORMATS
 from medvlm_kg.site import charts, paging
+from medvlm_kg.site.cite import citations
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -55,9 +57,32 @@ SITEMAP_MAX_URLS = 50_000  # the sitemaps.org limits for one file
 SITEMAP_MAX_BYTES = 50 * 1024 * 1024
 MAX_SIZE_BARS = 30  # the size chart shows the largest datasets, not thousands of bars
 INDEX_SCRIPT = "catalog-index.js"  # every dataset in a few fields, for filtering a catalog split into pages
-NAV = (("catalog", "nav_catalog"), ("whats-new", "nav_whats_new")) + tuple(
-    (f"concept/{s}", f"nav_{s}") for s in SCHEMES_SHOWN
+NAV = (
+    (("catalog", "nav_catalog"), ("whats-new", "nav_whats_new"))
+    + tuple((f"concept/{s}", f"nav_{s}") for s in SCHEMES_SHOWN)
+    + (("sparql", "nav_sparql"),)
 )
+# The answer formats the SPARQL page offers (value of ``format=``, label); the endpoint reads the same list.
+SPARQL_FORMATS = (
+    ("", "a table (this page)"),
+    ("json", "SPARQL results JSON"),
+    ("xml", "SPARQL results XML"),
+    ("csv", "CSV"),
+    ("tsv", "TSV"),
+    ("turtle", "Turtle (CONSTRUCT, DESCRIBE)"),
+    ("jsonld", "JSON-LD (CONSTRUCT, DESCRIBE)"),
+    ("nt", "N-Triples (CONSTRUCT, DESCRIBE)"),
+)
+SPARQL_DEFAULT_QUERY = """PREFIX schema: <https://schema.org/>
+
+SELECT ?dataset ?name ?published
+WHERE {
+  ?dataset a schema:Dataset ;
+           schema:name ?name .
+  OPTIONAL { ?dataset schema:datePublished ?published }
+}
+ORDER BY ?name
+"""
 
 _SDO = "https://schema.org/"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -74,6 +99,7 @@ _TYPE_LINKS = {  # FAIR Signposting rel="type" of each kind of page
     "concept": _SKOS + "Concept",
     "scheme": _SKOS + "ConceptScheme",
     "whats-new": _SDO + "CollectionPage",
+    "sparql": "http://www.w3.org/ns/sparql-service-description#Service",
 }
 
 
@@ -173,7 +199,26 @@ def _environment() -> jinja2.Environment:
     env.filters["number"] = lambda n: f"{n:,}"
     env.filters["host"] = lambda url: urlsplit(url).hostname or url
     env.filters["source"] = _source_label
+    env.filters["meta_description"] = meta_description
     return env
+
+
+META_DESCRIPTION_MAX = 300  # search engines show ~160 characters; longer descriptions are cut by them anyway
+
+
+def meta_description(text: str, limit: int = META_DESCRIPTION_MAX) -> str:
+    """A page's ``<meta name="description">``: its summary on one line, cut after the last whole sentence that
+    fits in ``limit`` characters (English or Chinese full stops), else at a word with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    ends = [head.rfind(mark) + len(mark) for mark in (". ", "。", "! ", "? ", "！", "？")]
+    cut = max(ends)
+    if cut > limit // 3:
+        return head[:cut].rstrip()
+    space = head[: limit - 1].rfind(" ")
+    return head[: space if space > limit // 3 else limit - 1].rstrip() + "…"
 
 
 def _source_label(url: str, room: int = 44) -> str:
@@ -248,6 +293,7 @@ class _Site:
         }
         self.by_id = {d.id: d for d in catalog.datasets}
         self._rows: dict[tuple[str, str], _Row] = {}
+        self._counts: dict[str, dict[str, int]] = {}
         self._facets: dict[str, _Facet] = {}
         self._tags: dict[tuple[str, str], tuple[str, ...]] = {}
         self._ancestry: dict[tuple[str, tuple[str, ...]], list[str]] = {}
@@ -273,6 +319,15 @@ class _Site:
                     users[concept_id].append(dataset)
             out[scheme] = users
         return out
+
+    def concept_counts(self, scheme: str) -> dict[str, int]:
+        """How many datasets each concept of ``scheme`` covers: those tagged with it or with a narrower concept (a
+        pathology dataset counts for medical image and image too). The one count of the site: the filters, the
+        charts, the scheme trees and the concept pages show it, and the bundled queries (``skos:broader*``) agree."""
+        found = self._counts.get(scheme)
+        if found is None:
+            found = self._counts[scheme] = {c: len(datasets) for c, datasets in self.users[scheme].items() if datasets}
+        return found
 
     def _definitions(self) -> dict[str, dict[str, str]]:
         """skos:definition of every scheme and concept, by IRI and language."""
@@ -412,6 +467,7 @@ class _Site:
             "catalog": _Page("catalog", "catalog", self.newest),
             "whats-new": _Page("whats-new", "whats-new", self.newest),
         }
+        pages["sparql"] = _Page("sparql", "sparql", self.newest)
         if self.paged:
             for number, chunk in enumerate(self.catalog_chunks(), start=1):
                 key = f"catalog/page/{number}"
@@ -532,6 +588,9 @@ class _Site:
                 pager=self._pager(lambda n: f"catalog/page/{n}", number, total, ctx["page"]) if self.paged else None,
                 front=key == "catalog",
                 index_script=ctx["link"](INDEX_SCRIPT) if self.paged else None,
+                csv_file=csv_file(lang),
+                license_key=license_key,
+                access_links=access_links,
             )
             if key == "catalog":
                 every = [self._facet(d) for d in self.by_name]
@@ -600,6 +659,7 @@ class _Site:
                     "modality": r.modality_tags,
                     "task": r.task_tags,
                     "host": [c.id for c in r.hosts],
+                    "license": [license_key(d)],
                     "year": r.year,
                     "sortDate": r.date_sort,
                     "size": r.size_sort,
@@ -624,11 +684,8 @@ class _Site:
         }
 
     def _filters(self, rows: list[_Facet], lang: str) -> list[dict]:
-        def options(scheme: str, tags_of) -> list[tuple[str, str, int]]:
-            counts: dict[str, int] = defaultdict(int)
-            for r in rows:
-                for concept_id in tags_of(r):
-                    counts[concept_id] += 1
+        def options(scheme: str) -> list[tuple[str, str, int]]:
+            counts = self.concept_counts(scheme)
             concepts = self.schemes[scheme].concepts
             return sorted(((c, concepts[c].label(lang), n) for c, n in counts.items()), key=lambda o: o[1].lower())
 
@@ -637,28 +694,55 @@ class _Site:
             if r.year:
                 years[r.year] += 1
         return [
-            {"name": "modality", "label": "filter_modality", "options": options("modality", lambda r: r.modality_tags)},
-            {"name": "task", "label": "filter_task", "options": options("task", lambda r: r.task_tags)},
+            {"name": "modality", "label": "filter_modality", "options": options("modality")},
+            {"name": "task", "label": "filter_task", "options": options("task")},
             {
                 "name": "year",
                 "label": "filter_year",
                 "options": [(y, y, n) for y, n in sorted(years.items(), reverse=True)],
             },
-            {"name": "host", "label": "filter_host", "options": options("platform", lambda r: [c.id for c in r.hosts])},
+            {"name": "host", "label": "filter_host", "options": options("platform")},
+            {"name": "license", "label": "filter_license", "options": self._license_options(lang)},
         ]
+
+    def _license_options(self, lang: str) -> list[tuple[str, str, int]]:
+        counts: dict[str, int] = defaultdict(int)
+        for dataset in self.catalog.datasets:
+            counts[license_key(dataset)] += 1
+        unknown = _strings()[lang]["license_unknown"]
+        return sorted(
+            ((key, unknown if key == "unknown" else key, n) for key, n in counts.items()),
+            key=lambda o: (o[0] == "unknown", o[1].lower()),
+        )
+
+    def catalog_csv(self, lang: str) -> bytes:
+        """The list's table as CSV (RFC 4180): the columns and row order of ``export-markdown``, in ``lang``, an
+        empty cell where the list shows "-". A row the list wrote with a cell beyond its columns gets an unnamed
+        last column, so every line has as many fields as the header (what pandas and spreadsheets expect)."""
+        import csv
+        import io
+
+        cells = (t for d in self.catalog.datasets for t in listed_cells(self.base, d))
+        headers, rows = listed_table(cells, lang)
+        width = max([len(headers), *(len(row) for row in rows)])
+        sink = io.StringIO()
+        writer = csv.writer(sink, lineterminator="\r\n")
+        for row in [headers, *rows]:
+            cells = [(cell or "").replace("\n", " ") for cell in row]
+            writer.writerow(cells + [""] * (width - len(cells)))
+        return sink.getvalue().encode("utf-8")
 
     def _charts(self, rows: list[_Facet], lang: str, page, t) -> list[charts.Chart]:
         def per_concept(scheme: str, chart_id: str, title: str) -> charts.Chart:
-            counts: dict[str, int] = defaultdict(int)
-            for r in rows:
-                for concept_id in self.concepts_of(r.dataset, scheme):
-                    counts[concept_id] += 1
+            counts = self.concept_counts(scheme)
             concepts = self.schemes[scheme].concepts
             bars = [
                 charts.Bar(concepts[c].label(lang), n, str(n), page(f"concept/{scheme}/{c}"))
                 for c, n in sorted(counts.items(), key=lambda item: (-item[1], concepts[item[0]].label(lang)))
             ]
-            return charts.bar_chart(chart_id, title, _summary(bars, t), bars)
+            chart = charts.bar_chart(chart_id, title, _summary(bars, t), bars)
+            chart.note = t("count_rule")
+            return chart
 
         years: dict[int, int] = defaultdict(int)
         for r in rows:
@@ -732,6 +816,7 @@ class _Site:
             listed_rows=self._listed_rows(dataset, row.paper),
             jsonld=script_json(schema_org_jsonld(triples, iri, lang)),
             croissant=self._croissant_link(dataset, ctx["link"]),
+            cite=citations(triples, iri, dataset.id),
         )
         return self._html("dataset.html", ctx)
 
@@ -801,9 +886,9 @@ class _Site:
         key = f"concept/{name}"
         label = scheme.labels.get(lang) or scheme.labels.get("en") or name
         definition = self.definitions[scheme.iri]
-        ctx = self._context(
-            key, "scheme", lang, page_file(key, lang), label, definition.get(lang) or definition.get("en", "")
-        )
+        about = _strings()[lang]["scheme_summary"].format(scheme=label, n=len(scheme.concepts))
+        summary = " ".join(x for x in (definition.get(lang), about) if x)
+        ctx = self._context(key, "scheme", lang, page_file(key, lang), label, summary)
         users = self.users[name]
         tops = [c for c in scheme.concepts.values() if not c.broader]
         ctx.update(
@@ -819,7 +904,7 @@ class _Site:
         children = sorted(self.narrower[scheme][concept.id], key=lambda c: c.id)
         return {
             "concept": concept,
-            "count": len(users.get(concept.id, [])),
+            "count": self.concept_counts(scheme).get(concept.id, 0),
             "children": [self._tree(scheme, c, users) for c in children],
         }
 
@@ -829,13 +914,18 @@ class _Site:
         scheme = self.schemes[name]
         key = concept_page_key(name, concept.id, number)
         definition = self.definitions[concept.iri]
+        strings = _strings()[lang]
+        scheme_label = scheme.labels.get(lang) or scheme.labels.get("en") or name
+        about = strings["concept_summary"].format(
+            label=concept.label(lang), scheme=scheme_label, n=self.concept_counts(name).get(concept.id, 0)
+        )
         ctx = self._context(
             key,
             "concept",
             lang,
             page_file(key, lang),
-            concept.label(lang),
-            definition.get(lang) or definition.get("en", ""),
+            strings["concept_title"].format(label=concept.label(lang), scheme=scheme_label),
+            " ".join(x for x in (definition.get(lang), about) if x),  # the definition where it has this language
         )
         chunks = self.concept_chunks(name, concept)
         shown = chunks[number - 1]
@@ -852,11 +942,26 @@ class _Site:
             narrower=sorted(self.narrower[name][concept.id], key=lambda c: c.label(lang).lower()),
             direct=[self._row(d, lang) for d in direct],
             via=[self._row(d, lang) for d in via],
-            total=len(self.users[name].get(concept.id, [])),
+            total=self.concept_counts(name).get(concept.id, 0),
             alt_labels=_alt_labels(concept),
             pager=self._pager(lambda n: concept_page_key(name, concept.id, n), number, len(chunks), ctx["page"]),
         )
         return {page_file(key, lang): self._html("concept.html", ctx)}
+
+    def sparql_page(self, lang: str) -> dict[str, bytes]:
+        """``sparql.html``: the SPARQL page in the site's layout. Built static, it says that no endpoint answers
+        here; ``medvlm-kg serve`` answers ``/sparql`` with this page, its form enabled and the bundled examples and
+        the answer filled into its marked places (``<!--sparql:…-->``)."""
+        ctx = self._context(
+            "sparql",
+            "sparql",
+            lang,
+            page_file("sparql", lang),
+            _strings()[lang]["sparql_title"],
+            _strings()[lang]["sparql_summary"],
+        )
+        ctx.update(formats=SPARQL_FORMATS, default_query=SPARQL_DEFAULT_QUERY)
+        return {page_file("sparql", lang): self._html("sparql.html", ctx)}
 
     def discovery(self, registry: dict[str, _Page]) -> dict[str, bytes]:
         """sitemap.xml (every page, in every language, with its alternates) and robots.txt naming it."""
@@ -920,6 +1025,8 @@ class _Site:
             for number in range(1, len(self.catalog_chunks()) + 1 if self.paged else 2):
                 out.update(self.catalog_page(lang, number))
             out.update(self.whats_new_page(lang))
+            out.update(self.sparql_page(lang))
+            out[csv_file(lang)] = self.catalog_csv(lang)
             for name in SCHEMES_SHOWN:
                 out.update(self.scheme_page(name, lang))
                 for concept in self.schemes[name].concepts.values():
@@ -928,6 +1035,25 @@ class _Site:
         if self.paged:
             out[INDEX_SCRIPT] = self.catalog_index()
         return out
+
+
+def csv_file(lang: str) -> str:
+    """The catalog table as CSV, beside the catalog page of ``lang``."""
+    return f"{_prefix(lang)}catalog.csv"
+
+
+def license_key(dataset: Dataset) -> str:
+    """The catalog's licence filter value: the SPDX id of a statement that covers the data, else "unknown"."""
+    return dataset.license.id if dataset.license and dataset.license.applies_to_data else "unknown"
+
+
+def access_links(dataset: Dataset) -> dict[str, Access]:
+    """By host platform, the dataset's first access point there (where the host chip of its row leads)."""
+    out: dict[str, Access] = {}
+    for access in dataset.access:
+        if access.platform and access.platform not in out:
+            out[access.platform] = access
+    return out
 
 
 def concept_page_key(scheme: str, concept_id: str, number: int = 1) -> str:

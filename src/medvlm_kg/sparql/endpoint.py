@@ -496,18 +496,12 @@ def _close_pools() -> None:
 
 # -- the HTTP side ------------------------------------------------------------------------------------------
 
-_FORM_FORMATS = [
-    ("", "a table (this page)"),
-    ("json", "SPARQL results JSON"),
-    ("xml", "SPARQL results XML"),
-    ("csv", "CSV"),
-    ("tsv", "TSV"),
-    ("turtle", "Turtle (CONSTRUCT, DESCRIBE)"),
-    ("jsonld", "JSON-LD (CONSTRUCT, DESCRIBE)"),
-    ("nt", "N-Triples (CONSTRUCT, DESCRIBE)"),
-]
 _HEADERS = {"Access-Control-Allow-Origin": "*", "Vary": "Accept", "X-Content-Type-Options": "nosniff"}
-_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'"
+# The page is the site's own (stylesheet, script and icon from the same server; no inline script or style).
+_PAGE_POLICY = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'"
+)
+_SLOT = "<!--sparql:{}-->"
 
 
 def _examples(catalog_iri: str) -> list[dict]:
@@ -537,12 +531,15 @@ def _examples(catalog_iri: str) -> list[dict]:
     return examples
 
 
-def _cell(term: dict | None) -> dict | None:
+def _cell(term: dict | None, local=None) -> dict | None:
+    """A result term as the page shows it; ``local(iri)`` gives a link on this server for the catalog's IRIs."""
     if term is None:
         return None
     value = term.get("value", "")
     if term.get("type") == "uri":
         link = value if value.lower().startswith(("http://", "https://")) else None
+        if link and local is not None:
+            link = local(value) or link
         return {"text": value, "link": link, "note": ""}
     if term.get("type") == "bnode":
         return {"text": "_:" + value, "link": None, "note": ""}
@@ -552,6 +549,14 @@ def _cell(term: dict | None) -> dict | None:
     if term.get("datatype"):
         note = term["datatype"].replace("http://www.w3.org/2001/XMLSchema#", "xsd:")
     return {"text": value, "link": None, "note": note}
+
+
+def _cut(html: str, slot: str, replacement: str = "") -> str:
+    """``html`` with the part between ``<!--sparql:slot-->`` and ``<!--sparql:/slot-->`` replaced."""
+    start, end = html.find(_SLOT.format(slot)), html.find(_SLOT.format("/" + slot))
+    if start < 0 or end < start:
+        return html
+    return html[:start] + replacement + html[end + len(_SLOT.format("/" + slot)) :]
 
 
 class _Endpoint:
@@ -578,9 +583,12 @@ class _Endpoint:
             "memory_bytes": (2 << 30) + 20 * size_bytes,  # address space: a runaway query fails, not the host
         }
         self.pool = _Pool(config, workers, timeout_s)
-        self.page = Environment(
-            loader=FileSystemLoader(Path(__file__).parent.parent / "site" / "templates"), autoescape=True
-        ).get_template("sparql.html")
+        from medvlm_kg.site.pages import TEMPLATES
+
+        self.out_dir = out_dir
+        self.base = self.graph[: -len("catalog")] if self.graph.endswith("catalog") else self.graph
+        self.fragments = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True)
+        self._shells: dict[str, str] = {}
         self._examples: list[dict] | None = None
 
     def examples(self) -> list[dict]:
@@ -593,23 +601,110 @@ class _Endpoint:
         selects = [e["text"] for e in self.examples() if e["form"] == "SELECT"]
         return (selects or [e["text"] for e in self.examples()] or ["SELECT * WHERE { ?s ?p ?o } LIMIT 10\n"])[0]
 
+    @staticmethod
+    def language(request) -> str:
+        """The page's language from the path: ``/zh/sparql`` is the Chinese page."""
+        return "zh" if request.url.path.startswith("/zh/") else "en"
+
+    def shell(self, lang: str) -> str:
+        """The built SPARQL page of ``lang`` (``sparql.html``, ``zh/sparql.html``), read once."""
+        from medvlm_kg.site.pages import page_file
+
+        if lang not in self._shells:
+            path = self.out_dir / page_file("sparql", lang)
+            try:
+                self._shells[lang] = path.read_text(encoding="utf-8")
+            except OSError:
+                from medvlm_kg.problems import CatalogError, Problem
+
+                problem = Problem(str(path), None, "", "is missing (built before the SPARQL page)", "rebuild the site")
+                raise CatalogError(problem) from None
+        return self._shells[lang]
+
+    def local_link(self, lang: str):
+        """For a result IRI under the catalog's base: a link to its page or file on this server, relative to the
+        SPARQL page of ``lang`` (to the Chinese page when there is one); ``None`` for other IRIs."""
+        from medvlm_kg.site.pages import url_to_file
+
+        out_dir = self.out_dir
+
+        class _OnDisk:
+            def __contains__(self, rel: str) -> bool:
+                return ".." not in rel.split("/") and (out_dir / rel).is_file()
+
+        def local(iri: str) -> str | None:
+            target = url_to_file(iri.partition("#")[0], self.base, _OnDisk())
+            if target is None:
+                return None
+            fragment = iri.partition("#")[2]
+            suffix = "#" + fragment if fragment else ""
+            if lang == "en":
+                return target + suffix
+            if target.endswith(".html") and (out_dir / lang / target).is_file():
+                return target + suffix
+            return "../" + target + suffix
+
+        return local
+
+    def example_page(self, request, name: str) -> Any:
+        """The page, with the bundled query ``name`` in the form (``?example=NAME``: one click loads one)."""
+        if not name:
+            return self.render(request)
+        found = {e["name"]: e for e in self.examples()}
+        if name not in found:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(found), n=1)
+            hint = f' — did you mean "{close[0]}"?' if close else ""
+            return self.render(request, 404, error=f'no bundled query is named "{name}"{hint}')
+        return self.render(request, query=found[name]["text"])
+
     def render(self, request, status: int = 200, **values) -> Any:
+        """The site's SPARQL page (built by ``build``) with its form enabled, the query in it, the answer and the
+        bundled examples filled into its marked places."""
+        from markupsafe import escape
         from starlette.responses import HTMLResponse
 
+        from medvlm_kg.site.pages import _strings
+
+        lang = self.language(request)
+        strings = _strings()[lang]
+
+        def t(name: str, **args: Any) -> str:
+            return strings[name].format(**args) if args else strings[name]
+
         triples = next((w.triples for w in list(self.pool.workers) if w.ready), 0)
-        html = self.page.render(
-            path=request.url.path,
+        query = values.pop("query", None) or self.default_query()
+        wanted = values.pop("format", "")
+        html = self.shell(lang)
+        head, _, rest = html.partition('<textarea id="query"')
+        opening, _, rest = rest.partition(">")
+        _, _, tail = rest.partition("</textarea>")
+        html = f'{head}<textarea id="query"{opening}>{escape(query)}</textarea>{tail}'
+        html = _cut(html, "static")
+        limits = t(
+            "sparql_limits",
             graph=self.graph,
-            triples=triples,
+            triples=f"{triples:,}",
             timeout=f"{self.timeout_s:g}",
-            max_results=self.max_results,
-            formats=_FORM_FORMATS,
-            examples=self.examples(),
-            query=values.pop("query", None) or self.default_query(),
-            format=values.pop("format", ""),
-            boolean=values.pop("boolean", None),
-            **values,
+            rows=f"{self.max_results:,}",
         )
+        html = html.replace(_SLOT.format("limits"), f'<p class="muted">{escape(limits)}</p>', 1)
+        html = html.replace(" disabled data-static>", ">", 1)
+        if wanted:
+            option = f'<option value="{escape(wanted)}">'
+            html = html.replace(option, option[:-1] + " selected>", 1)
+        results = self.fragments.get_template("_sparql_results.html").render(
+            t=t,
+            error=values.pop("error", None),
+            boolean=values.pop("boolean", None),
+            variables=values.pop("variables", None),
+            rows=values.pop("rows", []),
+            graph_text=values.pop("graph_text", None),
+        )
+        html = html.replace(_SLOT.format("results"), results, 1)
+        examples = self.fragments.get_template("_sparql_examples.html").render(t=t, examples=self.examples())
+        html = _cut(html, "examples", examples)
         headers = {**_HEADERS, "Content-Security-Policy": _PAGE_POLICY}
         return HTMLResponse(html, status_code=status, headers=headers)
 
@@ -670,7 +765,7 @@ class _Endpoint:
             return Response(refusal.message + "\n", refusal.status, headers=_HEADERS, media_type="text/plain")
         if job is None:  # no query: the form for people, the service description for programs asking RDF
             if request.method == "GET" and (browser or not (wanted or accept) or "*/*" in accept and not wanted):
-                return self.render(request)
+                return self.example_page(request, (params.get("example") or [""])[-1])
             return self.description(request, wanted or accept)
         job["accept"] = "application/sparql-results+json, text/turtle" if browser else (wanted or accept)
         answer = await self.pool.ask(job)
@@ -714,7 +809,8 @@ class _Endpoint:
             if "boolean" in data:
                 return self.render(request, query=text, boolean=bool(data["boolean"]))
             variables = data["head"]["vars"]
-            rows = [[_cell(b.get(v)) for v in variables] for b in data["results"]["bindings"]]
+            local = self.local_link(self.language(request))
+            rows = [[_cell(b.get(v), local) for v in variables] for b in data["results"]["bindings"]]
             return self.render(request, query=text, variables=variables, rows=rows)
         return self.render(request, query=text, graph_text=answer.body.decode("utf-8", "replace"))
 
@@ -773,7 +869,12 @@ def sparql_routes(
     endpoint = _Endpoint(Path(out_dir), timeout_s, max_results, size)
     route = Route("/sparql", endpoint.handle, methods=["GET", "POST", "OPTIONS"], name="sparql")
     route.sparql = endpoint  # type: ignore[attr-defined] - lets tests and serve close the pool
-    return [route]
+    # the Chinese page, and the built pages' own file names (the site's links work on a static host too)
+    others = [
+        Route(path, endpoint.handle, methods=["GET", "POST", "OPTIONS"])
+        for path in ("/zh/sparql", "/sparql.html", "/zh/sparql.html")
+    ]
+    return [route, *others]
 
 
 if __name__ == "__main__":

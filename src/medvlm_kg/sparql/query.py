@@ -125,7 +125,9 @@ def bind(query: BundledQuery, values: dict[str, str], base_iri: str) -> dict[ox.
     for name in values:
         if name not in known:
             listing = ", ".join(f"{p.name} ({p.type})" for p in query.params) or "none"
-            raise _usage(f'query "{query.name}" has no parameter "{name}"', f"its parameters: {listing}")
+            close = suggest(name, list(known))
+            hint = (f'did you mean "{close}"? ' if close else "") + f"its parameters: {listing}"
+            raise _usage(f'query "{query.name}" has no parameter "{name}"', hint)
     bindings: dict[ox.Variable, ox.NamedNode | ox.Literal] = {}
     for param in query.params:
         raw = values.get(param.name, param.default)

@@ -216,10 +216,36 @@
     });
   }
 
+  /* A table wider than its box scrolls inside it: say so above it while it does (the shadows at its edges
+     show it without JavaScript too). */
+  function setupScrollHints() {
+    var boxes = Array.prototype.slice.call(document.querySelectorAll("[data-scroll-hint]"));
+    function update() {
+      boxes.forEach(function (box) {
+        var hint = document.getElementById(box.getAttribute("data-scroll-hint"));
+        var scrolls = box.scrollWidth > box.clientWidth + 1;
+        if (hint) hint.classList.toggle("shown", scrolls);
+        box.classList.toggle("scrolls", scrolls);
+      });
+    }
+    if (!boxes.length) return;
+    update();
+    if (window.ResizeObserver) {
+      var observer = new ResizeObserver(update);
+      boxes.forEach(function (box) {
+        observer.observe(box);
+        if (box.firstElementChild) observer.observe(box.firstElementChild);
+      });
+    } else {
+      window.addEventListener("resize", update);
+    }
+  }
+
   function init() {
     document.documentElement.classList.add("js");
     setupTable();
     setupCopy();
+    setupScrollHints();
   }
 
   if (document.readyState === "loading") {

@@ -1,0 +1,36 @@
+"""The source list's table read back from the graph: the ``mvk:listed*`` cells in one language, in the list's order.
+
+export-markdown (the SPARQL stage) and the site's ``catalog.csv`` both write this table; both read it through the
+bundled query ``queries/listed-table.rq``, so what a user runs with ``medvlm-kg query listed-table`` and the two
+files cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from medvlm_kg.catalog.markdown import columns
+from medvlm_kg.resources import queries_dir
+
+__all__ = ["listed_table"]
+
+
+def listed_table(triples: Iterable[ox.Triple], lang: str) -> tuple[list[str], list[list[str | None]]]:
+    """The headers and the rows of the list's table in ``lang`` (``None`` where the list shows "-"); a row the list
+    wrote with a cell beyond its columns keeps it as one more cell."""
+    spec = columns()["export"]
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    text = (queries_dir() / "listed-table.rq").read_text(encoding="utf-8")
+    # ?lang bound where the query's WHERE group opens, as `query --param lang=…` binds it (the value is written
+    # by Oxigraph in N-Triples syntax, so it is a plain literal whatever it holds)
+    where = text.index("WHERE {") + len("WHERE {")
+    answer = store.query(f"{text[:where]} VALUES ?lang {{ {ox.Literal(lang)} }}{text[where:]}")
+    roles = [*spec["order"], "extra"]
+    rows = []
+    for solution in answer:
+        cells = [solution[role].value if solution[role] is not None else None for role in roles]
+        rows.append(cells if cells[-1] is not None else cells[:-1])
+    return list(spec["headers"][lang]), rows

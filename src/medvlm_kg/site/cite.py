@@ -1,0 +1,158 @@
+"""How to cite a dataset, in BibTeX, RIS and CSL-JSON, read from the dataset's own graph (``dataset/<id>.ttl``):
+the dataset as a data record and the paper that introduces it as an article, the first naming the second.
+
+pybtex writes the BibTeX (LaTeX escaping, braces checked) and rispy the RIS; CSL-JSON is JSON in the CSL data
+schema. Only what the graph states goes in: an unknown field is left out, never guessed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+SCHEMA = "https://schema.org/"
+DCT = "http://purl.org/dc/terms/"
+VERBATIM = ("url", "doi", "eprint")  # BibTeX fields read as-is (biblatex): no LaTeX escaping of _ or %
+
+
+@dataclass
+class Work:
+    key: str
+    kind: str  # "dataset" | "article"
+    title: str
+    url: str
+    authors: list[str] = field(default_factory=list)  # "Given Family", in the paper's order
+    date: str = ""  # YYYY[-MM[-DD]]
+    doi: str = ""
+    arxiv: str = ""
+    note: str = ""
+
+    @property
+    def year(self) -> str:
+        return self.date[:4]
+
+
+def _values(triples: list[ox.Triple], subject: str, predicate: str) -> list[str]:
+    return sorted(t.object.value for t in triples if t.subject.value == subject and t.predicate.value == predicate)
+
+
+def _first(triples: list[ox.Triple], subject: str, *predicates: str) -> str:
+    for predicate in predicates:
+        found = _values(triples, subject, predicate)
+        if found:
+            return found[0]
+    return ""
+
+
+def works(triples: list[ox.Triple], dataset_iri: str, dataset_id: str) -> list[Work]:
+    """The dataset and, when its graph names one, the paper that introduces it."""
+    paper_iri = _first(triples, dataset_iri, DCT + "isReferencedBy")
+    paper = None
+    if paper_iri:
+        credit = _first(triples, paper_iri, SCHEMA + "creditText")  # the authors in the paper's order
+        ids = _values(triples, paper_iri, SCHEMA + "identifier")
+        paper = Work(
+            key=f"{dataset_id}-paper",
+            kind="article",
+            title=_first(triples, paper_iri, SCHEMA + "name", DCT + "title"),
+            url=paper_iri,
+            authors=[a.strip() for a in credit.split(",") if a.strip()],
+            date=_first(triples, paper_iri, SCHEMA + "datePublished"),
+            doi=next((i.removeprefix("doi:") for i in ids if i.startswith("doi:")), ""),
+            arxiv=next((i.removeprefix("arXiv:") for i in ids if i.startswith("arXiv:")), ""),
+        )
+    dataset = Work(
+        key=dataset_id,
+        kind="dataset",
+        title=_first(triples, dataset_iri, SCHEMA + "name", DCT + "title"),
+        url=dataset_iri,
+        authors=paper.authors if paper else [],
+        date=_first(triples, dataset_iri, SCHEMA + "datePublished", DCT + "issued"),
+        note=f"Introduced in: {paper.title}" + (f", arXiv:{paper.arxiv}" if paper.arxiv else "") if paper else "",
+    )
+    return [dataset] + ([paper] if paper else [])
+
+
+def _names(name: str) -> tuple[str, str]:
+    """(given, family) as BibTeX reads a "Given Family" name (pybtex's parser: von and Jr parts too)."""
+    from pybtex.database import Person
+
+    person = Person(name)
+    given = " ".join(person.first_names + person.middle_names)
+    family = " ".join(person.prelast_names + person.last_names)
+    return given, family
+
+
+def bibtex(items: list[Work]) -> str:
+    from pybtex.database import BibliographyData, Entry, Person
+    from pybtex.database.output.bibtex import Writer
+
+    class _Writer(Writer):
+        def _write_field(self, stream, type, value):  # noqa: A002 - pybtex's signature
+            if type in VERBATIM:
+                stream.write(f",\n    {type} = {self.quote(value)}")
+            else:
+                super()._write_field(stream, type, value)
+
+    entries = {}
+    for w in items:
+        fields = {"title": w.title}
+        if w.year:
+            fields["year"] = w.year
+        fields["url"] = w.url
+        if w.doi:
+            fields["doi"] = w.doi
+        if w.arxiv:
+            fields.update(eprint=w.arxiv, archiveprefix="arXiv")
+        if w.note:
+            fields["note"] = w.note
+        persons = {"author": [Person(a) for a in w.authors]} if w.authors else {}
+        entries[w.key] = Entry("misc" if w.kind == "dataset" else "article", fields=fields, persons=persons)
+    return _Writer(encoding="UTF-8").to_string(BibliographyData(entries))
+
+
+def ris(items: list[Work]) -> str:
+    import rispy
+
+    class _Writer(rispy.RisWriter):
+        def set_header(self, count: int) -> str:  # rispy numbers the records ("1."): RIS has no such line
+            return ""
+
+    records = []
+    for w in items:
+        record = {"type_of_reference": "DATA" if w.kind == "dataset" else "JOUR", "title": w.title, "urls": [w.url]}
+        if w.authors:
+            record["authors"] = [", ".join(reversed(_names(a))).strip(", ") for a in w.authors]
+        if w.year:
+            record["year"] = w.year
+        if w.doi:
+            record["doi"] = w.doi
+        if w.note:
+            record["notes"] = [w.note]
+        records.append(record)
+    return rispy.dumps(records, implementation=_Writer)
+
+
+def csl_json(items: list[Work]) -> str:
+    out = []
+    for w in items:
+        item: dict = {"id": w.key, "type": w.kind, "title": w.title, "URL": w.url}
+        if w.authors:
+            item["author"] = [dict(zip(("given", "family"), _names(a), strict=True)) for a in w.authors]
+        if w.date:
+            item["issued"] = {"date-parts": [[int(p) for p in re.findall(r"\d+", w.date)]]}
+        if w.doi:
+            item["DOI"] = w.doi
+        if w.note:
+            item["note"] = w.note
+        out.append(item)
+    return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+
+
+def citations(triples: list[ox.Triple], dataset_iri: str, dataset_id: str) -> dict[str, str]:
+    """{"bibtex", "ris", "csl-json"}: the dataset (and its paper) in each format."""
+    items = works(triples, dataset_iri, dataset_id)
+    return {"bibtex": bibtex(items), "ris": ris(items), "csl-json": csl_json(items)}
