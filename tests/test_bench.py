@@ -79,7 +79,7 @@ def test_generator_refuses_to_overwrite_a_real_catalog(generate, tmp_path):
 def test_run_times_every_stage_and_writes_json(tmp_path):
     command = [sys.executable, str(BENCH / "run.py"), "--sizes", "50", "--out", str(tmp_path / "results")]
     command += ["--work", str(tmp_path / "work"), "--naive-budget", "5", "--query-budget", "1"]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "stage" in done.stdout and "naive seconds" in done.stdout and "ratio" in done.stdout
     results = json.loads((tmp_path / "results" / "run-50.json").read_text())
@@ -93,3 +93,15 @@ def test_run_times_every_stage_and_writes_json(tmp_path):
     assert rows["shacl"]["naive"]["seconds"] > 0
     assert any(key.startswith("query:") and row.get("naive") for key, row in rows.items())
     assert [t["target"] for t in results["targets"]][0].startswith("full build, 10,000")
+    # issue 17: the physical limit beside ours, the first page of each query from the build's store (in-process
+    # and as a CLI call), and what the build leaves on disk
+    for key in ("limit:parse", "limit:nt", "limit:ttl", "limit", "dump_members", "paged_catalog"):
+        assert rows[key]["seconds"] > 0, key
+    assert len([k for k in rows if k.startswith("page:")]) == len([k for k in rows if k.startswith("query:")]) > 10
+    assert len([k for k in rows if k.startswith("cli:")]) == len([k for k in rows if k.startswith("query:")])
+    output = results["sizes"]["50"]["output"]
+    assert output["files"] > 50 * 4 and output["store_bytes"] > 0 and "whole-catalog dumps (.gz)" in output["kinds"]
+    assert output["bytes_per_dataset"] == output["bytes"] / 50
+    assert "== side by side ==" in done.stdout and "build/limit" in done.stdout
+    summary = results["sizes"]["50"]["summary"]
+    assert summary["limit_ratio"] == summary["full_build"] / summary["limit"]

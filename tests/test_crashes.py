@@ -99,7 +99,7 @@ def test_a_build_killed_halfway_leaves_the_previous_output_whole(big, tmp_path, 
     if moment == "while writing the files":
         _wait_for(lambda: any((s / "dataset").is_dir() for s in _staging(out)))
     else:
-        _wait_for(lambda: any((s / "catalog.nt").is_file() for s in _staging(out)), timeout=120)
+        _wait_for(lambda: any((s / "catalog.nt.gz").is_file() for s in _staging(out)), timeout=120)
     build.send_signal(signal.SIGKILL)
     build.wait(timeout=30)
     assert _digests(out) == before  # the old output, every file as it was

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from pathlib import Path
@@ -19,6 +20,9 @@ FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 
 
 def _graph(path: Path) -> rdflib.Graph:
+    """A built document's graph; ``*.nt.gz``/``*.ttl.gz`` (the whole-catalog dumps) are read decompressed."""
+    if path.suffix == ".gz":
+        return rdflib.Graph().parse(data=gzip.decompress(path.read_bytes()), format=FORMATS[path.suffixes[-2][1:]])
     return rdflib.Graph().parse(path, format=FORMATS[path.suffix[1:]])
 
 
@@ -31,7 +35,7 @@ def _assert_isomorphic(a: rdflib.Graph, b: rdflib.Graph) -> None:
 
 @pytest.fixture(scope="module")
 def catalog_graph(built) -> rdflib.Graph:
-    return _graph(built / "catalog.ttl")
+    return _graph(built / "catalog.ttl.gz")
 
 
 def test_build_gives_59_datasets_typed_schema_and_dcat(catalog_graph):
@@ -50,12 +54,29 @@ def test_catalog_is_both_dcat_catalog_and_schema_data_catalog(catalog_graph):
     assert len(set(catalog_graph.objects(catalog, SDO.dataset))) == 59
 
 
-@pytest.mark.parametrize("document", ["catalog", "dataset/pathmmu", "dataset/meds-bench", "concept/modality"])
-def test_turtle_ntriples_and_jsonld_hold_the_same_triples(built, document):
+@pytest.mark.parametrize("document", ["dataset/pathmmu", "dataset/meds-bench", "concept/modality"])
+def test_turtle_and_jsonld_hold_the_same_triples(built, document):
     turtle = _graph(built / f"{document}.ttl")
     assert len(turtle) > 10
-    _assert_isomorphic(turtle, _graph(built / f"{document}.nt"))
     _assert_isomorphic(turtle, _graph(built / f"{document}.jsonld"))
+    assert not (built / f"{document}.nt").exists()  # serve derives N-Triples from the Turtle
+
+
+def test_the_catalog_dumps_hold_the_same_triples(built):
+    turtle = _graph(built / "catalog.ttl.gz")
+    assert len(turtle) > 1000
+    _assert_isomorphic(turtle, _graph(built / "catalog.nt.gz"))
+    for name in ("catalog.ttl", "catalog.nt", "catalog.jsonld"):
+        assert not (built / name).exists(), name
+
+
+def test_the_catalog_dumps_are_gzip_members_made_deterministically(built):
+    """Each dump is one gzip member per part (no file name, mtime 0), so an edit rewrites one member."""
+    for name in ("catalog.ttl.gz", "catalog.nt.gz"):
+        data = (built / name).read_bytes()
+        starts = [i for i in range(len(data) - 3) if data[i : i + 4] == b"\x1f\x8b\x08\x00"]
+        assert len(starts) > 14, name  # a header member and one per dataset (N-Triples: and node buckets)
+        assert all(data[i + 4 : i + 8] == b"\0\0\0\0" for i in starts), "mtime 0, no file name flag"
 
 
 def _reference_jsonld_graph(path: Path) -> rdflib.Graph:
@@ -69,32 +90,31 @@ def _reference_jsonld_graph(path: Path) -> rdflib.Graph:
 
 def test_every_built_jsonld_document_is_its_turtle_to_a_reference_processor(built):
     """Our hand-written compaction (jsonld.py) checked on every document of the build by pyld: datasets, concepts,
-    schemes, the catalog, its pages, the vocabulary."""
+    schemes, the vocabulary."""
     documents = sorted(p for p in built.rglob("*.jsonld") if p.with_suffix(".ttl").is_file())
-    # 59 datasets, 114 concepts (28 modality, 49 task, 24 unit, 13 platform in ontology/), 4 schemes, catalog,
-    # catalog/page/1, vocab
-    assert len(documents) == 180
+    # 59 datasets, 114 concepts (28 modality, 49 task, 24 unit, 13 platform in ontology/), 4 schemes, vocab (the
+    # catalog and its pages are Turtle only: serve derives their JSON-LD)
+    assert len(documents) == 178
     for path in documents:
         _assert_isomorphic(_graph(path.with_suffix(".ttl")), _reference_jsonld_graph(path))
 
 
 def test_the_catalogs_ntriples_state_each_triple_once_on_its_own_line(built):
-    # catalog.nt is joined from the datasets' files, which repeat the nodes they share (papers, people).
-    for path in [built / "catalog.nt", *sorted((built / "catalog" / "page").glob("*.nt"))]:
-        lines = path.read_bytes().split(b"\n")
-        assert lines[-1] == b"" and b"" not in lines[:-1], f"{path.name} has a blank line"
-        assert len(set(lines[:-1])) == len(lines) - 1 == len(_graph(path)), f"{path.name} repeats a triple"
+    # The datasets' members hold their own nodes' lines; the nodes they share (papers, people) are gathered once.
+    lines = gzip.decompress((built / "catalog.nt.gz").read_bytes()).split(b"\n")
+    assert lines[-1] == b"" and b"" not in lines[:-1], "catalog.nt.gz has a blank line"
+    assert len(set(lines[:-1])) == len(lines) - 1 == len(_graph(built / "catalog.nt.gz")), "a repeated triple"
 
 
 def test_every_dataset_file_agrees_across_formats(built):
     for ttl in sorted((built / "dataset").glob("*.ttl")):
-        turtle = _graph(ttl)
-        _assert_isomorphic(turtle, _graph(ttl.with_suffix(".jsonld")))
-        _assert_isomorphic(turtle, _graph(ttl.with_suffix(".nt")))
+        _assert_isomorphic(_graph(ttl), _graph(ttl.with_suffix(".jsonld")))
 
 
 def test_the_output_has_no_blank_nodes(built):
-    for path in sorted(built.rglob("*.nt")):
+    paths = [p for p in sorted(built.rglob("*.ttl")) if "ontology" not in p.parts] + [built / "catalog.nt.gz"]
+    assert len(paths) > 14
+    for path in paths:
         for triple in _graph(path):
             assert not any(isinstance(term, rdflib.BNode) for term in triple), f"{path.name}: {triple}"
 
@@ -156,7 +176,7 @@ def test_build_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
 
 def test_output_layout_follows_the_iris(built):
     for name in (
-        "catalog.ttl",
+        "catalog.ttl.gz",
         "dataset/pathmmu.ttl",
         "concept/modality/pathology.ttl",
         "concept/task.ttl",
@@ -210,7 +230,7 @@ def test_schema_org_terms_exist_and_are_used_on_types_in_their_domain(catalog_gr
 def test_the_catalog_announces_its_read_only_sparql_endpoint(built):
     import rdflib
 
-    g = rdflib.Graph().parse(built / "catalog.ttl")
+    g = _graph(built / "catalog.ttl.gz")
     dcat, void = rdflib.Namespace("http://www.w3.org/ns/dcat#"), rdflib.Namespace("http://rdfs.org/ns/void#")
     catalog = rdflib.URIRef("https://w3id.org/medvlm-kg/catalog")
     endpoint = rdflib.URIRef("https://w3id.org/medvlm-kg/sparql")
@@ -221,3 +241,18 @@ def test_the_catalog_announces_its_read_only_sparql_endpoint(built):
     # names the public endpoint
     assert 'href="sparql.html"' in (built / "index.html").read_text(encoding="utf-8")
     assert "https://w3id.org/medvlm-kg/sparql" in (built / "sparql.html").read_text(encoding="utf-8")
+
+
+def test_the_dumps_are_dcat_distributions_of_the_catalog_with_their_compression(catalog_graph, built):
+    """DCAT 3: dcat:mediaType is the type of the data inside, dcat:compressFormat the compression around it."""
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    iana = "http://www.iana.org/assignments/media-types/"
+    catalog = rdflib.URIRef(BASE + "catalog")
+    for name, media_type in (("catalog.ttl.gz", "text/turtle"), ("catalog.nt.gz", "application/n-triples")):
+        dump = rdflib.URIRef(BASE + name)
+        assert (built / name).is_file()
+        assert (catalog, dcat.distribution, dump) in catalog_graph
+        assert (dump, RDF.type, dcat.Distribution) in catalog_graph
+        assert (dump, dcat.downloadURL, dump) in catalog_graph and (dump, dcat.accessURL, dump) in catalog_graph
+        assert (dump, dcat.mediaType, rdflib.URIRef(iana + media_type)) in catalog_graph
+        assert (dump, dcat.compressFormat, rdflib.URIRef(iana + "application/gzip")) in catalog_graph

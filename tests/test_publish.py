@@ -3,6 +3,7 @@ Protocol and by SPARQL Update; idempotent, counted, and every failure one line w
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -32,10 +33,11 @@ QUERYABLE_ONTOLOGY = ("vocab.ttl", "modality.ttl", "task.ttl", "unit.ttl", "plat
 
 @pytest.fixture(scope="module")
 def expected_graph(built) -> rdflib.Graph:
-    """What a store must hold after publishing, known without the code under test: the catalog.nt that
-    ``medvlm-kg build`` wrote and the ontology's source files, read by rdflib (not Oxigraph, not our code)."""
+    """What a store must hold after publishing, known without the code under test: the catalog.nt.gz that
+    ``medvlm-kg build`` wrote (unpacked by the standard library) and the ontology's source files, read by rdflib
+    (not Oxigraph, not our code)."""
     graph = rdflib.Graph()
-    graph.parse(built / "catalog.nt", format="nt")
+    graph.parse(data=gzip.decompress((built / "catalog.nt.gz").read_bytes()).decode("utf-8"), format="nt")
     for name in QUERYABLE_ONTOLOGY:
         graph.parse(ROOT / "ontology" / name, format="turtle")
     assert not any(isinstance(term, rdflib.BNode) for triple in graph for term in triple)  # so sets compare
@@ -276,7 +278,7 @@ def test_graph_store_publishing_goes_in_bounded_batches_and_replaces_the_graph(o
 
 
 def test_a_build_folder_is_published_from_its_catalog_nt_as_the_same_graph(oxigraph, built, expected):
-    """``--from-build`` reads the built catalog.nt a batch at a time (bounded memory at any size) and gives the
+    """``--from-build`` reads the built catalog.nt.gz a batch at a time (bounded memory at any size) and gives the
     store exactly the graph that publishing from data/ gives."""
     from_data = publish(DATA, oxigraph.store_url, graph_iri="https://example.org/from-data", echo=lambda _: None)
     result = cli("publish", "--endpoint", oxigraph.store_url, "--from-build", str(built))
@@ -304,18 +306,18 @@ def test_a_build_folder_dry_run_counts_what_it_would_send(oxigraph, built, expec
 def test_a_changed_or_incomplete_build_folder_is_refused_before_anything_is_sent(oxigraph, built, tmp_path):
     copy = tmp_path / "build"
     shutil.copytree(built, copy)
-    with (copy / "catalog.nt").open("ab") as stream:
-        stream.write(b"<https://example.org/x> <https://example.org/p> <https://example.org/o> .\n")
+    with (copy / "catalog.nt.gz").open("ab") as stream:  # one more gzip member: a valid dump, not the built one
+        stream.write(gzip.compress(b"<https://example.org/x> <https://example.org/p> <https://example.org/o> .\n"))
     changed = cli("publish", "--endpoint", oxigraph.store_url, "--from-build", str(copy))
-    assert "catalog.nt" in _assert_one_clean_line(changed) and "medvlm-kg build --out" in changed.stderr
+    assert "catalog.nt.gz" in _assert_one_clean_line(changed) and "medvlm-kg build --out" in changed.stderr
 
     (copy / MANIFEST).rename(copy / "manifest-aside")
     unrecorded = cli("publish", "--endpoint", oxigraph.store_url, "--from-build", str(copy))
     assert "is not a complete build" in _assert_one_clean_line(unrecorded)
 
-    (copy / "catalog.nt").unlink()
+    (copy / "catalog.nt.gz").unlink()
     missing = cli("publish", "--endpoint", oxigraph.store_url, "--from-build", str(copy))
-    assert "has no catalog.nt" in _assert_one_clean_line(missing)
+    assert "has no catalog.nt.gz" in _assert_one_clean_line(missing)
     empty = cli("publish", "--endpoint", oxigraph.store_url, "--from-build", str(tmp_path / "nothing-built"))
     assert empty.returncode in (1, 2) and "Traceback" not in empty.stderr
     assert oxigraph.count() == 0
@@ -327,10 +329,10 @@ def test_blank_nodes_in_a_built_catalog_nt_travel_in_one_request(oxigraph, built
     copy = tmp_path / "build"
     shutil.copytree(built, copy)
     extra = b'_:a <https://example.org/p> _:b .\n_:b <https://example.org/q> "x" .\n'
-    with (copy / "catalog.nt").open("ab") as stream:
-        stream.write(extra)
+    with (copy / "catalog.nt.gz").open("ab") as stream:
+        stream.write(gzip.compress(extra))
     manifest = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))
-    manifest["files"]["catalog.nt"] = hashlib.sha256((copy / "catalog.nt").read_bytes()).hexdigest()
+    manifest["files"]["catalog.nt.gz"] = hashlib.sha256((copy / "catalog.nt.gz").read_bytes()).hexdigest()
     (copy / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
 
     published = publish(DATA, oxigraph.store_url, from_build=copy, batch_size=1, echo=lambda _: None)

@@ -17,7 +17,15 @@ import pytest
 from conftest import DATA, run_cli
 from medvlm_kg.catalog.load import load_catalog
 from medvlm_kg.profiles.assemble import convert
-from medvlm_kg.sparql.query import bind, bound_text, bundled_queries, local_store, queryable_triples, run_local
+from medvlm_kg.sparql.query import (
+    bind,
+    bound_text,
+    built_store,
+    bundled_queries,
+    local_store,
+    queryable_triples,
+    run_local,
+)
 
 BASE = "https://w3id.org/medvlm-kg/"
 
@@ -568,6 +576,52 @@ def test_every_bundled_query_answers_from_a_build_folder_as_from_data(name, buil
     from_build = run_cli("query", name, *params, "--format", "json", "--from-build", str(built))
     assert from_data.returncode == from_build.returncode == 0, from_build.stderr
     assert from_build.stdout == from_data.stdout
+
+
+def test_a_build_leaves_its_query_store_beside_the_output_not_in_it(built):
+    """``build --out DIR`` leaves an on-disk store in ``DIR.store`` (not in DIR, which a static host uploads),
+    named by the manifest; ``query --from-build`` opens it read-only instead of loading catalog.nt."""
+    from medvlm_kg.build.store import current_generation, open_store, store_root
+
+    generation = current_generation(built)
+    assert generation and (store_root(built) / generation / "ready").is_dir()
+    assert store_root(built).parent == built.parent and not any(p.suffix == ".sst" for p in built.rglob("*"))
+    store = open_store(built)
+    assert store is not None
+    (count,) = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=True)))
+    assert int(count.value) == len(queryable_triples(convert(load_catalog(DATA)))), "the catalog and the ontology"
+
+
+def test_every_select_answer_pages_into_the_whole_answer(built):
+    """``--limit``/``--offset`` pages concatenate to the whole answer, in order, with its size counted."""
+    base_iri, store = built_store(built)
+    for query in bundled_queries().values():
+        if query.form != "SELECT":
+            continue
+        bindings = bind(query, {p.name: p.example for p in query.params}, base_iri)
+        whole = run_local(store, query, bindings)
+        pages, offset = [], 0
+        while True:
+            page = run_local(store, query, bindings, limit=4, offset=offset)
+            assert page.total == len(whole.rows) and page.variables == whole.variables
+            if not page.rows:
+                break
+            pages += page.rows
+            offset += 4
+        assert pages == whole.rows, query.name
+
+
+def test_query_prints_a_page_and_says_how_to_get_the_next(built):
+    first = run_cli("query", "newest-first", "--from-build", str(built), "--limit", "5", "--format", "csv")
+    second = run_cli("query", "newest-first", "--from-build", str(built), "--limit", "5", "--offset", "5")
+    whole = run_cli("query", "newest-first", "--from-build", str(built), "--limit", "0", "--format", "csv")
+    assert first.returncode == second.returncode == whole.returncode == 0
+    rows = whole.stdout.splitlines()
+    total = len(rows) - 1
+    assert total > 10 and first.stdout.splitlines() == rows[:6]
+    assert first.stderr.strip() == f"rows 1–5 of {total}; --offset 5 for more"
+    assert second.stderr.strip() == f"rows 6–10 of {total}; --offset 10 for more"
+    assert whole.stderr == ""  # the whole answer needs no note
 
 
 def test_query_from_a_folder_without_a_build_says_to_build(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -68,7 +69,7 @@ def test_a_harvester_can_walk_the_paged_catalog_from_the_catalog_iri(catalog, mo
     hydra = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
     dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
     catalog_node = rdflib.URIRef(BASE + "catalog")
-    start = rdflib.Graph().parse(data=files["catalog.ttl"], format="turtle")
+    start = rdflib.Graph().parse(data=gzip.decompress(files["catalog.ttl.gz"]), format="turtle")
     page = start.value(catalog_node, hydra.view)
     assert int(start.value(catalog_node, hydra.totalItems)) == 59  # data/datasets/ holds 59 files
     seen, walked = [], 0

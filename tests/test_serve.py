@@ -20,8 +20,10 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import httpx
+import pyoxigraph as ox
 import pytest
 import rdflib
+from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SDO
 
 from conftest import CHROMIUM, ROOT, require
@@ -57,6 +59,17 @@ def _graph(body: bytes, parser: str) -> rdflib.Graph:
     return rdflib.Graph().parse(data=body, format=parser)
 
 
+def _expected(built: Path, rel: str) -> bytes:
+    """What serve sends for ``rel``: the file the build wrote, or, for a syntax the build no longer writes
+    (N-Triples), the Turtle file's triples as sorted N-Triples (what the build wrote before it stopped)."""
+    path = built / rel
+    if path.is_file():
+        return path.read_bytes()
+    assert rel.endswith(".nt"), rel
+    triples = {str(t) for t in ox.parse(path=str(path.with_suffix(".ttl")))}
+    return "".join(f"{t} .\n" for t in sorted(triples)).encode()
+
+
 # --- content negotiation ---------------------------------------------------------------------------------
 
 
@@ -68,8 +81,9 @@ def test_dataset_iri_answers_each_rdf_media_type(http, built, ext):
     assert response.headers["content-type"] == content_type
     assert response.headers["vary"] == "Accept"
     assert response.headers["content-location"] == f"pathmmu.{ext}"
-    assert response.content == (built / "dataset" / f"pathmmu.{ext}").read_bytes()
+    assert response.content == _expected(built, f"dataset/pathmmu.{ext}")
     graph = _graph(response.content, parser)
+    assert isomorphic(graph, _graph((built / "dataset/pathmmu.ttl").read_bytes(), "turtle"))
     assert (rdflib.URIRef(PATHMMU), RDF.type, SDO.Dataset) in graph
 
 
@@ -181,8 +195,27 @@ def test_extension_urls_serve_that_file_whatever_the_accept_header(http, built, 
     response = http.get(f"/dataset/pathmmu.{ext}", headers={"Accept": "image/png"})
     assert response.status_code == 200
     assert response.headers["content-type"] == RDF_TYPES[ext][0]
-    assert response.content == (built / "dataset" / f"pathmmu.{ext}").read_bytes()
+    assert response.content == _expected(built, f"dataset/pathmmu.{ext}")
     assert "content-location" not in response.headers  # not negotiated
+
+
+def test_the_catalog_iri_answers_every_syntax_from_the_compressed_dumps(http, built):
+    """The build writes the whole catalog only as ``catalog.ttl.gz`` and ``catalog.nt.gz``; serve still answers
+    ``/catalog`` (and ``/catalog.<ext>``) in every syntax, all with the same triples as the N-Triples dump."""
+    import gzip
+
+    dump = {
+        str(t) for t in ox.parse(gzip.decompress((built / "catalog.nt.gz").read_bytes()), format=ox.RdfFormat.N_TRIPLES)
+    }
+    assert not (built / "catalog.nt").exists() and not (built / "catalog.jsonld").exists()
+    for ext, (content_type, _) in RDF_TYPES.items():
+        negotiated = http.get("/catalog", headers={"Accept": content_type.split(";")[0]})
+        direct = http.get(f"/catalog.{ext}")
+        assert negotiated.status_code == direct.status_code == 200, ext
+        assert negotiated.content == direct.content and negotiated.headers["content-type"] == content_type
+        rdf_format = ox.RdfFormat.from_extension(ext)
+        assert {str(t) for t in ox.parse(direct.content, format=rdf_format)} == dump, ext
+    assert http.get("/catalog.nt.gz").content == (built / "catalog.nt.gz").read_bytes()
 
 
 def test_every_file_of_the_build_is_served_byte_for_byte_with_its_type(http, built):
@@ -217,7 +250,7 @@ def test_every_file_of_the_build_is_served_byte_for_byte_with_its_type(http, bui
         if extension in expected_types:
             assert response.headers["content-type"] == expected_types[extension], rel
         seen[extension] += 1
-    assert {"ttl", "jsonld", "nt", "json"} <= set(seen)
+    assert {"ttl", "jsonld", "gz", "json"} <= set(seen)
     for name, content_type in (("sitemap.xml", "application/xml"), ("robots.txt", "text/plain; charset=utf-8")):
         assert (built / name).is_file(), f"the build wrote no {name}"
         assert http.get("/" + name).headers["content-type"] == content_type
@@ -608,6 +641,8 @@ def test_the_base_iri_comes_from_the_build(tmp_path):
     links = parse_links(client.get("/dataset/d").headers["link"])
     assert {(link["rel"], link["target"]) for link in links} == {
         ("cite-as", f"{base}dataset/d"),
+        ("describedby", "d.ttl"),  # the syntaxes serve derives from the one the folder has
+        ("describedby", "d.jsonld"),
         ("describedby", "d.nt"),
         ("type", str(SDO.Dataset)),
     }

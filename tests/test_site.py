@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import posixpath
 import re
@@ -142,8 +143,9 @@ def test_every_page_head_has_canonical_alternates_and_signposting(built, prefix)
             ("application/n-triples", "nt"),
         ):
             href = posixpath.relpath(f"dataset/{dataset_id}.{ext}", posixpath.dirname(f"{prefix}dataset/x"))
-            assert ("alternate", media_type, None, href) in links
-            assert ("describedby", media_type, None, href) in links
+            linked = ("alternate", media_type, None, href) in links and ("describedby", media_type, None, href) in links
+            # A page links the files the build writes (a static host has no others); serve derives N-Triples.
+            assert linked == (ext != "nt"), (ext, links)
         assert ("cite-as", None, None, f"{BASE}dataset/{dataset_id}") in links
         assert ("alternate", None, "en", f"{BASE}dataset/{dataset_id}") in links
         assert ("alternate", None, "zh-Hans", f"{BASE}zh/dataset/{dataset_id}") in links
@@ -231,7 +233,7 @@ def test_the_catalog_page_embeds_the_data_catalog_with_its_datasets(built):
     blocks = _jsonld_blocks(html)
     assert len(blocks) == 1
     embedded = rdflib.Graph().parse(data=blocks[0], format="json-ld")
-    rdf = rdflib.Graph().parse(built / "catalog.ttl", format="turtle")
+    rdf = rdflib.Graph().parse(data=gzip.decompress((built / "catalog.ttl.gz").read_bytes()), format="turtle")
     assert not [t for t in embedded if t not in rdf]
     catalog = rdflib.URIRef(BASE + "catalog")
     assert (catalog, rdflib.RDF.type, SDO.DataCatalog) in embedded

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -217,7 +218,7 @@ def test_another_lists_row_is_kept_as_a_listing(catalog_copy, tmp_path):
     assert _validate(catalog_copy).returncode == 0
     out = tmp_path / "out"
     assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
-    text = (out / "catalog.nt").read_text(encoding="utf-8")
+    text = gzip.decompress((out / "catalog.nt.gz").read_bytes()).decode("utf-8")
     node = "<https://w3id.org/medvlm-kg/dataset/vqarad/listing/2>"
     assert f'{node} <https://w3id.org/medvlm-kg/vocab#listedName> "VQA-RAD" .' in text
     assert f'{node} <https://w3id.org/medvlm-kg/vocab#listedModality> "Radiology" .' in text

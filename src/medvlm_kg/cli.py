@@ -15,6 +15,8 @@ import click
 
 from medvlm_kg.problems import ERROR, CatalogError
 
+PAGE_ROWS = 100  # rows of a query answer printed by default (a page; --offset for the next)
+
 DATA_OPTION = click.option(
     "--data",
     "data_dir",
@@ -206,10 +208,18 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None) -> None:
     "--from-build",
     type=click.Path(path_type=Path, file_okay=False),
     metavar="DIR",
-    help="Ask a build folder's graph (its catalog.nt) instead of reading --data again: fast for large catalogs.",
+    help="Ask a build folder's graph (its query store) instead of reading --data again: fast for large catalogs.",
 )
 @click.option("--endpoint", metavar="URL", help="Ask a remote SPARQL 1.1 endpoint instead of the local catalog.")
 @click.option("--graph", "graph_iri", metavar="IRI", help="With --endpoint: the named graph (default: catalog IRI).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=PAGE_ROWS,
+    show_default=True,
+    help="Rows of a SELECT answer to print (one page; 0: all of them).",
+)
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Rows of the answer to skip (the next page).")
 def query(
     name: str | None,
     list_queries: bool,
@@ -219,18 +229,32 @@ def query(
     from_build: Path | None,
     endpoint: str | None,
     graph_iri: str | None,
+    limit: int,
+    offset: int,
 ) -> None:
     """Ask the catalog one of the bundled SPARQL questions.
+
+    A SELECT answer comes a page at a time (--limit rows, 100 by default, from --offset); stderr says which rows
+    of how many were printed.
 
     \b
     Example:
       medvlm-kg query --list
       medvlm-kg query datasets-by-modality --param modality=pathology
       medvlm-kg query largest-by-qa-count --format csv
-      medvlm-kg query newest-first --from-build build
+      medvlm-kg query newest-first --from-build build --offset 100
       medvlm-kg query datasets-by-task --param task=vqa --endpoint http://127.0.0.1:7878/query
     """
-    from medvlm_kg.sparql.query import bind, built_store, bundled_queries, format_result, local_store, run_local
+    from medvlm_kg.sparql.query import (
+        bind,
+        built_store,
+        bundled_queries,
+        format_result,
+        local_store,
+        page_note,
+        page_of,
+        run_local,
+    )
 
     queries = bundled_queries()
     if list_queries or not name:
@@ -278,19 +302,20 @@ def query(
     if from_build and endpoint:
         raise click.UsageError("--from-build asks a local build, --endpoint a remote store: choose one")
     try:
+        page = {"limit": limit or None, "offset": offset}
         if from_build:
             base_iri, store = built_store(from_build)
-            result = run_local(store, queries[name], bind(queries[name], values, base_iri))
-            click.echo(format_result(result, fmt), nl=False)
-            return
-        catalog = load_catalog(data_dir)
-        bindings = bind(queries[name], values, catalog.base_iri)
-        if endpoint:
-            from medvlm_kg.sparql.remote import run_remote
-
-            result = run_remote(endpoint, queries[name], bindings, graph_iri or catalog.base_iri + "catalog")
+            result = run_local(store, queries[name], bind(queries[name], values, base_iri), **page)
         else:
-            result = run_local(local_store(convert(catalog)), queries[name], bindings)
+            catalog = load_catalog(data_dir)
+            bindings = bind(queries[name], values, catalog.base_iri)
+            if endpoint:
+                from medvlm_kg.sparql.remote import run_remote
+
+                result = run_remote(endpoint, queries[name], bindings, graph_iri or catalog.base_iri + "catalog")
+                result = page_of(result, **page)
+            else:
+                result = run_local(local_store(convert(catalog)), queries[name], bindings, **page)
     except CatalogError as error:
         if all(problem.field == "--param" for problem in error.problems):  # a usage error: exit 2, as click does
             for problem in error.problems:
@@ -299,6 +324,8 @@ def query(
         _fail(error)
         return
     click.echo(format_result(result, fmt), nl=False)
+    if result.total is not None and (result.offset or len(result.rows) < result.total):
+        click.echo(page_note(result), err=True)
 
 
 @main.command()
@@ -484,7 +511,7 @@ def export_markdown_command(data_dir: Path, lang: str) -> None:
     "--from-build",
     type=click.Path(path_type=Path, file_okay=False),
     metavar="DIR",
-    help="Send a build folder's graph (catalog.nt, as build validated it) instead of checking --data; read in "
+    help="Send a build folder's graph (catalog.nt.gz, as build validated it) instead of checking --data; read in "
     "batches, so memory stays small at any size.",
 )
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")

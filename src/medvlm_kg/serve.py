@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware import Middleware
 from starlette.responses import Response
@@ -100,6 +101,7 @@ VARIANTS: tuple[Variant, ...] = (
     ),
 )
 _VARIANT_BY_EXTENSION = {v.extension: v for v in VARIANTS}
+_RDF_EXTENSIONS = tuple(v.extension for v in VARIANTS if v.rdf)  # in preference order: Turtle first
 
 # Other files a built site holds, by extension; anything else is application/octet-stream.
 _MEDIA_TYPES = {
@@ -125,6 +127,7 @@ _MEDIA_TYPES = {
     "woff": "font/woff",
     "woff2": "font/woff2",
     "pdf": "application/pdf",
+    "gz": "application/gzip",
     "webmanifest": "application/manifest+json",
 }
 
@@ -267,7 +270,8 @@ class _Index:
     def __init__(self, root: str):
         self.root = root
         self.files = self._walk(root)
-        self.resources = self._resources(self.files)
+        self.derived = self._derivable(self.files)  # path a build no longer writes → how to make it
+        self.resources = self._resources({**self.files, **dict.fromkeys(self.derived, "")})
         self.owner = {
             file: key for key, res in self.resources.items() if key != "" for _, file in res.variants
         }  # a representation → the IRI path it represents (for signposting on direct file requests)
@@ -300,6 +304,26 @@ class _Index:
         return files
 
     @staticmethod
+    def _derivable(files: dict[str, str]) -> dict[str, tuple[str, str]]:
+        """The representations served without a file of their own: ``<key>.<ext>`` of a compressed dump
+        (``catalog.ttl.gz`` → ``catalog.ttl``, decompressed), and every RDF syntax of a resource the build wrote
+        in another (N-Triples from the Turtle, which holds the same triples): path → (how, source path)."""
+        derived: dict[str, tuple[str, str]] = {}
+        for rel in files:
+            if rel.endswith(".gz") and rel[:-3].rpartition(".")[2] in _RDF_EXTENSIONS and rel[:-3] not in files:
+                derived[rel[:-3]] = ("gunzip", rel)
+        present = {**files, **derived}
+        for rel in list(present):
+            stem, _, extension = rel.rpartition(".")
+            if extension not in _RDF_EXTENSIONS or "/" in extension:
+                continue
+            source = next((f"{stem}.{e}" for e in _RDF_EXTENSIONS if f"{stem}.{e}" in present), rel)
+            for other in _RDF_EXTENSIONS:
+                if f"{stem}.{other}" not in present:
+                    derived[f"{stem}.{other}"] = ("convert", source)
+        return derived
+
+    @staticmethod
     def _resources(files: dict[str, str]) -> dict[str, _Resource]:
         """IRI paths → their representations: ``dataset/x.ttl`` and ``dataset/x.html`` both represent
         ``dataset/x``; ``<dir>/index.html`` answers ``<dir>/``; the catalog page ``index.html`` also answers
@@ -322,6 +346,40 @@ class _Index:
         }
 
     def _read(self, rel: str) -> _Body | None:
+        if rel in self.derived:
+            data = self._derive(rel)
+            if data is None:
+                return None
+            return _Body(data, '"' + hashlib.sha256(data).hexdigest()[:32] + '"', _FILE_CSP)
+        return self._read_file(rel)
+
+    def _derive(self, rel: str) -> bytes | None:
+        """A representation the build did not write, made from one it did (``_derivable``)."""
+        how, source = self.derived[rel]
+        body = self.body(source)
+        if body is None:
+            return None
+        if how == "gunzip":
+            import gzip
+            import zlib
+
+            try:
+                return gzip.decompress(body.data)
+            except (OSError, EOFError, zlib.error):
+                return None
+        from medvlm_kg.graph.serialize import FORMAT_BY_EXTENSION, serialize
+
+        try:
+            triples = [
+                ox.Triple(q.subject, q.predicate, q.object)
+                for q in ox.parse(body.data, format=ox.RdfFormat.from_extension(source.rpartition(".")[2]))
+            ]
+        except (SyntaxError, ValueError):
+            return None
+        target = FORMAT_BY_EXTENSION[rel.rpartition(".")[2]].name
+        return serialize(triples, target, [self.iri(rel.rpartition(".")[0])] if target == "jsonld" else [])
+
+    def _read_file(self, rel: str) -> _Body | None:
         # The name comes from the index, never from a request; O_NOFOLLOW refuses a symlink put there since.
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
         try:
@@ -438,7 +496,9 @@ class _BuiltSite:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
             return
-        response = self._respond(scope)
+        # Reading a file or deriving a rare syntax (a catalog's JSON-LD from its Turtle) blocks; in a worker thread
+        # it cannot stall the event loop, whose keep-alive timers would otherwise close connections mid-burst.
+        response = await run_in_threadpool(self._respond, scope)
         await response(scope, receive, send)
 
     def _respond(self, scope: Scope) -> Response:
@@ -451,12 +511,13 @@ class _BuiltSite:
         request_headers = Headers(scope=scope)
         if key in index.resources:
             return self._negotiated(index, index.resources[key], request_headers, method)
-        if key in index.files:
+        if key in index.files or key in index.derived:
             body = index.body(key)
             if body is not None:
                 links = index.links(index.owner[key]) if key in index.owner else ""
                 headers = {"link": links} if links else {}
-                return self._file(body, index.files[key], headers, request_headers, method)
+                media = index.files.get(key) or _content_type(_MEDIA_TYPES[key.rpartition(".")[2]])
+                return self._file(body, media, headers, request_headers, method)
         return _text(404, "404 Not Found: no page, RDF document or file has this path. The catalog is at /.")
 
     def _negotiated(self, index: _Index, res: _Resource, request: Headers, method: str) -> Response:

@@ -70,14 +70,16 @@ def _build_locked(data_dir: Path, out_dir: Path | str, jobs: int | None) -> Buil
         count = old.get("units", {}).get("catalog", {}).get("triples", 0)
         report = WriteReport(kept=sorted(old["files"]))
         return BuildResult(_count_datasets(old), count, len(old["files"]), warnings, report)
+    from medvlm_kg.build.store import current_generation, prune
     from medvlm_kg.build.units import make
 
     try:
         datasets, warnings, notes = make(data_dir, staged, inputs, jobs)
-        triples = _count_triples(staged)
-        staged.units.setdefault("catalog", {})["triples"] = triples
+        triples = staged.units.get("catalog", {}).get("triples", 0)
         with stage("saving"):
+            previous = current_generation(out_dir)
             report = staged.commit(inputs.digest, [w.as_dict() for w in warnings], notes)
+            prune(out_dir, {g for g in (previous, current_generation(out_dir)) if g})
     except BaseException:
         staged.discard()
         raise
@@ -94,11 +96,6 @@ def write_output(files: dict[str, bytes], out_dir: Path | str) -> WriteReport:
         staged.discard()
         raise
     return staged.commit()
-
-
-def _count_triples(staged: StagedOutput) -> int:
-    with open(staged.staged_path("catalog.nt"), "rb") as f:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
 
 
 def _count_datasets(manifest: dict) -> int:

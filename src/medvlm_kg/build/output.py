@@ -32,7 +32,7 @@ __all__ = ["MANIFEST", "MARKER", "StagedOutput", "WriteReport", "read_manifest"]
 MARKER = ".medvlm-kg-build"
 MANIFEST = ".medvlm-kg-manifest.json"
 _MARKER_TEXT = b"This folder is written by medvlm-kg build and replaced whole on each build.\n"
-_FORMAT = 2  # of the manifest; an older or unreadable manifest means "keep nothing"
+_FORMAT = 3  # of the manifest; an older or unreadable manifest means "keep nothing"
 
 
 @dataclass

@@ -12,8 +12,7 @@ describe differently) is checked over what the units report (``_across``).
 
 from __future__ import annotations
 
-import hashlib
-from bisect import bisect_left
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from medvlm_kg.build.dumps import catalog_dumps, dataset_members
 from medvlm_kg.build.output import StagedOutput
 from medvlm_kg.catalog.concepts import load_schemes
 from medvlm_kg.catalog.load import Catalog, Dataset, ParseCache, check_catalog
@@ -40,6 +40,10 @@ __all__ = ["PARSE_CACHE", "check", "make", "render", "validate"]
 
 # The dataset files the last build read and checked, so the next one reads only the files that changed.
 PARSE_CACHE = ".medvlm-kg-parsed.json"
+WORK = ".medvlm-kg-work"  # in the staged folder while units run; removed before the swap
+# The RDF syntaxes written per document; serve derives N-Triples from the Turtle (``serve.py``), and the whole
+# catalog's N-Triples is the compressed dump.
+PUBLISHED = (FORMATS["turtle"], FORMATS["jsonld"])
 
 
 def check(data_dir: Path | str) -> tuple[Catalog | None, KnowledgeGraph | None, list[Problem]]:
@@ -76,6 +80,7 @@ class _Sink:
     def __init__(self, staged: StagedOutput | None = None):
         self.staged = staged
         self.files: dict[str, bytes] = {}
+        self.work: dict[str, bytes] = {}
 
     def put(self, rel: str, data: bytes | Iterable[bytes]) -> tuple[str, str, bool]:
         """Stage one file, given whole or in pieces (a big one is written as its pieces are made)."""
@@ -88,6 +93,24 @@ class _Sink:
 
     def read(self, rel: str) -> bytes:
         return self.files[rel] if self.staged is None else self.staged.staged_path(rel).read_bytes()
+
+    # Work files: what one unit leaves for another (a dataset's dump members), never part of the output.
+    def put_work(self, name: str, data: bytes) -> None:
+        if self.staged is None:
+            self.work[name] = data
+            return
+        folder = self.staged.staged_path(WORK)
+        folder.mkdir(exist_ok=True)
+        (folder / name).write_bytes(data)
+
+    def read_work(self, name: str) -> bytes:
+        return self.work[name] if self.staged is None else (self.staged.staged_path(WORK) / name).read_bytes()
+
+    def drop_work(self) -> None:
+        if self.staged is None:
+            self.work.clear()
+        else:
+            shutil.rmtree(self.staged.staged_path(WORK), ignore_errors=True)
 
 
 @dataclass
@@ -102,6 +125,10 @@ class _State:
     sink: _Sink | None  # None: validate only
     old_units: dict[str, dict]
     plan: list = field(default_factory=list)  # the catalog-wide units, once planned
+    fresh: set[str] = field(default_factory=set)  # datasets whose unit was made in this build
+    nodes: dict[str, dict[str, str]] = field(default_factory=dict)  # dataset → digest of its lines per other node
+    dump_plans: dict = field(default_factory=dict)  # the catalog unit's, in the process that ran it
+    header_digest: str = ""
 
     @property
     def root(self) -> str:
@@ -140,11 +167,14 @@ def _make_dataset(dataset: Dataset) -> tuple[dict[str, bytes], dict]:
     triples = dataset_triples(catalog, dataset)
     iri = dataset_iri(catalog.base_iri, dataset.id)
     files: dict[str, bytes] = {}
+    nodes: dict[str, str] = {}
     if state.sink is not None:  # None: validate only
-        files = {f"dataset/{dataset.id}.{f.extension}": serialize(triples, f.name, [iri]) for f in FORMATS.values()}
+        files = {f"dataset/{dataset.id}.{f.extension}": serialize(triples, f.name, [iri]) for f in PUBLISHED}
         files[croissant_path(dataset.id)] = croissant_bytes(catalog, dataset, triples)
         files.update(state.site.dataset_pages(dataset, triples))
+        nodes = dataset_members(state.sink, dataset.id, iri, triples, files[f"dataset/{dataset.id}.ttl"])
     facts = {
+        "nodes": nodes,
         "problems": [p.as_dict() for p in description_problems(triples, catalog, dataset, state.catalog_triples)],
         "types": sorted({t.object.value for t in triples if t.subject.value == iri and t.predicate.value == _RDF_TYPE}),
         "shared": shared_nodes(triples, iri),
@@ -179,55 +209,49 @@ def _map_datasets(ids: list[str], jobs: int | None) -> Iterator[dict]:
     return spread(_run_datasets, batches, workers_for(jobs, len(ids), worth_it=64))
 
 
-def _run_units(indices: list[int]) -> list[tuple[str, str, list[tuple[str, str, bool]]]]:
+def _run_units(indices: list[int]) -> list[tuple[str, str, list[tuple[str, str, bool]], dict]]:
     """Make the catalog-wide units ``indices`` of the plan (in a worker or in the build's own process)."""
     state = _STATE
     assert state is not None and state.sink is not None
     made = []
     for i in indices:
         unit = state.plan[i]
-        made.append((unit.name, unit.key, [state.sink.put(rel, data) for rel, data in sorted(unit.make().items())]))
+        files = [state.sink.put(rel, data) for rel, data in sorted(unit.make().items())]
+        extra: dict[str, Any] = {}
+        if unit.name == "catalog":
+            plans = state.dump_plans
+            extra = {
+                "members": {kind: plan.table for kind, plan in plans.items()},
+                "header": state.header_digest,
+                "triples": sum(entry[2] for entry in plans["nt"].table.values()),
+            }
+            if state.sink.staged is not None:
+                _make_store(state, unit.key)
+                extra["store"] = _generation(unit.key)
+        made.append((unit.name, unit.key, files, extra))
     return made
 
 
-def _map_units(indices: list[int], workers: int) -> Iterator[tuple[str, str, list[tuple[str, str, bool]]]]:
+def _make_store(state: _State, key: str) -> None:
+    """The query store of this build (``store.py``), bulk-loaded from the catalog dump just written."""
+    from medvlm_kg.build.store import make_generation
+
+    staged = state.sink.staged
+    make_generation(staged.out_dir, _generation(key), staged.staged_path("catalog.nt.gz"), state.root)
+
+
+def _generation(key: str) -> str:
+    from medvlm_kg.build.store import GENERATION_LENGTH
+
+    return key[:GENERATION_LENGTH]
+
+
+def _map_units(indices: list[int], workers: int) -> Iterator[tuple[str, str, list[tuple[str, str, bool]], dict]]:
     """The catalog-wide units, one task each (they differ a lot in size), in ``workers`` processes or here."""
     return spread(_run_units, [[i] for i in indices], workers, ordered=False)
 
 
 # ---- the catalog's own documents -----------------------------------------------------------------------
-
-
-def _joined_ntriples(
-    read: Callable[[str], bytes], base: str, ids: list[str], header: list[ox.Triple]
-) -> Iterator[bytes]:
-    """N-Triples of ``header`` and of each dataset's description, as its file says it, in pieces; each triple once
-    (a node several datasets describe, a paper or a person, is in each of their files)."""
-    first = serialize(header, "ntriples")
-    seen = {_line_key(x) for x in first.splitlines()}  # digests, not lines: a fifth of the memory
-    yield first
-    for dataset_id in ids:
-        lines = read(f"dataset/{dataset_id}.nt").splitlines()  # sorted
-        # The dataset's own nodes (its IRI, and #fragments of it), which no other file describes, are runs of
-        # sorted lines: only the lines around them can repeat another file's.
-        iri = f"<{dataset_iri(base, dataset_id)}".encode()
-        runs = sorted(
-            (bisect_left(lines, start), bisect_left(lines, start + b"\xff")) for start in (iri + b"#", iri + b">")
-        )
-        (a, b), (c, d) = runs
-        shared = []
-        for x in lines[:a] + lines[b:c] + lines[d:]:
-            key = _line_key(x)
-            if key not in seen:
-                seen.add(key)
-                shared.append(x)
-        kept = shared + lines[a:b] + lines[c:d]
-        if kept:
-            yield b"\n".join(kept) + b"\n"
-
-
-def _line_key(line: bytes) -> bytes:
-    return hashlib.blake2b(line, digest_size=16).digest()
 
 
 def _joined_turtle(read: Callable[[str], bytes], root: str, ids: list[str], header: list[ox.Triple]) -> Iterator[bytes]:
@@ -238,37 +262,13 @@ def _joined_turtle(read: Callable[[str], bytes], root: str, ids: list[str], head
         yield turtle[len(TURTLE_HEADER) :] if turtle.startswith(TURTLE_HEADER) else turtle
 
 
-def _joined_jsonld(read: Callable[[str], bytes], root: str, ids: list[str], header: list[ox.Triple]) -> Iterator[bytes]:
-    """JSON-LD of ``header``'s nodes and each dataset's node, in one ``@graph``."""
-    from medvlm_kg.graph.jsonld import graph_document
-
-    return graph_document(serialize(header, "jsonld", [root]), (read(f"dataset/{i}.jsonld") for i in ids))
-
-
-def _catalog_documents(state: _State, ids: list[str], root: str, header: list[ox.Triple]) -> dict[str, Iterator[bytes]]:
-    """The RDF of the whole catalog (or of one page of it): the catalog's own description (or the page's), then
-    each dataset's description as its files already say it, so no triple is converted or sorted twice. Turtle and
-    JSON-LD may describe a node several datasets share more than once, which states the same triples again. Each
-    comes in pieces, written as they are made."""
-    base = state.catalog.base_iri
-    return {
-        "nt": _joined_ntriples(state.sink.read, base, ids, header),
-        "ttl": _joined_turtle(state.sink.read, root, ids, header),
-        "jsonld": _joined_jsonld(state.sink.read, root, ids, header),
-    }
-
-
-def _catalog_unit(state: _State) -> dict[str, bytes]:
-    ids = sorted(d.id for d in state.catalog.datasets)
-    docs = _catalog_documents(state, ids, state.root, state.catalog_triples)
-    return {f"catalog.{ext}": data for ext, data in docs.items()}
-
-
-def _page_unit(state: _State, number: int, ids: list[str], total_pages: int) -> dict[str, bytes]:
+def _page_unit(state: _State, number: int, ids: list[str], total_pages: int) -> dict[str, Iterator[bytes]]:
+    """A page of the DCAT catalog in Turtle, joined from the datasets' files, so no triple is converted or sorted
+    twice. Only Turtle: its datasets' JSON-LD is in their own documents, and ``serve`` derives JSON-LD and
+    N-Triples of a page from it (a page in JSON-LD was a third copy of every description: 16 KiB a dataset)."""
     base = state.catalog.base_iri
     header, root = page_header(base, number, total_pages, len(state.catalog.datasets), ids)
-    docs = _catalog_documents(state, ids, root, header)
-    return {f"catalog/page/{number}.{ext}": data for ext, data in docs.items()}
+    return {f"catalog/page/{number}.ttl": _joined_turtle(state.sink.read, root, ids, header)}
 
 
 # ---- the plan ------------------------------------------------------------------------------------------
@@ -305,11 +305,7 @@ def _relative_path(iri: str, base: str) -> str | None:
 
 
 def _documents(docs: dict[str, tuple[list[ox.Triple], str]]) -> dict[str, bytes]:
-    return {
-        f"{rel}.{f.extension}": serialize(t, f.name, [root])
-        for rel, (t, root) in docs.items()
-        for f in FORMATS.values()
-    }
+    return {f"{rel}.{f.extension}": serialize(t, f.name, [root]) for rel, (t, root) in docs.items() for f in PUBLISHED}
 
 
 def _plan(state: _State) -> list[_Unit]:
@@ -320,7 +316,7 @@ def _plan(state: _State) -> list[_Unit]:
     base = catalog.base_iri
     every = digest(sorted(keys.items()))
     units = [
-        _Unit("catalog", digest("catalog", common, every), lambda: _catalog_unit(state)),
+        _Unit("catalog", digest("catalog", common, every), lambda: catalog_dumps(state)),
         _Unit("concepts", digest("concepts", common), lambda: _documents(_concept_documents(base))),
         _Unit(
             "ontology",
@@ -423,8 +419,10 @@ def _state(catalog: Catalog, inputs: Inputs | None, sink: _Sink | None, old_unit
     base = catalog.base_iri
     catalog_triples = describe_catalog(catalog)
     documents = {"catalog", *(f"dataset/{d.id}" for d in catalog.datasets), *_concept_documents(base)}
-    documents |= {f"catalog/page/{n}" for n in range(1, max(1, -(-len(catalog.datasets) // paging.PAGE_SIZE)) + 1)}
-    rdf = {f"{doc}.{f.extension}" for doc in documents for f in FORMATS.values()}
+    pages = {f"catalog/page/{n}" for n in range(1, max(1, -(-len(catalog.datasets) // paging.PAGE_SIZE)) + 1)}
+    documents |= pages
+    rdf = {f"{doc}.{f.extension}" for doc in documents - {"catalog"} - pages for f in PUBLISHED}
+    rdf |= {f"{page}.ttl" for page in pages}
     rdf |= {croissant_path(d.id) for d in catalog.datasets}
     site = site_context(catalog, catalog_triples, rdf.__contains__)
     state = _State(
@@ -455,16 +453,23 @@ def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> li
         todo = []
         for i, unit in enumerate(state.plan):
             record = state.old_units.get(unit.name) if staged else None
-            if staged and record and record.get("key") == unit.key and _keep(staged, record):
+            if (
+                staged
+                and record
+                and record.get("key") == unit.key
+                and _keep(staged, record)
+                and _has_store(staged, record)
+            ):
                 staged.units[unit.name] = record
             else:
                 todo.append(i)
         workers = workers_for(jobs, len(state.keys), worth_it=64) if staged else 1
-        for name, key, files in track(_map_units(todo, workers), "catalog", total=len(todo), unit="unit"):
+        for name, key, files, extra in track(_map_units(todo, workers), "catalog", total=len(todo), unit="unit"):
             if staged:
                 for rel, sha, written in files:
                     staged.record(rel, sha, written)
-                staged.units[name] = {"name": name, "key": key, "files": [rel for rel, _, _ in files]}
+                staged.units[name] = {"name": name, "key": key, "files": [rel for rel, _, _ in files], **extra}
+        state.sink.drop_work()
     finally:
         _STATE = None
     return problems
@@ -488,6 +493,8 @@ def _dataset_units(state: _State, staged: StagedOutput | None, jobs: int | None)
             kept = {k: v for k, v in record.items() if k != "written"}
             staged.units[record["name"]] = {**kept, "files": sorted(record["files"])}  # their hashes: in "files"
         records.append(record)
+    state.fresh = set(fresh)
+    state.nodes = {r["name"][len("dataset/") :]: r.get("nodes") or {} for r in records}
     return records
 
 
@@ -541,6 +548,15 @@ def _shared_node_problems(catalog: Catalog, records: list[dict]) -> list[Problem
     ids = sorted({i for node in differing for group in seen[node].values() for i in group})
     descriptions = {i: dataset_triples(catalog, catalog.dataset(i)) for i in ids}
     return union_problems(catalog, describe_catalog(catalog), descriptions, differing)
+
+
+def _has_store(staged: StagedOutput, record: dict) -> bool:
+    """The catalog unit is kept only with its store generation (a removed ``.store`` folder is made again)."""
+    if record["name"] != "catalog":
+        return True
+    from medvlm_kg.build.store import generation_path
+
+    return bool(record.get("store")) and (generation_path(staged.out_dir, record["store"]) / "ready").is_dir()
 
 
 def _keep(staged: StagedOutput, record: dict) -> bool:

@@ -255,7 +255,21 @@ D_DATA_SERVICE, D_SERVICE, D_ENDPOINT_URL, D_SERVES_DATASET = _terms(
     "dcat", "DataService", "service", "endpointURL", "servesDataset"
 )
 (DCT_CONFORMS_TO,) = _terms("dct", "conformsTo")
+(DCT_MEDIA_TYPE,) = _terms("dct", "MediaType")
 (VOID_SPARQL_ENDPOINT,) = _terms("void", "sparqlEndpoint")
+D_DOWNLOAD_URL, D_MEDIA_TYPE, D_COMPRESS_FORMAT = _terms("dcat", "downloadURL", "mediaType", "compressFormat")
+(VOID_DATA_DUMP,) = _terms("void", "dataDump")
+_IANA = "http://www.iana.org/assignments/media-types/"
+# The whole catalog as the build writes it: gzip-compressed dumps (file, media type of what is inside, en, zh).
+CATALOG_DUMPS = (
+    ("catalog.ttl.gz", "text/turtle", "The whole catalog in Turtle (gzip)", "完整目录（Turtle，gzip 压缩）"),
+    (
+        "catalog.nt.gz",
+        "application/n-triples",
+        "The whole catalog in N-Triples (gzip)",
+        "完整目录（N-Triples，gzip 压缩）",
+    ),
+)
 HYDRA_VIEW, HYDRA_TOTAL_ITEMS = _terms("hydra", "view", "totalItems")
 SPARQL_PROTOCOL = ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/")
 
@@ -869,6 +883,18 @@ def _catalog(catalog: Catalog, schemes: dict[str, ConceptScheme]) -> list[Triple
         desc.add(c, D_THEME_TAXONOMY, ox.NamedNode(schemes[name].iri))
     desc.add(c, HYDRA_VIEW, ox.NamedNode(page_iri(base, 1)))
     desc.add(c, HYDRA_TOTAL_ITEMS, ox.Literal(str(len(catalog.datasets)), datatype=XSD_INTEGER))
+    for name, media_type, title_en, title_zh in CATALOG_DUMPS:  # DCAT 3: mediaType of the data, compressFormat
+        dump = ox.NamedNode(base + name)
+        desc.add(c, D_DISTRIBUTION_P, dump)
+        desc.add(c, VOID_DATA_DUMP, dump)
+        desc.add(dump, RDF_TYPE, D_DISTRIBUTION)
+        desc.add(dump, D_ACCESS_URL, dump)
+        desc.add(dump, D_DOWNLOAD_URL, dump)
+        for prop, iana in ((D_MEDIA_TYPE, media_type), (D_COMPRESS_FORMAT, "application/gzip")):
+            desc.add(dump, prop, ox.NamedNode(_IANA + iana))
+            desc.add(ox.NamedNode(_IANA + iana), RDF_TYPE, DCT_MEDIA_TYPE)  # DCAT-AP: the range of both
+        desc.add(dump, DCT_TITLE, _lit(title_en, language="en"))
+        desc.add(dump, DCT_TITLE, _lit(title_zh, language="zh"))
     service = ox.NamedNode(sparql_endpoint_iri(base))
     desc.add(c, D_SERVICE, service)
     desc.add(c, VOID_SPARQL_ENDPOINT, service)

@@ -173,7 +173,7 @@ def _used_prefixes(triples: list) -> dict[str, str]:
 def _too_many(max_results: int, what: str) -> tuple[dict, bytes]:
     message = (
         f"the answer has more than {max_results:,} {what}, the limit of this endpoint; add LIMIT {max_results} "
-        f"(and OFFSET to page through it), or download the whole graph (catalog.nt) and query it locally"
+        f"(and OFFSET to page through it), or download the whole graph (catalog.nt.gz) and query it locally"
     )
     return {"status": 400, "type": "text/plain", "limit": True}, message.encode()
 
@@ -264,11 +264,15 @@ def _worker_main() -> None:
     if config.get("memory_bytes"):
         _limit_memory(int(config["memory_bytes"]))
     graph = ox.NamedNode(config["graph"])
-    store = ox.Store()
     try:
-        for path in config["sources"]:
-            rdf_format = ox.RdfFormat.N_TRIPLES if path.endswith(".nt") else ox.RdfFormat.TURTLE
-            store.bulk_load(path=path, format=rdf_format, to_graph=graph)
+        from medvlm_kg.build.store import open_store  # the build's store, opened read-only in milliseconds
+
+        store = open_store(config["out_dir"]) if config.get("out_dir") else None
+        if store is None:  # a build folder without its store: load its files
+            from medvlm_kg.build.store import load_into
+
+            store = ox.Store()
+            load_into(store, Path(config["sources"][0]), graph)
     except (OSError, SyntaxError, ValueError) as error:
         _write_frame(out, json.dumps({"ready": False, "error": str(error)}).encode())
         return
@@ -448,7 +452,7 @@ class _Pool:
             return _text(
                 503,
                 f"the query exceeded the {self.timeout_s:g} s time limit of this endpoint and was stopped; "
-                "narrow it (more specific patterns, LIMIT), or download the whole graph (catalog.nt) "
+                "narrow it (more specific patterns, LIMIT), or download the whole graph (catalog.nt.gz) "
                 "and query it locally",
             )
         except _WorkerGone as gone:
@@ -576,6 +580,7 @@ class _Endpoint:
         self.timeout_s, self.max_results = timeout_s, max_results
         size_bytes = sum(p.stat().st_size for p in sources)
         config = {
+            "out_dir": str(out_dir.resolve()),
             "sources": [str(p.resolve()) for p in sources],
             "graph": self.graph,
             "max_results": max_results,
@@ -858,7 +863,7 @@ def sparql_routes(
 ) -> list:
     """Starlette routes answering ``/sparql`` over the graph built in ``out_dir``.
 
-    The graph is ``catalog.nt`` plus the ontology files (what ``query.queryable_triples`` gives), loaded
+    The graph is ``catalog.nt.gz`` plus the ontology files (what ``query.queryable_triples`` gives), loaded
     into the named graph of the catalog IRI, which is also the default graph. Each query may run
     ``timeout_s`` seconds and return ``max_results`` rows or triples; ``workers`` processes (default: up to
     2, by CPU count) answer queries in parallel. Raises ``CatalogError`` when ``out_dir`` is not a build.

@@ -6,12 +6,13 @@ exactly what the bundled queries run over locally (``query.queryable_triples``),
 the graph is checked at the end. Credentials come from the environment and are never shown (``remote``).
 
 The triples come from the catalog in ``data/`` (checked first, held in memory) or, for a large catalog, from
-a build folder: its ``catalog.nt`` (which ``build`` validated) is read a batch at a time, so memory stays
+a build folder: its ``catalog.nt.gz`` (which ``build`` validated) is read a batch at a time, so memory stays
 bounded whatever the size.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import time
 from collections.abc import Callable, Iterator
@@ -103,19 +104,22 @@ def _checked_source(data_dir: Path | str, batch_size: int) -> _Source:
 
 
 def _built_source(out_dir: Path | str, batch_size: int) -> _Source:
-    """A build folder's graph: the ontology files first (small, one batch), then ``catalog.nt`` read
+    """A build folder's graph: the ontology files first (small, one batch), then ``catalog.nt.gz`` read
     ``batch_size`` lines at a time. The file must be the one its build recorded (same SHA-256)."""
     sources = built_sources(out_dir, "--from-build")
     catalog_nt, ontology_files = sources[0], sources[1:]
     rebuild = "run medvlm-kg build --out " + str(out_dir)
-    recorded = read_manifest(out_dir)["files"].get("catalog.nt")
+    recorded = read_manifest(out_dir)["files"].get(catalog_nt.name)
     if recorded is None:
         what = "is not a complete build (no manifest)"
         raise CatalogError(Problem(str(out_dir), None, "--from-build", what, rebuild))
-    sha, lines = hashlib.sha256(), 0
+    sha = hashlib.sha256()
     with catalog_nt.open("rb") as stream:
         while chunk := stream.read(1 << 20):
             sha.update(chunk)
+    lines = 0
+    with gzip.open(catalog_nt, "rb") as stream:
+        while chunk := stream.read(1 << 20):
             lines += chunk.count(b"\n")
     if sha.hexdigest() != recorded:
         raise CatalogError(
@@ -132,7 +136,7 @@ def _built_source(out_dir: Path | str, batch_size: int) -> _Source:
             ontology.update(dict.fromkeys(_plain(q) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)))
         yield list(ontology)
         held: list[bytes] = []  # lines naming a blank node: its label holds only within one request
-        with catalog_nt.open("rb") as stream:
+        with gzip.open(catalog_nt, "rb") as stream:
             while chunk := list(islice(stream, batch_size)):
                 held += [line for line in chunk if b"_:" in line]
                 plain = b"".join(line for line in chunk if b"_:" not in line)
@@ -306,7 +310,7 @@ def publish(
 ) -> PublishResult:
     """Validate the catalog in ``data_dir`` and replace the named graph ``graph_iri`` (default: the catalog
     IRI) of the store at ``endpoint`` with it; check the store's count; raise ``CatalogError`` on any failure.
-    With ``from_build`` (a build folder), its validated ``catalog.nt`` is sent instead, read in batches.
+    With ``from_build`` (a build folder), its validated ``catalog.nt.gz`` is sent instead, read in batches.
 
     ``endpoint`` is a Graph Store Protocol URL (``method="gsp"``) or an update URL (``"update"``).
     ``query_endpoint`` defaults to ``query_endpoint_for(endpoint)``; ``timeout_s`` and ``tries`` default to

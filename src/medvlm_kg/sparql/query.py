@@ -15,11 +15,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
 import yaml
 
+from medvlm_kg.build.store import ONTOLOGY_FILES
 from medvlm_kg.catalog.concepts import load_schemes, suggest
 from medvlm_kg.graph.convert import KnowledgeGraph, dataset_iri
 from medvlm_kg.graph.jsonld import prefixes
@@ -38,6 +40,8 @@ __all__ = [
     "local_store",
     "queryable_triples",
     "run_local",
+    "page_note",
+    "page_of",
     "bound_text",
     "format_result",
     "OUTPUT_FORMATS",
@@ -179,7 +183,6 @@ def _term(param: Param, raw: str, base_iri: str) -> ox.NamedNode | ox.Literal:
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _DCAT_CATALOG = "http://www.w3.org/ns/dcat#Catalog"
-ONTOLOGY_FILES = ("vocab.ttl", "modality.ttl", "task.ttl", "unit.ttl", "platform.ttl")
 
 
 def queryable_triples(graph: KnowledgeGraph) -> list[ox.Triple]:
@@ -193,11 +196,11 @@ def queryable_triples(graph: KnowledgeGraph) -> list[ox.Triple]:
 
 
 def built_sources(out_dir: Path | str, field: str = "") -> list[Path]:
-    """The files of a build folder holding what ``queryable_triples`` gives: ``catalog.nt`` (no blank nodes,
+    """The files of a build folder holding what ``queryable_triples`` gives: ``catalog.nt.gz`` (no blank nodes,
     each triple once) and the ontology files the build ships. A missing one is a ``CatalogError`` on ``field``
     (the option that named the folder) saying to build it."""
     out = Path(out_dir)
-    sources = [out / "catalog.nt"] + [out / "ontology" / name for name in ONTOLOGY_FILES]
+    sources = [out / "catalog.nt.gz"] + [out / "ontology" / name for name in ONTOLOGY_FILES]
     missing = next((p for p in sources if not p.is_file()), None)
     if missing is not None:
         what = f"has no {missing.relative_to(out).as_posix()}"
@@ -207,23 +210,37 @@ def built_sources(out_dir: Path | str, field: str = "") -> list[Path]:
 
 def built_catalog_iri(catalog_nt: Path | str) -> str:
     """The IRI of the ``dcat:Catalog`` a built ``catalog.nt`` describes (its first lines: read no further)."""
-    for quad in ox.parse(path=str(catalog_nt), format=ox.RdfFormat.N_TRIPLES):
-        if quad.predicate.value == _RDF_TYPE and quad.object.value == _DCAT_CATALOG:
-            return quad.subject.value
-    raise ValueError("no dcat:Catalog in catalog.nt")
+    import gzip
+
+    path = Path(catalog_nt)
+    with gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb") as stream:
+        for quad in ox.parse(stream, format=ox.RdfFormat.N_TRIPLES):
+            if quad.predicate.value == _RDF_TYPE and quad.object.value == _DCAT_CATALOG:
+                return quad.subject.value
+    raise ValueError(f"no dcat:Catalog in {path.name}")
 
 
 def built_store(out_dir: Path | str) -> tuple[str, ox.Store]:
-    """The base IRI and an in-memory store of a build folder's graph (``built_sources``, by Oxigraph's bulk
-    loader): what ``local_store`` holds, without reading and converting the YAML again (minutes at 100,000)."""
+    """The base IRI and a store of a build folder's graph: the on-disk store the build left beside the folder
+    (``store.py``), opened read-only in milliseconds; for a folder without one, an in-memory store of
+    ``built_sources`` by Oxigraph's bulk loader. Either holds what ``local_store`` holds, without reading and
+    converting the YAML again (minutes at 100,000)."""
+    from medvlm_kg.build.store import open_store
+
     sources = built_sources(out_dir, "--from-build")
     rebuild = f"run medvlm-kg build --out {out_dir}"
-    store = ox.Store()
     try:
         catalog = built_catalog_iri(sources[0])
-        for path in sources:
-            rdf_format = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
-            store.bulk_load(path=str(path), format=rdf_format, to_graph=ox.DefaultGraph())
+    except (ValueError, SyntaxError, OSError) as error:
+        raise CatalogError(Problem(str(out_dir), None, "--from-build", str(error), rebuild)) from None
+    on_disk = open_store(out_dir)
+    if on_disk is not None:
+        return catalog[: -len("catalog")], on_disk
+    from medvlm_kg.build.store import load_into
+
+    store = ox.Store()
+    try:
+        load_into(store, sources[0], ox.DefaultGraph())
     except (ValueError, SyntaxError, OSError) as error:
         raise CatalogError(Problem(str(out_dir), None, "--from-build", str(error), rebuild)) from None
     return catalog[: -len("catalog")], store
@@ -245,6 +262,8 @@ class QueryResult:
     rows: list[list[ox.NamedNode | ox.Literal | None]]
     triples: list[ox.Triple] | None = None
     boolean: bool | None = None
+    total: int | None = None  # rows in the whole answer, when ``rows`` is one page of it
+    offset: int = 0  # rows of the answer before ``rows``
 
 
 _OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -272,15 +291,42 @@ def bound_text(query: BundledQuery, bindings: dict[ox.Variable, ox.NamedNode | o
     return query.text[: match.end()] + block + query.text[match.end() :]
 
 
-def run_local(store: ox.Store, query: BundledQuery, bindings: dict) -> QueryResult:
-    answer = store.query(bound_text(query, bindings))
+def run_local(
+    store: ox.Store, query: BundledQuery, bindings: dict, limit: int | None = None, offset: int = 0
+) -> QueryResult:
+    """Answer a bundled query over a local store (its default graph, or, for a build's store, the union of its
+    graphs: one graph, so no triple is counted twice). ``limit``/``offset``: one page of a SELECT answer (the
+    rest of the answer is counted, not read into memory: ``total``)."""
+    answer = store.query(bound_text(query, bindings), use_default_graph_as_union=True)
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ASK", [], [], boolean=bool(answer))
     if isinstance(answer, ox.QueryTriples):
         return QueryResult(query.form, [], [], triples=list(answer))
     variables = [v.value for v in answer.variables]
-    rows = [[solution[v] for v in variables] for solution in answer]
-    return QueryResult("SELECT", variables, rows)
+    if limit is None and not offset:
+        return QueryResult("SELECT", variables, [[solution[v] for v in variables] for solution in answer])
+    solutions = iter(answer)
+    skipped = sum(1 for _ in islice(solutions, offset))
+    page = [[solution[v] for v in variables] for solution in islice(solutions, limit)]
+    total = skipped + len(page) + sum(1 for _ in solutions)
+    return QueryResult("SELECT", variables, page, total=total, offset=offset)
+
+
+def page_of(result: QueryResult, limit: int | None = None, offset: int = 0) -> QueryResult:
+    """One page of a SELECT answer already in memory (a remote store's): ``run_local``'s paging, the same rows."""
+    if result.form != "SELECT" or result.triples is not None or (limit is None and not offset):
+        return result
+    end = None if limit is None else offset + limit
+    return QueryResult("SELECT", result.variables, result.rows[offset:end], total=len(result.rows), offset=offset)
+
+
+def page_note(result: QueryResult) -> str:
+    """Which rows of how many a page holds, and how to ask for the next: "rows 1–100 of 2,345; --offset 100
+    for more"."""
+    total, first = result.total or 0, result.offset + 1
+    last = result.offset + len(result.rows)
+    shown = f"rows {first:,}–{last:,} of {total:,}" if result.rows else f"no rows from {first:,} (of {total:,})"
+    return shown + (f"; --offset {last} for more" if last < total else "")
 
 
 def _json_term(term) -> dict:

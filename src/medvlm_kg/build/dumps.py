@@ -1,0 +1,248 @@
+"""The whole-catalog dumps, ``catalog.ttl.gz`` and ``catalog.nt.gz``, as concatenated gzip members.
+
+A gzip file may hold several members one after another (RFC 1952 §2.2); every reader (gzip, zcat, Python,
+browsers for ``Content-Encoding: gzip``) reads them as one stream. Each dump is a member for the catalog's own
+description, then one member per dataset (by id), so a rebuild after an edit compresses that dataset's member
+and copies every other member's bytes from the previous dump (their places are kept in the manifest). Members
+are written deterministically: no file name, mtime 0, one compression level.
+
+Turtle: a dataset's member is its Turtle document without the prefix lines (all documents share them; the first
+member has them). A node several datasets describe (a paper, a person, a concept's labels) is then described in
+each, which states the same triples again, as before. N-Triples states each triple once: a dataset's member has
+the lines of its own nodes (its IRI and ``#…`` under it); the lines about every other node are gathered, each
+line once, into ``BUCKETS`` members after the datasets, a node to a bucket by a hash of its IRI, so an edit
+rewrites only the buckets of the nodes it touches.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from medvlm_kg.graph.convert import dataset_iri
+from medvlm_kg.graph.serialize import TURTLE_HEADER, serialize
+
+__all__ = ["BUCKETS", "LEVEL", "DumpPlan", "catalog_dumps", "dataset_members", "member", "node_lines", "split_ntriples"]
+
+LEVEL = 6  # zlib's default: a tenth of level 9's time for nearly its size on N-Triples
+BUCKETS = 64
+
+
+def member(data: bytes) -> bytes:
+    """One gzip member of ``data``: no file name, mtime 0, so the same bytes give the same member."""
+    return gzip.compress(data, compresslevel=LEVEL, mtime=0)
+
+
+def _subject(line: bytes) -> bytes:
+    return line[1 : line.index(b"> ")]
+
+
+def split_ntriples(ntriples: bytes, own: str) -> tuple[bytes, dict[str, bytes]]:
+    """A dataset's sorted N-Triples split into the lines of its own nodes (``own`` and ``own#…``) and, by node,
+    the lines about every other node."""
+    own_lines: list[bytes] = []
+    others: dict[str, list[bytes]] = {}
+    iri, fragment = own.encode(), own.encode() + b"#"
+    for line in ntriples.splitlines():
+        subject = _subject(line)
+        if subject == iri or subject.startswith(fragment):
+            own_lines.append(line)
+        else:
+            others.setdefault(subject.decode(), []).append(line)
+    return _text(own_lines), {node: _text(lines) for node, lines in others.items()}
+
+
+def node_digest(lines: bytes) -> str:
+    return hashlib.blake2b(lines, digest_size=8).hexdigest()
+
+
+def node_lines(text: bytes) -> dict[str, bytes]:
+    """N-Triples lines grouped by subject."""
+    by_node: dict[str, list[bytes]] = {}
+    for line in text.splitlines():
+        by_node.setdefault(_subject(line).decode(), []).append(line)
+    return {node: _text(lines) for node, lines in by_node.items()}
+
+
+def bucket_of(node: str) -> int:
+    return hashlib.blake2b(node.encode(), digest_size=2).digest()[0] % BUCKETS
+
+
+def _text(lines: list[bytes]) -> bytes:
+    return b"".join(line + b"\n" for line in lines)
+
+
+@dataclass
+class DumpPlan:
+    """How one dump is made: its members in order, each either copied from the old dump or made anew.
+
+    ``table`` records, for the manifest, each member's name → [offset, length, lines] in the new dump."""
+
+    old_table: dict[str, list[int]]
+    read_old: Callable[[int, int], bytes] | None
+    table: dict[str, list[int]] = field(default_factory=dict)
+    offset: int = 0
+
+    def pieces(self, members: Iterator[tuple[str, Callable[[], tuple[bytes, int]] | None]]) -> Iterator[bytes]:
+        """The dump's bytes: for each (name, make) of ``members``, the old member when ``make`` is None (the
+        member did not change), else ``make()`` → (the member, made with ``member``; its lines)."""
+        for name, make in members:
+            old = self.old_table.get(name)
+            if make is None and old is not None and self.read_old is not None:
+                data, lines = self.read_old(old[0], old[1]), old[2]
+            else:
+                if make is None:
+                    raise KeyError(name)
+                data, lines = make()
+            self.table[name] = [self.offset, len(data), lines]
+            self.offset += len(data)
+            yield data
+
+
+# ---- the dumps of a build (``units.py`` runs them: a dataset's members in its unit, the dumps in the catalog's)
+
+
+def dataset_members(sink, dataset_id: str, iri: str, triples: list[ox.Triple], turtle: bytes) -> dict[str, str]:
+    """A dataset's members of the catalog dumps (``dumps.py``), made here, in the dataset's unit (in a worker):
+    its Turtle without the prefix lines and the N-Triples lines of its own nodes, compressed, and the lines about
+    other nodes, for the catalog's unit to gather. Returns a digest of each other node's lines."""
+    body = turtle[len(TURTLE_HEADER) :] if turtle.startswith(TURTLE_HEADER) else turtle
+    own, others = split_ntriples(serialize(triples, "ntriples"), iri)
+    sink.put_work(f"{dataset_id}.ttl.gz", member(body))
+    sink.put_work(f"{dataset_id}.nt.gz", member(own))
+    sink.put_work(f"{dataset_id}.nt.lines", str(own.count(b"\n")).encode())
+    sink.put_work(f"{dataset_id}.nodes", b"".join(others.values()))
+    return {node: node_digest(lines) for node, lines in sorted(others.items())}
+
+
+def _old_dump(state, name: str) -> Callable[[int, int], bytes] | None:
+    """A reader of the previous build's dump ``name`` (offset, length → bytes), or None without one."""
+    staged = state.sink.staged if state.sink else None
+    if staged is None:
+        return None
+    path = staged.out_dir / name
+
+    def read(offset: int, length: int) -> bytes:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            data = f.read(length)
+        if len(data) != length:
+            raise OSError(f"{path} is shorter than its manifest says")
+        return data
+
+    return read if path.is_file() else None
+
+
+def catalog_dumps(state) -> dict[str, Iterator[bytes]]:
+    """``catalog.ttl.gz`` and ``catalog.nt.gz``: the catalog's own description, then each dataset's member (made
+    by its unit when it changed, else copied from the previous dump), then, in N-Triples, the buckets of lines
+    about nodes several datasets describe."""
+    ids = sorted(d.id for d in state.catalog.datasets)
+    old = (state.old_units.get("catalog") or {}).get("members") or {}
+    fresh = state.fresh
+    header = state.catalog_triples
+    ttl_plan = DumpPlan(old.get("ttl", {}), _old_dump(state, "catalog.ttl.gz"))
+    nt_plan = DumpPlan(old.get("nt", {}), _old_dump(state, "catalog.nt.gz"))
+    state.dump_plans = {"ttl": ttl_plan, "nt": nt_plan}
+    header_nt = serialize(header, "ntriples")
+
+    def work(name: str) -> Callable[[], tuple[bytes, int]]:
+        return lambda: (state.sink.read_work(name), 0)
+
+    def ttl_members() -> Iterator:
+        yield "", lambda: (member(serialize(header, "turtle", [state.root])), 0)
+        for i in ids:
+            yield i, (None if i not in fresh else work(f"{i}.ttl.gz"))
+
+    def nt_members() -> Iterator:
+        yield "", lambda: (member(header_nt), header_nt.count(b"\n"))
+        for i in ids:
+            if i in fresh:
+                lines = int(state.sink.read_work(f"{i}.nt.lines"))
+                yield i, (lambda i=i, n=lines: (state.sink.read_work(f"{i}.nt.gz"), n))
+            else:
+                yield i, None
+        yield from _bucket_members(state, ids, header_nt, old.get("nt", {}))
+
+    return {"catalog.ttl.gz": ttl_plan.pieces(ttl_members()), "catalog.nt.gz": nt_plan.pieces(nt_members())}
+
+
+def _bucket_members(state, ids: list[str], header_nt: bytes, old_table: dict) -> Iterator:
+    """The N-Triples buckets: every line about a node that is not a dataset's own, each once, by node bucket."""
+    fresh = state.fresh
+    current = {i: state.nodes.get(i, {}) for i in ids}
+    before = {
+        name[len("dataset/") :]: record.get("nodes") or {}
+        for name, record in state.old_units.items()
+        if name.startswith("dataset/")
+    }
+    describers: dict[str, dict[str, list[str]]] = {}
+    for i, nodes in current.items():
+        for node, d in nodes.items():
+            describers.setdefault(node, {}).setdefault(d, []).append(i)
+    old_digests: dict[str, set[str]] = {}
+    for nodes in before.values():
+        for node, d in nodes.items():
+            old_digests.setdefault(node, set()).add(d)
+    touched = {n for i in fresh for n in current.get(i, {})}
+    touched |= {n for i in fresh for n in before.get(i, {})}
+    touched |= {n for i, nodes in before.items() if i not in current for n in nodes}
+    header_lines = set(header_nt.splitlines(keepends=True))
+    same_header = (state.old_units.get("catalog") or {}).get("header") == _digest_lines(header_nt)
+    state.header_digest = _digest_lines(header_nt)
+    by_bucket: dict[int, list[str]] = {}
+    for node in describers:
+        by_bucket.setdefault(bucket_of(node), []).append(node)
+    for node in touched:
+        by_bucket.setdefault(bucket_of(node), [])
+    read_old = _old_dump(state, "catalog.nt.gz")
+    parsed: dict[str, dict[str, bytes]] = {}
+
+    def lines_of(dataset_id: str) -> dict[str, bytes]:
+        if dataset_id not in parsed:
+            if dataset_id in fresh:
+                parsed[dataset_id] = node_lines(state.sink.read_work(f"{dataset_id}.nodes"))
+            else:  # an unchanged dataset whose lines no old bucket holds apart: read its Turtle again
+                turtle = state.sink.read(f"dataset/{dataset_id}.ttl")
+                triples = [
+                    ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(turtle, format=ox.RdfFormat.TURTLE)
+                ]
+                iri = dataset_iri(state.catalog.base_iri, dataset_id)
+                parsed[dataset_id] = split_ntriples(serialize(triples, "ntriples"), iri)[1]
+        return parsed[dataset_id]
+
+    def make(bucket: int) -> Callable[[], tuple[bytes, int]]:
+        def run() -> tuple[bytes, int]:
+            name = f"nodes/{bucket}"
+            old = old_table.get(name)
+            previous = node_lines(gzip.decompress(read_old(old[0], old[1]))) if old and read_old else {}
+            lines: set[bytes] = set()
+            for node in by_bucket.get(bucket, []):
+                if node not in touched and node in previous:
+                    lines.update(previous[node].splitlines(keepends=True))
+                    continue
+                for d, holders in describers.get(node, {}).items():
+                    holder = next((i for i in holders if i in fresh), None)
+                    if holder is None and old_digests.get(node) == {d} and node in previous:
+                        text = previous[node]
+                    else:
+                        text = lines_of(holder or holders[0]).get(node, b"")
+                    lines.update(text.splitlines(keepends=True))
+            kept = sorted(lines - header_lines)
+            return member(b"".join(kept)), len(kept)
+
+        return run
+
+    for bucket in range(BUCKETS):
+        name = f"nodes/{bucket}"
+        changed = not same_header or name not in old_table or any(n in touched for n in by_bucket.get(bucket, []))
+        if any(node in describers for node in by_bucket.get(bucket, [])):  # as a clean build would have it
+            yield name, (make(bucket) if changed else None)
+
+
+def _digest_lines(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
