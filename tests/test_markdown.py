@@ -9,7 +9,8 @@ import shutil
 import pytest
 
 from conftest import DATA, FIXTURES, run_cli
-from medvlm_kg.catalog.markdown import ImportReport, _concepts, _sizes, import_markdown, parse_tables, read_entries
+from medvlm_kg.catalog.markdown import ImportReport, import_markdown, parse_tables, read_entries
+from medvlm_kg.catalog.markdown.values import _concepts, _sizes
 
 SEED = FIXTURES / "seed-readme.md"
 LISTS = FIXTURES / "awesome-lists"
@@ -306,7 +307,7 @@ def _import_text(tmp_path, text: str, **kwargs):
     ],
 )
 def test_a_name_column_is_found_whatever_its_markup(header):
-    from medvlm_kg.catalog.markdown import _header_forms, _header_index
+    from medvlm_kg.catalog.markdown.headers import _header_forms, _header_index
 
     assert any(_header_index().get(form) == ("role", "name") for form in _header_forms(header))
 
@@ -365,7 +366,7 @@ def test_a_broader_concept_is_dropped_when_a_narrower_one_is_there(tmp_path):
 
 
 def test_loose_dates_venues_and_latex_names_become_data(tmp_path):
-    from medvlm_kg.catalog.markdown import _date
+    from medvlm_kg.catalog.markdown.values import _date
 
     assert _date("2026.1.6") == ("2026-01-06", None)
     assert _date("2025.12.25") == ("2025-12-25", None)

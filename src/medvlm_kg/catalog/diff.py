@@ -117,21 +117,21 @@ def _norm(text: str | None) -> str | None:
 
 
 def _read_list(path: Path) -> Version:
-    from medvlm_kg.catalog.markdown import _columns_of, _key, _language, parse_tables
+    from medvlm_kg.catalog.markdown import columns_of, name_key, parse_tables, table_language
 
     text = path.read_text(encoding="utf-8")
     entries: dict[str, Entry] = {}
     for table in parse_tables(text):
-        roles = {c.index: c.role for c in _columns_of(table) if c.kind == "role"}
+        roles = {c.index: c.role for c in columns_of(table) if c.kind == "role"}
         if "name" not in roles.values() or len(roles) < 2:
             continue
-        lang = _language(table)
+        lang = table_language(table)
         for position, row in enumerate(table.rows, start=1):
             cells = {role: row.cells[i] if i < len(row.cells) else "" for i, role in roles.items()}
             name = _norm(cells.get("name"))
             if not name:
                 continue
-            key = _key(name)
+            key = name_key(name)
             entry = entries.setdefault(key, Entry(name))
             entry.rows.setdefault(lang, position)
             for role, cell in cells.items():
@@ -188,11 +188,11 @@ def read_version(path: Path) -> Version:
 
 
 def _by_name(version: Version) -> Version:
-    from medvlm_kg.catalog.markdown import _key
+    from medvlm_kg.catalog.markdown import name_key
 
     if version.keyed_by == "name":
         return version
-    return Version(version.label, {_key(e.name): e for e in version.entries.values()}, "name")
+    return Version(version.label, {name_key(e.name): e for e in version.entries.values()}, "name")
 
 
 def diff(old: Version, new: Version) -> Diff:

@@ -21,7 +21,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
 
 
 def _slug(text: str) -> str:
-    from medvlm_kg.catalog.markdown import _slug as slug
+    from medvlm_kg.catalog.markdown import slug
 
     return slug(text) or "curator"
 

@@ -1,6 +1,6 @@
 """`medvlm-kg export-markdown`: the source list's table again, in one language, read from the graph.
 
-The import half lives in ``catalog/markdown.py``; this half reads the graph's listed cells through a bundled
+The import half lives in ``catalog/markdown/``; this half reads the graph's listed cells through a bundled
 query, so it sits in the SPARQL stage.
 """
 

@@ -1,0 +1,65 @@
+"""A cell's Markdown or HTML as text: links become their labels, images, tags and emphasis go; the links a
+cell holds; whether a cell says "unknown". Every stage of the import reads cells through these."""
+
+from __future__ import annotations
+
+import html
+import re
+
+# Every repetition is bounded: unbounded ones backtrack quadratically on cells such as "[a](" × 20,000, which
+# took minutes (a list written by a stranger must not hang the import). A link text may hold escaped brackets
+# ("[[飞粤云端2017\]广东政务数据创新大赛](…)").
+_MD_LINK = re.compile(r"\[((?:\\.|[^\]\\]){0,1000})\]\(\s*<?([^)\s>]{1,2048})>?(?:\s+\"[^\"]{0,1000}\")?\s*\)")
+_EMPTY_LINK = re.compile(r"\[((?:\\.|[^\]\\]){0,1000})\]\(\s*\)")
+_HTML_LINK = re.compile(  # an <a> never closed runs to the end of the cell, as in a browser
+    r"<a\s[^>]{0,500}?href\s*=\s*[\"']([^\"']{1,2048})[\"'][^>]{0,500}>(.{0,2000}?)(?:</a\s*>|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+_IMAGE = re.compile(r"!\[[^\]]{0,1000}\]\([^)]{0,2048}\)")
+_BARE_URL = re.compile(r"(?<![(\"'<])\bhttps?://[^\s<>()\[\]|\"']+")
+_TAG = re.compile(r"<[^>]{0,500}>")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # what the catalog loader refuses in a value
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
+
+
+def _plain(cell: str) -> str:
+    """A cell as text: links become their labels, images, tags and emphasis go, entities are decoded."""
+    text = _BR.sub(" ", cell)
+    text = _IMAGE.sub(" ", text)
+    text = _HTML_LINK.sub(lambda m: m.group(2), text)
+    text = _MD_LINK.sub(lambda m: m.group(1), text)
+    text = _EMPTY_LINK.sub(lambda m: m.group(1), text)
+    text = _TAG.sub("", text)
+    text = re.sub(r"(\*\*|__|`|~~)", "", text)
+    text = _ESCAPE.sub(r"\1", text)
+    text = html.unescape(text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_UNKNOWN = {"", "-", "–", "—", "--", "__", "N/A", "n/a", "NA", "?", "/", "无", "暂无", "None", "none", "TBD", "tbd"}
+
+
+def _unknown(cell: str) -> bool:
+    return _plain(cell) in _UNKNOWN
+
+
+def _links(cell: str) -> list[tuple[str, str]]:
+    """(label, url) for each link in a cell: Markdown, HTML and bare URLs; only http(s)."""
+    found: list[tuple[str, str]] = []
+    cell = _IMAGE.sub(" ", cell)
+    for m in _HTML_LINK.finditer(cell):
+        found.append((_plain(m.group(2)), html.unescape(m.group(1)).strip()))
+    rest = _HTML_LINK.sub(" ", cell)
+    for m in _MD_LINK.finditer(rest):
+        found.append((_plain(m.group(1)), m.group(2).strip()))
+    rest = _MD_LINK.sub(" ", rest)
+    for m in _BARE_URL.finditer(_ESCAPE.sub(r"\1", rest)):  # "Plain\table_language" shows as "Plain_language"
+        found.append(("", m.group(0).rstrip(".,;，。")))
+    seen: set[str] = set()
+    result = []
+    for label, url in found:
+        if re.match(r"https?://[^\s/]+\.[^\s/]+", url) and url not in seen and not re.search(r"\s", url):
+            seen.add(url)
+            result.append((label, url))
+    return result

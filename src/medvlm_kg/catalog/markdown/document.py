@@ -1,0 +1,238 @@
+"""An entry as the YAML document of a new catalog file: the list's cells kept as they are under ``listed``, and
+the values they state unambiguously (dates, concepts, sizes, access points, the paper) derived beside them, each
+derivation recorded under ``derived``."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from medvlm_kg.catalog.markdown.cells import _plain, _unknown
+from medvlm_kg.catalog.markdown.links import _ARXIV, _DOI, _classified_links
+from medvlm_kg.catalog.markdown.names import slug
+from medvlm_kg.catalog.markdown.report import ImportReport
+from medvlm_kg.catalog.markdown.rows import Entry
+from medvlm_kg.catalog.markdown.values import (
+    _MAX_COUNT,
+    _MULTIPLIERS,
+    _closest,
+    _concept,
+    _concepts,
+    _date,
+    _narrowest,
+    _size_part,
+    _sizes,
+)
+
+_DIMENSION = re.compile(r"^(?:[1-4]d|[1-4]-d)\s+", re.IGNORECASE)
+
+
+def _mine(text: str) -> tuple[list[str], list[str], list[dict]]:
+    """Modality ids, task ids and counts a free-text cell states unambiguously ("3D CT, 140 Cases, 6 Categories of
+    Organ Segmentation" → ct; segmentation; 140 cases): each comma-separated part either maps whole, or ends in a
+    task's name; anything else is left as text."""
+    modality: list[str] = []
+    task: list[str] = []
+    counts: list[dict] = []
+    for part in re.split(r",\s*|，|;|；|、", _plain(text)):
+        part = part.strip(" .。")
+        if not part or len(part) > 80:
+            continue
+        size = _size_part(part)
+        if size and "rest" not in size:
+            counts.append(size)
+            continue
+        bare = _DIMENSION.sub("", part)
+        found = _concept("modality", bare)
+        if found:
+            modality.append(found)
+            continue
+        found = _concept("task", part)
+        if found:
+            task.append(found)
+            continue
+        words = part.split()
+        for k in range(max(0, len(words) - 3), len(words)):
+            found = _concept("task", " ".join(words[k:]))
+            if found and len(words) - k <= 3:
+                task.append(found)
+                break
+    return modality, task, counts
+
+
+def _section_concepts(section: str) -> tuple[list[str], list[str]]:
+    """Modality and task ids the section headings name ("Chest X-ray", "Image Segmentation", "病理")."""
+    modality: list[str] = []
+    task: list[str] = []
+    for heading in section.split(" › "):
+        text = re.sub(r"\s*\(\d+\)\s*$", "", _plain(heading)).strip()  # "Retina (52)"
+        text = re.sub(r"\b(datasets?|data|benchmarks?)\b|数据集", "", text, flags=re.IGNORECASE).strip(" -:：")
+        if not text:
+            continue
+        for scheme, found_ids in (("modality", modality), ("task", task)):
+            found = _concept(scheme, text)
+            if found:
+                found_ids.append(found)
+                continue
+            ids, _, unmapped = _concepts(scheme, text)
+            if ids and not unmapped:
+                found_ids += ids
+    return modality, task
+
+
+def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, version: str | None = None) -> dict:
+    doc: dict = {"id": slug(entry.name), "name": entry.name}
+    listed: dict = {"name": entry.cells.get("name", entry.name).strip(), "row": entry.row}
+    if version:
+        listed["version"] = version
+    for role in ("title", "date", "links"):
+        cell = entry.cells.get(role)
+        if cell is not None and not _unknown(cell):
+            listed[role] = cell.strip()
+    for role in ("modality", "task", "size", "description"):
+        cells = sorted(entry.by_lang.get(role, {}).items())
+        values = {lang: cell.strip() for lang, cell in cells if not _unknown(cell) and lang in ("en", "zh")}
+        if values:
+            listed[role] = values
+    if entry.section:
+        listed["section"] = entry.section
+    if source_url:
+        listed["source"] = source_url
+    doc["listed"] = listed
+    derived: dict[str, list[str]] = {}
+
+    def derive(field_: str, cell: str) -> None:
+        derived.setdefault(field_, [])
+        if cell not in derived[field_]:
+            derived[field_].append(cell)
+
+    date_cell = entry.cells.get("date") or entry.cells.get("venue")
+    published, venue = _date(date_cell) if date_cell and not _unknown(date_cell) else (None, None)
+    if "date" in listed and published is None:
+        report.unmapped.append(
+            {
+                "line": entry.line,
+                "field": "date",
+                "text": _plain(listed["date"]),
+                "closest": ["YYYY.MM.DD", "Venue YYYY"],
+            },
+        )
+    if published:
+        doc["published"] = published
+    venue_cell = entry.cells.get("venue")
+    if venue_cell and not _unknown(venue_cell) and not venue:
+        venue = _plain(venue_cell)
+    if venue:
+        doc["venue"] = venue
+    ids: dict[str, list[str]] = {"modality": [], "task": []}
+    for role in ("modality", "task"):
+        cells = listed.get(role, {})
+        cell = cells.get("en") or cells.get("zh") or entry.by_lang.get(role, {}).get("ja")
+        if not cell:
+            continue
+        found, count, unmapped = _concepts(role, cell)
+        ids[role] += found
+        if count and role == "modality":
+            doc["modality_count"] = count
+        for part in unmapped:
+            report.unmapped.append({"line": entry.line, "field": role, "text": part, "closest": _closest(role, part)})
+    for scheme, concept_id in entry.flags:
+        if concept_id not in ids[scheme]:
+            ids[scheme].append(concept_id)
+            derive(scheme, "flags")
+    size: list[dict] = []
+    cells = listed.get("size", {})
+    if cells:
+        counts, unmapped = _sizes(cells.get("en") or cells.get("zh"))
+        for count in counts:  # "1,245 question-answer pairs spanning 7 clinical competency tasks": the rest, a note
+            rest = count.pop("rest", "")
+            if rest:
+                count["note"] = rest
+        size += counts
+        for part in unmapped:
+            report.unmapped.append({"line": entry.line, "field": "size", "text": part, "closest": []})
+    for unit, cell in entry.counts:
+        text = _plain(cell)
+        m = re.fullmatch(r"(~|≈|约|>|＞|over )?\s*(\d[\d,]*(?:\.\d+)?)\s*([kKmM万]?)\s*(\+)?", text)
+        if m:
+            number = float(m.group(2).replace(",", "")) * _MULTIPLIERS[m.group(3).lower()]
+            if 1 <= number < _MAX_COUNT and not any(c["unit"] == unit for c in size):
+                approximate = bool(m.group(1) or m.group(4) or m.group(3))
+                size.append({"count": round(number), "unit": unit, **({"approximate": True} if approximate else {})})
+                derive("size", "counts")
+    description = listed.get("description", {})
+    text = description.get("en") or description.get("zh") or entry.by_lang.get("description", {}).get("ja")
+    if text:
+        modality, task, counts = _mine(text)
+        for field_, found in (("modality", modality), ("task", task)):
+            for concept_id in found:
+                if concept_id not in ids[field_]:
+                    ids[field_].append(concept_id)
+                    derive(field_, "description")
+        if not size and counts:
+            size = counts
+            derive("size", "description")
+    if entry.section:
+        modality, task = _section_concepts(entry.section)
+        for field_, found in (("modality", modality), ("task", task)):
+            for concept_id in found:
+                if concept_id not in ids[field_]:
+                    ids[field_].append(concept_id)
+                    derive(field_, "section")
+    for field_ in ("modality", "task"):
+        narrowest = _narrowest(field_, ids[field_])
+        if narrowest:
+            doc[field_] = narrowest
+    if size:
+        doc["size"] = size
+    access, papers = _classified_links(entry, report)
+    if access:
+        doc["access"] = access
+    if papers and source_url:
+        url = papers[0]
+        arxiv = _ARXIV.search(url)
+        doi = _DOI.search(url)
+        title = entry.title_hint.strip()
+        if title and (arxiv or doi):
+            paper: dict = {"title": title}
+            if arxiv:
+                paper["arxiv"] = arxiv.group(1)
+            else:
+                paper["doi"] = doi.group(1).rstrip(".")
+            paper["sources"] = [source_url]
+            doc["paper"] = paper
+            papers = papers[1:]
+        if papers:
+            doc["see_also"] = [{"url": u, "label": "paper", "sources": [source_url]} for u in papers]
+    elif papers:
+        report.note(
+            entry.line,
+            "paper-links",
+            "paper links stay in listed.links only; pass --source-url (the list's "
+            "address) to record them as the dataset's paper",
+        )
+    if "latex" in entry.cells and source_url:
+        doc["alternate_name"] = {"names": [_plain(entry.cells["latex"])], "sources": [source_url]}
+    if derived:
+        doc["derived"] = {k: derived[k] for k in sorted(derived)}
+    if entry.repeats and source_url and _listing_model():  # one entry, and each further row of the list a listing
+        items = []
+        for repeat in entry.repeats:
+            listed_again = _entry_document(repeat, source_url, ImportReport(""), version)["listed"]
+            items.append({k: listed_again[k] for k in _LISTING_KEYS if k in listed_again})
+        doc["also_listed"] = items
+    return doc
+
+
+_LISTING_KEYS = ("source", "version", "row", "name", "title", "date", "links", "modality", "task", "size")
+
+
+@cache
+def _listing_model() -> bool:
+    """Whether the catalog format has `also_listed` (a dataset's listings in other lists)."""
+    import json
+
+    from medvlm_kg.resources import ontology_dir
+
+    schema = json.loads((ontology_dir() / "dataset.schema.json").read_text(encoding="utf-8"))
+    return "also_listed" in schema.get("properties", {})

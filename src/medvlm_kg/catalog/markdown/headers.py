@@ -1,0 +1,240 @@
+"""Which column is which: a header recognised by its synonyms (markup, emoji, case and padding aside), count
+columns by their unit, ✓ columns by the concept they mark; and whether a table lists datasets at all, with the
+reason reported when it does not."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from medvlm_kg.catalog.markdown.cells import _plain
+from medvlm_kg.catalog.markdown.report import ImportReport
+from medvlm_kg.catalog.markdown.rules import columns as _columns
+from medvlm_kg.catalog.markdown.tables import Table
+from medvlm_kg.catalog.markdown.values import _concept
+
+MAX_COLUMNS = 64
+
+
+def _header_key(text: str) -> str:
+    """A header as the synonyms file writes it: no markup, emoji or punctuation, lower case, single spaces."""
+    text = unicodedata.normalize("NFKC", _plain(html.unescape(text))).casefold()
+    kept = []
+    for ch in text:
+        if ch.isalnum() or ch in "#()":
+            kept.append(ch)
+        elif unicodedata.category(ch) in ("So", "Sk", "Cs", "Co", "Mn") or ch in "\ufe0f\u200d":
+            continue
+        else:
+            kept.append(" ")
+    return re.sub(r"\s+", " ", "".join(kept)).strip()
+
+
+def _header_forms(header: str) -> list[str]:
+    """The header with and without its notes in parentheses: "dataset name (源链接)" → also "dataset name"."""
+    key = _header_key(header)
+    bare = re.sub(r"\s+", " ", re.sub(r"\([^()]*\)", " ", key)).strip()
+    forms = [key.replace("(", " ").replace(")", " "), bare]
+    return [re.sub(r"\s+", " ", f).strip() for f in dict.fromkeys(forms) if f.strip()]
+
+
+@cache
+def _header_index() -> dict[str, tuple[str, str]]:
+    """Header key → (kind, value): ("role", name), ("subject", what), ("index", ""), ("known", "")."""
+    spec = _columns()
+    index: dict[str, tuple[str, str]] = {}
+    for role, words in spec["roles"].items():
+        for w in words:
+            index.setdefault(_header_key(str(w)), ("role", role))
+    for w in spec.get("index", []):
+        index.setdefault(_header_key(str(w)) or "#", ("index", ""))
+    for w in spec.get("known", []):
+        index.setdefault(_header_key(str(w)), ("known", ""))
+    return index
+
+
+@cache
+def _subject_index() -> dict[str, str]:
+    return {_header_key(str(w)): what for what, words in _columns()["not_datasets"].items() for w in words}
+
+
+def _count_unit(header: str) -> str | None:
+    """The unit a count column counts ("# Subjects" → subject, "QA Pairs" → qa-pair, "影像数量" → image)."""
+    spec = _columns()
+    for form in _header_forms(header):
+        text = form
+        for prefix in sorted(spec.get("count_prefixes", []), key=len, reverse=True):
+            p = _header_key(prefix) or "#"
+            if text.startswith(p + " ") or (p == "#" and text.startswith("#")):
+                text = text[len(p) :].strip()
+        text = text.strip("# ")
+        if not text:
+            continue
+        found = _concept("unit", text)
+        for unit_id, words in spec.get("count_units", {}).items():
+            if text in {_header_key(w) for w in words}:
+                found = found or unit_id
+        if found:
+            return found
+    return None
+
+
+@dataclass
+class Column:
+    index: int
+    header: str
+    kind: str  # role | count | flag | index | known | unknown
+    role: str = ""  # name, title, paper, date, venue, modality, task, size, links, description
+    unit: str = ""  # for a count column
+    concept: tuple[str, str] | None = None  # for a flag column: (scheme, id) the ✓ means
+
+
+def _flag_sets() -> tuple[set[str], set[str]]:
+    spec = _columns()["flags"]
+    return {str(x).casefold() for x in spec["checked"]}, {str(x).casefold() for x in spec["unchecked"]}
+
+
+def _flag_value(cell: str) -> bool | None:
+    """True for ✓/+/✅, False for ✗/-/empty, None when the cell is not a flag."""
+    yes, no = _flag_sets()
+    text = re.sub(r"\s*\([^)]*\)\s*$", "", _plain(cell)).strip().casefold()  # "+ (unpaired)"
+    if text in yes:
+        return True
+    if text in no:
+        return False
+    return None
+
+
+def columns_of(table: Table) -> list[Column]:
+    """What each column of ``table`` is (a role, a count, a ✓ flag…), by its header and, for flags, its cells."""
+    index = _header_index()
+    columns: list[Column] = []
+    used: set[str] = set()
+    for i, header in enumerate(table.headers[:MAX_COLUMNS]):
+        cells = [row.cells[i] for row in table.rows if i < len(row.cells)]
+        filled = [c for c in cells if _plain(c)]
+        column = Column(i, header, "unknown")
+        flags = [_flag_value(c) for c in filled]
+        for form in _header_forms(header):
+            hit = index.get(form)
+            if hit:
+                column.kind, column.role = hit
+                break
+        if column.kind == "role" and column.role in used and column.role not in ("links", "description", "paper"):
+            column.kind = "known"  # a second name or date column: the first one counts
+        if filled and all(f is not None for f in flags) and any(flags) and column.role != "name":
+            concept = None
+            for scheme in ("task", "modality"):
+                for form in _header_forms(header):
+                    found = _concept(scheme, form)
+                    if found:
+                        concept = (scheme, found)
+                        break
+                if concept:
+                    break
+            column = Column(i, header, "flag", concept=concept)
+        elif column.kind == "unknown" or (column.kind == "role" and column.role == "size"):
+            unit = _count_unit(header)
+            if unit and column.kind == "unknown":
+                column = Column(i, header, "count", unit=unit)
+        if column.kind == "role":
+            used.add(column.role)
+            column.kind = "role"
+        columns.append(column)
+    return columns
+
+
+def _section_says_not_datasets(sections: tuple[str, ...]) -> str | None:
+    """What the innermost heading says the table lists, when that is not datasets ("models", "papers"…)."""
+    spec = _columns()
+    yes = {_header_key(w) for w in spec["section_datasets"]}
+    for heading in reversed(sections[-1:]):
+        key = _header_key(heading)
+        words = set(key.split())
+        if words & yes or any(w in key for w in yes if not w.isascii()):
+            return None
+        for what, terms in spec["section_not_datasets"].items():
+            for term in terms:
+                t = _header_key(term)
+                if (t in words) or (" " in t and t in key) or (not t.isascii() and t in key):
+                    return what
+    return None
+
+
+def table_language(table: Table) -> str:
+    """The language a table is written in, by its headers: "ja" (kana), "zh" (Han) or "en"."""
+    text = " ".join(table.headers)
+    if any("\u3040" <= ch <= "\u30ff" for ch in text):
+        return "ja"
+    return "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
+
+
+def _classify(table: Table, report: ImportReport) -> list[Column] | None:
+    """The table's columns when it is a dataset table; otherwise None, and the reason is reported."""
+    headers = ", ".join(_plain(h) or "(empty)" for h in table.headers[:8]) + ("…" if len(table.headers) > 8 else "")
+    record = {"line": table.line, "headers": headers, "section": " › ".join(table.sections), "rows": len(table.rows)}
+    report.tables.append(record)
+
+    def no(kind: str, reason: str, hint: str = "") -> None:
+        record.update(datasets=False, reason=reason)
+        report.skip(table.line, kind, reason, **({"hint": hint} if hint else {}))
+
+    if len(table.headers) > MAX_COLUMNS:
+        width = f"{len(table.headers):,}"
+        no("table-too-wide", f"table has {width} columns; a dataset table has at most {MAX_COLUMNS}, so it is not read")
+        return None
+    columns = columns_of(table)
+    names = [c for c in columns if c.kind == "role" and c.role == "name"]
+    first = _header_forms(table.headers[0]) if table.headers else []
+    subjects = _subject_index()
+    subject = next((subjects[f] for f in first if f in subjects), None)
+    if not names:
+        if subject:
+            no(
+                "table-not-datasets",
+                f'a table of {subject} (its first column is "{_plain(table.headers[0])}"), not of datasets',
+            )
+        else:
+            no(
+                "table-no-name",
+                f"table has no dataset name column (headers: {headers})",
+                "a dataset table needs a column headed Dataset, Name, Benchmark, 数据集名称… (markdown_columns.yaml)",
+            )
+        return None
+    if subject and names[0].index != 0:  # "Text Encoder | Year | Corpus": the rows are encoders, not corpora
+        no(
+            "table-not-datasets",
+            f'a table of {subject} (its first column is "{_plain(table.headers[0])}"); its '
+            f'"{_plain(names[0].header)}" column names what they use, not datasets of the list',
+        )
+        return None
+    section = _section_says_not_datasets(table.sections)
+    if section:
+        no("table-not-datasets", f'the section "{table.sections[-1]}" lists {section}, not datasets')
+        return None
+    facts = [c for c in columns if c.kind in ("count", "flag") or (c.kind == "role" and c.role != "name")]
+    if not facts:
+        no(
+            "table-no-facts",
+            f"table has a name column but nothing that describes datasets (headers: {headers})",
+            "a dataset table needs a link, paper, description, size, modality or task column beside the name",
+        )
+        return None
+    if not table.rows:
+        no("table-empty", "table has no rows")
+        return None
+    record.update(datasets=True, reason="")
+    unread = [_plain(c.header) for c in columns if c.kind == "unknown" and _plain(c.header)]
+    if unread:
+        report.note(table.line, "columns-not-read", f"columns not read (no meaning known): {', '.join(unread)}")
+    for c in columns:
+        if c.kind == "flag" and c.concept is None:
+            report.note(
+                table.line,
+                "flags-not-read",
+                f'flag column "{_plain(c.header)}" names no modality or task concept; its ✓ marks stay unread',
+            )
+    return columns

@@ -1,0 +1,83 @@
+"""Links by what they point to: a paper or an access point, by the host rules of ``link_hosts.yaml``; a link
+whose text says nothing ("link", "[1]") labelled from its host; links the catalog cannot hold reported."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from urllib.parse import urlsplit
+
+from medvlm_kg.catalog.load import url_problem
+from medvlm_kg.catalog.markdown.headers import _header_key
+from medvlm_kg.catalog.markdown.report import ImportReport
+from medvlm_kg.catalog.markdown.rows import Entry
+from medvlm_kg.catalog.markdown.rules import columns as _columns
+from medvlm_kg.catalog.markdown.rules import link_hosts
+
+
+def _link_rule(url: str) -> tuple[str, dict] | None:
+    """("paper" | "access", rule) for a URL by its host, or None for a host the rules do not know."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    for kind in ("papers", "access"):
+        for rule in link_hosts()[kind]:
+            if any(host == h or host.endswith("." + h) for h in rule["hosts"]):
+                if rule.get("path") and not re.search(rule["path"], parts.path or "/"):
+                    continue
+                return ("paper" if kind == "papers" else "access"), rule
+    return None
+
+
+_PAPER_LABELS = {"paper", "papers", "pdf", "arxiv", "publication", "论文", "文章"}
+_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
+_DOI = re.compile(r"(?:dx\.)?doi\.org/(10\.\d{4,9}/[^\s?#]+)", re.IGNORECASE)
+
+
+def _generic(label: str) -> bool:
+    words = {_header_key(w) for w in _columns().get("generic_link_labels", [])}
+    return not label or _header_key(label) in words or bool(re.fullmatch(r"\[?\d+\]?", label))
+
+
+def _host_label(url: str) -> str:
+    """A host no rule knows, as its registered name: "atp-modelzoo-sh.oss-cn-shanghai.aliyuncs.com" →
+    "aliyuncs.com", "www.creatis.insa-lyon.fr" → "insa-lyon.fr", "openi.nlm.nih.gov" → "nih.gov"."""
+    labels = (urlsplit(url).hostname or "").lower().split(".")
+    short_second = len(labels) >= 3 and labels[-2] in ("co", "com", "ac", "edu", "gov", "org", "net", "or", "ne")
+    keep = 3 if short_second else 2
+    return ".".join(labels[-keep:]) or url
+
+
+def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], list[str]]:
+    """The entry's links as access points (labelled from the host when the list's text says nothing) and paper
+    URLs, each URL once; links the catalog cannot hold are reported."""
+    access: list[dict] = []
+    papers: list[str] = []
+    seen: set[str] = set()
+    labels: Counter = Counter()
+    for role, label, url in entry.links:
+        if url in seen:
+            continue
+        seen.add(url)
+        problem = url_problem(url)  # a file the import writes must pass validate
+        if problem:
+            reason = f"a link is left out of access (the cell stays in listed): {problem}"
+            report.skip(entry.line, "link-refused", reason, kept=True)
+            continue
+        rule = _link_rule(url)
+        if rule and rule[0] == "paper":
+            papers.append(url)
+            continue
+        if (role == "paper" and rule is None) or _header_key(label) in _PAPER_LABELS:  # "[paper](…pdf)"
+            papers.append(url)
+            continue
+        if role == "name" and _generic(label) is False and rule is None:
+            label = "Website"
+        if _generic(label) or role == "name":
+            label = rule[1]["label"] if rule else _host_label(url)
+        point = {"label": label, "url": url}  # the platform is found from the host when the file is read
+        labels[label] += 1
+        access.append(point)
+    return access, papers

@@ -1,0 +1,102 @@
+"""A dataset's name: read from its cell (without the links and notes the cell adds), written in Unicode when the
+list writes it in LaTeX, as a comparison key (``name_key``) and as a file id (``slug``)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from medvlm_kg.catalog.load import RESERVED_IDS
+from medvlm_kg.catalog.markdown.cells import _BARE_URL, _BR, _EMPTY_LINK, _HTML_LINK, _IMAGE, _MD_LINK, _links, _plain
+
+
+def name_key(text: str) -> str:
+    """A name as a comparison key: case, width and spacing do not matter ("Lingshu (Train)" = "Lingshu（Train）",
+    "Planet: Understanding…" = "planet: understanding…"); other punctuation does ("COVIDQA" ≠ "COVID-QA")."""
+    text = unicodedata.normalize("NFKC", _plain(text)).casefold()
+    return re.sub(r"\s+", "", text)
+
+
+def _loose_key(text: str) -> str:
+    """Letters and digits only: names that differ by punctuation alone share it (reported, never merged)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", _plain(text)).casefold() if ch.isalnum())
+
+
+_REF_MARK = re.compile(r"\s*(\[\d{1,3}\])+\s*$")
+
+
+def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
+    """The dataset's name in a name cell, the links the cell holds, and notes the cell adds in parentheses
+    ("AFQMC ([直接下载](…))" → "AFQMC"; "[CT-ORG](./resources/CT-ORG.md)" → "CT-ORG")."""
+    links = _links(cell)
+    text = _BR.sub(" ", _IMAGE.sub(" ", cell))
+    text = re.sub(r"(\*\*|__)", "", text)
+    outside = _HTML_LINK.sub(" ", text)
+    outside = _MD_LINK.sub(" ", outside)
+    outside = _EMPTY_LINK.sub(" ", outside)
+    notes: list[str] = []
+
+    def drop_link_parens(m: re.Match) -> str:  # a parenthesis that held a link holds no part of the name
+        inner = m.group(0)
+        if _MD_LINK.search(inner) or _HTML_LINK.search(inner) or _EMPTY_LINK.search(inner) or _BARE_URL.search(inner):
+            rest = _plain(_BARE_URL.sub(" ", _EMPTY_LINK.sub(" ", _MD_LINK.sub(" ", inner[1:-1])))).strip(" ，,;；")
+            if rest:
+                notes.append(rest)
+            return " "
+        return inner
+
+    pattern = re.compile(r"[(（](?:[^()（）]|\([^()]*\)){0,2000}[)）]")
+    stripped = pattern.sub(drop_link_parens, text)
+    outside = _plain(_BARE_URL.sub(" ", _HTML_LINK.sub(" ", _EMPTY_LINK.sub(" ", _MD_LINK.sub(" ", stripped)))))
+    outside = re.sub(r"[(（]\s*[)）]", " ", outside)
+    outside = re.sub(r"\s+", " ", outside).strip(" ,，;；:：")
+    if outside:
+        name = outside
+    else:
+        name = " ".join(_plain(m.group(1)) for m in _MD_LINK.finditer(text)) or _plain(text)
+    name = _REF_MARK.sub("", name).strip()
+    return name, links, notes
+
+
+def _is_code(cell: str) -> bool:
+    text = cell.strip()
+    return bool(re.fullmatch(r"(`[^`]+`\s*[/,]?\s*)+", text))
+
+
+_SUPERSCRIPT = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
+_SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+
+
+def _latex_name(text: str) -> str | None:
+    """A name written with inline LaTeX as plain Unicode ("M$^3$-Med" → "M³-Med"), or None when the LaTeX is
+    more than super- and subscripts (then the name stays as written)."""
+    if "$" not in text:
+        return None
+
+    def one(m: re.Match) -> str:
+        body = m.group(1).strip()
+        sup = re.fullmatch(r"\^\{?([0-9+\-=()n]+)\}?", body)
+        if sup:
+            return sup.group(1).translate(_SUPERSCRIPT)
+        sub = re.fullmatch(r"_\{?([0-9+\-=()]+)\}?", body)
+        if sub:
+            return sub.group(1).translate(_SUBSCRIPT)
+        raise ValueError(body)
+
+    try:
+        return re.sub(r"\$([^$]{1,40})\$", one, text)
+    except ValueError:
+        return None
+
+
+def slug(name: str) -> str:
+    """A name as a file id: ASCII letters, digits and hyphens (a Chinese name spelled in pinyin); "" if none is left."""
+    text = unicodedata.normalize("NFKD", _plain(name)).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80].strip("-")
+    if len(re.sub(r"[^a-z]", "", slug)) < 3 and re.search(r"[\u3400-\u9fff]", name):  # a Chinese name: pinyin
+        from pypinyin import lazy_pinyin
+
+        spelled = " ".join(lazy_pinyin(unicodedata.normalize("NFKC", _plain(name))))
+        text = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode().lower()
+        slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80].strip("-")
+    return f"{slug}-dataset" if slug in RESERVED_IDS else slug  # "CON" would be con.yaml, which Windows refuses

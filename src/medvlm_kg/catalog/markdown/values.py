@@ -1,0 +1,252 @@
+"""What a cell says, as catalog values: modality and task cells as concept ids (by the schemes' labels), size
+cells as counts with units ("1.81M frames, 7.79M QAs", "约2万张图像"), date and venue cells as a date and a venue."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from functools import cache
+
+from medvlm_kg.catalog.concepts import load_schemes
+from medvlm_kg.catalog.markdown.cells import _plain
+from medvlm_kg.catalog.markdown.rules import columns as _columns
+
+_MAX_NESTING = 10
+_MAX_COUNT = 10**15
+_MULTIPLIERS = {
+    "": 1,
+    "k": 1_000,
+    "m": 1_000_000,
+    "b": 1_000_000_000,
+    "万": 10_000,
+    "亿": 100_000_000,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+}
+
+
+def _label_key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold().replace("–", "-").replace("—", "-")
+    return re.sub(r"\s+", " ", text).strip(" .")
+
+
+@cache
+def _label_index(scheme: str) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for concept in load_schemes()[scheme].concepts.values():
+        labels = [concept.id, *concept.pref_labels.values(), *(label for _, label in concept.alt_labels)]
+        for label in labels:
+            index.setdefault(_label_key(label), concept.id)
+    return index
+
+
+def _concept(scheme: str, text: str) -> str | None:
+    index = _label_index(scheme)
+    key = _label_key(text)
+    if key in index:
+        return index[key]
+    if key.endswith("s") and key[:-1] in index:
+        return index[key[:-1]]
+    return None
+
+
+@cache
+def _ancestors(scheme: str, concept_id: str) -> frozenset[str]:
+    """Every broader concept of ``concept_id`` (transitively), as ids."""
+    concepts = load_schemes()[scheme].concepts
+    by_iri = {c.iri: c.id for c in concepts.values()}
+    found: set[str] = set()
+    todo = [concept_id]
+    while todo:
+        current = concepts.get(todo.pop())
+        for iri in getattr(current, "broader", ()) or ():
+            parent = by_iri.get(iri)
+            if parent and parent not in found:
+                found.add(parent)
+                todo.append(parent)
+    return frozenset(found)
+
+
+def _narrowest(scheme: str, ids: list[str]) -> list[str]:
+    """``ids`` without any concept a narrower one in the list already implies (no `image` next to
+    `radiography`: a chart would count the dataset twice)."""
+    implied = set().union(*(_ancestors(scheme, i) for i in ids)) if ids else set()
+    return [i for i in dict.fromkeys(ids) if i not in implied]
+
+
+_PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
+
+
+def _without_notes(text: str) -> tuple[str, list[str]]:
+    """Text with its parenthesised notes removed (nested ones too), and the notes."""
+    notes: list[str] = []
+    for _ in range(_MAX_NESTING):  # each round peels one level; 5,000 nested parentheses would take minutes
+        found = _PAREN.findall(text)
+        if not found:
+            break
+        notes += found
+        text = _PAREN.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip(), notes
+
+
+def _closest(scheme: str, text: str) -> list[str]:
+    """Concept ids whose labels look like ``text`` or share a word with it, best first."""
+    index = _label_index(scheme)
+    key = _label_key(text)
+    ids = [index[k] for k in difflib.get_close_matches(key, list(index), n=3, cutoff=0.75)]
+    words = {w for w in re.split(r"[^\w]+", key) if len(w) >= 3}
+    ids += [cid for label, cid in sorted(index.items()) if words & set(re.split(r"[^\w]+", label))]
+    return list(dict.fromkeys(ids))[:3]
+
+
+def _concepts(scheme: str, cell: str) -> tuple[list[str], int | None, list[str]]:
+    """Concept ids named in a modality or task cell, a count such as "(38 types)", and the parts not mapped."""
+    text, notes = _without_notes(_plain(cell))
+    count = None
+    for note in notes:
+        m = re.search(r"(\d+)\s*(types?|kinds?|种|类)", note)
+        if m:
+            count = int(m.group(1))
+    whole = _concept(scheme, text)
+    if whole:
+        return [whole], count, []
+    ids: list[str] = []
+    unmapped: list[str] = []
+    parts = [p.strip() for p in re.split(r"\s*(?:[+,;，、；&]|\band\b|\bor\b|和|与|或)\s*", text) if p.strip()]
+    for part in parts:
+        found = _concept(scheme, part)
+        if not found and "/" in part:  # "Open/Closed QA" → "Open QA", "Closed QA"
+            pieces = [p.strip() for p in part.split("/")]
+            tail = pieces[-1].split(" ", 1)[1] if " " in pieces[-1] else ""
+            mapped = [_concept(scheme, p if " " in p or not tail else f"{p} {tail}") for p in pieces]
+            if all(mapped):
+                ids += [m for m in mapped if m]
+                continue
+        if not found and " " in part:  # "QA Reasoning" → "QA", "Reasoning"
+            mapped = [_concept(scheme, w) for w in part.split()]
+            if all(mapped):
+                ids += [m for m in mapped if m]
+                continue
+        if found:
+            ids.append(found)
+        else:
+            unmapped.append(part)
+    return list(dict.fromkeys(ids)), count, unmapped
+
+
+_SIZE_PART = re.compile(
+    r"^(?P<approx>~|≈|约|大约|近|about|approx\.?|approximately|over|more than|>|＞|超过|逾)?\s*"
+    r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<mult>[kKmMbB万亿](?![a-zA-Z])|thousand\b|million\b|billion\b)?\s*"
+    r"(?P<plus>\+|余|多)?\s*(?P<unit>.*)$"
+)
+
+
+def _unit(text: str, suffixes: bool = True) -> str | None:
+    """The unit concept a size's words name: the words as they are, or their last words ("training samples"
+    → samples, "训练样本" → 样本)."""
+    text = re.sub(r"^(张|个|条|对|例|份|组)", "", text.strip())
+    if not text:
+        return None
+    found = _concept("unit", text)
+    if found:
+        return found
+    extra = _columns().get("count_units", {})
+    for unit_id, words in extra.items():
+        if _label_key(text) in {_label_key(w) for w in words}:
+            return unit_id
+    if not suffixes:
+        return None
+    words = text.split()
+    for k in range(1, len(words)):
+        found = _concept("unit", " ".join(words[k:]))
+        if found:
+            return found
+    if re.search(r"[\u4e00-\u9fff]", text):
+        for k in range(1, len(text)):
+            found = _concept("unit", text[k:])
+            if found:
+                return found
+    return None
+
+
+def _size_part(part: str) -> dict | None:
+    m = _SIZE_PART.match(part.strip())
+    if not m:
+        return None
+    number = float(m.group("num").replace(",", ""))
+    mult = (m.group("mult") or "").lower()
+    if not number * _MULTIPLIERS[mult] < _MAX_COUNT:  # "1" × 50,000 is infinity as a float
+        return None
+    value = round(number * _MULTIPLIERS[mult])
+    words, rest = m.group("unit").split(), ""
+    unit = _unit(m.group("unit"), suffixes=False)
+    for k in range(1, min(len(words) - 1, 3) + 1) if unit is None else ():  # "1,245 QA pairs spanning 7 tasks"
+        unit = _unit(" ".join(words[:k]), suffixes=False) or (  # "12,601 chest X-ray cases with …"
+            _unit(words[k - 1], suffixes=False) if k > 1 else None
+        )
+        if unit:
+            rest = " ".join(words[k:])
+            break
+    unit = unit or _unit(m.group("unit"))  # "training samples" → samples
+    if unit is None or value < 1:
+        return None
+    approximate = bool(m.group("approx") or m.group("plus")) or bool(mult and (number != int(number) or mult != ""))
+    found = {"count": value, "unit": unit, **({"approximate": True} if approximate else {})}
+    return {**found, "rest": rest} if rest else found
+
+
+def _sizes(cell: str) -> tuple[list[dict], list[str]]:
+    """Counts with units from a size cell ("1.81M frames, 7.79M QAs", "5M样本, 19K指令", "约2万张图像")."""
+    counts: list[dict] = []
+    unmapped: list[str] = []
+    for part in re.split(r",\s+|，|;|；|、|\s+/\s+", _plain(cell)):
+        part = part.strip()
+        if not part:
+            continue
+        found = _size_part(part)
+        if found is None:
+            unmapped.append(part)
+        else:
+            counts.append(found)
+    return counts, unmapped
+
+
+_DATE = re.compile(r"^(?P<y>(?:19|20)\d\d)(?:[.\-/](?P<m>\d{1,2})(?:[.\-/](?P<d>\d{1,2}))?)?$")
+_VENUE = re.compile(r"^(?P<venue>[^\d].*?)['’\s]+(?P<y>(?:19|20)\d\d)$")
+_VENUE_GLUED = re.compile(r"^(?P<venue>[A-Za-z][A-Za-z\-&]{1,20}?)['’]?(?P<y>(?:19|20)\d\d)$")  # BIBM2025
+_YEAR_VENUE = re.compile(r"^(?P<y>(?:19|20)\d\d)\s*(?P<venue>[A-Za-z][A-Za-z\-&]{1,20})$")  # 2025IJCAI
+_SHORT_YEAR = re.compile(r"^(?P<venue>[A-Za-z][A-Za-z\-&]{1,20})\s*['’](?P<yy>\d\d)$")  # ECCV'20
+
+
+def _date(cell: str) -> tuple[str | None, str | None]:
+    """(published as YYYY[-MM[-DD]], venue) from a date or venue cell; (None, None) if it is neither.
+    "2026.1.6" → 2026-01-06; "NeurIPS 2025", "BIBM2025", "2025IJCAI" → year + venue; "ECCV'20" → 2020 + ECCV 2020."""
+    import datetime
+
+    text = _plain(cell)
+    m = _DATE.match(text)
+    if m:
+        y, mo, d = m.group("y"), m.group("m"), m.group("d")
+        try:
+            if d:
+                return datetime.date(int(y), int(mo), int(d)).isoformat(), None
+            if mo:
+                datetime.date(int(y), int(mo), 1)
+                return f"{y}-{int(mo):02d}", None
+        except ValueError:
+            return None, None
+        return y, None
+    m = _VENUE.match(text)
+    if m:
+        return m.group("y"), text
+    for pattern in (_VENUE_GLUED, _YEAR_VENUE):
+        m = pattern.match(text)
+        if m:
+            return m.group("y"), f"{m.group('venue')} {m.group('y')}"
+    m = _SHORT_YEAR.match(text)
+    if m:
+        year = f"20{m.group('yy')}" if int(m.group("yy")) < 70 else f"19{m.group('yy')}"
+        return year, f"{m.group('venue')} {year}"
+    return None, None
