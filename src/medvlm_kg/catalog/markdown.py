@@ -27,8 +27,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from medvlm_kg.catalog.checks import RESERVED_IDS, url_problem
 from medvlm_kg.catalog.concepts import load_schemes
-from medvlm_kg.catalog.load import RESERVED_IDS, url_problem
 from medvlm_kg.problems import CatalogError, Problem
 from medvlm_kg.runtime.progress import track
 
