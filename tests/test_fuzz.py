@@ -33,8 +33,9 @@ from hypothesis import strategies as st
 from rdflib.compare import to_isomorphic
 
 from conftest import DATA, ROOT
+from medvlm_kg.catalog.checks import RESERVED_IDS
 from medvlm_kg.catalog.concepts import load_schemes
-from medvlm_kg.catalog.load import RESERVED_IDS, check_catalog, load_catalog
+from medvlm_kg.catalog.load import check_catalog, load_catalog
 from medvlm_kg.catalog.markdown import ImportReport, import_markdown, parse_tables, read_entries
 from medvlm_kg.graph.convert import dataset_iri
 from medvlm_kg.graph.serialize import FORMATS, serialize

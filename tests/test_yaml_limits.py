@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import DATA
-from medvlm_kg.catalog.load import _MAX_DEPTH, _depth_bound, _read_yaml, _YamlProblem
+from medvlm_kg.catalog.yaml_reader import MAX_DEPTH, YamlProblem, depth_bound, read_yaml
 
 
 def _depth(text: str) -> int:
@@ -47,18 +47,18 @@ CASES = {
 @pytest.mark.parametrize("name", CASES)
 def test_the_bound_from_the_characters_is_never_below_the_real_depth(name):
     text = CASES[name]
-    assert _depth_bound(text) >= _depth(text)
+    assert depth_bound(text) >= _depth(text)
 
 
 def test_the_bound_of_every_real_file_is_far_below_the_limit():
     for path in sorted(DATA.rglob("*.yaml")):
-        assert _depth_bound(path.read_text(encoding="utf-8")) <= _MAX_DEPTH, path
+        assert depth_bound(path.read_text(encoding="utf-8")) <= MAX_DEPTH, path
 
 
 @pytest.mark.parametrize("levels", [101, 999, 1001, 5000])
 def test_too_deep_is_the_products_message_at_any_depth(levels):
     """Between 101 and 1,000 levels libyaml parses; past 1,000 it refuses with its own message: ours comes first."""
     for text in ("x: " + "[" * levels + "]" * levels + "\n", _block_mappings(levels)):
-        with pytest.raises(_YamlProblem) as caught:
-            _read_yaml(text)
-        assert caught.value.message == f"lists and mappings nested more than {_MAX_DEPTH} levels deep"
+        with pytest.raises(YamlProblem) as caught:
+            read_yaml(text)
+        assert caught.value.message == f"lists and mappings nested more than {MAX_DEPTH} levels deep"

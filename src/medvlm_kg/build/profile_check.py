@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from medvlm_kg.build.units import check, validate
-from medvlm_kg.catalog.load import Catalog
+from medvlm_kg.catalog.entries import Catalog
 from medvlm_kg.problems import ERROR, CatalogError, Problem
 from medvlm_kg.profiles import PROFILE_NAMES, PROFILES, check_record
 from medvlm_kg.profiles.base import sorted_problems as _sorted

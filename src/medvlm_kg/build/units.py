@@ -23,7 +23,9 @@ import pyoxigraph as ox
 from medvlm_kg.build.dumps import catalog_dumps, dataset_members
 from medvlm_kg.build.output import StagedOutput
 from medvlm_kg.catalog.concepts import load_schemes
-from medvlm_kg.catalog.load import Catalog, Dataset, ParseCache, check_catalog
+from medvlm_kg.catalog.entries import Catalog, Dataset
+from medvlm_kg.catalog.load import check_catalog
+from medvlm_kg.catalog.parse_cache import ParseCache
 from medvlm_kg.graph.convert import KnowledgeGraph, dataset_iri
 from medvlm_kg.graph.serialize import FORMATS, TURTLE_HEADER, serialize
 from medvlm_kg.problems import ERROR, WARNING, CatalogError, Problem, problem_order

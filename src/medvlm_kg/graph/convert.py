@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from medvlm_kg.catalog.concepts import ConceptScheme, load_schemes
-from medvlm_kg.catalog.load import Catalog, Dataset, Listed, PartialDate, Sourced
+from medvlm_kg.catalog.entries import Catalog, Dataset, Listed, PartialDate, Sourced
 
 __all__ = [
     "KnowledgeGraph",

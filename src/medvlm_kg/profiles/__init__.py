@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from medvlm_kg.catalog.load import Catalog
+from medvlm_kg.catalog.entries import Catalog
 from medvlm_kg.graph.convert import KnowledgeGraph
 from medvlm_kg.problems import ERROR, WARNING, Problem
 from medvlm_kg.profiles import bioschemas, croissant, dcat_ap, google

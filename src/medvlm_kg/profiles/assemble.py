@@ -9,7 +9,7 @@ from __future__ import annotations
 from pyoxigraph import Triple
 
 from medvlm_kg.catalog.concepts import load_schemes
-from medvlm_kg.catalog.load import Catalog, Dataset
+from medvlm_kg.catalog.entries import Catalog, Dataset
 from medvlm_kg.graph.convert import KnowledgeGraph, catalog_iri, core_catalog_triples, core_dataset_triples
 from medvlm_kg.profiles import bioschemas, dcat_ap
 

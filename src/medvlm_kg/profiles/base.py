@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import rdflib
 from rdflib.namespace import SH
 
-from medvlm_kg.catalog.load import Catalog, Dataset
+from medvlm_kg.catalog.entries import Catalog, Dataset
 from medvlm_kg.graph.convert import KnowledgeGraph
 from medvlm_kg.problems import ERROR, WARNING, Problem
 

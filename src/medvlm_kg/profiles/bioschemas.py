@@ -13,7 +13,7 @@ from functools import cache
 import pyoxigraph as ox
 import rdflib
 
-from medvlm_kg.catalog.load import Catalog
+from medvlm_kg.catalog.entries import Catalog
 from medvlm_kg.graph.convert import LANGUAGES, KnowledgeGraph, dataset_iri
 from medvlm_kg.problems import Problem
 from medvlm_kg.resources import ontology_dir

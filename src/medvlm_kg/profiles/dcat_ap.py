@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import rdflib
 
 from medvlm_kg.catalog.concepts import load_schemes
-from medvlm_kg.catalog.load import Catalog
+from medvlm_kg.catalog.entries import Catalog
 from medvlm_kg.graph.convert import KnowledgeGraph
 from medvlm_kg.problems import Problem
 from medvlm_kg.resources import ontology_dir

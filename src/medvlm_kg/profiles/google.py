@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from medvlm_kg.catalog.load import Catalog
+from medvlm_kg.catalog.entries import Catalog
 from medvlm_kg.graph.convert import LANGUAGES, KnowledgeGraph, dataset_iri
 from medvlm_kg.problems import ERROR, Problem
 from medvlm_kg.resources import ontology_dir

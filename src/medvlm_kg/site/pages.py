@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from markupsafe import Markup
 
 from medvlm_kg.catalog.concepts import Concept, ConceptScheme, load_schemes
-from medvlm_kg.catalog.load import Access, Catalog, Dataset, Paper
+from medvlm_kg.catalog.entries import Access, Catalog, Dataset, Paper
 from medvlm_kg.graph.convert import LANGUAGES, KnowledgeGraph, catalog_iri, dataset_iri, date_words, listed_cells
 from medvlm_kg.graph.jsonld import json_bytes
 from medvlm_kg.graph.listed_table import listed_table

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from medvlm_kg.catalog.load import Catalog, Dataset
+from medvlm_kg.catalog.entries import Catalog, Dataset
 from medvlm_kg.graph.convert import KnowledgeGraph
 from medvlm_kg.problems import ERROR, WARNING, Problem
 from medvlm_kg.resources import ontology_dir

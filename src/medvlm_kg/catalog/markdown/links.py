@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from urllib.parse import urlsplit
 
-from medvlm_kg.catalog.load import url_problem
+from medvlm_kg.catalog.checks import url_problem
 from medvlm_kg.catalog.markdown.headers import _header_key
 from medvlm_kg.catalog.markdown.report import ImportReport
 from medvlm_kg.catalog.markdown.rows import Entry

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from medvlm_kg.catalog.load import RESERVED_IDS
+from medvlm_kg.catalog.checks import RESERVED_IDS
 from medvlm_kg.catalog.markdown.cells import _BARE_URL, _BR, _EMPTY_LINK, _HTML_LINK, _IMAGE, _MD_LINK, _links, _plain
 
 
