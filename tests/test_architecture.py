@@ -23,8 +23,6 @@ NOT_SPLIT_YET = [
     "catalog/markdown.py: ",
     "graph/convert.py: ",
     "serve.py: ",
-    "site/pages.py: ",
-    "site/pages.py: class _Site",
     "sparql/endpoint.py: ",
 ]
 
