@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
-from medvlm_kg.site.pages import url_to_file
+from medvlm_kg.site.links import url_to_file
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

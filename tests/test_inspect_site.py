@@ -12,7 +12,7 @@ import pytest
 import google_rules
 from conftest import run_cli
 from medvlm_kg.site.inspect import check_dataset, inspect_site
-from medvlm_kg.site.pages import script_json
+from medvlm_kg.site.templating import script_json
 
 BASE = "https://w3id.org/medvlm-kg/"
 JSONLD = re.compile(r'(<script type="application/ld\+json">\n)(.*?)(\n</script>)', re.S)

@@ -11,7 +11,7 @@ from conftest import DATA
 from medvlm_kg.build.build import render
 from medvlm_kg.catalog.load import load_catalog
 from medvlm_kg.profiles.assemble import convert
-from medvlm_kg.site import pages as site
+from medvlm_kg.site import discovery
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 BASE = "https://w3id.org/medvlm-kg/"
@@ -34,7 +34,7 @@ def test_one_sitemap_while_under_the_limits(catalog):
 
 def test_past_the_url_limit_a_sitemap_index_names_parts_that_cover_every_page(catalog, monkeypatch):
     whole = locs(render(catalog, convert(catalog))["sitemap.xml"], "url")
-    monkeypatch.setattr(site, "SITEMAP_MAX_URLS", 50)
+    monkeypatch.setattr(discovery, "SITEMAP_MAX_URLS", 50)
     files = render(catalog, convert(catalog))
     index = ET.fromstring(files["sitemap.xml"])
     assert index.tag == f"{SM}sitemapindex"
@@ -52,7 +52,7 @@ def test_past_the_url_limit_a_sitemap_index_names_parts_that_cover_every_page(ca
 
 
 def test_past_the_size_limit_parts_are_halved(catalog, monkeypatch):
-    monkeypatch.setattr(site, "SITEMAP_MAX_BYTES", 20_000)
+    monkeypatch.setattr(discovery, "SITEMAP_MAX_BYTES", 20_000)
     files = render(catalog, convert(catalog))
     parts = locs(files["sitemap.xml"], "sitemap")
     assert len(parts) > 1

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 import lxml.html
 
-from medvlm_kg.site.pages import url_to_file
+from medvlm_kg.site.links import url_to_file
 from site_checks import files_of, pages_of
 
 BASE = "https://w3id.org/medvlm-kg/"

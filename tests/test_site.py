@@ -19,7 +19,7 @@ from rdflib.namespace import DCTERMS
 import google_rules
 from conftest import DATA, run_cli
 from medvlm_kg.catalog.load import load_catalog
-from medvlm_kg.site.pages import url_to_file
+from medvlm_kg.site.links import url_to_file
 from site_checks import broken_links
 
 BASE = "https://w3id.org/medvlm-kg/"

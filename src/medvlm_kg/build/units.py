@@ -312,7 +312,10 @@ def _documents(docs: dict[str, tuple[list[ox.Triple], str]]) -> dict[str, bytes]
 
 def _plan(state: _State) -> list[_Unit]:
     """Every unit but the datasets', with its key, in the order they are made."""
-    from medvlm_kg.site.pages import INDEX_SCRIPT, LANGUAGES, SCHEMES_SHOWN, concept_page_key, csv_file
+    from medvlm_kg.graph.convert import LANGUAGES
+    from medvlm_kg.site.catalog_page import INDEX_SCRIPT
+    from medvlm_kg.site.context import SCHEMES_SHOWN
+    from medvlm_kg.site.links import concept_page_key, csv_file
 
     catalog, site, common, keys = state.catalog, state.site, state.common, state.keys
     base = catalog.base_iri

@@ -29,7 +29,7 @@ from medvlm_kg.profiles.google import (
     json_ld_nodes,
     node_types,
 )
-from medvlm_kg.site.pages import url_to_file
+from medvlm_kg.site.links import url_to_file
 
 __all__ = [
     "GOOGLE_RECOMMENDED",

@@ -588,7 +588,7 @@ class _Endpoint:
             "memory_bytes": (2 << 30) + 20 * size_bytes,  # address space: a runaway query fails, not the host
         }
         self.pool = _Pool(config, workers, timeout_s)
-        from medvlm_kg.site.pages import TEMPLATES
+        from medvlm_kg.site.templating import TEMPLATES
 
         self.out_dir = out_dir
         self.base = self.graph[: -len("catalog")] if self.graph.endswith("catalog") else self.graph
@@ -613,7 +613,7 @@ class _Endpoint:
 
     def shell(self, lang: str) -> str:
         """The built SPARQL page of ``lang`` (``sparql.html``, ``zh/sparql.html``), read once."""
-        from medvlm_kg.site.pages import page_file
+        from medvlm_kg.site.links import page_file
 
         if lang not in self._shells:
             path = self.out_dir / page_file("sparql", lang)
@@ -629,7 +629,7 @@ class _Endpoint:
     def local_link(self, lang: str):
         """For a result IRI under the catalog's base: a link to its page or file on this server, relative to the
         SPARQL page of ``lang`` (to the Chinese page when there is one); ``None`` for other IRIs."""
-        from medvlm_kg.site.pages import url_to_file
+        from medvlm_kg.site.links import url_to_file
 
         out_dir = self.out_dir
 
@@ -670,10 +670,10 @@ class _Endpoint:
         from markupsafe import escape
         from starlette.responses import HTMLResponse
 
-        from medvlm_kg.site.pages import _strings
+        from medvlm_kg.site.templating import ui_strings
 
         lang = self.language(request)
-        strings = _strings()[lang]
+        strings = ui_strings()[lang]
 
         def t(name: str, **args: Any) -> str:
             return strings[name].format(**args) if args else strings[name]

@@ -1,0 +1,234 @@
+"""The catalog page (``index.html`` = ``catalog.html``, in each language): the table of every dataset, its
+filters, charts and counts; the table split into ``catalog/page/<n>`` when the catalog is large, with
+``catalog-index.js`` for filtering across pages; and the same table as CSV beside it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from medvlm_kg.catalog.entries import Access, Dataset
+from medvlm_kg.graph.convert import LANGUAGES, catalog_iri, listed_cells
+from medvlm_kg.graph.listed_table import listed_table
+from medvlm_kg.graph.schema_org import schema_org_jsonld
+from medvlm_kg.site import charts
+from medvlm_kg.site.context import Facet, SiteContext, pager
+from medvlm_kg.site.links import DEFAULT_LANGUAGE, csv_file, lang_prefix, page_file
+from medvlm_kg.site.templating import script_json, ui_strings
+
+__all__ = ["INDEX_SCRIPT", "access_links", "catalog_csv", "catalog_index", "catalog_page", "license_key"]
+
+MAX_SIZE_BARS = 30  # the size chart shows the largest datasets, not thousands of bars
+INDEX_SCRIPT = "catalog-index.js"  # every dataset in a few fields, for filtering a catalog split into pages
+
+
+def catalog_page(site: SiteContext, lang: str, number: int = 1) -> dict[str, bytes]:
+    """The catalog page: ``index.html`` (= ``catalog.html``) with the table, filters and charts; when the
+    catalog has more datasets than a page holds, the table shows page ``number`` (``catalog/page/<n>``) and the
+    filters search the whole catalog through ``catalog-index.js``."""
+    title = site.catalog.title.get(lang) or site.catalog.title["en"]
+    summary = site.catalog.description.get(lang) or site.catalog.description["en"]
+    if site.paged:
+        chunk = site.catalog_chunks()[number - 1]
+        shown = [site.row(d, lang) for d in chunk]
+    else:
+        shown = sorted((site.row(d, lang) for d in site.catalog.datasets), key=lambda r: r.dataset.name.lower())
+    out: dict[str, bytes] = {}
+    targets = []
+    if number == 1:
+        targets.append(("catalog", [page_file("catalog", lang), f"{lang_prefix(lang)}index.html"]))
+    if site.paged:
+        targets.append((f"catalog/page/{number}", [page_file(f"catalog/page/{number}", lang)]))
+    for key, paths in targets:
+        ctx = site.page_context(key, "catalog", lang, paths[0], title, summary)
+        total = len(site.catalog_chunks())
+        ctx.update(
+            rows=shown,
+            total=len(site.catalog.datasets),
+            description_paragraphs=[p for p in summary.split("\n\n") if p.strip()],
+            pager=pager(lambda n: f"catalog/page/{n}", number, total, ctx["page"]) if site.paged else None,
+            front=key == "catalog",
+            index_script=ctx["link"](INDEX_SCRIPT) if site.paged else None,
+            csv_file=csv_file(lang),
+            license_key=license_key,
+            access_links=access_links,
+        )
+        if key == "catalog":
+            every = [site.facet(d) for d in site.by_name]
+            ctx.update(
+                filters=_filters(site, every, lang),
+                charts=_charts(site, every, lang, ctx["page"], ctx["t"]),
+                stats=_stats(every),
+                jsonld=script_json(schema_org_jsonld(site.catalog_triples, catalog_iri(site.base), lang)),
+            )
+        else:
+            ctx.update(filters=[], charts=[], stats=None)
+        html = site.html("catalog.html", ctx)  # index.html and catalog.html share a folder, so one page serves both
+        out.update(dict.fromkeys(paths, html))
+    return out
+
+
+def catalog_index(site: SiteContext) -> bytes:
+    """``catalog-index.js``: every dataset in a few fields, for the catalog page's filters once the table is
+    split into pages (a script, not JSON, so it loads from a file:// folder too)."""
+    schemes = site.schemes
+    entries = []
+    for d in sorted(site.catalog.datasets, key=lambda d: d.id):
+        row = {lang: site.row(d, lang) for lang in LANGUAGES}
+        r = row[DEFAULT_LANGUAGE]
+        entries.append(
+            {
+                "id": d.id,
+                "name": d.name,
+                "cells": {
+                    lang: [row[lang].modality_cell, row[lang].task_cell, row[lang].size_cell] for lang in LANGUAGES
+                },
+                "date": d.listed.date,
+                "modality": r.modality_tags,
+                "task": r.task_tags,
+                "host": [c.id for c in r.hosts],
+                "license": [license_key(d)],
+                "year": r.year,
+                "sortDate": r.date_sort,
+                "size": r.size_sort,
+                "search": " ".join(row[lang].search for lang in LANGUAGES),
+            }
+        )
+    labels = {
+        name: {c.id: {lang: c.label(lang) for lang in LANGUAGES} for c in schemes[name].concepts.values()}
+        for name in ("modality", "task", "platform")
+    }
+    data = {"datasets": entries, "labels": labels}
+    return b"window.MEDVLM_KG_INDEX = " + str(script_json(data)).encode("utf-8") + b";\n"
+
+
+def catalog_csv(site: SiteContext, lang: str) -> bytes:
+    """The list's table as CSV (RFC 4180): the columns and row order of ``export-markdown``, in ``lang``, an
+    empty cell where the list shows "-". A row the list wrote with a cell beyond its columns gets an unnamed
+    last column, so every line has as many fields as the header (what pandas and spreadsheets expect)."""
+    import csv
+    import io
+
+    cells = (t for d in site.catalog.datasets for t in listed_cells(site.base, d))
+    headers, rows = listed_table(cells, lang)
+    width = max([len(headers), *(len(row) for row in rows)])
+    sink = io.StringIO()
+    writer = csv.writer(sink, lineterminator="\r\n")
+    for row in [headers, *rows]:
+        cells = [(cell or "").replace("\n", " ") for cell in row]
+        writer.writerow(cells + [""] * (width - len(cells)))
+    return sink.getvalue().encode("utf-8")
+
+
+def _stats(rows: list[Facet]) -> dict[str, int]:
+    papers = {r.paper.iri for r in rows if r.paper}
+    return {
+        "datasets": len(rows),
+        "papers": len(papers),
+        "modalities": len({c for r in rows for c in r.modality_tags}),
+        "tasks": len({c for r in rows for c in r.task_tags}),
+        "hosts": len({c.id for r in rows for c in r.hosts}),
+    }
+
+
+def _filters(site: SiteContext, rows: list[Facet], lang: str) -> list[dict]:
+    def options(scheme: str) -> list[tuple[str, str, int]]:
+        counts = site.concept_counts(scheme)
+        concepts = site.schemes[scheme].concepts
+        return sorted(((c, concepts[c].label(lang), n) for c, n in counts.items()), key=lambda o: o[1].lower())
+
+    years: dict[str, int] = defaultdict(int)
+    for r in rows:
+        if r.year:
+            years[r.year] += 1
+    return [
+        {"name": "modality", "label": "filter_modality", "options": options("modality")},
+        {"name": "task", "label": "filter_task", "options": options("task")},
+        {
+            "name": "year",
+            "label": "filter_year",
+            "options": [(y, y, n) for y, n in sorted(years.items(), reverse=True)],
+        },
+        {"name": "host", "label": "filter_host", "options": options("platform")},
+        {"name": "license", "label": "filter_license", "options": _license_options(site, lang)},
+    ]
+
+
+def _license_options(site: SiteContext, lang: str) -> list[tuple[str, str, int]]:
+    counts: dict[str, int] = defaultdict(int)
+    for dataset in site.catalog.datasets:
+        counts[license_key(dataset)] += 1
+    unknown = ui_strings()[lang]["license_unknown"]
+    return sorted(
+        ((key, unknown if key == "unknown" else key, n) for key, n in counts.items()),
+        key=lambda o: (o[0] == "unknown", o[1].lower()),
+    )
+
+
+def _charts(site: SiteContext, rows: list[Facet], lang: str, page, t) -> list[charts.Chart]:
+    def per_concept(scheme: str, chart_id: str, title: str) -> charts.Chart:
+        counts = site.concept_counts(scheme)
+        concepts = site.schemes[scheme].concepts
+        bars = [
+            charts.Bar(concepts[c].label(lang), n, str(n), page(f"concept/{scheme}/{c}"))
+            for c, n in sorted(counts.items(), key=lambda item: (-item[1], concepts[item[0]].label(lang)))
+        ]
+        chart = charts.bar_chart(chart_id, title, _summary(bars, t), bars)
+        chart.note = t("count_rule")
+        return chart
+
+    years: dict[int, int] = defaultdict(int)
+    for r in rows:
+        if r.year:
+            years[int(r.year)] += 1
+    year_bars = (
+        [charts.Bar(str(y), years.get(y, 0), str(years.get(y, 0))) for y in range(min(years), max(years) + 1)]
+        if years
+        else []
+    )
+    sized, unsized = [], []
+    for r in sorted(rows, key=lambda r: r.dataset.name.lower()):
+        qa = [c for c in r.dataset.size if c.unit == "qa-pair"]
+        if qa:
+            count = qa[0]
+            text = charts.short_number(count.count)
+            sized.append(
+                charts.Bar(r.dataset.name, count.count, ("≈" if count.approximate else "") + text, page(r.key))
+            )
+        else:
+            unsized.append(r.dataset.name)
+    sized.sort(key=lambda b: (-b.value, b.label.lower()))
+    notes = []
+    if len(sized) > MAX_SIZE_BARS:  # a chart of thousands of bars is read by no one: the largest, and a count
+        notes.append(t("chart_size_top", shown=MAX_SIZE_BARS, total=f"{len(sized):,}"))
+        sized = sized[:MAX_SIZE_BARS]
+    size_chart = charts.bar_chart("chart-size", t("chart_size"), _summary(sized, t), sized, log=True)
+    if len(unsized) > MAX_SIZE_BARS:
+        notes.append(t("chart_size_unsized", n=f"{len(unsized):,}"))
+    elif unsized:
+        notes.append(t("chart_size_note", names=", ".join(unsized)))
+    size_chart.note = " ".join(notes)
+    return [
+        per_concept("modality", "chart-modality", t("chart_modality")),
+        per_concept("task", "chart-task", t("chart_task")),
+        charts.column_chart("chart-year", t("chart_year"), _summary(year_bars, t), year_bars),
+        size_chart,
+    ]
+
+
+def _summary(bars: list[charts.Bar], t) -> str:
+    return "; ".join(t("chart_value", label=b.label, value=b.text) for b in bars)
+
+
+def license_key(dataset: Dataset) -> str:
+    """The catalog's licence filter value: the SPDX id of a statement that covers the data, else "unknown"."""
+    return dataset.license.id if dataset.license and dataset.license.applies_to_data else "unknown"
+
+
+def access_links(dataset: Dataset) -> dict[str, Access]:
+    """By host platform, the dataset's first access point there (where the host chip of its row leads)."""
+    out: dict[str, Access] = {}
+    for access in dataset.access:
+        if access.platform and access.platform not in out:
+            out[access.platform] = access
+    return out

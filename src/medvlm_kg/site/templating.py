@@ -1,0 +1,94 @@
+"""How a page is written: the Jinja2 environment with its filters, the words of the pages in each language
+(``templates/strings.json``), and JSON-LD made safe to embed in a ``<script>`` block.
+
+HTML comes from the templates with autoescaping; JSON-LD goes through ``script_json``, which escapes ``<``, ``>``
+and ``&`` inside strings. The server's SPARQL page reads the same templates and words.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from medvlm_kg.graph.jsonld import json_bytes
+
+__all__ = ["STATIC", "TEMPLATES", "environment", "meta_description", "script_json", "source_label", "ui_strings"]
+
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE / "templates"
+STATIC = PACKAGE / "static"
+
+
+def script_json(value: Any) -> Markup:
+    """JSON for a ``<script type="application/ld+json">`` block: no string can end the block or open a comment.
+
+    ``<``, ``>`` and ``&`` only occur inside JSON strings, where ``\\u003c`` etc. mean the same characters.
+    """
+    text = json_bytes(value).decode("utf-8")
+    for char, escaped in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escaped)
+    return Markup(text)
+
+
+@cache
+def ui_strings() -> dict[str, dict[str, str]]:
+    """The words of the pages, by language and name (``templates/strings.json``), read once."""
+    return json.loads((TEMPLATES / "strings.json").read_text(encoding="utf-8"))
+
+
+def environment() -> jinja2.Environment:
+    """The templates, autoescaped, with the filters they use (numbers, hosts, source labels, meta descriptions)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["number"] = lambda n: f"{n:,}"
+    env.filters["host"] = lambda url: urlsplit(url).hostname or url
+    env.filters["source"] = source_label
+    env.filters["meta_description"] = meta_description
+    return env
+
+
+META_DESCRIPTION_MAX = 300  # search engines show ~160 characters; longer descriptions are cut by them anyway
+
+
+def meta_description(text: str, limit: int = META_DESCRIPTION_MAX) -> str:
+    """A page's ``<meta name="description">``: its summary on one line, cut after the last whole sentence that
+    fits in ``limit`` characters (English or Chinese full stops), else at a word with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    ends = [head.rfind(mark) + len(mark) for mark in (". ", "。", "! ", "? ", "！", "？")]
+    cut = max(ends)
+    if cut > limit // 3:
+        return head[:cut].rstrip()
+    space = head[: limit - 1].rfind(" ")
+    return head[: space if space > limit // 3 else limit - 1].rstrip() + "…"
+
+
+def source_label(url: str, room: int = 44) -> str:
+    """A source URL short enough to read: host and path, cut in the middle when long."""
+    parts = urlsplit(url)
+    text = (parts.hostname or "") + parts.path.rstrip("/")
+    if parts.hostname and parts.hostname.startswith("www."):
+        text = text[4:]
+    if len(text) > room:
+        text = text[: room // 2 - 1] + "…" + text[-(room // 2 - 1) :]
+    return text or url
