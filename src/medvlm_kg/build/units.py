@@ -8,6 +8,9 @@ made from: a rebuild keeps (hard-links) the files of every unit whose key did no
 others. Units run in worker processes, one per core (forked: they inherit ``_STATE``), and write straight into
 the staged output folder. What no unit can check alone (the catalog's own description, a node two datasets
 describe differently) is checked over what the units report (``_across``).
+
+A little longer than 600 lines because the plan (``_plan``: every unit and the digest that keys it) is one list
+that must be read whole to see what a rebuild keeps; the dumps' writing is in ``dumps.py``.
 """
 
 from __future__ import annotations
