@@ -74,7 +74,9 @@ def schema_org_terms(nt: Path) -> tuple[int, list[str]]:
                 todo += links.get(c, ())
         return seen
 
-    graph = rdflib.Graph().parse(nt, format="nt")
+    import gzip
+
+    graph = rdflib.Graph().parse(data=gzip.decompress(nt.read_bytes()).decode("utf-8"), format="nt")
     used: set[str] = set()
     wrong: set[str] = set()
     for s, p, o in graph:
@@ -149,7 +151,7 @@ def main() -> int:
         if built.returncode != 0:
             sys.stderr.write(built.stderr)
             return 2
-        terms = schema_org_terms(Path(tmp) / "build" / "catalog.nt")
+        terms = schema_org_terms(Path(tmp) / "build" / "catalog.nt.gz")
     text = render(json.loads(result.stdout), locked_versions(), terms)
     if args.check:
         if DOC.read_text(encoding="utf-8") != text:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from medvlm_kg.catalog.entries import Catalog, Dataset
-from medvlm_kg.graph.convert import KnowledgeGraph
+from medvlm_kg.graph.convert import CATALOG_DUMPS, KnowledgeGraph
 from medvlm_kg.problems import ERROR, WARNING, Problem
 from medvlm_kg.resources import ontology_dir
 from medvlm_kg.validate.shacl import VIOLATION, Graph, Result, Shapes, compile_shapes
@@ -220,6 +220,11 @@ def _nested_field(dataset, focus, field: str) -> str:
     return field
 
 
+def _made_by_the_build(focus, catalog: Catalog) -> bool:
+    """The catalog's dump distributions (catalog.ttl.gz, catalog.nt.gz): described by the build, not by a curator."""
+    return isinstance(focus, ox.NamedNode) and focus.value in {catalog.base_iri + name for name, *_ in CATALOG_DUMPS}
+
+
 def _problems(results: list[Result], catalog: Catalog, dataset_of) -> list[Problem]:
     """Results as problems: the file of the dataset ``dataset_of`` the focus node (else catalog.yaml), the
     shape's ``sh:name`` as the field, its ``sh:message`` and the value found."""
@@ -236,6 +241,8 @@ def _problems(results: list[Result], catalog: Catalog, dataset_of) -> list[Probl
             value = result.value
             if value is not None and severity == ERROR and not isinstance(value, ox.BlankNode):
                 message += f" (found {f'<{value.value}>' if isinstance(value, ox.NamedNode) else repr(value.value)})"
+            if severity == WARNING and _made_by_the_build(result.focus, catalog):
+                continue  # a recommendation about a node no YAML states (the dumps): nothing a curator can add
             dataset = dataset_of(result.focus)
             field = _nested_field(dataset, result.focus, field)
             if dataset is not None:
