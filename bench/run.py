@@ -506,7 +506,7 @@ def _parts(rows: _Rows, catalog, kg) -> None:
     from the datasets' files); the catalog-wide pages by kind; the sitemap. ``medvlm-kg build`` runs the
     datasets' parts in a worker process per core, so its wall time (the full build row) is less than their sum."""
     build = import_module("medvlm_kg.build.units")  # the units of work a build is made of
-    from medvlm_kg.graph.convert import dataset_iri
+    from medvlm_kg.graph.iris import dataset_iri
     from medvlm_kg.graph.serialize import FORMATS, serialize
     from medvlm_kg.profiles.croissant import croissant_bytes
     from medvlm_kg.site.pages import site_context
@@ -944,7 +944,7 @@ def _naive(rows: _Rows, catalog, kg, triples, queries, bindings_of, args) -> Non
     import naive
     import pyoxigraph as ox
 
-    from medvlm_kg.graph.convert import dataset_iri
+    from medvlm_kg.graph.iris import dataset_iri
     from medvlm_kg.graph.serialize import FORMATS
     from medvlm_kg.resources import ontology_dir
     from medvlm_kg.sparql.query import ONTOLOGY_FILES, bound_text

@@ -37,7 +37,7 @@ from medvlm_kg.catalog.checks import RESERVED_IDS
 from medvlm_kg.catalog.concepts import load_schemes
 from medvlm_kg.catalog.load import check_catalog, load_catalog
 from medvlm_kg.catalog.markdown import ImportReport, import_markdown, parse_tables, read_entries
-from medvlm_kg.graph.convert import dataset_iri
+from medvlm_kg.graph.iris import dataset_iri
 from medvlm_kg.graph.serialize import FORMATS, serialize
 from medvlm_kg.problems import ERROR, CatalogError
 from medvlm_kg.profiles.assemble import convert

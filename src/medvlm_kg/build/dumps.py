@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from medvlm_kg.graph.convert import dataset_iri
+from medvlm_kg.graph.iris import dataset_iri
 from medvlm_kg.graph.serialize import TURTLE_HEADER, serialize
 
 __all__ = ["BUCKETS", "LEVEL", "DumpPlan", "catalog_dumps", "dataset_members", "member", "node_lines", "split_ntriples"]

@@ -29,7 +29,8 @@ from medvlm_kg.catalog.concepts import load_schemes
 from medvlm_kg.catalog.entries import Catalog, Dataset
 from medvlm_kg.catalog.load import check_catalog
 from medvlm_kg.catalog.parse_cache import ParseCache
-from medvlm_kg.graph.convert import KnowledgeGraph, dataset_iri
+from medvlm_kg.graph.convert import KnowledgeGraph
+from medvlm_kg.graph.iris import dataset_iri
 from medvlm_kg.graph.serialize import FORMATS, TURTLE_HEADER, serialize
 from medvlm_kg.problems import ERROR, WARNING, CatalogError, Problem, problem_order
 from medvlm_kg.profiles.assemble import convert, dataset_triples, describe_catalog
@@ -315,7 +316,7 @@ def _documents(docs: dict[str, tuple[list[ox.Triple], str]]) -> dict[str, bytes]
 
 def _plan(state: _State) -> list[_Unit]:
     """Every unit but the datasets', with its key, in the order they are made."""
-    from medvlm_kg.graph.convert import LANGUAGES
+    from medvlm_kg.graph.description_text import LANGUAGES
     from medvlm_kg.site.catalog_page import INDEX_SCRIPT
     from medvlm_kg.site.context import SCHEMES_SHOWN
     from medvlm_kg.site.links import concept_page_key, csv_file

@@ -10,7 +10,8 @@ from pyoxigraph import Triple
 
 from medvlm_kg.catalog.concepts import load_schemes
 from medvlm_kg.catalog.entries import Catalog, Dataset
-from medvlm_kg.graph.convert import KnowledgeGraph, catalog_iri, core_catalog_triples, core_dataset_triples
+from medvlm_kg.graph.convert import KnowledgeGraph, core_catalog_triples, core_dataset_triples
+from medvlm_kg.graph.iris import catalog_iri
 from medvlm_kg.profiles import bioschemas, dcat_ap
 
 __all__ = ["convert", "dataset_triples", "describe_catalog"]

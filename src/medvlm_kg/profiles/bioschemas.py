@@ -14,7 +14,9 @@ import pyoxigraph as ox
 import rdflib
 
 from medvlm_kg.catalog.entries import Catalog
-from medvlm_kg.graph.convert import LANGUAGES, KnowledgeGraph, dataset_iri
+from medvlm_kg.graph.convert import KnowledgeGraph
+from medvlm_kg.graph.description_text import LANGUAGES
+from medvlm_kg.graph.iris import dataset_iri
 from medvlm_kg.problems import Problem
 from medvlm_kg.resources import ontology_dir
 

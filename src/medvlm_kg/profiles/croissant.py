@@ -23,7 +23,8 @@ import pyoxigraph as ox
 
 from medvlm_kg.catalog.concepts import load_schemes
 from medvlm_kg.catalog.entries import Catalog, Dataset, Paper
-from medvlm_kg.graph.convert import KnowledgeGraph, catalog_iri, dataset_iri
+from medvlm_kg.graph.convert import KnowledgeGraph
+from medvlm_kg.graph.iris import catalog_iri, dataset_iri
 from medvlm_kg.graph.jsonld import json_bytes
 from medvlm_kg.problems import ERROR, WARNING, Problem
 from medvlm_kg.resources import ontology_dir

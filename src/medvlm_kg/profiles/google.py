@@ -12,7 +12,9 @@ from functools import cache
 from typing import Any
 
 from medvlm_kg.catalog.entries import Catalog
-from medvlm_kg.graph.convert import LANGUAGES, KnowledgeGraph, dataset_iri
+from medvlm_kg.graph.convert import KnowledgeGraph
+from medvlm_kg.graph.description_text import LANGUAGES
+from medvlm_kg.graph.iris import dataset_iri
 from medvlm_kg.problems import ERROR, Problem
 from medvlm_kg.resources import ontology_dir
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from medvlm_kg.catalog.entries import Access, Dataset
-from medvlm_kg.graph.convert import LANGUAGES, catalog_iri, listed_cells
+from medvlm_kg.graph.description_text import LANGUAGES
+from medvlm_kg.graph.iris import catalog_iri
 from medvlm_kg.graph.listed_table import listed_table
+from medvlm_kg.graph.listings import listed_cells
 from medvlm_kg.graph.schema_org import schema_org_jsonld
 from medvlm_kg.site import charts
 from medvlm_kg.site.context import Facet, SiteContext, pager

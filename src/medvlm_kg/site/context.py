@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from medvlm_kg.catalog.concepts import Concept, ConceptScheme, load_schemes
 from medvlm_kg.catalog.entries import Catalog, Dataset, Paper
-from medvlm_kg.graph.convert import LANGUAGES
+from medvlm_kg.graph.description_text import LANGUAGES
 from medvlm_kg.graph.serialize import FORMATS
 from medvlm_kg.site import paging
 from medvlm_kg.site.links import DEFAULT_LANGUAGE, HTML_LANG, lang_prefix, page_file, page_url, relative_from

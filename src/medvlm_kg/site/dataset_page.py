@@ -9,7 +9,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from medvlm_kg.catalog.entries import Dataset, Paper
-from medvlm_kg.graph.convert import LANGUAGES, dataset_iri, date_words
+from medvlm_kg.graph.description_text import LANGUAGES, date_words
+from medvlm_kg.graph.iris import dataset_iri
 from medvlm_kg.graph.schema_org import schema_org_jsonld
 from medvlm_kg.site.cite import citations
 from medvlm_kg.site.context import SiteContext

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from medvlm_kg.catalog.entries import Dataset
-from medvlm_kg.graph.convert import LANGUAGES
+from medvlm_kg.graph.description_text import LANGUAGES
 from medvlm_kg.site.context import SCHEMES_SHOWN, SiteContext
 from medvlm_kg.site.links import HTML_LANG, concept_page_key, page_url
 

@@ -19,7 +19,8 @@ import pyoxigraph as ox
 
 from medvlm_kg.catalog.concepts import Concept
 from medvlm_kg.catalog.entries import Catalog, Dataset
-from medvlm_kg.graph.convert import LANGUAGES, KnowledgeGraph
+from medvlm_kg.graph.convert import KnowledgeGraph
+from medvlm_kg.graph.description_text import LANGUAGES
 from medvlm_kg.site import catalog_page, concept_pages, dataset_page, discovery, sparql_page, whats_new_page
 from medvlm_kg.site.catalog_page import INDEX_SCRIPT
 from medvlm_kg.site.context import SCHEMES_SHOWN, SiteContext

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from medvlm_kg.graph.convert import PAGE_SIZE, KnowledgeGraph, dataset_iri, page_iri
+from medvlm_kg.graph.convert import KnowledgeGraph
+from medvlm_kg.graph.iris import PAGE_SIZE, dataset_iri, page_iri
 
 __all__ = ["PAGE_SIZE", "page_iri", "catalog_pages", "page_header"]
 _HYDRA = "http://www.w3.org/ns/hydra/core#"

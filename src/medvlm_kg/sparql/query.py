@@ -23,7 +23,8 @@ import yaml
 
 from medvlm_kg.build.store import ONTOLOGY_FILES
 from medvlm_kg.catalog.concepts import load_schemes, suggest
-from medvlm_kg.graph.convert import KnowledgeGraph, dataset_iri
+from medvlm_kg.graph.convert import KnowledgeGraph
+from medvlm_kg.graph.iris import dataset_iri
 from medvlm_kg.graph.jsonld import prefixes
 from medvlm_kg.problems import CatalogError, Problem
 from medvlm_kg.resources import ontology_dir, queries_dir

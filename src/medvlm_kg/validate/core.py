@@ -208,7 +208,7 @@ def _nested_field(dataset, focus, field: str) -> str:
     (the node ids are the converter's: the label's slug, numbered from the second of the same label)."""
     if dataset is None or not isinstance(focus, ox.NamedNode) or "#access-" not in focus.value:
         return field
-    from medvlm_kg.graph.convert import slug
+    from medvlm_kg.graph.iris import slug
 
     key = focus.value.split("#access-", 1)[1]
     seen: dict[str, int] = {}
@@ -323,7 +323,7 @@ def union_problems(
     """The results for ``nodes``, which ``descriptions`` (by dataset id) describe differently, read as their union,
     as in the whole graph (with ``catalog_triples``, the catalog's own description); each problem is the first
     such dataset's (by id)."""
-    from medvlm_kg.graph.convert import catalog_iri
+    from medvlm_kg.graph.iris import catalog_iri
 
     kg = KnowledgeGraph(catalog.base_iri, catalog_iri(catalog.base_iri), catalog_triples, descriptions)
     results, owners = shacl_results(kg)

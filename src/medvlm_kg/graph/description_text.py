@@ -1,0 +1,176 @@
+"""A dataset's description in words, by language: the curator's where given, else written from its facts.
+
+Google's Dataset rules want a description of 50–5000 characters. Nothing here is new knowledge: the description is
+written from the facts the graph states (modality, task, size, date, venue, paper, where the data is), one sentence
+per fact, so a page's embedded JSON-LD says nothing the graph does not. Also the words the site shares: the
+languages (``LANGUAGES``) and a date as words (``date_words``).
+"""
+
+from __future__ import annotations
+
+from medvlm_kg.catalog.concepts import ConceptScheme, load_schemes
+from medvlm_kg.catalog.entries import Catalog, Dataset, PartialDate
+
+__all__ = ["LANGUAGES", "date_words", "describe", "join_words"]
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+# One sentence per fact, in each language; {…} are filled from the entry, a sentence whose fact is unknown
+# is left out. Kept as data so a translation is one table.
+_PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "intro": "{name}{aka} is a medical dataset listed in {catalog}.",
+        "aka": " (also known as {names})",
+        "modality": "Data modality: {items}.",
+        "modalities": "Data modalities: {items}.",
+        "modality_count": "{items} ({count} in all)",
+        "task": "Task: {items}.",
+        "tasks": "Tasks: {items}.",
+        "size": "Size: {items}.",
+        "count": "{count} {unit}",
+        "approximate": "about {count} {unit}",
+        "date": "The source list dates it {date}.",
+        "date_venue": "The source list dates it {date} and names the venue {venue}.",
+        "venue": "The source list names the venue {venue}.",
+        "paper": "It is introduced in the paper {title}{by}{published}.",
+        "same_paper": "It is introduced in the paper {title}{by}{published}, which also introduces {other}.",
+        "title": "\u201c{title}\u201d",
+        "by_one": " by {first}",
+        "by_two": " by {first} and {second}",
+        "by_many": " by {first} et al.",
+        "end": ".",
+        "published": ", published in {venue}",
+        "access": "The data is available from {items}.",
+    },
+    "zh": {
+        "intro": "{name}{aka} 是 {catalog} 收录的医学数据集。",
+        "aka": " (又名 {names})",
+        "modality": "数据模态：{items}。",
+        "modalities": "数据模态：{items}。",
+        "modality_count": "{items}（共 {count} 种）",
+        "task": "任务类型：{items}。",
+        "tasks": "任务类型：{items}。",
+        "size": "数据规模：{items}。",
+        "count": "{unit} {count}",
+        "approximate": "{unit}约 {count}",
+        "date": "源列表所注日期：{date}。",
+        "date_venue": "源列表所注日期：{date}，会议/期刊：{venue}。",
+        "venue": "源列表所注会议/期刊：{venue}。",
+        "paper": "介绍该数据集的论文：{title}{by}{published}。",
+        "same_paper": "介绍该数据集的论文：{title}{by}{published}，该论文同时介绍了 {other}。",
+        "title": "《{title}》",
+        "by_one": "（{first}）",
+        "by_two": "（{first}、{second}）",
+        "by_many": "（{first} 等）",
+        "end": "。",
+        "published": "，发表于 {venue}",
+        "access": "数据可从 {items} 获取。",
+    },
+}
+LANGUAGES = tuple(_PHRASES)
+
+
+def join_words(items: list[str], lang: str) -> str:
+    """Items as a list in words: ``a, b, and c`` in English, ``a、b、c`` in Chinese."""
+    if lang == "zh":
+        return "、".join(items)
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
+
+
+def date_words(date: PartialDate, lang: str) -> str:
+    """A date as words: ``20 March 2024``, ``May 2025``, ``2024``; ``2024年3月20日`` in Chinese."""
+    parts = [int(x) for x in date.value.split("-")]
+    if lang == "zh":
+        return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
+    if len(parts) == 3:
+        return f"{parts[2]} {_MONTHS[parts[1] - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{_MONTHS[parts[1] - 1]} {parts[0]}"
+    return str(parts[0])
+
+
+def _unit_words(unit_label: str, count: int, lang: str) -> str:
+    if lang == "en" and count != 1 and not unit_label.endswith("s"):
+        return unit_label + "s"
+    return unit_label
+
+
+def _generated_description(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptScheme], lang: str) -> str:
+    say = _PHRASES[lang]
+    sentences: list[str] = []
+    aka = ""
+    if dataset.alternate_name:
+        aka = say["aka"].format(names=join_words(list(dataset.alternate_name.value), lang))
+    catalog_title = catalog.title.get(lang) or catalog.title["en"]
+    sentences.append(say["intro"].format(name=dataset.name, aka=aka, catalog=catalog_title))
+    if dataset.modality:
+        items = join_words([schemes["modality"].concepts[c].label(lang) for c in dataset.modality], lang)
+        if dataset.modality_count is not None:
+            items = say["modality_count"].format(items=items, count=dataset.modality_count)
+        sentences.append(say["modality" if len(dataset.modality) == 1 else "modalities"].format(items=items))
+    if dataset.task:
+        items = join_words([schemes["task"].concepts[c].label(lang) for c in dataset.task], lang)
+        sentences.append(say["task" if len(dataset.task) == 1 else "tasks"].format(items=items))
+    if dataset.size:
+        counts = []
+        for c in dataset.size:
+            unit = _unit_words(schemes["unit"].concepts[c.unit].label(lang), c.count, lang)
+            counts.append(say["approximate" if c.approximate else "count"].format(count=f"{c.count:,}", unit=unit))
+        sentences.append(say["size"].format(items=join_words(counts, lang)))
+    if dataset.published and dataset.venue:
+        sentences.append(say["date_venue"].format(date=date_words(dataset.published, lang), venue=dataset.venue))
+    elif dataset.published:
+        sentences.append(say["date"].format(date=date_words(dataset.published, lang)))
+    elif dataset.venue:
+        sentences.append(say["venue"].format(venue=dataset.venue))
+    other = catalog.dataset(dataset.same_paper_as.value) if dataset.same_paper_as else None
+    paper = dataset.paper or (other.paper if other else None)
+    if paper:
+        authors = paper.authors + paper.more_authors
+        by = ""
+        if len(authors) == 1 and paper.authors_complete:
+            by = say["by_one"].format(first=authors[0])
+        elif len(authors) == 2 and paper.authors_complete:
+            by = say["by_two"].format(first=authors[0], second=authors[1])
+        elif authors:
+            by = say["by_many"].format(first=authors[0])
+        published = say["published"].format(venue=paper.venue) if paper.venue else ""
+        title = say["title"].format(title=paper.title)
+        if other and not dataset.paper:
+            sentences.append(say["same_paper"].format(title=title, by=by, published=published, other=other.name))
+        else:
+            sentences.append(say["paper"].format(title=title, by=by, published=published))
+    hosts: list[str] = []
+    for point in dataset.access:
+        host = schemes["platform"].concepts[point.platform].label(lang) if point.platform else point.label
+        if host not in hosts:
+            hosts.append(host)
+    if hosts:
+        sentences.append(say["access"].format(items=join_words(hosts, lang)))
+    # A sentence ending in an abbreviation ("et al.") takes no second full stop.
+    sentences = [s[: -len(say["end"])] if s.endswith("." + say["end"]) else s for s in sentences]
+    return ("" if lang == "zh" else " ").join(sentences)
+
+
+def describe(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptScheme] | None = None) -> dict[str, str]:
+    """The dataset's description by language: the curator's where given, else written from its facts."""
+    schemes = schemes or load_schemes()
+    return {
+        lang: dataset.description.get(lang) or _generated_description(catalog, dataset, schemes, lang)
+        for lang in LANGUAGES
+    }
