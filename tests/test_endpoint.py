@@ -22,7 +22,8 @@ from starlette.applications import Starlette
 from conftest import DATA
 from medvlm_kg.catalog.load import load_catalog
 from medvlm_kg.profiles.assemble import convert
-from medvlm_kg.sparql.endpoint import negotiate, sparql_routes
+from medvlm_kg.sparql.endpoint import sparql_routes
+from medvlm_kg.sparql.endpoint.formats import negotiate
 from medvlm_kg.sparql.query import QueryResult, bind, bound_text, bundled_queries, local_store, run_local
 from medvlm_kg.sparql.remote import run_remote
 from stores import UvicornServer, comparable, wait_until

@@ -47,7 +47,7 @@ __all__ = ["PARSE_CACHE", "check", "make", "render", "validate"]
 # The dataset files the last build read and checked, so the next one reads only the files that changed.
 PARSE_CACHE = ".medvlm-kg-parsed.json"
 WORK = ".medvlm-kg-work"  # in the staged folder while units run; removed before the swap
-# The RDF syntaxes written per document; serve derives N-Triples from the Turtle (``serve.py``), and the whole
+# The RDF syntaxes written per document; serve derives N-Triples from the Turtle (``serve/index.py``), and the whole
 # catalog's N-Triples is the compressed dump.
 PUBLISHED = (FORMATS["turtle"], FORMATS["jsonld"])
 

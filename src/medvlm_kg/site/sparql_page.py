@@ -1,5 +1,5 @@
 """The SPARQL page (``sparql.html``) in the site's layout. Built static, it says that no endpoint answers there;
-``medvlm-kg serve`` answers ``/sparql`` with the built page, its form enabled (``sparql/endpoint.py``).
+``medvlm-kg serve`` answers ``/sparql`` with the built page, its form enabled (``sparql/endpoint/page.py``).
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from medvlm_kg.catalog.entries import Catalog, Dataset
-from medvlm_kg.graph.convert import CATALOG_DUMPS, KnowledgeGraph
+from medvlm_kg.graph.catalog_description import CATALOG_DUMPS
+from medvlm_kg.graph.convert import KnowledgeGraph
 from medvlm_kg.problems import ERROR, WARNING, Problem
 from medvlm_kg.resources import ontology_dir
 from medvlm_kg.validate.shacl import VIOLATION, Graph, Result, Shapes, compile_shapes
