@@ -116,9 +116,20 @@ _FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 _DENIED = {errno.EACCES, errno.EPERM, errno.EROFS}
 
 
+def _with_errno(error: OSError) -> OSError:
+    """The OS error a store's message names ("File too large", "No space left on device", …), else ``error``."""
+    text = str(error)
+    for number in (*_FULL, *_DENIED):
+        if os.strerror(number) in text:
+            return OSError(number, os.strerror(number))
+    return error
+
+
 def write_error(out_dir: Path | str, error: OSError) -> CatalogError:
     """A failed write of the output folder as the one error type: what failed, where, and what to do."""
     where = f" ({error.filename})" if error.filename else ""
+    if error.errno is None:  # the query store (RocksDB via pyoxigraph) raises OSError with only its own text
+        error = _with_errno(error)
     if error.errno in _FULL:
         hint = "free some disk space or choose another --out"
     elif error.errno in _DENIED:
