@@ -12,6 +12,7 @@ skipping on a real part any other way.
 
 from __future__ import annotations
 
+import gzip
 import importlib
 import os
 import shutil
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import rdflib
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -119,6 +121,11 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     if getattr(session.config, "cache", None) is not None:
         ran = {"skips": _SKIPS, "collected": session.testscollected, "exit": int(exitstatus), "ci": in_ci()}
         session.config.cache.set(SKIP_REPORT, ran)
+
+
+def catalog_graph(out: Path) -> rdflib.Graph:
+    """The whole built catalog as one graph, read from its gzip Turtle dump (the build writes no plain catalog.ttl)."""
+    return rdflib.Graph().parse(data=gzip.decompress((out / "catalog.ttl.gz").read_bytes()), format="turtle")
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

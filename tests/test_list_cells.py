@@ -13,7 +13,7 @@ import re
 import pytest
 import rdflib
 
-from conftest import FIXTURES
+from conftest import FIXTURES, catalog_graph
 
 MVK = rdflib.Namespace("https://w3id.org/medvlm-kg/vocab#")
 SDO = rdflib.Namespace("https://schema.org/")
@@ -45,7 +45,7 @@ TABLES = _tables()
 
 @pytest.fixture(scope="module")
 def graph(built) -> rdflib.Graph:
-    return rdflib.Graph().parse(built / "catalog.ttl", format="turtle")
+    return catalog_graph(built)
 
 
 def _datasets_by_row(graph: rdflib.Graph, lang: str) -> dict[int, rdflib.URIRef]:

@@ -13,7 +13,7 @@ import pytest
 import rdflib
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, XSD
 
-from conftest import FIXTURES
+from conftest import FIXTURES, catalog_graph
 
 MVK = rdflib.Namespace("https://w3id.org/medvlm-kg/vocab#")
 SDO = rdflib.Namespace("https://schema.org/")
@@ -50,7 +50,7 @@ TABLES = _tables()
 
 @pytest.fixture(scope="module")
 def graph(built) -> rdflib.Graph:
-    return rdflib.Graph().parse(built / "catalog.ttl", format="turtle")
+    return catalog_graph(built)
 
 
 def _listings(graph: rdflib.Graph, dataset: rdflib.URIRef) -> list[rdflib.term.Node]:
