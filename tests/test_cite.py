@@ -73,6 +73,18 @@ def test_ris_and_csl_json_say_the_same(built, dataset_id):
         assert len(records[1].get("authors", [])) == len(items[1].get("author", []))
 
 
+def test_the_blocks_are_written_as_text_one_csl_item_a_line(built):
+    """Quotes in a block are quotes in the page's source (autoescaping would write each as five bytes), and the
+    CSL-JSON array holds one item a line: the cite card is a third the bytes it was, and reads the same."""
+    source = (built / "dataset" / "pathmmu.html").read_text(encoding="utf-8")
+    start = source.index('<pre class="citation" id="cite-bibtex"')
+    block = source[start : source.index("</pre>", start)]
+    assert "&#34;" not in block and '"' in block.partition(">")[2]
+    csl = _block(built, "pathmmu", "csl-json")
+    lines = csl.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 2 + len(json.loads(csl))
+
+
 def test_the_dataset_page_links_its_croissant_file(built):
     page = lxml.html.parse(str(built / "dataset" / "pathmmu.html")).getroot()
     (link,) = page.xpath("//main//a[@class='croissant']")

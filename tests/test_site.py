@@ -98,6 +98,17 @@ def _sitemap(built: Path) -> list[ET.Element]:
     return ET.fromstring((built / "sitemap.xml").read_bytes()).findall("s:url", ns)
 
 
+@pytest.mark.parametrize("prefix", ["", "zh/"])
+def test_pages_carry_no_template_indentation_but_pre_blocks_keep_theirs(built, prefix):
+    """The templates' indentation is not written (a line break already separates what it indents): a tenth of
+    a page's bytes. A ``<pre>`` is its own content: the BibTeX block keeps its four-space field lines."""
+    source = (built / prefix / "dataset" / "pathmmu.html").read_text(encoding="utf-8")
+    outside_pre = re.sub(r"<pre\b.*?</pre>", "", source, flags=re.S)
+    assert not re.search(r"\n[ \t]", outside_pre)
+    bibtex = lxml.html.fromstring(source).get_element_by_id("cite-bibtex").text_content()
+    assert "\n    title = " in bibtex
+
+
 def test_every_sitemap_url_is_a_page_of_the_folder_and_every_page_is_in_the_sitemap(built):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     files = _files(built)

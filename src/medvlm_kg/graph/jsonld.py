@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,7 +21,7 @@ import pyoxigraph as ox
 
 from medvlm_kg.resources import ontology_dir
 
-__all__ = ["graph_document", "json_bytes", "json_order", "load_context", "prefixes", "to_jsonld"]
+__all__ = ["json_bytes", "json_order", "load_context", "prefixes", "to_jsonld"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -273,52 +272,3 @@ def to_jsonld(triples: list[ox.Triple], roots: list[str]) -> bytes:
     else:
         document["@graph"] = top
     return json_bytes(document) + b"\n"
-
-
-@cache
-def _document_prefix() -> bytes:
-    """How every document ``to_jsonld`` writes begins: ``{``, the context, and the indent of the next key."""
-    text = json_bytes({"@context": load_context().document["@context"], _SLOT: 0})
-    return text[: text.index(json_bytes(_SLOT))]
-
-
-_SLOT = "\u0000nodes\u0000"
-
-
-def _nested(text: bytes) -> bytes:
-    """A top-level JSON value's text, indented to sit in the ``@graph`` array."""
-    return b"    " + text.replace(b"\n", b"\n    ")
-
-
-def graph_document(head: bytes, documents: Iterable[bytes]) -> Iterator[bytes]:
-    """One JSON-LD document with the nodes of ``head`` and then of each of ``documents``, in a ``@graph``, in pieces
-    (a catalog of 100,000 entries is a gigabyte of JSON-LD: it is written as it is made).
-
-    All are documents ``to_jsonld`` wrote with our context, so each of ``documents`` is that context and one node
-    object: it is copied as text, not parsed and written again. A node several documents describe (a paper, a
-    person) is described in each; a reader merges them by ``@id``.
-    """
-    prefix = _document_prefix()
-    skeleton = json_bytes({"@context": load_context().document["@context"], "@graph": [_SLOT]})
-    before, _, after = skeleton.partition(json_bytes(_SLOT))
-    yield before.rstrip(b" ")
-    parsed = orjson.loads(head)
-    heads = parsed.pop("@graph", None) or [{k: v for k, v in parsed.items() if k != "@context"}]
-    first = True
-    for part in _node_texts(heads, documents, prefix):
-        yield part if first else b",\n" + part
-        first = False
-    yield after + b"\n"
-
-
-def _node_texts(heads: list[dict], documents: Iterable[bytes], prefix: bytes) -> Iterator[bytes]:
-    for node in heads:
-        yield _nested(json_bytes(node))
-    for doc in documents:
-        rest = doc[len(prefix) :] if doc.startswith(prefix) else b""
-        if rest and not rest.startswith(b'"@graph"'):
-            yield _nested(b"{\n  " + rest.rstrip(b"\n"))
-            continue
-        found = orjson.loads(doc)
-        for node in found.pop("@graph", None) or [{k: v for k, v in found.items() if k != "@context"}]:
-            yield _nested(json_bytes(node))

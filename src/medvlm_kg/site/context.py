@@ -23,7 +23,7 @@ from medvlm_kg.graph.description_text import LANGUAGES
 from medvlm_kg.graph.serialize import FORMATS
 from medvlm_kg.site import paging
 from medvlm_kg.site.links import DEFAULT_LANGUAGE, HTML_LANG, lang_prefix, page_file, page_url, relative_from
-from medvlm_kg.site.templating import environment, ui_strings
+from medvlm_kg.site.templating import environment, ui_strings, unindent
 
 __all__ = ["NAV", "SCHEMES_SHOWN", "Facet", "Row", "SiteContext", "pager"]
 
@@ -322,7 +322,7 @@ class SiteContext:
 
     def html(self, template: str, context: dict) -> bytes:
         """The page: ``template`` rendered with ``context`` (from ``page_context``, plus what the page adds)."""
-        return self.env.get_template(template).render(**context).encode("utf-8")
+        return unindent(self.env.get_template(template).render(**context)).encode("utf-8")
 
 
 def pager(key_of: Callable[[int], str], number: int, total: int, page) -> dict | None:
