@@ -73,6 +73,28 @@ def test_ris_and_csl_json_say_the_same(built, dataset_id):
         assert len(records[1].get("authors", [])) == len(items[1].get("author", []))
 
 
+def test_ascii_text_skips_latex_encoding_only_where_pybtex_leaves_it_unchanged():
+    """The fast path for ASCII text (cite.latex_text) gives what pybtex's own LaTeX encoding gives: for every
+    printable ASCII character, every pair of them, and every name, title and author of the catalog."""
+    from pybtex.database.output.bibtex import Writer
+
+    from medvlm_kg.site.cite import latex_text
+
+    encode = Writer(encoding="UTF-8")._encode
+    printable = [chr(c) for c in range(32, 127)]
+    texts = printable + [a + b for a in printable for b in printable]
+    for d in CATALOG.datasets:
+        texts.append(d.name)
+        if d.paper:
+            texts += [d.paper.title or "", *(d.paper.authors or [])]
+    unchanged = [t for t in texts if latex_text(t, lambda _: None) is not None]
+    assert (
+        len(unchanged) > 8190
+    )  # the fast path is taken (90 + 90² of the ASCII texts, and catalog text), and where it is, it is right:
+    assert all(encode(t) == t for t in unchanged)
+    assert all(latex_text(t, encode) == encode(t) for t in texts)
+
+
 def test_the_blocks_are_written_as_text_one_csl_item_a_line(built):
     """Quotes in a block are quotes in the page's source (autoescaping would write each as five bytes), and the
     CSL-JSON array holds one item a line: the cite card is a third the bytes it was, and reads the same."""
