@@ -241,6 +241,7 @@ TARGETS = (
     ("rebuild with no change, 10,000", 10_000, "rebuild_no_change", 1.0),
     ("rebuild after editing one entry, 10,000", 10_000, "rebuild_one_edit", 2.0),
     ("validate, 10,000", 10_000, "validate", 5.0),
+    ("validate --from-build after editing one entry, 10,000", 10_000, "validate_one_edit", 5.0),
     ("full build, 100,000: time", 100_000, "full_build", 120.0),
     ("full build, 100,000: peak memory (GiB)", 100_000, "full_build_peak_gib", 2.0),
     ("every bundled query, 100,000, local: slowest median", 100_000, "slowest_query", 0.1),
@@ -831,6 +832,13 @@ def worker(args: argparse.Namespace) -> int:
             _cli(rows, "rebuild_no_change", "medvlm-kg build again, no change", *build)
             path, old = _edit_one(data, catalog)
             try:
+                if "shacl" not in args.skip:
+                    _cli(
+                        rows,
+                        "validate_one_edit",
+                        "medvlm-kg validate --from-build, one entry edited",
+                        *("validate", "--data", str(data), "--from-build", str(out)),
+                    )
                 _cli(rows, "rebuild_one_edit", "medvlm-kg build after editing one entry", *build)
             finally:
                 path.write_bytes(old)
@@ -896,6 +904,7 @@ def _summary(result: dict, rows: _Rows) -> dict:
     queries = [r for r in rows.rows if r["key"].startswith("query:")]
     summary = {
         "validate": by.get("validate", {}).get("seconds"),
+        "validate_one_edit": by.get("validate_one_edit", {}).get("seconds"),
         "full_build": by.get("full_build", {}).get("seconds"),
         "full_build_peak_gib": by["full_build"]["tree_peak_mib"] / 1024 if "full_build" in by else None,
         "rebuild_no_change": by.get("rebuild_no_change", {}).get("seconds"),

@@ -225,3 +225,61 @@ def test_another_lists_row_is_kept_as_a_listing(catalog_copy, tmp_path):
     assert (
         "<https://w3id.org/medvlm-kg/dataset/vqarad> <https://w3id.org/medvlm-kg/vocab#otherListing> " + node + " ."
     ) in text
+
+
+def _tree(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*")}
+
+
+def test_validate_from_a_build_says_what_validate_says_and_rechecks_only_edited_files(catalog_copy, tmp_path):
+    """``validate --from-build DIR`` reuses what the build in DIR checked (its parse cache and each dataset's SHACL
+    results, by the build's own keys: the code, catalog.yaml and the file): after an edit, the same report as a
+    plain ``validate``, with only the edited file read and checked again. DIR is only read."""
+    out = tmp_path / "out"
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    before = _tree(out)
+    plain, reused = (
+        _validate(catalog_copy, "--format", "json"),
+        _validate(catalog_copy, "--format", "json", "--from-build", str(out)),
+    )
+    assert plain.returncode == reused.returncode == 0 and plain.stdout == reused.stdout
+
+    # The reuse is real: a result planted in the build's record of one dataset is reported, as the record says...
+    manifest_path = out / ".medvlm-kg-manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    planted = {
+        "file": "planted",
+        "line": None,
+        "field": "",
+        "message": "from the build's record",
+        "hint": "",
+        "severity": "warning",
+    }
+    for name in ("dataset/pathmmu", "dataset/mm-skin"):
+        manifest["units"][name]["problems"].append(planted)
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert "from the build's record" in _validate(catalog_copy, "--from-build", str(out)).stdout
+    # ...and an edited file is checked again, not taken from the record.
+    path = catalog_copy / "datasets" / "mm-skin.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("paper:")].rstrip() + "\n", encoding="utf-8")
+    for name in ("dataset/pathmmu",):
+        manifest["units"][name]["problems"].remove(planted)
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    plain, reused = (
+        _validate(catalog_copy, "--format", "json"),
+        _validate(catalog_copy, "--format", "json", "--from-build", str(out)),
+    )
+    assert plain.returncode == reused.returncode == 0 and plain.stdout == reused.stdout
+    assert "mm-skin.yaml" in reused.stdout and "no paper is recorded" in reused.stdout
+    del before[".medvlm-kg-manifest.json"]
+    assert {k: v for k, v in _tree(out).items() if k != ".medvlm-kg-manifest.json"} == before
+
+
+def test_validate_from_a_folder_without_a_build_checks_everything(catalog_copy, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    plain, reused = _validate(catalog_copy), _validate(catalog_copy, "--from-build", str(empty))
+    assert reused.returncode == plain.returncode == 0 and reused.stdout == plain.stdout
+    missing = _validate(catalog_copy, "--from-build", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "nowhere" in missing.stderr

@@ -96,7 +96,14 @@ def main() -> None:
     "1.1, with mlcroissant), bioschemas (Bioschemas Dataset 1.0, with its own shape), google (Google's Dataset rich "
     "results rules), or all. See docs/profiles.md and docs/conformance.md.",
 )
-def validate(data_dir: Path, fmt: str, profile: str) -> None:
+@click.option(
+    "--from-build",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    metavar="DIR",
+    help="Reuse what the build in DIR already checked: only files changed since are read and checked again "
+    "(the checks across datasets always run; DIR is only read). For the core rules.",
+)
+def validate(data_dir: Path, fmt: str, profile: str, from_build: Path | None) -> None:
     """Check the catalog: the YAML format, then SHACL on the graph; with --profile, the profiles harvesters read.
 
     Exit 0 when valid (warnings allowed), 1 when there are problems (all are listed).
@@ -106,12 +113,13 @@ def validate(data_dir: Path, fmt: str, profile: str) -> None:
       medvlm-kg validate --data data
       medvlm-kg validate --format json
       medvlm-kg validate --profile all     # DCAT-AP 3.0, Croissant 1.1, Bioschemas too
+      medvlm-kg validate --from-build build   # after an edit: re-check only what changed since that build
     """
     from medvlm_kg.build.profile_check import validate_profile
     from medvlm_kg.profiles import profile_titles
 
     checks: list[dict] = []
-    catalog, problems = validate_profile(data_dir, profile, checks)
+    catalog, problems = validate_profile(data_dir, profile, checks, from_build=from_build)
     # one order whatever order the checks ran in: errors first, then by file, line, field, message and hint
     problems = sorted(
         set(problems), key=lambda p: (p.severity != ERROR, p.file, p.line or 0, p.field, p.message, p.hint)

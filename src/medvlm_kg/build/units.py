@@ -522,23 +522,60 @@ def _across(state: _State, records: list[dict]) -> list[Problem]:
     return problems + catalog_problems(state.catalog_triples, catalog, listed)
 
 
-def validate(data_dir: Path | str, jobs: int | None = None) -> tuple[Catalog | None, list[Problem]]:
+def validate(
+    data_dir: Path | str, jobs: int | None = None, from_build: Path | str | None = None
+) -> tuple[Catalog | None, list[Problem]]:
     """``check`` as ``build`` does it: files read and datasets checked one by one, in a worker process per core,
-    without putting the whole graph together (the same problems, in less time and memory)."""
+    without putting the whole graph together (the same problems, in less time and memory).
+
+    ``from_build``: an output folder of an earlier ``build`` of this catalog. Its parse cache and the records of
+    its dataset units (their SHACL results, kept by the same keys the build uses: the code, catalog.yaml and the
+    dataset's file) stand for every dataset whose inputs did not change, so only edited files are read and
+    checked again; the checks across datasets always run. The folder is only read.
+    """
     global _STATE
+    data_dir = Path(data_dir)
+    inputs, cache, old_units = _earlier_build(data_dir, from_build)
     with stage("reading the catalog"):
-        catalog, problems = check_catalog(data_dir, jobs=jobs)
+        catalog, problems = check_catalog(data_dir, cache, jobs=jobs)
     if catalog is None:
         return None, problems
     with stage("converting and validating each dataset"):
-        state = _state(catalog, None, None, {})
+        state = _state(catalog, inputs, None, {})
+        records, fresh = [], []
+        for dataset in catalog.datasets:
+            record = old_units.get(f"dataset/{dataset.id}")
+            if record and record.get("key") == state.keys[dataset.id] and "problems" in record:
+                records.append(record)
+            else:
+                fresh.append(dataset.id)
         _STATE = state
         try:
-            records = list(track(_map_datasets([d.id for d in catalog.datasets], jobs), "datasets", unit="dataset"))
+            records += track(_map_datasets(fresh, jobs), "datasets", total=len(fresh), unit="dataset")
         finally:
             _STATE = None
         problems = problems + _across(state, records)
     return catalog, sorted(set(problems), key=problem_order)
+
+
+def _earlier_build(data_dir: Path, out_dir: Path | str | None) -> tuple[Inputs | None, ParseCache | None, dict]:
+    """What an earlier build in ``out_dir`` knows of this catalog: the inputs' digests (the keys), its parse cache
+    and its units by name; nothing when there is no such folder (or it holds no build)."""
+    if out_dir is None:
+        return None, None, {}
+    from medvlm_kg.build.output import read_manifest
+    from medvlm_kg.runtime.inputs import scan
+
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        return None, None, {}
+    inputs = scan(data_dir)
+    try:
+        raw = (out_dir / PARSE_CACHE).read_bytes()
+    except OSError:
+        raw = None
+    units = read_manifest(out_dir).get("units") or {}
+    return inputs, ParseCache.load(inputs.common, raw), units if isinstance(units, dict) else {}
 
 
 _TYPE = ox.NamedNode(_RDF_TYPE)
