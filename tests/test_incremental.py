@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 
 from conftest import run_cli
@@ -102,3 +103,36 @@ def test_an_edit_that_changes_no_output_rewrites_no_file(catalog_copy, tmp_path)
     assert again.returncode == 0 and "nothing changed" in again.stdout
     touched = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and p.stat().st_mtime != past)
     assert touched == [".medvlm-kg-manifest.json", ".medvlm-kg-parsed.json"]  # what the build knows, not its output
+
+
+def test_removing_a_paper_equals_a_clean_build_and_its_query_store(catalog_copy, tmp_path):
+    """The paper's lines leave the N-Triples dump's node bucket (it was copied with them, because a node nobody
+    describes any more did not mark its bucket as changed), and the query store, updated from the old one by
+    the dump's difference (a checkpoint of hard links, then the changed members' triples), holds what a clean
+    build's store holds."""
+    from medvlm_kg.build.store import generation_path, open_store, store_root
+
+    out, clean = tmp_path / "build", tmp_path / "clean"
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    (first,) = [p.name for p in store_root(out).iterdir()]
+    # PMC-VQA's paper and its authors are described by no other entry, and their buckets hold no other node of it
+    entry = catalog_copy / "datasets" / "pmc-vqa.yaml"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text[: text.index("paper:\n")] + text[text.index("stated:\n") :], "utf-8")
+    result = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(clean)).returncode == 0
+    assert tree(out) == tree(clean)
+    assert b"arxiv.org/abs/2305.10415" not in gzip.decompress((out / "catalog.nt.gz").read_bytes())
+
+    def quads(folder):
+        store = open_store(folder)
+        assert store is not None
+        return {str(q) for q in store}
+
+    assert quads(out) == quads(clean)
+    assert not any("arxiv.org/abs/2305.10415>" in q for q in quads(out))
+    # made from the old generation, not loaded again: the new database shares files (hard links) with the old
+    (second,) = [p.name for p in store_root(out).iterdir() if p.name != first]
+    inodes = {p.stat().st_ino for p in (generation_path(out, first) / "ready").rglob("*") if p.is_file()}
+    assert any(p.stat().st_ino in inodes for p in (generation_path(out, second) / "ready").rglob("*") if p.is_file())

@@ -26,7 +26,17 @@ import pyoxigraph as ox
 from medvlm_kg.graph.iris import dataset_iri
 from medvlm_kg.graph.serialize import TURTLE_HEADER, serialize
 
-__all__ = ["BUCKETS", "LEVEL", "DumpPlan", "catalog_dumps", "dataset_members", "member", "node_lines", "split_ntriples"]
+__all__ = [
+    "BUCKETS",
+    "LEVEL",
+    "DumpPlan",
+    "catalog_dumps",
+    "dataset_members",
+    "member",
+    "members_of",
+    "node_lines",
+    "split_ntriples",
+]
 
 LEVEL = 6  # zlib's default: a tenth of level 9's time for nearly its size on N-Triples
 BUCKETS = 64
@@ -70,6 +80,16 @@ def node_lines(text: bytes) -> dict[str, bytes]:
 
 def bucket_of(node: str) -> int:
     return hashlib.blake2b(node.encode(), digest_size=2).digest()[0] % BUCKETS
+
+
+def members_of(subject: str, base: str) -> list[str]:
+    """The N-Triples members a line about ``subject`` may sit in: the catalog's own (""), the member of the
+    dataset whose node it is, and the node bucket."""
+    found = ["", f"nodes/{bucket_of(subject)}"]
+    prefix = base + "dataset/"
+    if subject.startswith(prefix):
+        found.append(subject[len(prefix) :].split("#", 1)[0])
+    return found
 
 
 def _text(lines: list[bytes]) -> bytes:
@@ -197,8 +217,8 @@ def _bucket_members(state, ids: list[str], header_nt: bytes, old_table: dict) ->
     by_bucket: dict[int, list[str]] = {}
     for node in describers:
         by_bucket.setdefault(bucket_of(node), []).append(node)
-    for node in touched:
-        by_bucket.setdefault(bucket_of(node), [])
+    for node in touched - describers.keys():  # described no more: its bucket is made again, without its lines
+        by_bucket.setdefault(bucket_of(node), []).append(node)
     read_old = _old_dump(state, "catalog.nt.gz")
     parsed: dict[str, dict[str, bytes]] = {}
 

@@ -22,6 +22,7 @@ import io
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
@@ -30,7 +31,16 @@ import pyoxigraph as ox
 from medvlm_kg.build.output import read_manifest
 from medvlm_kg.resources import ontology_dir
 
-__all__ = ["ONTOLOGY_FILES", "GENERATION_LENGTH", "load_into", "make_generation", "open_store", "prune", "store_root"]
+__all__ = [
+    "ONTOLOGY_FILES",
+    "GENERATION_LENGTH",
+    "load_into",
+    "make_generation",
+    "open_store",
+    "prune",
+    "store_root",
+    "update_generation",
+]
 
 # What the bundled queries run over besides the catalog graph (labels, the concept hierarchy).
 ONTOLOGY_FILES = ("vocab.ttl", "modality.ttl", "task.ttl", "unit.ttl", "platform.ttl")
@@ -68,8 +78,7 @@ class _Chain(io.RawIOBase):
 def load_into(store: ox.Store, catalog_dump: Path, graph: ox.NamedNode | ox.DefaultGraph) -> None:
     """Bulk-load a catalog dump (``catalog.nt`` or ``catalog.nt.gz``) and the ontology files into ``graph``, in
     one pass of Oxigraph's bulk loader."""
-    ontology = [t for name in ONTOLOGY_FILES for t in ox.parse(path=str(ontology_dir() / name))]
-    head = io.BytesIO(ox.serialize(ontology, format=ox.RdfFormat.N_TRIPLES))
+    head = io.BytesIO(ox.serialize(_ontology(), format=ox.RdfFormat.N_TRIPLES))
     dump = gzip.open(catalog_dump, "rb") if catalog_dump.suffix == ".gz" else open(catalog_dump, "rb")  # noqa: SIM115
     with io.BufferedReader(_Chain([head, dump]), 1 << 20) as stream:
         store.bulk_load(stream, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
@@ -95,6 +104,91 @@ def make_generation(out_dir: Path | str, generation: str, catalog_dump: Path, ca
         shutil.rmtree(partial, ignore_errors=True)
         raise
     return target
+
+
+# An edit changing more than this share of the dump's bytes reloads the whole dump: applying many members'
+# differences one triple at a time is slower than Oxigraph's bulk loader.
+UPDATE_SHARE = 0.05
+
+
+def update_generation(
+    out_dir: Path | str,
+    old_generation: str,
+    generation: str,
+    old_dump: tuple[Path, dict[str, list[int]]],
+    new_dump: tuple[Path, dict[str, list[int]]],
+    catalog_iri: str,
+    member_of: Callable[[str], list[str]],
+) -> Path | None:
+    """Make ``generation`` from ``old_generation`` and the difference of two N-Triples dumps, member by member:
+    a checkpoint of the old database (hard links), then the triples of changed members that no other member
+    still states removed, and the new ones added. None (nothing made) when it cannot be done this way (no old
+    generation, a large change): the caller loads the whole dump then.
+
+    ``old_dump``/``new_dump``: a dump's path and its member table (name → [offset, length, lines]).
+    ``member_of(subject)``: the members a triple about ``subject`` may sit in (``dumps.members_of``); a triple
+    leaves the store only if none of them, and no ontology file, states it any more.
+    """
+    target = generation_path(out_dir, generation)
+    if target.is_dir():
+        return target
+    source = generation_path(out_dir, old_generation) / "ready"
+    if not source.is_dir():
+        return None
+    old_bytes, new_bytes = old_dump[0].read_bytes(), new_dump[0].read_bytes()
+
+    def piece(data: bytes, table: dict[str, list[int]], name: str) -> bytes | None:
+        entry = table.get(name)
+        return None if entry is None else data[entry[0] : entry[0] + entry[1]]
+
+    changed = [
+        name
+        for name in sorted(set(old_dump[1]) | set(new_dump[1]))
+        if piece(old_bytes, old_dump[1], name) != piece(new_bytes, new_dump[1], name)
+    ]
+    if sum((new_dump[1].get(n) or [0, 0])[1] for n in changed) > UPDATE_SHARE * max(1, len(new_bytes)):
+        return None
+
+    def lines(data: bytes, table: dict[str, list[int]], names: Iterable[str]) -> set[bytes]:
+        found: set[bytes] = set()
+        for name in names:
+            raw = piece(data, table, name)
+            if raw:
+                found.update(gzip.decompress(raw).splitlines(keepends=True))
+        return found
+
+    before, after = lines(old_bytes, old_dump[1], changed), lines(new_bytes, new_dump[1], changed)
+    added, gone = after - before, before - after
+    if gone:  # still stated elsewhere (an unchanged member, an ontology file)? then it stays
+        still = set(ox.serialize(_ontology(), format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True))
+        subjects = {line[1 : line.index(b"> ")].decode() for line in gone}
+        unchanged = {m for s in subjects for m in member_of(s)} - set(changed)
+        still |= lines(new_bytes, new_dump[1], unchanged)
+        gone -= still
+    root = store_root(out_dir)
+    partial = Path(tempfile.mkdtemp(prefix=".new-", dir=root))
+    try:
+        ox.Store.read_only(str(source)).backup(str(partial / "db"))
+        store = ox.Store(str(partial / "db"))
+        graph = ox.NamedNode(catalog_iri)
+        for quad in ox.parse(b"".join(sorted(gone)), format=ox.RdfFormat.N_TRIPLES):
+            store.remove(ox.Quad(quad.subject, quad.predicate, quad.object, graph))
+        store.extend(
+            ox.Quad(q.subject, q.predicate, q.object, graph)
+            for q in ox.parse(b"".join(sorted(added)), format=ox.RdfFormat.N_TRIPLES)
+        )
+        store.flush()
+        del store
+        os.rename(partial / "db", partial / "ready")
+        os.rename(partial, target)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return target
+
+
+def _ontology() -> list[ox.Triple]:
+    return [t for name in ONTOLOGY_FILES for t in ox.parse(path=str(ontology_dir() / name))]
 
 
 def prune(out_dir: Path | str, keep: set[str]) -> None:

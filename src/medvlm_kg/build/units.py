@@ -240,10 +240,27 @@ def _run_units(indices: list[int]) -> list[tuple[str, str, list[tuple[str, str, 
 
 def _make_store(state: _State, key: str) -> None:
     """The query store of this build (``store.py``), bulk-loaded from the catalog dump just written."""
-    from medvlm_kg.build.store import make_generation
+    from medvlm_kg.build.dumps import members_of
+    from medvlm_kg.build.store import make_generation, update_generation
 
     staged = state.sink.staged
-    make_generation(staged.out_dir, _generation(key), staged.staged_path("catalog.nt.gz"), state.root)
+    new_dump = staged.staged_path("catalog.nt.gz")
+    old = state.old_units.get("catalog") or {}
+    old_table = (old.get("members") or {}).get("nt")
+    if old.get("store") and old_table and (staged.out_dir / "catalog.nt.gz").is_file():
+        base = state.catalog.base_iri
+        made = update_generation(
+            staged.out_dir,
+            old["store"],
+            _generation(key),
+            (staged.out_dir / "catalog.nt.gz", old_table),
+            (new_dump, state.dump_plans["nt"].table),
+            state.root,
+            lambda subject: members_of(subject, base),
+        )
+        if made is not None:
+            return
+    make_generation(staged.out_dir, _generation(key), new_dump, state.root)
 
 
 def _generation(key: str) -> str:
