@@ -56,6 +56,7 @@ def _answer(store, request: dict, graph_iri: str, max_results: int) -> tuple[dic
     elif "FROM" not in top_level_keywords(text):
         options["use_default_graph_as_union"] = True  # the service's default graph: the catalog graph
     started = time.perf_counter()
+    result = None
     try:
         result = store.query(text, **options)
         if isinstance(result, ox.QueryTriples):
@@ -98,6 +99,10 @@ def _answer(store, request: dict, graph_iri: str, max_results: int) -> tuple[dic
         return {"status": 400, "type": "text/plain"}, f"the query is not valid SPARQL 1.1: {error}".encode()
     except (OSError, ValueError, TypeError, RuntimeError) as error:
         return {"status": 400, "type": "text/plain"}, f"the query failed: {error}".encode()
+    finally:
+        # pyoxigraph's query results may only be dropped on the thread that made them; a traceback kept alive
+        # past this call (a reference cycle, freed by the collector on another thread) must not hold them.
+        result = None  # noqa: F841
     header = {"status": 200, "type": media, "count": count, "ms": round((time.perf_counter() - started) * 1000, 1)}
     return header, body
 
