@@ -87,6 +87,19 @@ def load_into(store: ox.Store, catalog_dump: Path, graph: ox.NamedNode | ox.Defa
 
 def make_generation(out_dir: Path | str, generation: str, catalog_dump: Path, catalog_iri: str) -> Path:
     """Make the store generation ``generation`` of ``out_dir`` from a catalog dump (kept if it exists)."""
+
+    def fill(db: Path) -> None:
+        store = ox.Store(str(db))
+        load_into(store, catalog_dump, ox.NamedNode(catalog_iri))
+        store.flush()
+        store.optimize()
+
+    return _new_generation(out_dir, generation, fill)
+
+
+def _new_generation(out_dir: Path | str, generation: str, fill: Callable[[Path], None]) -> Path:
+    """The folder of ``generation``: kept if it exists, else made by ``fill(db)`` under another name and renamed
+    when complete (the database closed first: a generation is never written again); nothing left if it fails."""
     target = generation_path(out_dir, generation)
     if target.is_dir():
         return target
@@ -94,11 +107,7 @@ def make_generation(out_dir: Path | str, generation: str, catalog_dump: Path, ca
     root.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=".new-", dir=root))
     try:
-        store = ox.Store(str(partial / "db"))
-        load_into(store, catalog_dump, ox.NamedNode(catalog_iri))
-        store.flush()
-        store.optimize()
-        del store  # closed before the rename: a generation is never written again
+        fill(partial / "db")  # the store it opens is released when it returns
         os.rename(partial / "db", partial / "ready")
         os.rename(partial, target)
     except BaseException:
@@ -166,11 +175,10 @@ def update_generation(
         unchanged = {m for s in subjects for m in member_of(s)} - set(changed)
         still |= lines(new_bytes, new_dump[1], unchanged)
         gone -= still
-    root = store_root(out_dir)
-    partial = Path(tempfile.mkdtemp(prefix=".new-", dir=root))
-    try:
-        ox.Store.read_only(str(source)).backup(str(partial / "db"))
-        store = ox.Store(str(partial / "db"))
+
+    def fill(db: Path) -> None:
+        ox.Store.read_only(str(source)).backup(str(db))
+        store = ox.Store(str(db))
         graph = ox.NamedNode(catalog_iri)
         for quad in ox.parse(b"".join(sorted(gone)), format=ox.RdfFormat.N_TRIPLES):
             store.remove(ox.Quad(quad.subject, quad.predicate, quad.object, graph))
@@ -179,13 +187,8 @@ def update_generation(
             for q in ox.parse(b"".join(sorted(added)), format=ox.RdfFormat.N_TRIPLES)
         )
         store.flush()
-        del store
-        os.rename(partial / "db", partial / "ready")
-        os.rename(partial, target)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
-    return target
+
+    return _new_generation(out_dir, generation, fill)
 
 
 def _ontology() -> list[ox.Triple]:

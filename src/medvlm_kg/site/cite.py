@@ -40,13 +40,11 @@ class Work:
 _Index = dict[tuple[str, str], list[str]]
 
 
-def _index(triples: list[ox.Triple], subjects: set[str]) -> _Index:
-    """The objects of ``subjects``' triples by (subject, predicate), sorted: the triples are read once."""
+def _index(triples: list[ox.Triple]) -> _Index:
+    """The objects of the triples by (subject, predicate), sorted: the dataset's triples are read once."""
     found: _Index = defaultdict(list)
     for t in triples:
-        subject = t.subject.value
-        if subject in subjects:
-            found[subject, t.predicate.value].append(t.object.value)
+        found[t.subject.value, t.predicate.value].append(t.object.value)
     return {key: sorted(values) for key, values in found.items()}
 
 
@@ -64,11 +62,10 @@ def _first(index: _Index, subject: str, *predicates: str) -> str:
 
 def works(triples: list[ox.Triple], dataset_iri: str, dataset_id: str) -> list[Work]:
     """The dataset and, when its graph names one, the paper that introduces it."""
-    index = _index(triples, {dataset_iri})
+    index = _index(triples)
     paper_iri = _first(index, dataset_iri, DCT + "isReferencedBy")
     paper = None
     if paper_iri:
-        index.update(_index(triples, {paper_iri}))
         credit = _first(index, paper_iri, SCHEMA + "creditText")  # the authors in the paper's order
         ids = _values(index, paper_iri, SCHEMA + "identifier")
         paper = Work(
