@@ -283,3 +283,16 @@ def test_validate_from_a_folder_without_a_build_checks_everything(catalog_copy, 
     assert reused.returncode == plain.returncode == 0 and reused.stdout == plain.stdout
     missing = _validate(catalog_copy, "--from-build", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "nowhere" in missing.stderr
+
+
+def test_validate_from_a_build_with_a_hand_edited_manifest_checks_those_entries_again(catalog_copy, tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    manifest_path = out / ".medvlm-kg-manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["units"]["dataset/pathmmu"]["problems"] = "not a list"
+    manifest["units"]["dataset/mm-skin"]["problems"] = [{"file": "x", "unknown": 1}]
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    plain, reused = _validate(catalog_copy), _validate(catalog_copy, "--from-build", str(out))
+    assert reused.returncode == plain.returncode == 0, reused.stderr
+    assert reused.stdout == plain.stdout

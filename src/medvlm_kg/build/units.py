@@ -562,7 +562,7 @@ def validate(
         records, fresh = [], []
         for dataset in catalog.datasets:
             record = old_units.get(f"dataset/{dataset.id}")
-            if record and record.get("key") == state.keys[dataset.id] and "problems" in record:
+            if _reusable(record, state.keys[dataset.id]):
                 records.append(record)
             else:
                 fresh.append(dataset.id)
@@ -573,6 +573,23 @@ def validate(
             _STATE = None
         problems = problems + _across(state, records)
     return catalog, sorted(set(problems), key=problem_order)
+
+
+_RECORD_PROBLEM = {"file", "line", "field", "message", "hint", "severity"}
+
+
+def _reusable(record: Any, key: str) -> bool:
+    """A dataset unit's record from a build's manifest that stands for checking the dataset again: made from the
+    same inputs, with its facts in the shape a build writes them (a hand-edited manifest is checked afresh)."""
+    if not isinstance(record, dict) or record.get("key") != key:
+        return False
+    problems = record.get("problems")
+    return (
+        isinstance(problems, list)
+        and all(isinstance(p, dict) and set(p) <= _RECORD_PROBLEM and "message" in p for p in problems)
+        and isinstance(record.get("types"), list)
+        and isinstance(record.get("shared"), dict)
+    )
 
 
 def _earlier_build(data_dir: Path, out_dir: Path | str | None) -> tuple[Inputs | None, ParseCache | None, dict]:
