@@ -222,7 +222,8 @@ def table(result: dict) -> str:
         out.append(
             f"output folder: {output['files']:,} files, {output['bytes'] / 2**20:,.1f} MiB "
             f"({output['files_per_dataset']:.2f} files, {output['bytes_per_dataset'] / 1024:.1f} KiB per dataset); "
-            f"query store beside it: {output['store_bytes'] / 2**20:,.1f} MiB"
+            f"beside it (not uploaded): {output['store_bytes'] / 2**20:,.1f} MiB, the query store and "
+            f"{output.get('notes_bytes', 0) / 2**20:,.1f} MiB of build notes (manifest, parse cache)"
         )
         for kind, v in output["kinds"].items():
             out.append(f"  {kind}: {v['files']:,} files, {v['bytes'] / n / 1024:.1f} KiB per dataset")
@@ -710,7 +711,7 @@ def _output_sizes(out: Path, datasets: int) -> dict:
         rel = path.relative_to(out).as_posix()
         name = path.name
         if rel.startswith((".", "zh/.")) or name.startswith("."):
-            kind = "build notes (manifest, caches)"
+            kind = "marker file"
         elif name.endswith(".gz"):
             kind = "whole-catalog dumps (.gz)"
         elif rel.startswith(("dataset/", "zh/dataset/")):
@@ -724,8 +725,9 @@ def _output_sizes(out: Path, datasets: int) -> dict:
         kinds[kind][0] += 1
         kinds[kind][1] += path.stat().st_size
     files, size = sum(k[0] for k in kinds.values()), sum(k[1] for k in kinds.values())
-    store = Path(f"{out}.store")
+    store = Path(f"{out}.store")  # the query store and the build notes (manifest, parse cache), not uploaded
     store_bytes = sum(p.stat().st_size for p in store.rglob("*") if p.is_file()) if store.is_dir() else 0
+    notes_bytes = sum(p.stat().st_size for p in store.glob("*.json")) if store.is_dir() else 0
     return {
         "files": files,
         "bytes": size,
@@ -733,6 +735,7 @@ def _output_sizes(out: Path, datasets: int) -> dict:
         "bytes_per_dataset": size / max(1, datasets),
         "kinds": {k: {"files": v[0], "bytes": v[1]} for k, v in sorted(kinds.items())},
         "store_bytes": store_bytes,
+        "notes_bytes": notes_bytes,
     }
 
 

@@ -7,6 +7,8 @@ import os
 
 from conftest import run_cli
 
+from medvlm_kg.build.output import MARKER, beside, manifest_path
+
 
 def tree(folder):
     return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -102,7 +104,8 @@ def test_an_edit_that_changes_no_output_rewrites_no_file(catalog_copy, tmp_path)
     again = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
     assert again.returncode == 0 and "nothing changed" in again.stdout
     touched = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and p.stat().st_mtime != past)
-    assert touched == [".medvlm-kg-manifest.json", ".medvlm-kg-parsed.json"]  # what the build knows, not its output
+    assert touched == [MARKER]  # it names the build's new manifest, which lies beside the folder with its notes
+    assert manifest_path(out).parent == beside(out) and (beside(out) / "parsed.json").is_file()
 
 
 def test_removing_a_paper_equals_a_clean_build_and_its_query_store(catalog_copy, tmp_path):
@@ -110,11 +113,11 @@ def test_removing_a_paper_equals_a_clean_build_and_its_query_store(catalog_copy,
     describes any more did not mark its bucket as changed), and the query store, updated from the old one by
     the dump's difference (a checkpoint of hard links, then the changed members' triples), holds what a clean
     build's store holds."""
-    from medvlm_kg.build.store import generation_path, open_store, store_root
+    from medvlm_kg.build.store import current_generation, generation_path, open_store
 
     out, clean = tmp_path / "build", tmp_path / "clean"
     assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
-    (first,) = [p.name for p in store_root(out).iterdir()]
+    first = current_generation(out)
     # PMC-VQA's paper and its authors are described by no other entry, and their buckets hold no other node of it
     entry = catalog_copy / "datasets" / "pmc-vqa.yaml"
     text = entry.read_text(encoding="utf-8")
@@ -133,6 +136,7 @@ def test_removing_a_paper_equals_a_clean_build_and_its_query_store(catalog_copy,
     assert quads(out) == quads(clean)
     assert not any("arxiv.org/abs/2305.10415>" in q for q in quads(out))
     # made from the old generation, not loaded again: the new database shares files (hard links) with the old
-    (second,) = [p.name for p in store_root(out).iterdir() if p.name != first]
+    second = current_generation(out)
+    assert second != first
     inodes = {p.stat().st_ino for p in (generation_path(out, first) / "ready").rglob("*") if p.is_file()}
     assert any(p.stat().st_ino in inodes for p in (generation_path(out, second) / "ready").rglob("*") if p.is_file())

@@ -14,7 +14,7 @@ import pytest
 import rdflib
 
 from conftest import DATA, ROOT
-from medvlm_kg.build.output import MANIFEST
+from medvlm_kg.build.output import manifest_path
 from medvlm_kg.catalog.load import load_catalog
 from medvlm_kg.problems import CatalogError
 from medvlm_kg.profiles.assemble import convert
@@ -306,12 +306,13 @@ def test_a_build_folder_dry_run_counts_what_it_would_send(oxigraph, built, expec
 def test_a_changed_or_incomplete_build_folder_is_refused_before_anything_is_sent(oxigraph, built, tmp_path):
     copy = tmp_path / "build"
     shutil.copytree(built, copy)
+    shutil.copytree(f"{built}.store", f"{copy}.store")  # the build's manifest lies beside its folder
     with (copy / "catalog.nt.gz").open("ab") as stream:  # one more gzip member: a valid dump, not the built one
         stream.write(gzip.compress(b"<https://example.org/x> <https://example.org/p> <https://example.org/o> .\n"))
     changed = cli("publish", "--endpoint", oxigraph.store_url, "--from-build", str(copy))
     assert "catalog.nt.gz" in _assert_one_clean_line(changed) and "medvlm-kg build --out" in changed.stderr
 
-    (copy / MANIFEST).rename(copy / "manifest-aside")
+    manifest_path(copy).rename(tmp_path / "manifest-aside")
     unrecorded = cli("publish", "--endpoint", oxigraph.store_url, "--from-build", str(copy))
     assert "is not a complete build" in _assert_one_clean_line(unrecorded)
 
@@ -328,12 +329,13 @@ def test_blank_nodes_in_a_built_catalog_nt_travel_in_one_request(oxigraph, built
     still publishes each as one node (its lines are held and sent together at the end)."""
     copy = tmp_path / "build"
     shutil.copytree(built, copy)
+    shutil.copytree(f"{built}.store", f"{copy}.store")  # the build's manifest lies beside its folder
     extra = b'_:a <https://example.org/p> _:b .\n_:b <https://example.org/q> "x" .\n'
     with (copy / "catalog.nt.gz").open("ab") as stream:
         stream.write(gzip.compress(extra))
-    manifest = json.loads((copy / MANIFEST).read_text(encoding="utf-8"))
+    manifest = json.loads(manifest_path(copy).read_text(encoding="utf-8"))
     manifest["files"]["catalog.nt.gz"] = hashlib.sha256((copy / "catalog.nt.gz").read_bytes()).hexdigest()
-    (copy / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    manifest_path(copy).write_text(json.dumps(manifest), encoding="utf-8")
 
     published = publish(DATA, oxigraph.store_url, from_build=copy, batch_size=1, echo=lambda _: None)
     assert published.stored == expected + 2

@@ -10,6 +10,9 @@ import pytest
 
 from conftest import DATA, run_cli
 
+from medvlm_kg.build.output import beside
+from medvlm_kg.build.output import manifest_path as built_manifest
+
 
 def _edit(catalog: Path, name: str, old: str, new: str) -> None:
     path = catalog / "datasets" / f"{name}.yaml"
@@ -237,7 +240,7 @@ def test_validate_from_a_build_says_what_validate_says_and_rechecks_only_edited_
     plain ``validate``, with only the edited file read and checked again. DIR is only read."""
     out = tmp_path / "out"
     assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
-    before = _tree(out)
+    before, notes_before = _tree(out), _tree(beside(out))
     plain, reused = (
         _validate(catalog_copy, "--format", "json"),
         _validate(catalog_copy, "--format", "json", "--from-build", str(out)),
@@ -245,7 +248,7 @@ def test_validate_from_a_build_says_what_validate_says_and_rechecks_only_edited_
     assert plain.returncode == reused.returncode == 0 and plain.stdout == reused.stdout
 
     # The reuse is real: a result planted in the build's record of one dataset is reported, as the record says...
-    manifest_path = out / ".medvlm-kg-manifest.json"
+    manifest_path = built_manifest(out)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     planted = {
         "file": "planted",
@@ -272,8 +275,8 @@ def test_validate_from_a_build_says_what_validate_says_and_rechecks_only_edited_
     )
     assert plain.returncode == reused.returncode == 0 and plain.stdout == reused.stdout
     assert "mm-skin.yaml" in reused.stdout and "no paper is recorded" in reused.stdout
-    del before[".medvlm-kg-manifest.json"]
-    assert {k: v for k, v in _tree(out).items() if k != ".medvlm-kg-manifest.json"} == before
+    assert _tree(out) == before
+    assert _tree(beside(out)) == notes_before | {built_manifest(out).name: _tree(beside(out))[built_manifest(out).name]}
 
 
 def test_validate_from_a_folder_without_a_build_checks_everything(catalog_copy, tmp_path):
@@ -288,7 +291,7 @@ def test_validate_from_a_folder_without_a_build_checks_everything(catalog_copy, 
 def test_validate_from_a_build_with_a_hand_edited_manifest_checks_those_entries_again(catalog_copy, tmp_path):
     out = tmp_path / "out"
     assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
-    manifest_path = out / ".medvlm-kg-manifest.json"
+    manifest_path = built_manifest(out)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     manifest["units"]["dataset/pathmmu"]["problems"] = "not a list"
     manifest["units"]["dataset/mm-skin"]["problems"] = [{"file": "x", "unknown": 1}]

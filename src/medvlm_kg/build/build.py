@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from medvlm_kg.build.output import MANIFEST, MARKER, StagedOutput, WriteReport
+from medvlm_kg.build.output import MARKER, StagedOutput, WriteReport
 from medvlm_kg.problems import CatalogError, Problem
 from medvlm_kg.runtime.progress import stage
 
 # check, render and validate are in units.py; ``__getattr__`` below hands them out from here too.
-__all__ = ["BuildResult", "MARKER", "MANIFEST", "WriteReport", "build", "write_output"]
+__all__ = ["BuildResult", "MARKER", "WriteReport", "build", "write_output"]
 
 
 @dataclass

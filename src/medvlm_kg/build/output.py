@@ -6,6 +6,12 @@ one (same bytes, same mtime), so a rebuild rewrites only what an edit changed. T
 SHA-256, the key of every unit of work (what its files were made from, see ``build.py``), and the digest of the
 build's inputs; with the manifest a rebuild knows, without reading the old files, what it may keep.
 
+What a build keeps for the next one (the manifest, the parse cache) is not part of the site: it lies *beside* the
+folder, in ``<out>.store/`` with the query store (``store.py``), and is never uploaded with it (at 10,000 entries it
+was 52 MB, 5 % of the site). The manifest is named by its digest and the folder's marker file names it, so the
+folder and its manifest are swapped in together: a reader who reads the marker of the folder it sees reads that
+folder's manifest. A folder copied without its ``.store`` is still a whole site; a build into it starts afresh.
+
 Files are written as they are made (``put``), so memory does not grow with the size of the output; worker
 processes write into the same staging folder and the parent records what they wrote (``record``).
 """
@@ -16,6 +22,7 @@ import ctypes
 import errno
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -27,12 +34,13 @@ import orjson
 
 from medvlm_kg.problems import CatalogError, Problem
 
-__all__ = ["MANIFEST", "MARKER", "StagedOutput", "WriteReport", "read_manifest"]
+__all__ = ["MARKER", "StagedOutput", "WriteReport", "beside", "manifest_path", "read_manifest"]
 
 MARKER = ".medvlm-kg-build"
-MANIFEST = ".medvlm-kg-manifest.json"
 _MARKER_TEXT = b"This folder is written by medvlm-kg build and replaced whole on each build.\n"
-_FORMAT = 3  # of the manifest; an older or unreadable manifest means "keep nothing"
+_MANIFEST_LINE = b"manifest: "  # then the name of the folder's manifest in ``beside(out_dir)``
+_MANIFEST_NAME = re.compile(r"manifest-[0-9a-f]{16}\.json")
+_FORMAT = 4  # of the manifest; an older or unreadable manifest means "keep nothing"
 
 
 @dataclass
@@ -48,17 +56,45 @@ class WriteReport:
         return not self.written and not self.removed
 
 
+def beside(out_dir: Path | str) -> Path:
+    """The folder beside an output folder for what is not published: ``<out>.store``."""
+    out_dir = Path(out_dir).absolute()
+    return out_dir.parent / f"{out_dir.name}.store"
+
+
+def manifest_path(out_dir: Path | str) -> Path | None:
+    """Where the manifest of the build in ``out_dir`` lies (named in its marker), or None: no build there."""
+    try:
+        text = (Path(out_dir) / MARKER).read_bytes()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith(_MANIFEST_LINE):
+            name = line[len(_MANIFEST_LINE) :].decode("ascii", "replace").strip()
+            if _MANIFEST_NAME.fullmatch(name):  # a name, never a path: the marker is only a file in the folder
+                return beside(out_dir) / name
+    return None
+
+
 def read_manifest(out_dir: Path | str) -> dict[str, Any]:
     """The manifest of a build folder: ``files`` (path → SHA-256), ``units`` (name → record), ``inputs`` (digest),
     ``warnings``; empty parts when the folder has none (or one this version cannot read)."""
     empty: dict[str, Any] = {"files": {}, "units": {}, "inputs": None, "warnings": []}
+    path = manifest_path(out_dir)
     try:
-        manifest = orjson.loads((Path(out_dir) / MANIFEST).read_bytes())
+        manifest = orjson.loads(path.read_bytes()) if path else None
     except (OSError, ValueError):
         return empty
     if not isinstance(manifest, dict) or manifest.get("format") != _FORMAT:
         return empty
     return {**empty, **{k: manifest[k] for k in empty if k in manifest}}
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write a file under another name and rename it: a reader sees the old bytes or the new, never a part."""
+    spare = path.with_name(f".{path.name}.{os.getpid()}.part")
+    spare.write_bytes(data)
+    os.replace(spare, path)
 
 
 def _same_file(path: Path, data: bytes) -> bool:
@@ -116,6 +152,8 @@ class StagedOutput:
             for leftover in self.out_dir.parent.glob(pattern):
                 if leftover.is_dir() and not leftover.is_symlink():
                     shutil.rmtree(leftover, ignore_errors=True)
+        for part in beside(self.out_dir).glob(".*.part"):  # a note half-written (``_write_whole``)
+            part.unlink(missing_ok=True)
 
     # -- what the old version holds -------------------------------------------------------------------------
 
@@ -229,8 +267,9 @@ class StagedOutput:
     def commit(
         self, inputs: str | None = None, warnings: list[dict] | None = None, notes: dict[str, bytes] | None = None
     ) -> WriteReport:
-        """Write the marker, the manifest and ``notes`` (what the build keeps for the next one, by name: not part
-        of the output, so not in the report), then swap the staged folder in (or, with nothing changed, drop it)."""
+        """Write the manifest and ``notes`` (what the build keeps for the next one, by name) beside the folder and
+        the marker naming the manifest into it, then swap the staged folder in (or, with nothing changed, drop it).
+        """
         report = WriteReport(
             written=sorted(self.written),
             kept=sorted(set(self.files) - self.written),
@@ -243,28 +282,28 @@ class StagedOutput:
             "files": dict(sorted(self.files.items())),
             "units": dict(sorted(self.units.items())),
         }
-        old_bytes = None
-        try:
-            old_bytes = (self.out_dir / MANIFEST).read_bytes()
-        except OSError:
-            pass
         new_bytes = orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
-        notes = notes or {}
-        same_notes = all(_same_file(self.out_dir / rel, data) for rel, data in notes.items())
-        if report.unchanged and old_bytes == new_bytes and same_notes and (self.out_dir / MARKER).is_file():
-            self.discard()  # nothing changed at all: touch nothing
-            return report
+        name = f"manifest-{hashlib.sha256(new_bytes).hexdigest()[:16]}.json"
+        marker_text = _MARKER_TEXT + _MANIFEST_LINE + name.encode("ascii") + b"\n"
+        notes_dir = beside(self.out_dir)
+        previous = manifest_path(self.out_dir)
         try:
+            notes_dir.mkdir(parents=True, exist_ok=True)
+            for rel, data in (notes or {}).items():  # keyed by content, so valid whichever folder is swapped in
+                if not _same_file(notes_dir / rel, data):
+                    _write_whole(notes_dir / rel, data)
+            if report.unchanged and previous is not None and previous.name == name and previous.is_file():
+                self.discard()  # nothing changed at all: touch nothing
+                return report
+            if not _same_file(notes_dir / name, new_bytes):
+                _write_whole(notes_dir / name, new_bytes)
             marker = self._target(MARKER)
-            try:  # the old marker, linked: serve notices a new build by the manifest, not by the marker
-                same = (self.out_dir / MARKER).read_bytes() == _MARKER_TEXT and self._link(MARKER, marker)
+            try:  # the old marker, linked when it names the same manifest
+                same = (self.out_dir / MARKER).read_bytes() == marker_text and self._link(MARKER, marker)
             except OSError:
                 same = False
             if not same:
-                Path(marker).write_bytes(_MARKER_TEXT)
-            Path(self._target(MANIFEST)).write_bytes(new_bytes)
-            for rel, data in notes.items():
-                Path(self._target(rel)).write_bytes(data)
+                Path(marker).write_bytes(marker_text)
             staging = self.staging
             if not self.out_dir.exists():
                 os.rename(staging, self.out_dir)
@@ -279,6 +318,12 @@ class StagedOutput:
             self.discard()
             raise
         self._staging = None
+        # The manifests of older builds go; the previous one stays, as its store generation does (a reader may
+        # have read the old marker a moment ago).
+        keep = {name, previous.name if previous else ""}
+        for old in notes_dir.glob("manifest-*.json"):
+            if old.name not in keep:
+                old.unlink(missing_ok=True)
         return report
 
     def discard(self) -> None:

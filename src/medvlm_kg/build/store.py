@@ -29,7 +29,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from medvlm_kg.build.output import read_manifest
+from medvlm_kg.build.output import beside, read_manifest
 from medvlm_kg.resources import ontology_dir
 
 __all__ = [
@@ -49,9 +49,9 @@ GENERATION_LENGTH = 24  # hex digits of the catalog unit's key
 
 
 def store_root(out_dir: Path | str) -> Path:
-    """The folder holding the store generations of an output folder: ``<out>.store`` beside it."""
-    out_dir = Path(out_dir).absolute()
-    return out_dir.parent / f"{out_dir.name}.store"
+    """The folder holding the store generations of an output folder: ``<out>.store`` beside it (with the build's
+    manifest and parse cache, ``output.beside``)."""
+    return beside(out_dir)
 
 
 def generation_path(out_dir: Path | str, generation: str) -> Path:

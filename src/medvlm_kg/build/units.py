@@ -44,8 +44,9 @@ from medvlm_kg.validate.core import catalog_problems, description_problems, shac
 
 __all__ = ["PARSE_CACHE", "check", "make", "render", "validate"]
 
-# The dataset files the last build read and checked, so the next one reads only the files that changed.
-PARSE_CACHE = ".medvlm-kg-parsed.json"
+# The dataset files the last build read and checked, so the next one reads only the files that changed; beside
+# the output (``output.beside``), not in it.
+PARSE_CACHE = "parsed.json"
 WORK = ".medvlm-kg-work"  # in the staged folder while units run; removed before the swap
 # The RDF syntaxes written per document; serve derives N-Triples from the Turtle (``serve/index.py``), and the whole
 # catalog's N-Triples is the compressed dump.
@@ -597,7 +598,7 @@ def _earlier_build(data_dir: Path, out_dir: Path | str | None) -> tuple[Inputs |
     and its units by name; nothing when there is no such folder (or it holds no build)."""
     if out_dir is None:
         return None, None, {}
-    from medvlm_kg.build.output import read_manifest
+    from medvlm_kg.build.output import beside, read_manifest
     from medvlm_kg.runtime.inputs import scan
 
     out_dir = Path(out_dir)
@@ -605,7 +606,7 @@ def _earlier_build(data_dir: Path, out_dir: Path | str | None) -> tuple[Inputs |
         return None, None, {}
     inputs = scan(data_dir)
     try:
-        raw = (out_dir / PARSE_CACHE).read_bytes()
+        raw = (beside(out_dir) / PARSE_CACHE).read_bytes()
     except OSError:
         raw = None
     units = read_manifest(out_dir).get("units") or {}
@@ -682,7 +683,10 @@ def make(
 
 
 def _read_old(staged: StagedOutput, rel: str) -> bytes | None:
+    """A note the last build left beside the output (``output.beside``)."""
+    from medvlm_kg.build.output import beside
+
     try:
-        return (staged.out_dir / rel).read_bytes()
+        return (beside(staged.out_dir) / rel).read_bytes()
     except OSError:
         return None

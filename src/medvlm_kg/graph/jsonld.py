@@ -165,12 +165,13 @@ def _key_and_value(predicate: str, obj: Any, ctx: _Context) -> tuple[str, Any, s
 
 
 def json_bytes(value: Any) -> bytes:
-    """``value`` as JSON indented by two spaces, in UTF-8: the text ``json.dumps(indent=2, ensure_ascii=False)``
-    writes, from orjson, which writes it many times faster (Python's encoder only indents in pure Python)."""
+    """``value`` as compact JSON in UTF-8 (no indentation: it made every JSON-LD and Croissant file about a third
+    bigger, 50 MB of a 10,000-entry site; a browser or ``jq`` lays it out for a reader). orjson writes the text
+    ``json.dumps(separators=(",", ":"), ensure_ascii=False)`` writes, many times faster."""
     try:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2)
+        return orjson.dumps(value)
     except (orjson.JSONEncodeError, TypeError):  # an integer past 64 bits: rare, and the standard library can
-        return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8")
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def json_order(value: Any) -> tuple:

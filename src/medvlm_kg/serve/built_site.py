@@ -14,7 +14,7 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from medvlm_kg.build.build import MANIFEST, MARKER
+from medvlm_kg.build.build import MARKER
 from medvlm_kg.serve.index import Body, Index, Resource, reference
 from medvlm_kg.serve.negotiation import MEDIA_TYPES, content_type, negotiate
 from medvlm_kg.serve.security import text_response
@@ -45,17 +45,13 @@ class BuiltSite:
         self._index = Index(os.path.realpath(out_dir))
 
     def _marker_signature(self) -> tuple | None:
-        """Identity of the build: the manifest is written anew by every build that changes anything (the
-        marker is carried over as a hard link), so either file's inode changing means a new folder."""
+        """Identity of the build: every build that changes anything writes a new marker (it names the build's
+        manifest), so its inode changing means a new folder."""
         try:
             st = os.stat(self._marker)
         except OSError:
             return None
-        try:
-            manifest = os.stat(self._out_dir / MANIFEST)
-            return (st.st_dev, st.st_ino, st.st_mtime_ns, manifest.st_ino, manifest.st_mtime_ns)
-        except OSError:
-            return (st.st_dev, st.st_ino, st.st_mtime_ns)
+        return (st.st_dev, st.st_ino, st.st_mtime_ns)
 
     def _current(self) -> Index:
         """The index of the folder as it is now: a build replaces the folder (and its marker) in one rename."""

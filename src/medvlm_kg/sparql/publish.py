@@ -24,7 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pyoxigraph as ox
 
 from medvlm_kg.build.build import check
-from medvlm_kg.build.output import read_manifest
+from medvlm_kg.build.output import beside, read_manifest
 from medvlm_kg.problems import ERROR, CatalogError, Problem
 from medvlm_kg.runtime.progress import track
 from medvlm_kg.sparql.query import built_catalog_iri, built_sources, queryable_triples
@@ -111,7 +111,7 @@ def _built_source(out_dir: Path | str, batch_size: int) -> _Source:
     rebuild = "run medvlm-kg build --out " + str(out_dir)
     recorded = read_manifest(out_dir)["files"].get(catalog_nt.name)
     if recorded is None:
-        what = "is not a complete build (no manifest)"
+        what = f"is not a complete build (no manifest beside it in {beside(out_dir).name}/: copied without it?)"
         raise CatalogError(Problem(str(out_dir), None, "--from-build", what, rebuild))
     sha = hashlib.sha256()
     with catalog_nt.open("rb") as stream:
