@@ -6,7 +6,6 @@ import gzip
 import os
 
 from conftest import run_cli
-
 from medvlm_kg.build.output import MARKER, beside, manifest_path
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, run_cli
-
 from medvlm_kg.build.output import beside
 from medvlm_kg.build.output import manifest_path as built_manifest
 
