@@ -139,3 +139,18 @@ def test_removing_a_paper_equals_a_clean_build_and_its_query_store(catalog_copy,
     assert second != first
     inodes = {p.stat().st_ino for p in (generation_path(out, first) / "ready").rglob("*") if p.is_file()}
     assert any(p.stat().st_ino in inodes for p in (generation_path(out, second) / "ready").rglob("*") if p.is_file())
+
+
+def test_a_marker_that_names_a_path_is_not_followed(catalog_copy, tmp_path):
+    """The marker names the folder's manifest beside it; a name that is a path (a hand-edited or hostile marker)
+    is ignored: the build starts afresh instead of reading a file elsewhere."""
+    out = tmp_path / "build"
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    assert manifest_path(out) is not None
+    elsewhere = tmp_path / "manifest-0123456789abcdef.json"
+    elsewhere.write_text("{}", encoding="utf-8")
+    (out / MARKER).write_text(f"manifest: ../{elsewhere.name}\n", encoding="utf-8")
+    assert manifest_path(out) is None
+    again = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
+    assert again.returncode == 0 and "nothing changed" not in again.stdout
+    assert manifest_path(out).parent == beside(out)

@@ -598,19 +598,19 @@ def _earlier_build(data_dir: Path, out_dir: Path | str | None) -> tuple[Inputs |
     and its units by name; nothing when there is no such folder (or it holds no build)."""
     if out_dir is None:
         return None, None, {}
-    from medvlm_kg.build.output import beside, read_manifest
+    from medvlm_kg.build.output import read_manifest
     from medvlm_kg.runtime.inputs import scan
 
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         return None, None, {}
     inputs = scan(data_dir)
-    try:
-        raw = (beside(out_dir) / PARSE_CACHE).read_bytes()
-    except OSError:
-        raw = None
     units = read_manifest(out_dir).get("units") or {}
-    return inputs, ParseCache.load(inputs.common, raw), units if isinstance(units, dict) else {}
+    return (
+        inputs,
+        ParseCache.load(inputs.common, _read_note(out_dir, PARSE_CACHE)),
+        units if isinstance(units, dict) else {},
+    )
 
 
 _TYPE = ox.NamedNode(_RDF_TYPE)
@@ -668,7 +668,7 @@ def make(
     warnings, and what to keep for the next build (the checked files). Raises ``CatalogError`` (with every error)
     when the catalog has any."""
     with stage("reading the catalog"):
-        cache = ParseCache.load(inputs.common, _read_old(staged, PARSE_CACHE))
+        cache = ParseCache.load(inputs.common, _read_note(staged.out_dir, PARSE_CACHE))
         catalog, problems = check_catalog(data_dir, cache, jobs=jobs)
     if catalog is None:
         raise CatalogError([p for p in problems if p.severity == ERROR])
@@ -682,11 +682,11 @@ def make(
     return len(catalog.datasets), warnings, {PARSE_CACHE: cache.dump()}
 
 
-def _read_old(staged: StagedOutput, rel: str) -> bytes | None:
-    """A note the last build left beside the output (``output.beside``)."""
+def _read_note(out_dir: Path | str, rel: str) -> bytes | None:
+    """A note the last build left beside the output (``output.beside``), or None."""
     from medvlm_kg.build.output import beside
 
     try:
-        return (beside(staged.out_dir) / rel).read_bytes()
+        return (beside(out_dir) / rel).read_bytes()
     except OSError:
         return None
