@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -94,6 +95,8 @@ def require(*names: str) -> None:
 
 def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "needs(*parts): the test needs these real parts (see conftest.PARTS)")
+    # validate keeps notes in the user's cache folder: the tests' go to a folder of their own, not ~/.cache
+    os.environ["MEDVLM_KG_CACHE_DIR"] = tempfile.mkdtemp(prefix="medvlm-kg-test-cache-")
 
 
 def pytest_runtest_setup(item) -> None:

@@ -18,20 +18,25 @@ __all__ = ["validate_profile"]
 
 
 def validate_profile(
-    data_dir: Path | str, name: str, checks: list[dict] | None = None, from_build: Path | str | None = None
+    data_dir: Path | str,
+    name: str,
+    checks: list[dict] | None = None,
+    from_build: Path | str | None = None,
+    cache: bool = False,
 ) -> tuple[Catalog | None, list[Problem]]:
     """The catalog and every problem the named profile finds (``core``: the YAML format and the core shapes).
 
     Every profile runs after the core checks: their errors are always reported (a catalog that does not build
     cannot be harvested); their warnings only for ``core`` and ``all``. ``checks``, when given, receives one
     record per profile run (``check_record``: its rules, validators and counts). ``from_build``: an earlier build's
-    folder whose checked entries the core checks reuse (``units.validate``); the other profiles read the whole graph.
+    folder whose checked entries the core checks reuse (``units.validate``), ``cache``: the same from the last
+    validate's notes in the user's cache folder; the other profiles read the whole graph.
     """
     if name not in PROFILE_NAMES:
         raise ValueError(f"unknown profile {name!r}; known: {', '.join(PROFILE_NAMES)}")
     try:
         if name == "core":  # no graph of the whole catalog needed: the datasets are checked one by one
-            return validate(data_dir, from_build=from_build)
+            return validate(data_dir, from_build=from_build, cache=cache)
         catalog, graph, problems = check(data_dir)
     except CatalogError as error:
         return None, error.problems

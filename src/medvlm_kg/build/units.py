@@ -439,7 +439,9 @@ def _plan(state: _State) -> list[_Unit]:
     return units
 
 
-def _state(catalog: Catalog, inputs: Inputs | None, sink: _Sink | None, old_units: dict[str, dict]) -> _State:
+def _state(
+    catalog: Catalog, inputs: Inputs | None, sink: _Sink | None, old_units: dict[str, dict], with_site: bool = True
+) -> _State:
     from medvlm_kg.profiles.croissant import croissant_path
     from medvlm_kg.site.pages import site_context
 
@@ -451,7 +453,7 @@ def _state(catalog: Catalog, inputs: Inputs | None, sink: _Sink | None, old_unit
     rdf = {f"{doc}.{f.extension}" for doc in documents - {"catalog"} - pages for f in PUBLISHED}
     rdf |= {f"{page}.ttl" for page in pages}
     rdf |= {croissant_path(d.id) for d in catalog.datasets}
-    site = site_context(catalog, catalog_triples, rdf.__contains__)
+    site = site_context(catalog, catalog_triples, rdf.__contains__) if with_site else None  # validate: no pages
     state = _State(
         catalog=catalog,
         common=inputs.common if inputs else "",
@@ -541,7 +543,7 @@ def _across(state: _State, records: list[dict]) -> list[Problem]:
 
 
 def validate(
-    data_dir: Path | str, jobs: int | None = None, from_build: Path | str | None = None
+    data_dir: Path | str, jobs: int | None = None, from_build: Path | str | None = None, cache: bool = False
 ) -> tuple[Catalog | None, list[Problem]]:
     """``check`` as ``build`` does it: files read and datasets checked one by one, in a worker process per core,
     without putting the whole graph together (the same problems, in less time and memory).
@@ -550,16 +552,28 @@ def validate(
     its dataset units (their SHACL results, kept by the same keys the build uses: the code, catalog.yaml and the
     dataset's file) stand for every dataset whose inputs did not change, so only edited files are read and
     checked again; the checks across datasets always run. The folder is only read.
+
+    ``cache`` (without ``from_build``): the same from what the last ``validate`` of this folder left in the
+    user's cache folder (``validate_cache``), which this one then updates.
     """
     global _STATE
+    from medvlm_kg.build import validate_cache
+
     data_dir = Path(data_dir)
-    inputs, cache, old_units = _earlier_build(data_dir, from_build)
+    inputs, parse_cache, old_units = _earlier_build(data_dir, from_build)
+    cache = cache and from_build is None
+    if cache:
+        inputs = _scan(data_dir)
+        parse_cache = ParseCache.load(inputs.common, validate_cache.read_parsed(data_dir))
+        old_units = validate_cache.read_checked(data_dir)
     with stage("reading the catalog"):
-        catalog, problems = check_catalog(data_dir, cache, jobs=jobs)
+        catalog, problems = check_catalog(data_dir, parse_cache, jobs=jobs)
     if catalog is None:
+        if cache and parse_cache is not None:  # the files that passed are not read again while one is fixed
+            validate_cache.write(data_dir, parse_cache.dump(), old_units)
         return None, problems
     with stage("converting and validating each dataset"):
-        state = _state(catalog, inputs, None, {})
+        state = _state(catalog, inputs, None, {}, with_site=False)
         records, fresh = [], []
         for dataset in catalog.datasets:
             record = old_units.get(f"dataset/{dataset.id}")
@@ -573,7 +587,16 @@ def validate(
         finally:
             _STATE = None
         problems = problems + _across(state, records)
+    if cache and parse_cache is not None and (fresh or len(old_units) != len(records)):
+        kept = {r["name"]: {k: r[k] for k in ("name", "key", "problems", "types", "shared")} for r in records}
+        validate_cache.write(data_dir, parse_cache.dump(), kept)
     return catalog, sorted(set(problems), key=problem_order)
+
+
+def _scan(data_dir: Path) -> Inputs:
+    from medvlm_kg.runtime.inputs import scan
+
+    return scan(data_dir)
 
 
 _RECORD_PROBLEM = {"file", "line", "field", "message", "hint", "severity"}
@@ -599,12 +622,11 @@ def _earlier_build(data_dir: Path, out_dir: Path | str | None) -> tuple[Inputs |
     if out_dir is None:
         return None, None, {}
     from medvlm_kg.build.output import read_manifest
-    from medvlm_kg.runtime.inputs import scan
 
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         return None, None, {}
-    inputs = scan(data_dir)
+    inputs = _scan(data_dir)
     units = read_manifest(out_dir).get("units") or {}
     return (
         inputs,

@@ -13,16 +13,30 @@ from medvlm_kg.validate.shacl.terms import _EMPTY, _RDFS_SUBCLASSOF, RDF_TYPE, T
 # ---- graphs ------------------------------------------------------------------------------------------------
 
 
+_SCAN = 16  # up to this many values, a list is scanned for a repeat; past it, a set is kept beside the list
+
+
 def _bucket(triples: list[ox.Triple]) -> dict:
+    """A subject's values by predicate, in triple order, each value once (a triple stated twice, or by two
+    descriptions of a node, is one value). A catalog lists every dataset under one predicate: its repeats are
+    found in a set, not by scanning a list of 10,000."""
     values: dict = {}
+    large: dict = {}
     for t in triples:
         p = t.predicate
+        o = t.object
         found = values.get(p)
         if found is None:
-            values[p] = [t.object]
+            values[p] = [o]
+        elif len(found) < _SCAN:
+            if o not in found:
+                found.append(o)
         else:
-            o = t.object
-            if o not in found:  # a triple stated twice (or by two descriptions of a node) is one value
+            known = large.get(p)
+            if known is None:
+                known = large[p] = set(found)
+            if o not in known:
+                known.add(o)
                 found.append(o)
     return values
 

@@ -1,0 +1,74 @@
+"""What the last ``medvlm-kg validate`` of a catalog folder checked, kept in the user's cache folder so the next
+``validate`` reads and checks only the files that changed (the checks across datasets always run).
+
+Two notes per catalog folder, as a build keeps beside its output: the parse cache (``parsed.json``) and each
+dataset's results (``checked.json``: its SHACL problems, types and shared nodes, under the key of the inputs they
+were made from). Both are plain JSON and only stand for files whose bytes, catalog.yaml, ontology and code are the
+ones they were made with; anything else in them is checked again. The folder is
+``$MEDVLM_KG_CACHE_DIR`` or ``$XDG_CACHE_HOME/medvlm-kg`` (``~/.cache/medvlm-kg``), then ``validate/`` and a
+digest of the catalog folder's absolute path. Deleting it is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import orjson
+
+__all__ = ["CACHE_ENV", "cache_folder", "read_checked", "read_parsed", "write"]
+
+CACHE_ENV = "MEDVLM_KG_CACHE_DIR"
+_PARSED = "parsed.json"
+_CHECKED = "checked.json"
+
+
+def cache_folder(data_dir: Path) -> Path:
+    """This catalog folder's cache folder (not made here)."""
+    root = os.environ.get(CACHE_ENV, "").strip()
+    if root:
+        base = Path(root)
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+        base = (Path(xdg) if xdg else Path.home() / ".cache") / "medvlm-kg"
+    name = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:16]
+    return base / "validate" / name
+
+
+def read_parsed(data_dir: Path) -> bytes | None:
+    """The parse cache the last validate left, or None."""
+    try:
+        return (cache_folder(data_dir) / _PARSED).read_bytes()
+    except OSError:
+        return None
+
+
+def read_checked(data_dir: Path) -> dict:
+    """The last validate's dataset records by unit name (``dataset/<id>``); empty when there are none or the file
+    is not what validate writes."""
+    try:
+        records = orjson.loads((cache_folder(data_dir) / _CHECKED).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    return records if isinstance(records, dict) else {}
+
+
+def write(data_dir: Path, parsed: bytes, records: dict) -> None:
+    """Keep this validate's notes for the next one. Each file is written under another name and renamed, so a
+    reader (another validate at the same time) sees a whole file; a cache that cannot be written is no error."""
+    folder = cache_folder(data_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in ((_PARSED, parsed), (_CHECKED, orjson.dumps(records, option=orjson.OPT_SORT_KEYS))):
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data)
+                os.replace(tmp, folder / name)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+    except OSError:
+        return
