@@ -86,7 +86,8 @@ def test_run_times_every_stage_and_writes_json(tmp_path):
     assert {"platform", "cpu_count", "python", "packages"} <= set(results["machine"])
     rows = {r["key"]: r for r in results["sizes"]["50"]["rows"]}
     stages = ("load", "convert", "shacl", "serialize:dataset:turtle", "croissant", "pages:dataset", "sitemap", "store")
-    for key in stages + ("validate", "full_build", "rebuild_no_change", "rebuild_one_edit"):
+    edits = ("validate_one_edit", "validate_cached_one_edit", "rebuild_one_edit")
+    for key in stages + ("validate", "full_build", "rebuild_no_change", *edits):
         assert rows[key]["seconds"] is not None and rows[key]["peak_mib"] > 0, key
     assert rows["full_build"]["tree_peak_mib"] > 0  # the build's own process tree, measured from outside
     assert "built 50 datasets" in rows["full_build"]["note"] or "files" in rows["full_build"]["note"]

@@ -70,16 +70,16 @@ def _build_locked(data_dir: Path, out_dir: Path | str, jobs: int | None) -> Buil
         count = old.get("units", {}).get("catalog", {}).get("triples", 0)
         report = WriteReport(kept=sorted(old["files"]))
         return BuildResult(_count_datasets(old), count, len(old["files"]), warnings, report)
-    from medvlm_kg.build.store import current_generation, prune
+    from medvlm_kg.build.store import generation_named, prune
     from medvlm_kg.build.units import make
 
     try:
         datasets, warnings, notes = make(data_dir, staged, inputs, jobs)
         triples = staged.units.get("catalog", {}).get("triples", 0)
         with stage("saving"):
-            previous = current_generation(out_dir)
+            previous = generation_named(staged.old.get("units") or {})  # the manifests as read and as written
             report = staged.commit(inputs.digest, [w.as_dict() for w in warnings], notes)
-            prune(out_dir, {g for g in (previous, current_generation(out_dir)) if g})
+            prune(out_dir, {g for g in (previous, generation_named(staged.units)) if g})
     except BaseException:
         staged.discard()
         raise

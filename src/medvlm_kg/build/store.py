@@ -35,6 +35,7 @@ from medvlm_kg.resources import ontology_dir
 __all__ = [
     "ONTOLOGY_FILES",
     "GENERATION_LENGTH",
+    "generation_named",
     "load_into",
     "make_generation",
     "open_store",
@@ -207,8 +208,13 @@ def prune(out_dir: Path | str, keep: set[str]) -> None:
 
 def current_generation(out_dir: Path | str) -> str | None:
     """The generation the output folder's manifest names (None for a build without a store)."""
-    record = read_manifest(out_dir)["units"].get("catalog") or {}
-    generation = record.get("store")
+    return generation_named(read_manifest(out_dir)["units"])
+
+
+def generation_named(units: dict) -> str | None:
+    """The generation a manifest's units name (its catalog unit's), or None."""
+    record = units.get("catalog") if isinstance(units, dict) else None
+    generation = record.get("store") if isinstance(record, dict) else None
     return generation if isinstance(generation, str) and generation.isalnum() else None
 
 

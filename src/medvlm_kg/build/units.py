@@ -362,16 +362,16 @@ def _plan(state: _State) -> list[_Unit]:
                 lambda n=number, i=ids: _page_unit(state, n, i, len(chunks)),
             )
         )
+    units.append(  # both languages' tables are read from one store of the list's cells
+        _Unit(
+            "catalog-csv",
+            digest("catalog csv", common, every),
+            lambda: {csv_file(lang): data for lang, data in site.catalog_csvs().items()},
+        )
+    )
     for lang in LANGUAGES:
         units.append(
             _Unit(f"pages/sparql/{lang}", digest("sparql page", common, lang), lambda lg=lang: site.sparql_page(lg))
-        )
-        units.append(
-            _Unit(
-                f"catalog-csv/{lang}",
-                digest("catalog csv", common, lang, every),
-                lambda lg=lang: {csv_file(lg): site.catalog_csv(lg)},
-            )
         )
         units.append(
             _Unit(

@@ -14,12 +14,19 @@ import pyoxigraph as ox
 from medvlm_kg.catalog.markdown import columns
 from medvlm_kg.resources import queries_dir
 
-__all__ = ["listed_table"]
+__all__ = ["listed_table", "listed_tables"]
 
 
 def listed_table(triples: Iterable[ox.Triple], lang: str) -> tuple[list[str], list[list[str | None]]]:
     """The headers and the rows of the list's table in ``lang`` (``None`` where the list shows "-"); a row the list
     wrote with a cell beyond its columns keeps it as one more cell."""
+    return listed_tables(triples, (lang,))[lang]
+
+
+def listed_tables(
+    triples: Iterable[ox.Triple], langs: Iterable[str]
+) -> dict[str, tuple[list[str], list[list[str | None]]]]:
+    """``listed_table`` in each of ``langs``, from one store of the triples (loaded once for all)."""
     spec = columns()["export"]
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
@@ -27,10 +34,13 @@ def listed_table(triples: Iterable[ox.Triple], lang: str) -> tuple[list[str], li
     # ?lang bound where the query's WHERE group opens, as `query --param lang=…` binds it (the value is written
     # by Oxigraph in N-Triples syntax, so it is a plain literal whatever it holds)
     where = text.index("WHERE {") + len("WHERE {")
-    answer = store.query(f"{text[:where]} VALUES ?lang {{ {ox.Literal(lang)} }}{text[where:]}")
     roles = [*spec["order"], "extra"]
-    rows = []
-    for solution in answer:
-        cells = [solution[role].value if solution[role] is not None else None for role in roles]
-        rows.append(cells if cells[-1] is not None else cells[:-1])
-    return list(spec["headers"][lang]), rows
+    tables = {}
+    for lang in langs:
+        answer = store.query(f"{text[:where]} VALUES ?lang {{ {ox.Literal(lang)} }}{text[where:]}")
+        rows = []
+        for solution in answer:
+            cells = [solution[role].value if solution[role] is not None else None for role in roles]
+            rows.append(cells if cells[-1] is not None else cells[:-1])
+        tables[lang] = (list(spec["headers"][lang]), rows)
+    return tables

@@ -10,7 +10,7 @@ from collections import defaultdict
 from medvlm_kg.catalog.entries import Access, Dataset
 from medvlm_kg.graph.description_text import LANGUAGES
 from medvlm_kg.graph.iris import catalog_iri
-from medvlm_kg.graph.listed_table import listed_table
+from medvlm_kg.graph.listed_table import listed_tables
 from medvlm_kg.graph.listings import listed_cells
 from medvlm_kg.graph.schema_org import schema_org_jsonld
 from medvlm_kg.site import charts
@@ -18,7 +18,7 @@ from medvlm_kg.site.context import Facet, SiteContext, pager
 from medvlm_kg.site.links import DEFAULT_LANGUAGE, csv_file, lang_prefix, page_file
 from medvlm_kg.site.templating import script_json, ui_strings
 
-__all__ = ["INDEX_SCRIPT", "access_links", "catalog_csv", "catalog_index", "catalog_page", "license_key"]
+__all__ = ["INDEX_SCRIPT", "access_links", "catalog_csvs", "catalog_index", "catalog_page", "license_key"]
 
 MAX_SIZE_BARS = 30  # the size chart shows the largest datasets, not thousands of bars
 INDEX_SCRIPT = "catalog-index.js"  # every dataset in a few fields, for filtering a catalog split into pages
@@ -104,22 +104,25 @@ def catalog_index(site: SiteContext) -> bytes:
     return b"window.MEDVLM_KG_INDEX = " + str(script_json(data)).encode("utf-8") + b";\n"
 
 
-def catalog_csv(site: SiteContext, lang: str) -> bytes:
-    """The list's table as CSV (RFC 4180): the columns and row order of ``export-markdown``, in ``lang``, an
+def catalog_csvs(site: SiteContext) -> dict[str, bytes]:
+    """The list's table as CSV (RFC 4180) in each language: the columns and row order of ``export-markdown``, an
     empty cell where the list shows "-". A row the list wrote with a cell beyond its columns gets an unnamed
-    last column, so every line has as many fields as the header (what pandas and spreadsheets expect)."""
+    last column, so every line has as many fields as the header (what pandas and spreadsheets expect). Both
+    languages are read from one store of the cells."""
     import csv
     import io
 
     cells = (t for d in site.catalog.datasets for t in listed_cells(site.base, d))
-    headers, rows = listed_table(cells, lang)
-    width = max([len(headers), *(len(row) for row in rows)])
-    sink = io.StringIO()
-    writer = csv.writer(sink, lineterminator="\r\n")
-    for row in [headers, *rows]:
-        cells = [(cell or "").replace("\n", " ") for cell in row]
-        writer.writerow(cells + [""] * (width - len(cells)))
-    return sink.getvalue().encode("utf-8")
+    out = {}
+    for lang, (headers, rows) in listed_tables(cells, LANGUAGES).items():
+        width = max([len(headers), *(len(row) for row in rows)])
+        sink = io.StringIO()
+        writer = csv.writer(sink, lineterminator="\r\n")
+        for row in [headers, *rows]:
+            texts = [(cell or "").replace("\n", " ") for cell in row]
+            writer.writerow(texts + [""] * (width - len(texts)))
+        out[lang] = sink.getvalue().encode("utf-8")
+    return out
 
 
 def _stats(rows: list[Facet]) -> dict[str, int]:

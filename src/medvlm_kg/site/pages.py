@@ -43,8 +43,9 @@ class Site(SiteContext):
     def catalog_index(self) -> bytes:
         return catalog_page.catalog_index(self)
 
-    def catalog_csv(self, lang: str) -> bytes:
-        return catalog_page.catalog_csv(self, lang)
+    def catalog_csvs(self) -> dict[str, bytes]:
+        """The list's table as CSV, by language."""
+        return catalog_page.catalog_csvs(self)
 
     def whats_new_page(self, lang: str) -> dict[str, bytes]:
         return whats_new_page.whats_new_page(self, lang)
@@ -81,12 +82,12 @@ class Site(SiteContext):
                 out.update(self.catalog_page(lang, number))
             out.update(self.whats_new_page(lang))
             out.update(self.sparql_page(lang))
-            out[csv_file(lang)] = self.catalog_csv(lang)
             for name in SCHEMES_SHOWN:
                 out.update(self.scheme_page(name, lang))
                 for concept in self.schemes[name].concepts.values():
                     for number in range(1, len(self.concept_chunks(name, concept)) + 1):
                         out.update(self.concept_page(name, concept, lang, number))
+        out.update({csv_file(lang): data for lang, data in self.catalog_csvs().items()})
         if self.paged:
             out[INDEX_SCRIPT] = self.catalog_index()
         return out
