@@ -78,7 +78,33 @@ def test_a_harvester_can_walk_the_paged_catalog_from_the_catalog_iri(catalog, mo
         assert (page, rdflib.RDF.type, hydra.PartialCollectionView) in g
         assert g.value(page, hydra.first) == rdflib.URIRef(BASE + "catalog/page/1")
         datasets = sorted(str(d) for d in g.objects(catalog_node, dcat.dataset))
-        assert all((rdflib.URIRef(d), rdflib.RDF.type, dcat.Dataset) in g for d in datasets)  # full descriptions
+        assert all((rdflib.URIRef(d), rdflib.RDF.type, dcat.Dataset) in g for d in datasets)  # their descriptions
         seen += datasets
         page, walked = g.value(page, hydra.next), walked + 1
     assert walked == 12 and len(seen) == len(set(seen)) == 59  # 11 pages of 5 and one of 4
+
+
+def test_every_page_of_the_paged_catalog_meets_semics_dcat_ap_shapes(catalog, monkeypatch):
+    """A harvester may start from any page: each one holds the catalog's own description (title, publisher,
+    distributions) and its datasets' DCAT descriptions, and passes SEMIC's DCAT-AP 3.0.1 SHACL files (pyshacl).
+    The schema.org twins, the list's cells and the sourced-fact nodes stay in each dataset's own documents."""
+    import pyshacl
+    import rdflib
+
+    from medvlm_kg.profiles.dcat_ap import _semic_shapes
+    from medvlm_kg.site import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 25)
+    files = render(catalog, convert(catalog))
+    pages = sorted(name for name in files if name.startswith("catalog/page/") and name.endswith(".ttl"))
+    assert len(pages) == 3
+    for name in pages:
+        g = rdflib.Graph().parse(data=files[name], format="turtle")
+        conforms, _, text = pyshacl.validate(g, shacl_graph=_semic_shapes())
+        assert conforms, f"{name}:\n{text[:2000]}"
+        catalog_node = rdflib.URIRef(BASE + "catalog")
+        assert g.value(catalog_node, rdflib.URIRef("http://purl.org/dc/terms/title")) is not None
+        schema_terms = {p for p in g.predicates() if str(p).startswith("https://schema.org/")}
+        assert schema_terms == set(), f"{name} repeats the schema.org twins: {sorted(schema_terms)[:5]}"
+        datasets = {str(d) for d in g.objects(catalog_node, rdflib.URIRef("http://www.w3.org/ns/dcat#dataset"))}
+        assert len(datasets) == (25 if name != pages[-1] else 59 - 50)

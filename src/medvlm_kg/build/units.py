@@ -180,6 +180,7 @@ def _make_dataset(dataset: Dataset) -> tuple[dict[str, bytes], dict]:
         files[croissant_path(dataset.id)] = croissant_bytes(catalog, dataset, triples)
         files.update(state.site.dataset_pages(dataset, triples))
         nodes = dataset_members(state.sink, dataset.id, iri, triples, files[f"dataset/{dataset.id}.ttl"])
+        state.sink.put_work(f"{dataset.id}.page.ttl", _without_header(serialize(paging.dcat_view(triples), "turtle")))
     facts = {
         "nodes": nodes,
         "problems": [p.as_dict() for p in description_problems(triples, catalog, dataset, state.catalog_triples)],
@@ -278,21 +279,34 @@ def _map_units(indices: list[int], workers: int) -> Iterator[tuple[str, str, lis
 # ---- the catalog's own documents -----------------------------------------------------------------------
 
 
-def _joined_turtle(read: Callable[[str], bytes], root: str, ids: list[str], header: list[ox.Triple]) -> Iterator[bytes]:
-    """Turtle of ``header``, then each dataset's file without its prefix lines (they are the same in all)."""
-    yield serialize(header, "turtle", [root])
-    for dataset_id in ids:
-        turtle = read(f"dataset/{dataset_id}.ttl")
-        yield turtle[len(TURTLE_HEADER) :] if turtle.startswith(TURTLE_HEADER) else turtle
+def _page_member(state: _State, dataset_id: str) -> bytes:
+    """A dataset's part of its catalog page: its ``dcat_view`` in Turtle without the prefix lines. Made by its
+    unit in this build (a work file), else from its Turtle document (a dataset kept from the previous build)."""
+    try:
+        return state.sink.read_work(f"{dataset_id}.page.ttl")
+    except (KeyError, OSError):
+        turtle = state.sink.read(f"dataset/{dataset_id}.ttl")
+        triples = list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+        return _without_header(serialize(paging.dcat_view(triples), "turtle"))
+
+
+def _without_header(turtle: bytes) -> bytes:
+    return turtle[len(TURTLE_HEADER) :] if turtle.startswith(TURTLE_HEADER) else turtle
 
 
 def _page_unit(state: _State, number: int, ids: list[str], total_pages: int) -> dict[str, Iterator[bytes]]:
-    """A page of the DCAT catalog in Turtle, joined from the datasets' files, so no triple is converted or sorted
-    twice. Only Turtle: its datasets' JSON-LD is in their own documents, and ``serve`` derives JSON-LD and
-    N-Triples of a page from it (a page in JSON-LD was a third copy of every description: 16 KiB a dataset)."""
+    """A page of the DCAT catalog in Turtle, joined from its datasets' parts (``_page_member``). Only Turtle:
+    ``serve`` derives JSON-LD and N-Triples of a page from it."""
     base = state.catalog.base_iri
     header, root = page_header(base, number, total_pages, len(state.catalog.datasets), ids)
-    return {f"catalog/page/{number}.ttl": _joined_turtle(state.sink.read, root, ids, header)}
+    header += paging.page_catalog(state.catalog_triples, base)
+
+    def pieces() -> Iterator[bytes]:
+        yield serialize(header, "turtle", [root])
+        for dataset_id in ids:
+            yield _page_member(state, dataset_id)
+
+    return {f"catalog/page/{number}.ttl": pieces()}
 
 
 # ---- the plan ------------------------------------------------------------------------------------------
