@@ -1,8 +1,8 @@
 """The DCAT catalog offered in pages, so harvesters can walk a large catalog (as CKAN's DCAT endpoint does).
 
-``catalog/page/<n>`` holds the catalog's own description (``page_catalog``), the DCAT descriptions of the datasets of page n (``dcat_view``), and
-a Hydra ``PartialCollectionView`` linking first, previous, next and last pages. ``catalog`` itself names the
-first page as its ``hydra:view``, so a harvester can start from the catalog IRI.
+``catalog/page/<n>`` holds the catalog's own description (``page_catalog``), the DCAT descriptions of the
+datasets of page n (``dcat_view``), and a Hydra ``PartialCollectionView`` linking first, previous, next and last
+pages. ``catalog`` itself names the first page as its ``hydra:view``, so a harvester can start from the catalog IRI.
 """
 
 from __future__ import annotations
