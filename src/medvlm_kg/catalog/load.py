@@ -141,6 +141,10 @@ def _map_files(files, display, root, folder, cache, jobs) -> Iterator[_FileCheck
         _FILES = None
 
 
+def _name(path: Path) -> str:  # one folder's entries sort by name as Paths do, without Path's slower comparison
+    return path.name
+
+
 def check_catalog(
     data_dir: Path | str, cache: ParseCache | None = None, jobs: int | None = 1
 ) -> tuple[Catalog | None, list[Problem]]:
@@ -170,8 +174,10 @@ def check_catalog(
             catalog_doc, found = check_catalog_file(catalog_rel, value, lines)
             problems += _at_most(found, catalog_rel)
     datasets: list[Dataset] = []
-    files = sorted((data_dir / "datasets").glob("*.yaml")) if (data_dir / "datasets").is_dir() else []
-    for path in sorted((data_dir / "datasets").glob("*")) if (data_dir / "datasets").is_dir() else []:
+    folder_items = (data_dir / "datasets").iterdir() if (data_dir / "datasets").is_dir() else ()
+    listed = sorted((p for p in folder_items if not p.name.startswith(".")), key=_name)  # what glob("*") finds
+    files = [p for p in listed if p.suffix == ".yaml"]  # and glob("*.yaml"), in the same order
+    for path in listed:
         if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml":  # would be skipped without a word
             problems.append(
                 Problem(
