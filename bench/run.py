@@ -513,7 +513,7 @@ def _parts(rows: _Rows, catalog, kg) -> None:
     from medvlm_kg.graph.serialize import FORMATS, serialize
     from medvlm_kg.profiles.croissant import croissant_bytes
     from medvlm_kg.site.pages import site_context
-    from medvlm_kg.site.paging import page_header
+    from medvlm_kg.site.paging import dcat_view, page_catalog, page_header
 
     base = catalog.base_iri
     documents = {"catalog", *(f"dataset/{d.id}" for d in catalog.datasets), *build._concept_documents(base)}
@@ -565,12 +565,14 @@ def _parts(rows: _Rows, catalog, kg) -> None:
     )
     chunks = [sorted(d.id for d in chunk) for chunk in site.catalog_chunks()]
 
-    def paged_catalog():
+    def paged_catalog():  # as the build does: each dataset's DCAT view in its unit, joined by each page's unit
+        parts = {i: build._without_header(serialize(dcat_view(kg.datasets[i]), "turtle")) for i in kg.datasets}
+        about_catalog = page_catalog(kg.catalog, base)
         for number, chunk in enumerate(chunks, start=1):
             header, root = page_header(base, number, len(chunks), n, chunk)
-            sum(map(len, build._joined_turtle(files.__getitem__, root, chunk, header)))
+            len(serialize(header + about_catalog, "turtle", [root])) + sum(len(parts[i]) for i in chunk)
 
-    rows.time("paged_catalog", "catalog/page/<n>.ttl (joined)", paged_catalog, f"{len(chunks):,} pages")
+    rows.time("paged_catalog", "catalog/page/<n>.ttl (DCAT views, joined)", paged_catalog, f"{len(chunks):,} pages")
     del ids
     kinds = {"catalog_page": 0.0, "scheme_page": 0.0, "concept_page": 0.0, "catalog_index": 0.0}
     counts = dict.fromkeys(kinds, 0)
