@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -340,3 +341,31 @@ def test_validate_remembers_what_it_checked_and_rechecks_only_changed_files(cata
     (notes / "parsed.json").write_bytes(b"\x00garbage\n")
     assert _validate(catalog_copy, "--format", "json").stdout == first.stdout
     assert _validate(catalog_copy, "--format", "json", "--no-cache").stdout == first.stdout
+
+
+def test_the_first_validate_after_a_build_starts_from_what_the_build_checked(catalog_copy, tmp_path, monkeypatch):
+    """A build notes in validate's cache folder where it wrote this catalog's output; a validate with no notes of
+    its own then reuses that build's records (as ``--from-build`` does), so it too checks only changed files."""
+    monkeypatch.setenv("MEDVLM_KG_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    expected = _validate(catalog_copy, "--format", "json", "--no-cache").stdout
+    manifest_path = built_manifest(out)
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    planted = {
+        "file": "planted",
+        "line": None,
+        "field": "",
+        "message": "from the build",
+        "hint": "",
+        "severity": "warning",
+    }
+    manifest["units"]["dataset/pathmmu"]["problems"].append(planted)
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert "from the build" in _validate(catalog_copy).stdout  # the build's record stood for the unchanged file
+
+    manifest["units"]["dataset/pathmmu"]["problems"].remove(planted)
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    shutil.rmtree(tmp_path / "cache" / "validate")
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0  # no change: noted too
+    assert _validate(catalog_copy, "--format", "json").stdout == expected

@@ -36,6 +36,7 @@ def build(data_dir: Path | str, out_dir: Path | str, jobs: int | None = None) ->
 
     ``jobs``: worker processes (default: one per core, for catalogs big enough to gain).
     """
+    from medvlm_kg.build import validate_cache
     from medvlm_kg.build.lock import lock_path, output_lock, write_error
 
     data_dir = Path(data_dir)
@@ -44,7 +45,9 @@ def build(data_dir: Path | str, out_dir: Path | str, jobs: int | None = None) ->
     try:
         with output_lock(out_dir):  # one writer at a time, or two builds could mix their files
             try:
-                return _build_locked(data_dir, out_dir, jobs)
+                result = _build_locked(data_dir, out_dir, jobs)
+                validate_cache.remember_build(data_dir, Path(out_dir))  # validate may start from what it checked
+                return result
             except CatalogError:
                 # A failed first build leaves nothing behind: no folder, and no lock file beside the folder it
                 # never made (removed while still held; a build that waited on it then writes, as it would have).

@@ -578,8 +578,11 @@ def validate(
     cache = cache and from_build is None
     if cache:
         inputs = _scan(data_dir)
-        parse_cache = ParseCache.load(inputs.common, validate_cache.read_parsed(data_dir))
-        old_units = validate_cache.read_checked(data_dir)
+        parsed, old_units = validate_cache.read_parsed(data_dir), validate_cache.read_checked(data_dir)
+        built = validate_cache.last_build(data_dir) if parsed is None and not old_units else None
+        if built is not None:  # no validate yet since the last build: start from what it checked
+            parsed, old_units = _build_notes(built)
+        parse_cache = ParseCache.load(inputs.common, parsed)
     with stage("reading the catalog"):
         catalog, problems = check_catalog(data_dir, parse_cache, jobs=jobs)
     if catalog is None:
@@ -635,18 +638,20 @@ def _earlier_build(data_dir: Path, out_dir: Path | str | None) -> tuple[Inputs |
     and its units by name; nothing when there is no such folder (or it holds no build)."""
     if out_dir is None:
         return None, None, {}
-    from medvlm_kg.build.output import read_manifest
-
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         return None, None, {}
     inputs = _scan(data_dir)
+    parsed, units = _build_notes(out_dir)
+    return inputs, ParseCache.load(inputs.common, parsed), units
+
+
+def _build_notes(out_dir: Path) -> tuple[bytes | None, dict]:
+    """The parse cache and the units by name of the build in ``out_dir`` (read only)."""
+    from medvlm_kg.build.output import read_manifest
+
     units = read_manifest(out_dir).get("units") or {}
-    return (
-        inputs,
-        ParseCache.load(inputs.common, _read_note(out_dir, PARSE_CACHE)),
-        units if isinstance(units, dict) else {},
-    )
+    return _read_note(out_dir, PARSE_CACHE), units if isinstance(units, dict) else {}
 
 
 _TYPE = ox.NamedNode(_RDF_TYPE)

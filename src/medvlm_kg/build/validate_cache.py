@@ -7,6 +7,10 @@ were made from). Both are plain JSON and only stand for files whose bytes, catal
 ones they were made with; anything else in them is checked again. The folder is
 ``$MEDVLM_KG_CACHE_DIR`` or ``$XDG_CACHE_HOME/medvlm-kg`` (``~/.cache/medvlm-kg``), then ``validate/`` and a
 digest of the catalog folder's absolute path. Deleting it is always safe.
+
+A build notes there where it wrote this folder's output (``last-build``): a validate with no notes of its own starts
+from that build's (its parse cache and each dataset's results, beside the output), so the first validate after a
+build is as quick as the next ones.
 """
 
 from __future__ import annotations
@@ -18,11 +22,12 @@ from pathlib import Path
 
 import orjson
 
-__all__ = ["CACHE_ENV", "cache_folder", "read_checked", "read_parsed", "write"]
+__all__ = ["CACHE_ENV", "cache_folder", "last_build", "read_checked", "read_parsed", "remember_build", "write"]
 
 CACHE_ENV = "MEDVLM_KG_CACHE_DIR"
 _PARSED = "parsed.json"
 _CHECKED = "checked.json"
+_LAST_BUILD = "last-build"
 
 
 def cache_folder(data_dir: Path) -> Path:
@@ -72,3 +77,25 @@ def write(data_dir: Path, parsed: bytes, records: dict) -> None:
                 raise
     except OSError:
         return
+
+
+def remember_build(data_dir: Path, out_dir: Path) -> None:
+    """Note that ``out_dir`` holds a build of this catalog folder (a cache that cannot be written is no error)."""
+    folder = cache_folder(data_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{_LAST_BUILD}.", suffix=".part", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(str(Path(out_dir).resolve()))
+        os.replace(tmp, folder / _LAST_BUILD)
+    except OSError:
+        return
+
+
+def last_build(data_dir: Path) -> Path | None:
+    """The output folder of the last build of this catalog folder, if it is still a folder."""
+    try:
+        path = Path((cache_folder(data_dir) / _LAST_BUILD).read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return path if path.is_absolute() and path.is_dir() else None
