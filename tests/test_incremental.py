@@ -154,3 +154,23 @@ def test_a_marker_that_names_a_path_is_not_followed(catalog_copy, tmp_path):
     again = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
     assert again.returncode == 0 and "nothing changed" not in again.stdout
     assert manifest_path(out).parent == beside(out)
+
+
+def test_the_catalog_csv_is_made_again_only_when_a_listed_cell_changes(catalog_copy, tmp_path):
+    """The list's table (catalog.csv, zh/catalog.csv) is keyed on each dataset's cells as the list writes them: an
+    edit to any other fact keeps it without making it again (the CSV of 10,000 entries takes seconds), an edit to
+    a cell makes it again, and either way the output equals a clean build's."""
+    out, clean = tmp_path / "build", tmp_path / "clean"
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    (out / "catalog.csv").write_bytes(b"planted: kept, not made again\r\n")  # what a kept unit keeps
+    vqarad = catalog_copy / "datasets" / "vqarad.yaml"
+    text = vqarad.read_text(encoding="utf-8")
+    vqarad.write_text(text.replace("name: VQARad\n", "name: VQA-RAD\n", 1), "utf-8")  # not a listed cell
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    assert (out / "catalog.csv").read_bytes().startswith(b"planted")
+
+    vqarad.write_text(vqarad.read_text(encoding="utf-8").replace("3,515 QAs", "3,516 QAs", 1), "utf-8")
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(clean)).returncode == 0
+    assert b"3,516 QAs" in (out / "catalog.csv").read_bytes()
+    assert tree(out) == tree(clean)

@@ -31,6 +31,7 @@ from medvlm_kg.catalog.load import check_catalog
 from medvlm_kg.catalog.parse_cache import ParseCache
 from medvlm_kg.graph.convert import KnowledgeGraph
 from medvlm_kg.graph.iris import dataset_iri
+from medvlm_kg.graph.listings import listed_cells
 from medvlm_kg.graph.serialize import FORMATS, TURTLE_HEADER, serialize
 from medvlm_kg.problems import ERROR, WARNING, CatalogError, Problem, problem_order
 from medvlm_kg.profiles.assemble import convert, dataset_triples, describe_catalog
@@ -134,6 +135,7 @@ class _State:
     plan: list = field(default_factory=list)  # the catalog-wide units, once planned
     fresh: set[str] = field(default_factory=set)  # datasets whose unit was made in this build
     nodes: dict[str, dict[str, str]] = field(default_factory=dict)  # dataset → digest of its lines per other node
+    listed: dict[str, str] = field(default_factory=dict)  # dataset → digest of its cells as the list writes them
     dump_plans: dict = field(default_factory=dict)  # the catalog unit's, in the process that ran it
     header_digest: str = ""
 
@@ -175,17 +177,20 @@ def _make_dataset(dataset: Dataset) -> tuple[dict[str, bytes], dict]:
     iri = dataset_iri(catalog.base_iri, dataset.id)
     files: dict[str, bytes] = {}
     nodes: dict[str, str] = {}
+    listed = ""
     if state.sink is not None:  # None: validate only
         files = {f"dataset/{dataset.id}.{f.extension}": serialize(triples, f.name, [iri]) for f in PUBLISHED}
         files[croissant_path(dataset.id)] = croissant_bytes(catalog, dataset, triples)
         files.update(state.site.dataset_pages(dataset, triples))
         nodes = dataset_members(state.sink, dataset.id, iri, triples, files[f"dataset/{dataset.id}.ttl"])
         state.sink.put_work(f"{dataset.id}.page.ttl", _without_header(serialize(paging.dcat_view(triples), "turtle")))
+        listed = digest(sorted(str(t) for t in listed_cells(catalog.base_iri, dataset)))
     facts = {
         "nodes": nodes,
         "problems": [p.as_dict() for p in description_problems(triples, catalog, dataset, state.catalog_triples)],
         "types": sorted({t.object.value for t in triples if t.subject.value == iri and t.predicate.value == _RDF_TYPE}),
         "shared": shared_nodes(triples, iri),
+        "listed": listed,  # what the catalog CSV is made of (a unit keyed on it is kept when only other facts change)
     }
     return files, facts
 
@@ -379,7 +384,7 @@ def _plan(state: _State) -> list[_Unit]:
     units.append(  # both languages' tables are read from one store of the list's cells
         _Unit(
             "catalog-csv",
-            digest("catalog csv", common, every),
+            digest("catalog csv", common, sorted((i, state.listed.get(i) or keys[i]) for i in keys)),
             lambda: {csv_file(lang): data for lang, data in site.catalog_csvs().items()},
         )
     )
@@ -538,6 +543,7 @@ def _dataset_units(state: _State, staged: StagedOutput | None, jobs: int | None)
         records.append(record)
     state.fresh = set(fresh)
     state.nodes = {r["name"][len("dataset/") :]: r.get("nodes") or {} for r in records}
+    state.listed = {r["name"][len("dataset/") :]: r.get("listed") or "" for r in records}
     return records
 
 
