@@ -103,6 +103,7 @@ class SiteContext:
         self._counts: dict[str, dict[str, int]] = {}
         self._facets: dict[str, Facet] = {}
         self._tags: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._newest: dict[str, str | None] = {}  # dataset id → newest_date (the sitemap asks ~17 times a dataset)
         self._ancestry: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         self._catalog_chunks: tuple[int, list[list[Dataset]]] | None = None
         self._concept_chunks: dict[tuple[str, str, int], list[list[Dataset]]] = {}
@@ -157,9 +158,12 @@ class SiteContext:
 
     def newest_date(self, dataset: Dataset) -> str | None:
         """The newest date among the facts a dataset's page shows: its sitemap ``lastmod``, never the clock."""
+        if dataset.id in self._newest:
+            return self._newest[dataset.id]
         paper = self.paper_of(dataset)
         dates = [d.value for d in (dataset.published, paper.date if paper else None) if d]
-        return max(dates) if dates else None
+        self._newest[dataset.id] = found = max(dates) if dates else None
+        return found
 
     def concepts_of(self, dataset: Dataset, scheme: str) -> tuple[str, ...]:
         """The ids a dataset is tagged with in ``scheme`` (directly)."""
