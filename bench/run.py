@@ -510,7 +510,7 @@ def _parts(rows: _Rows, catalog, kg) -> None:
     datasets' parts in a worker process per core, so its wall time (the full build row) is less than their sum."""
     build = import_module("medvlm_kg.build.units")  # the units of work a build is made of
     from medvlm_kg.graph.iris import dataset_iri
-    from medvlm_kg.graph.serialize import FORMATS, serialize
+    from medvlm_kg.graph.serialize import FORMATS, serialize, sort_triples
     from medvlm_kg.profiles.croissant import croissant_bytes
     from medvlm_kg.site.pages import site_context
     from medvlm_kg.site.paging import dcat_view, page_catalog, page_header
@@ -554,7 +554,8 @@ def _parts(rows: _Rows, catalog, kg) -> None:
     def members():
         for dataset in catalog.datasets:
             iri = dataset_iri(base, dataset.id)
-            dumps.dataset_members(sink, dataset.id, iri, kg.datasets[dataset.id], files[f"dataset/{dataset.id}.ttl"])
+            ordered = sort_triples(kg.datasets[dataset.id])
+            dumps.dataset_members(sink, dataset.id, iri, ordered, files[f"dataset/{dataset.id}.ttl"])
         sink.drop_work()
 
     rows.time(

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from medvlm_kg.graph.iris import dataset_iri
-from medvlm_kg.graph.serialize import TURTLE_HEADER, serialize
+from medvlm_kg.graph.serialize import TURTLE_HEADER, serialize, serialize_sorted
 
 __all__ = [
     "BUCKETS",
@@ -126,12 +126,13 @@ class DumpPlan:
 # ---- the dumps of a build (``units.py`` runs them: a dataset's members in its unit, the dumps in the catalog's)
 
 
-def dataset_members(sink, dataset_id: str, iri: str, triples: list[ox.Triple], turtle: bytes) -> dict[str, str]:
+def dataset_members(sink, dataset_id: str, iri: str, ordered: list[ox.Triple], turtle: bytes) -> dict[str, str]:
     """A dataset's members of the catalog dumps (``dumps.py``), made here, in the dataset's unit (in a worker):
     its Turtle without the prefix lines and the N-Triples lines of its own nodes, compressed, and the lines about
-    other nodes, for the catalog's unit to gather. Returns a digest of each other node's lines."""
+    other nodes, for the catalog's unit to gather. ``ordered``: its triples in ``sort_triples`` order. Returns a
+    digest of each other node's lines."""
     body = turtle[len(TURTLE_HEADER) :] if turtle.startswith(TURTLE_HEADER) else turtle
-    own, others = split_ntriples(serialize(triples, "ntriples"), iri)
+    own, others = split_ntriples(serialize_sorted(ordered, "ntriples"), iri)
     sink.put_work(f"{dataset_id}.ttl.gz", member(body))
     sink.put_work(f"{dataset_id}.nt.gz", member(own))
     sink.put_work(f"{dataset_id}.nt.lines", str(own.count(b"\n")).encode())

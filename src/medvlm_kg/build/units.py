@@ -32,7 +32,7 @@ from medvlm_kg.catalog.parse_cache import ParseCache
 from medvlm_kg.graph.convert import KnowledgeGraph
 from medvlm_kg.graph.iris import dataset_iri
 from medvlm_kg.graph.listings import listed_cells
-from medvlm_kg.graph.serialize import FORMATS, TURTLE_HEADER, serialize
+from medvlm_kg.graph.serialize import FORMATS, TURTLE_HEADER, serialize, serialize_sorted, sort_triples
 from medvlm_kg.problems import ERROR, WARNING, CatalogError, Problem, problem_order
 from medvlm_kg.profiles.assemble import convert, dataset_triples, describe_catalog
 from medvlm_kg.resources import ontology_dir
@@ -179,11 +179,13 @@ def _make_dataset(dataset: Dataset) -> tuple[dict[str, bytes], dict]:
     nodes: dict[str, str] = {}
     listed = ""
     if state.sink is not None:  # None: validate only
-        files = {f"dataset/{dataset.id}.{f.extension}": serialize(triples, f.name, [iri]) for f in PUBLISHED}
+        ordered = sort_triples(triples)  # once for every format
+        files = {f"dataset/{dataset.id}.{f.extension}": serialize_sorted(ordered, f.name, [iri]) for f in PUBLISHED}
         files[croissant_path(dataset.id)] = croissant_bytes(catalog, dataset, triples)
         files.update(state.site.dataset_pages(dataset, triples))
-        nodes = dataset_members(state.sink, dataset.id, iri, triples, files[f"dataset/{dataset.id}.ttl"])
-        state.sink.put_work(f"{dataset.id}.page.ttl", _without_header(serialize(paging.dcat_view(triples), "turtle")))
+        nodes = dataset_members(state.sink, dataset.id, iri, ordered, files[f"dataset/{dataset.id}.ttl"])
+        page_part = serialize_sorted(paging.dcat_view(ordered), "turtle")
+        state.sink.put_work(f"{dataset.id}.page.ttl", _without_header(page_part))
         listed = digest(sorted(str(t) for t in listed_cells(catalog.base_iri, dataset)))
     facts = {
         "nodes": nodes,
