@@ -90,12 +90,17 @@ def works(triples: list[ox.Triple], dataset_iri: str, dataset_id: str) -> list[W
     return [dataset] + ([paper] if paper else [])
 
 
-@lru_cache(maxsize=4096)  # an author has the same parts in RIS and CSL-JSON, and in each of their datasets
-def _names(name: str) -> tuple[str, str]:
-    """(given, family) as BibTeX reads a "Given Family" name (pybtex's parser: von and Jr parts too)."""
+@lru_cache(maxsize=4096)  # an author is the same person in BibTeX, RIS and CSL-JSON, and in each of their datasets
+def _person(name: str):
+    """``name`` ("Given Family") as pybtex's parser reads it (von and Jr parts too); pybtex only reads it after."""
     from pybtex.database import Person
 
-    person = Person(name)
+    return Person(name)
+
+
+def _names(name: str) -> tuple[str, str]:
+    """(given, family) as BibTeX reads a "Given Family" name."""
+    person = _person(name)
     given = " ".join(person.first_names + person.middle_names)
     family = " ".join(person.prelast_names + person.last_names)
     return given, family
@@ -115,7 +120,7 @@ def latex_text(text: str, encode) -> str:
 
 
 def bibtex(items: list[Work]) -> str:
-    from pybtex.database import BibliographyData, Entry, Person
+    from pybtex.database import BibliographyData, Entry
     from pybtex.database.output.bibtex import Writer
 
     class _Writer(Writer):
@@ -140,7 +145,7 @@ def bibtex(items: list[Work]) -> str:
             fields.update(eprint=w.arxiv, archiveprefix="arXiv")
         if w.note:
             fields["note"] = w.note
-        persons = {"author": [Person(a) for a in w.authors]} if w.authors else {}
+        persons = {"author": [_person(a) for a in w.authors]} if w.authors else {}
         entries[w.key] = Entry("misc" if w.kind == "dataset" else "article", fields=fields, persons=persons)
     return _Writer(encoding="UTF-8").to_string(BibliographyData(entries))
 

@@ -93,6 +93,7 @@ class SiteContext:
         self.base = catalog.base_iri
         self.schemes = load_schemes()
         self.env = environment()
+        self._page_envs: dict[str, Any] = {}  # a language's templates, its fixed words compiled in
         self.definitions = self._definitions()
         self.narrower = {
             name: {c.id: self._narrower(scheme, c) for c in scheme.concepts.values()}
@@ -326,7 +327,10 @@ class SiteContext:
 
     def html(self, template: str, context: dict) -> bytes:
         """The page: ``template`` rendered with ``context`` (from ``page_context``, plus what the page adds)."""
-        return unindent(self.env.get_template(template).render(**context)).encode("utf-8")
+        env = self._page_envs.get(context["lang"])
+        if env is None:
+            env = self._page_envs[context["lang"]] = environment(context["lang"])
+        return unindent(env.get_template(template).render(**context)).encode("utf-8")
 
 
 def pager(key_of: Callable[[int], str], number: int, total: int, page) -> dict | None:
