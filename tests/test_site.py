@@ -362,6 +362,7 @@ def test_pages_with_their_words_compiled_in_are_the_pages_that_ask_for_each_word
     asking = site_context(CATALOG, graph.catalog, lambda path: path in files)
     asking._page_envs = {lang: environment() for lang in LANGS.values()}
     dataset = CATALOG.datasets[0]
-    for path, page in {**asking.dataset_pages(dataset, graph.datasets[dataset.id]), **asking.catalog_wide_pages()}.items():
+    again = {**asking.dataset_pages(dataset, graph.datasets[dataset.id]), **asking.catalog_wide_pages()}
+    for path, page in again.items():
         if path.endswith(".html"):
             assert compiled[path] == page, path
