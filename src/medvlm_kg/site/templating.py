@@ -124,6 +124,7 @@ def environment(lang: str | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=[_WordsOfOneLanguage] if lang else [],
+        auto_reload=False,  # the templates ship with the code: no stat() of each one on every page
     )
     if lang:
         env.words_of_language = ui_strings()[lang]  # type: ignore[attr-defined]
