@@ -85,7 +85,8 @@ class _WordsOfOneLanguage(jinja2.ext.Extension):
     """Writes a page's fixed words into its compiled template: ``t("name")`` with a literal name and no values
     becomes the word itself, a constant Jinja escapes once when it compiles the template, instead of a call on
     every page (a dataset page made about a hundred). ``t`` with values or a computed name stays a call, and the
-    page is the same as before, byte for byte."""
+    page is the same as before, byte for byte. So no template may name anything else ``t`` (a loop variable, a
+    ``set``, a macro's argument): its ``t("name")`` would still be read as a word."""
 
     def __init__(self, environment: jinja2.Environment) -> None:
         super().__init__(environment)
