@@ -185,9 +185,10 @@ def json_order(value: Any) -> tuple:
     return (0, type(value).__name__, str(value))
 
 
-def _nesting_order(edge: tuple) -> tuple:
-    """schema.org properties first: a reader of the JSON-LD expects papers under ``citation``, not ``dct:``."""
-    return (not edge[0].startswith("https://schema.org/"), edge[0], str(edge[1]))
+def _nesting_order(link: tuple[str, str]) -> tuple:
+    """(predicate, object IRI) of a link, schema.org properties first: a reader of the JSON-LD expects papers under
+    ``citation``, not ``dct:``; then by predicate and the object as N-Triples writes it (``<iri>``)."""
+    return (not link[0].startswith("https://schema.org/"), link[0], f"<{link[1]}>")
 
 
 def to_jsonld(triples: list[ox.Triple], roots: list[str]) -> bytes:
@@ -218,7 +219,7 @@ def to_jsonld(triples: list[ox.Triple], roots: list[str]) -> bytes:
     seen = set(order)
     while order:
         node = order.popleft()
-        children = [(p, iri) for p, _, iri in sorted(by_subject[node], key=_nesting_order) if p != _RDF_TYPE and iri]
+        children = sorted(((p, iri) for p, _, iri in by_subject[node] if p != _RDF_TYPE and iri), key=_nesting_order)
         children += [(f"^{name}", child) for name, child in sorted(reverse_children.get(node, []))]
         for edge, child in children:
             if child in by_subject and child not in seen:
