@@ -638,3 +638,24 @@ def test_datasets_by_list_gives_each_list_with_its_datasets_in_row_order(store, 
     assert {list_ for list_, _, _ in found} == {catalog.readme}  # the project catalog is read from one list
     assert len(found) == 59  # the 59 rows of the list at 2a9a31f (data/datasets/ holds one file each)
     assert [int(row) for _, _, row in found] == list(range(1, 60))  # its English table's row order
+
+
+def test_the_store_is_bulk_loaded_a_piece_at_a_time_and_holds_the_same_graph(built, tmp_path, monkeypatch):
+    """Oxigraph's bulk loader holds what one call gives it in memory, so a dump is loaded in pieces that end at
+    a line end; in pieces of a few hundred bytes the store holds exactly what one call loads."""
+    from medvlm_kg.build import store as query_store
+
+    def loaded(dump, piece: int) -> set[str]:
+        monkeypatch.setattr(query_store, "LOAD_PIECE", piece)
+        into = ox.Store()
+        query_store.load_into(into, dump, ox.DefaultGraph())
+        return {str(q) for q in into}
+
+    dump = built / "catalog.nt.gz"
+    whole = loaded(dump, 1 << 30)
+    assert loaded(dump, 300) == whole and len(whole) == len(queryable_triples(convert(load_catalog(DATA))))
+    # a blank node is one node within one call only: from the first piece that may hold one, the rest goes at once
+    blank = tmp_path / "blank.nt"
+    blank.write_text("".join(f'_:b <http://example.org/p{i}> "{i:>40}" .\n' for i in range(50)), "utf-8")
+    subjects = {q.split(" ")[0] for q in loaded(blank, 300) if "example.org/p" in q}
+    assert len(subjects) == 1
