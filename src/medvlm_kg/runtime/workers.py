@@ -42,8 +42,15 @@ def spread(fn: Callable[[T], Iterable[R]], tasks: list[T], workers: int, ordered
         for task in tasks:
             yield from fn(task)
         return
+    import gc
     import multiprocessing
 
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for found in (pool.imap if ordered else pool.imap_unordered)(fn, tasks):
-            yield from found
+    # What the workers inherit stays shared with this process only while nobody writes to its pages, and the
+    # cyclic garbage collector writes to every object it visits: frozen, the inherited objects are never visited.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for found in (pool.imap if ordered else pool.imap_unordered)(fn, tasks):
+                yield from found
+    finally:
+        gc.unfreeze()
