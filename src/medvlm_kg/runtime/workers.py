@@ -35,9 +35,17 @@ def workers_for(jobs: int | None, work: int, worth_it: int) -> int:
     return cores()
 
 
-def spread(fn: Callable[[T], Iterable[R]], tasks: list[T], workers: int, ordered: bool = True) -> Iterator[R]:
+def spread(
+    fn: Callable[[T], Iterable[R]],
+    tasks: list[T],
+    workers: int,
+    ordered: bool = True,
+    renew_after: int | None = None,
+) -> Iterator[R]:
     """``fn`` over ``tasks``, each giving several results, in ``workers`` forked processes (or here, for one):
-    the results in task order (``ordered``), or as they come."""
+    the results in task order (``ordered``), or as they come. ``renew_after``: a worker is replaced by a fresh
+    fork after that many tasks, so what it gathers on the way (caches, a fragmented heap) does not grow with
+    the catalog."""
     if workers <= 1 or len(tasks) < 2:
         for task in tasks:
             yield from fn(task)
@@ -49,7 +57,7 @@ def spread(fn: Callable[[T], Iterable[R]], tasks: list[T], workers: int, ordered
     # cyclic garbage collector writes to every object it visits: frozen, the inherited objects are never visited.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=renew_after) as pool:
             for found in (pool.imap if ordered else pool.imap_unordered)(fn, tasks):
                 yield from found
     finally:
