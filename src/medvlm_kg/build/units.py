@@ -41,7 +41,14 @@ from medvlm_kg.runtime.progress import stage, track
 from medvlm_kg.runtime.workers import spread, workers_for
 from medvlm_kg.site import paging
 from medvlm_kg.site.paging import page_header
-from medvlm_kg.validate.core import catalog_problems, description_problems, shacl_problems, shared_nodes, union_problems
+from medvlm_kg.validate.core import (
+    catalog_problems,
+    description_problems,
+    prepare_description_checks,
+    shacl_problems,
+    shared_nodes,
+    union_problems,
+)
 
 __all__ = ["PARSE_CACHE", "check", "make", "render", "validate"]
 
@@ -573,6 +580,11 @@ def _dataset_units(state: _State, staged: StagedOutput | None, jobs: int | None)
             records.append(record)
         else:
             fresh.append(dataset.id)
+    if fresh:  # what every dataset unit looks up, made once here: the worker processes forked from this one share it
+        state.catalog.dataset(fresh[0])  # the index by id
+        prepare_description_checks(state.catalog_triples)
+        if state.site is not None:
+            state.site.prepare()
     for record in track(_map_datasets(fresh, jobs), "datasets", total=len(fresh), unit="dataset"):
         work = record.pop("work", {})
         if state.sink is not None:

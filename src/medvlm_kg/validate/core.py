@@ -31,6 +31,7 @@ __all__ = [
     "catalog_problems",
     "data_graph",
     "description_problems",
+    "prepare_description_checks",
     "shacl_problems",
     "shacl_results",
     "shared_nodes",
@@ -273,6 +274,13 @@ def _background(catalog_triples: list[ox.Triple]) -> Graph:
         own = [t for t in catalog_triples if t.predicate.value not in _LISTING]
         found = _backgrounds[id(catalog_triples)] = (catalog_triples, Graph.union(Graph(_scheme_triples()), Graph(own)))
     return found[1]
+
+
+def prepare_description_checks(catalog_triples: list[ox.Triple]) -> None:
+    """Compile the shapes and make the background of ``description_problems`` now: worker processes forked after
+    this inherit them instead of each making its own (a second of work each)."""
+    _engine()
+    _background(catalog_triples)
 
 
 def description_problems(
