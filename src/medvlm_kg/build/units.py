@@ -541,6 +541,7 @@ def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> li
     try:
         records = _dataset_units(state, staged, jobs)
         problems = _across(state, records)
+        del records  # not held while the catalog-wide units run (what they need is in state and staged.units)
         if any(p.severity == ERROR for p in problems):
             return problems
         state.plan = _plan(state)
