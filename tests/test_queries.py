@@ -592,6 +592,28 @@ def test_a_build_leaves_its_query_store_beside_the_output_not_in_it(built):
     assert int(count.value) == len(queryable_triples(convert(load_catalog(DATA)))), "the catalog and the ontology"
 
 
+def test_a_reader_finds_the_query_store_from_the_folders_marker_without_its_manifest(built, tmp_path):
+    """The build's marker names its store generation beside the manifest's name, so ``query --from-build`` opens
+    the store after reading one small file (the manifest is 300 MB at 100,000 entries): a copy of the folder whose
+    manifest is gone still opens its store, and answers from it as the original does."""
+    import shutil
+
+    from medvlm_kg.build.output import MARKER, beside, manifest_path
+    from medvlm_kg.build.store import current_generation, generation_named, open_store
+
+    generation = current_generation(built)
+    assert f"store: {generation}" in (built / MARKER).read_text(encoding="utf-8").splitlines()
+    with_manifest = generation_named(json.loads(manifest_path(built).read_bytes())["units"])
+    assert generation == with_manifest
+    copy = tmp_path / "build"
+    shutil.copytree(built, copy)
+    shutil.copytree(beside(built), beside(copy))
+    manifest_path(copy).unlink()
+    assert open_store(copy) is not None
+    query = ("query", "newest-first", "--limit", "5", "--format", "csv", "--from-build")
+    assert run_cli(*query, str(copy)).stdout == run_cli(*query, str(built)).stdout
+
+
 def test_every_select_answer_pages_into_the_whole_answer(built):
     """``--limit``/``--offset`` pages concatenate to the whole answer, in order, with its size counted."""
     base_iri, store = built_store(built)

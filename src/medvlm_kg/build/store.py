@@ -29,7 +29,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from medvlm_kg.build.output import beside, read_manifest
+from medvlm_kg.build.output import beside, marked_generation, read_manifest
 from medvlm_kg.resources import ontology_dir
 
 __all__ = [
@@ -215,8 +215,9 @@ def prune(out_dir: Path | str, keep: set[str]) -> None:
 
 
 def current_generation(out_dir: Path | str) -> str | None:
-    """The generation the output folder's manifest names (None for a build without a store)."""
-    return generation_named(read_manifest(out_dir)["units"])
+    """The generation the output folder's build names (None for a build without a store): in its marker, else (a
+    build from before the marker named it) in its manifest."""
+    return marked_generation(out_dir) or generation_named(read_manifest(out_dir)["units"])
 
 
 def generation_named(units: dict) -> str | None:
