@@ -221,20 +221,34 @@ def _bucket_members(state, ids: list[str], header_nt: bytes, old_table: dict) ->
     for node in touched - describers.keys():  # described no more: its bucket is made again, without its lines
         by_bucket.setdefault(bucket_of(node), []).append(node)
     read_old = _old_dump(state, "catalog.nt.gz")
+    # The lines about a node with a given digest are read from one of the datasets that describe it so (its
+    # holder). A dataset's lines are read once and only those about the nodes it holds are kept, each until taken:
+    # keeping every dataset's lines about every node it describes held 1.3 GB at 100,000 entries.
+    holds: dict[str, set[str]] = {}
+    for node, by_digest in describers.items():
+        for holders in by_digest.values():
+            holds.setdefault(next((i for i in holders if i in fresh), holders[0]), set()).add(node)
     parsed: dict[str, dict[str, bytes]] = {}
 
-    def lines_of(dataset_id: str) -> dict[str, bytes]:
+    def take(dataset_id: str, node: str) -> bytes:
+        """The lines ``dataset_id`` has about ``node`` (each asked for once: a dataset holds one digest a node)."""
         if dataset_id not in parsed:
             if dataset_id in fresh:
-                parsed[dataset_id] = node_lines(state.sink.read_work(f"{dataset_id}.nodes"))
+                every = node_lines(state.sink.read_work(f"{dataset_id}.nodes"))
             else:  # an unchanged dataset whose lines no old bucket holds apart: read its Turtle again
                 turtle = state.sink.read(f"dataset/{dataset_id}.ttl")
                 triples = [
                     ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(turtle, format=ox.RdfFormat.TURTLE)
                 ]
                 iri = dataset_iri(state.catalog.base_iri, dataset_id)
-                parsed[dataset_id] = split_ntriples(serialize(triples, "ntriples"), iri)[1]
-        return parsed[dataset_id]
+                every = split_ntriples(serialize(triples, "ntriples"), iri)[1]
+            wanted = holds.get(dataset_id, set())
+            parsed[dataset_id] = {n: text for n, text in every.items() if n in wanted}
+        lines = parsed[dataset_id]
+        text = lines.pop(node, b"")
+        if not lines:
+            del parsed[dataset_id]
+        return text
 
     def make(bucket: int) -> Callable[[], tuple[bytes, int]]:
         def run() -> tuple[bytes, int]:
@@ -251,7 +265,7 @@ def _bucket_members(state, ids: list[str], header_nt: bytes, old_table: dict) ->
                     if holder is None and old_digests.get(node) == {d} and node in previous:
                         text = previous[node]
                     else:
-                        text = lines_of(holder or holders[0]).get(node, b"")
+                        text = take(holder or holders[0], node)
                     lines.update(text.splitlines(keepends=True))
             kept = sorted(lines - header_lines)
             return member(b"".join(kept)), len(kept)
