@@ -223,7 +223,8 @@ def _bucket_members(state, ids: list[str], header_nt: bytes, old_table: dict) ->
     read_old = _old_dump(state, "catalog.nt.gz")
     # The lines about a node with a given digest are read from one of the datasets that describe it so (its
     # holder). A dataset's lines are read once and only those about the nodes it holds are kept, each until taken:
-    # keeping every dataset's lines about every node it describes held 1.3 GB at 100,000 entries.
+    # keeping every dataset's lines about every node it describes took the catalog unit's traced peak from 48 to
+    # 133 MiB at 10,000 entries.
     holds: dict[str, set[str]] = {}
     for node, by_digest in describers.items():
         for holders in by_digest.values():

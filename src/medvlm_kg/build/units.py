@@ -264,7 +264,7 @@ def _run_datasets(ids: list[str]) -> list[dict]:
 def _map_datasets(ids: list[str], jobs: int | None) -> Iterator[dict]:
     """Run the dataset units, in worker processes (they inherit ``_STATE``) or here."""
     batches = [ids[i : i + 32] for i in range(0, len(ids), 32)]
-    # a worker grew by about 13 KB a dataset (caches, heap), 0.65 GB each at 100,000: renewed every 2,048
+    # a worker grew by about 13 KB a dataset it made (caches, heap; 0.65 GB a worker at 100,000 at that rate)
     return spread(_run_datasets, batches, workers_for(jobs, len(ids), worth_it=64), renew_after=64)
 
 
