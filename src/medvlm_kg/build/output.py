@@ -63,32 +63,36 @@ def beside(out_dir: Path | str) -> Path:
     return out_dir.parent / f"{out_dir.name}.store"
 
 
-def manifest_path(out_dir: Path | str) -> Path | None:
-    """Where the manifest of the build in ``out_dir`` lies (named in its marker), or None: no build there."""
+def _marked(out_dir: Path | str, prefix: bytes) -> str | None:
+    """The value of the marker's line starting with ``prefix`` in the build in ``out_dir``, or None."""
     try:
         text = (Path(out_dir) / MARKER).read_bytes()
     except OSError:
         return None
     for line in text.splitlines():
-        if line.startswith(_MANIFEST_LINE):
-            name = line[len(_MANIFEST_LINE) :].decode("ascii", "replace").strip()
-            if _MANIFEST_NAME.fullmatch(name):  # a name, never a path: the marker is only a file in the folder
-                return beside(out_dir) / name
+        if line.startswith(prefix):
+            return line[len(prefix) :].decode("ascii", "replace").strip()
+    return None
+
+
+def _is_generation(name: object) -> bool:
+    return isinstance(name, str) and name.isalnum() and name.isascii()
+
+
+def manifest_path(out_dir: Path | str) -> Path | None:
+    """Where the manifest of the build in ``out_dir`` lies (named in its marker), or None: no build there."""
+    name = _marked(out_dir, _MANIFEST_LINE)
+    # a name, never a path: the marker is only a file in the folder
+    if name is not None and _MANIFEST_NAME.fullmatch(name):
+        return beside(out_dir) / name
     return None
 
 
 def marked_generation(out_dir: Path | str) -> str | None:
     """The query store generation the marker of the build in ``out_dir`` names, or None (no build, or one that
     named it only in its manifest). A reader needs only this line; the manifest is 320 MB at 100,000 entries."""
-    try:
-        text = (Path(out_dir) / MARKER).read_bytes()
-    except OSError:
-        return None
-    for line in text.splitlines():
-        if line.startswith(_STORE_LINE):
-            name = line[len(_STORE_LINE) :].decode("ascii", "replace").strip()
-            return name if name.isalnum() and name.isascii() else None
-    return None
+    name = _marked(out_dir, _STORE_LINE)
+    return name if _is_generation(name) else None
 
 
 def read_manifest(out_dir: Path | str) -> dict[str, Any]:
@@ -301,7 +305,7 @@ class StagedOutput:
         name = f"manifest-{hashlib.sha256(new_bytes).hexdigest()[:16]}.json"
         marker_text = _MARKER_TEXT + _MANIFEST_LINE + name.encode("ascii") + b"\n"
         generation = (self.units.get("catalog") or {}).get("store")
-        if isinstance(generation, str) and generation.isalnum() and generation.isascii():
+        if _is_generation(generation):
             marker_text += _STORE_LINE + generation.encode("ascii") + b"\n"
         notes_dir = beside(self.out_dir)
         previous = manifest_path(self.out_dir)
