@@ -94,3 +94,25 @@ def test_a_failed_build_says_nothing_was_written_and_leaves_no_lock(catalog_copy
     assert again.stderr.splitlines()[-1] == f"1 problem — nothing written; {where / 'out'}/ unchanged"
     assert (where / "out" / "index.html").is_file()
     shutil.rmtree(where / "out")
+
+
+def test_a_build_with_many_warnings_lists_twenty_and_counts_the_rest_by_field(catalog_copy, tmp_path):
+    # at 10,000 entries a build printed 1,500 warning lines on every run; validate is where all of them are read
+    hidden = 0
+    for path in sorted((catalog_copy / "datasets").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if "\npublished:" in text:
+            path.write_text(text.replace("\npublished:", "\n# published:", 1), "utf-8")
+            hidden += 1
+    assert hidden > 25
+    built = run_cli("build", "--data", str(catalog_copy), "--out", str(tmp_path / "out"))
+    checked = run_cli("validate", "--data", str(catalog_copy))
+    assert built.returncode == checked.returncode == 0, built.stderr
+    every = [line for line in checked.stdout.splitlines() if line.startswith("warning: ")]
+    shown = [line for line in built.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(every) > 21 and shown[:20] == every[:20]
+    rest = len(every) - 20
+    published = sum("published: no publication date" in line for line in every[20:])
+    assert len(shown) == 21 and shown[20].startswith(f"warning: … and {rest} more (published {published}")
+    assert shown[20].endswith(f"— `medvlm-kg validate --data {catalog_copy}` lists them all")
+    assert built.stdout.startswith("built 59 datasets")
