@@ -50,6 +50,16 @@ def test_every_link_and_every_sitemap_url_of_a_large_site_resolves(large):
     assert checked > 100_000
 
 
+def test_inspect_site_passes_a_large_site_and_counts_only_the_dataset_pages_as_such(large):
+    # past 100 datasets sized in "dataset" units, that concept's page 2 is concept/unit/dataset/page/2.html:
+    # a concept page, which inspect-site once took for a dataset page without a Dataset, and failed the site
+    _, out = large
+    assert (out / "concept" / "unit" / "dataset" / "page" / "2.html").is_file()
+    result = run_cli("inspect-site", "--out", str(out))
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert f"{2 * SIZE} dataset pages ({2 * SIZE} meet Google's required properties)" in result.stdout
+
+
 def test_the_whole_catalogs_ntriples_state_each_triple_once_on_its_own_line(large):
     _, out = large
     lines = gzip.decompress((out / "catalog.nt.gz").read_bytes()).split(b"\n")

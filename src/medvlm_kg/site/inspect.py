@@ -29,7 +29,7 @@ from medvlm_kg.profiles.google import (
     json_ld_nodes,
     node_types,
 )
-from medvlm_kg.site.links import url_to_file
+from medvlm_kg.site.links import HTML_LANG, lang_prefix, url_to_file
 
 __all__ = [
     "GOOGLE_RECOMMENDED",
@@ -44,6 +44,16 @@ __all__ = [
 
 
 CRAWLERS = ("Googlebot", "*")
+
+
+def is_dataset_page_file(path: str) -> bool:
+    """``dataset/<id>.html`` in a language's folder, and nothing below it: ``concept/unit/dataset/page/2.html``
+    (the unit "dataset" has pages once many sizes are counted in it) is a concept page."""
+    for lang in HTML_LANG:
+        folder = lang_prefix(lang) + "dataset/"
+        if path.startswith(folder) and "/" not in path[len(folder) :] and path.endswith(".html"):
+            return True
+    return False
 _SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
@@ -61,7 +71,7 @@ class PageReport:
 
     @property
     def is_dataset_page(self) -> bool:
-        return bool(self.datasets) or self.path.startswith("dataset/") or "/dataset/" in self.path
+        return bool(self.datasets) or is_dataset_page_file(self.path)
 
     @property
     def ok(self) -> bool:
