@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from medvlm_kg.catalog.markdown import columns
 from medvlm_kg.resources import queries_dir
 
-__all__ = ["listed_table", "listed_tables"]
+__all__ = ["listed_table", "listed_tables", "listed_tables_in"]
 
 
 def listed_table(triples: Iterable[ox.Triple], lang: str) -> tuple[list[str], list[list[str | None]]]:
@@ -27,9 +27,17 @@ def listed_tables(
     triples: Iterable[ox.Triple], langs: Iterable[str]
 ) -> dict[str, tuple[list[str], list[list[str | None]]]]:
     """``listed_table`` in each of ``langs``, from one store of the triples (loaded once for all)."""
-    spec = columns()["export"]
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return listed_tables_in(store, langs)
+
+
+def listed_tables_in(
+    store: ox.Store, langs: Iterable[str], union: bool = False
+) -> dict[str, tuple[list[str], list[list[str | None]]]]:
+    """``listed_tables`` from a store that holds the graph already: its default graph, or with ``union`` the union of
+    its graphs (a build's query store keeps the catalog in a named graph)."""
+    spec = columns()["export"]
     text = (queries_dir() / "listed-table.rq").read_text(encoding="utf-8")
     # ?lang bound where the query's WHERE group opens, as `query --param lang=…` binds it (the value is written
     # by Oxigraph in N-Triples syntax, so it is a plain literal whatever it holds)
@@ -37,7 +45,9 @@ def listed_tables(
     roles = [*spec["order"], "extra"]
     tables = {}
     for lang in langs:
-        answer = store.query(f"{text[:where]} VALUES ?lang {{ {ox.Literal(lang)} }}{text[where:]}")
+        answer = store.query(
+            f"{text[:where]} VALUES ?lang {{ {ox.Literal(lang)} }}{text[where:]}", use_default_graph_as_union=union
+        )
         rows = []
         for solution in answer:
             cells = [solution[role].value if solution[role] is not None else None for role in roles]
