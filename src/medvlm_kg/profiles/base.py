@@ -130,8 +130,11 @@ def semic_problems(
 ) -> list[Problem]:
     """The violations pyshacl finds with a consumer's own shapes (which know nothing of our YAML), each an error: the
     owner's file, the property as the field, the validator's message. ``ours`` (our shapes and what they found):
-    a violation our shapes already report as an error on the same file and property is not said twice."""
+    a violation our shapes already report as an error on the same file and property is not said twice, and a
+    missing value (``sh:minCount``) our shapes report as a fact still to find (a warning naming the field to fill,
+    e.g. Bioschemas' keywords of a dataset without modality or task) is that fact, not a bug of ours."""
     said = {(p.file, p.field) for p in (ours[1] if ours else []) if p.severity == ERROR}
+    to_find = {(p.file, p.field) for p in (ours[1] if ours else []) if p.severity != ERROR}
     import pyshacl
 
     _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
@@ -150,6 +153,9 @@ def semic_problems(
         file = dataset.file if dataset else catalog.file
         names = {str(ours[0].value(s, SH.name)) for p in paths for s in ours[0].subjects(SH.path, p)} if ours else set()
         if any((file, name) in said for name in names):
+            continue
+        missing = results.value(result, SH.sourceConstraintComponent) == SH.MinCountConstraintComponent
+        if missing and any((file, name) in to_find for name in names):
             continue
         message = f"{validator}: {results.value(result, SH.resultMessage) or 'does not conform'}"
         hint = "a medvlm-kg bug unless the YAML states it: please report it with this message"
