@@ -207,6 +207,19 @@ def build(data_dir: Path, out_dir: Path, jobs: int | None) -> None:
     click.echo(f"built {counts} in {out_dir} ({changes})")
 
 
+def _built_from(data_dir: Path, out_dir: Path) -> bool:
+    """Whether ``out_dir`` holds a build with a query store made from ``data_dir``'s inputs as they are now (the
+    code, the ontology and every file: the marker's digest against a scan of the folder, 0.2 s at 10,000 entries)."""
+    from medvlm_kg.build.output import marked_generation, marked_inputs
+
+    made_from = marked_inputs(out_dir)
+    if made_from is None or marked_generation(out_dir) is None or not (data_dir / "catalog.yaml").is_file():
+        return False
+    from medvlm_kg.runtime.inputs import scan
+
+    return scan(data_dir).digest == made_from
+
+
 def _echo_some_warnings(warnings: list, data_dir: Path) -> None:
     """The first warnings in full, the rest as counts by field: at 10,000 entries a build gave 1,500 warning lines,
     every time, which buried its own result; ``validate`` is where a curator reads them all."""
@@ -245,6 +258,15 @@ def _echo_some_warnings(warnings: list, data_dir: Path) -> None:
     metavar="DIR",
     help="Ask a build folder's graph (its query store) instead of reading --data again: fast for large catalogs.",
 )
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build"),
+    show_default=True,
+    help="Without --from-build: a build folder whose query store answers when it was built from --data as it is now "
+    "(else --data is read).",
+)
 @click.option("--endpoint", metavar="URL", help="Ask a remote SPARQL 1.1 endpoint instead of the local catalog.")
 @click.option("--graph", "graph_iri", metavar="IRI", help="With --endpoint: the named graph (default: catalog IRI).")
 @click.option(
@@ -262,6 +284,7 @@ def query(
     fmt: str,
     data_dir: Path,
     from_build: Path | None,
+    out_dir: Path,
     endpoint: str | None,
     graph_iri: str | None,
     limit: int,
@@ -270,7 +293,8 @@ def query(
     """Ask the catalog one of the bundled SPARQL questions.
 
     A SELECT answer comes a page at a time (--limit rows, 100 by default, from --offset); stderr says which rows
-    of how many were printed.
+    of how many were printed. When the build in --out (build/) was made from --data as it is now, its query store
+    answers: the same answer, without reading and converting the catalog again.
 
     \b
     Example:
@@ -336,6 +360,8 @@ def query(
 
     if from_build and endpoint:
         raise click.UsageError("--from-build asks a local build, --endpoint a remote store: choose one")
+    if not from_build and not endpoint and _built_from(data_dir, out_dir):
+        from_build = out_dir  # 33 s at 10,000 entries reading --data; the store answers in the query's own time
     try:
         page = {"limit": limit or None, "offset": offset}
         if from_build:

@@ -34,13 +34,23 @@ import orjson
 
 from medvlm_kg.problems import CatalogError, Problem
 
-__all__ = ["MARKER", "StagedOutput", "WriteReport", "beside", "manifest_path", "marked_generation", "read_manifest"]
+__all__ = [
+    "MARKER",
+    "StagedOutput",
+    "WriteReport",
+    "beside",
+    "manifest_path",
+    "marked_generation",
+    "marked_inputs",
+    "read_manifest",
+]
 
 MARKER = ".medvlm-kg-build"
 _MARKER_TEXT = b"This folder is written by medvlm-kg build and replaced whole on each build.\n"
 _MANIFEST_LINE = b"manifest: "  # then the name of the folder's manifest in ``beside(out_dir)``
 _MANIFEST_NAME = re.compile(r"manifest-[0-9a-f]{16}\.json")
 _STORE_LINE = b"store: "  # then the query store generation of the build (``store.py``), when it made one
+_INPUTS_LINE = b"inputs: "  # then the digest of what the build was made from (``runtime/inputs.py``)
 _FORMAT = 4  # of the manifest; an older or unreadable manifest means "keep nothing"
 
 
@@ -93,6 +103,13 @@ def marked_generation(out_dir: Path | str) -> str | None:
     named it only in its manifest). A reader needs only this line; the manifest is 320 MB at 100,000 entries."""
     name = _marked(out_dir, _STORE_LINE)
     return name if _is_generation(name) else None
+
+
+def marked_inputs(out_dir: Path | str) -> str | None:
+    """The digest of the inputs the build in ``out_dir`` was made from (its marker's line), or None: a reader
+    learns whether the build is current for a catalog folder by scanning that folder, without the manifest."""
+    digest = _marked(out_dir, _INPUTS_LINE)
+    return digest if _is_generation(digest) else None
 
 
 def read_manifest(out_dir: Path | str) -> dict[str, Any]:
@@ -307,6 +324,8 @@ class StagedOutput:
         generation = (self.units.get("catalog") or {}).get("store")
         if _is_generation(generation):
             marker_text += _STORE_LINE + generation.encode("ascii") + b"\n"
+        if _is_generation(inputs):
+            marker_text += _INPUTS_LINE + inputs.encode("ascii") + b"\n"
         notes_dir = beside(self.out_dir)
         previous = manifest_path(self.out_dir)
         try:

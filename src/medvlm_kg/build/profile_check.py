@@ -49,7 +49,8 @@ def validate_profile(
         graph = convert(catalog)
     found = list(problems) if name == "all" else [p for p in problems if p.severity == ERROR]
     for profile in PROFILES.values() if name == "all" else (PROFILES[name],):
-        own = profile.check(catalog, graph)
+        with stage(f"checking the {profile.name} profile"):
+            own = profile.check(catalog, graph)
         found += own
         if checks is not None:
             checks.append(check_record(profile, own))
