@@ -9,14 +9,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from medvlm_kg.build.units import validate
-from medvlm_kg.profiles.assemble import convert
-from medvlm_kg.runtime.progress import stage
 from medvlm_kg.catalog.entries import Catalog
+from medvlm_kg.graph.convert import KnowledgeGraph
 from medvlm_kg.problems import ERROR, CatalogError, Problem
 from medvlm_kg.profiles import PROFILE_NAMES, PROFILES, check_record
+from medvlm_kg.profiles.assemble import convert
 from medvlm_kg.profiles.base import sorted_problems as _sorted
+from medvlm_kg.runtime.progress import stage
+from medvlm_kg.runtime.workers import spread, workers_for
 
 __all__ = ["validate_profile"]
+
+# The profiles of ``all``, the longest first, so that with two workers the others run beside it: at 1,000 entries
+# Bioschemas took 21 s, DCAT-AP 15 s, Croissant 5.6 s and Google 0.5 s, one after the other.
+_LONGEST_FIRST = ("bioschemas", "dcat-ap", "croissant", "google")
+_CHECKED: tuple[Catalog, KnowledgeGraph] | None = None  # what the forked workers read
 
 
 def validate_profile(
@@ -48,10 +55,32 @@ def validate_profile(
     with stage("converting to RDF"):
         graph = convert(catalog)
     found = list(problems) if name == "all" else [p for p in problems if p.severity == ERROR]
-    for profile in PROFILES.values() if name == "all" else (PROFILES[name],):
-        with stage(f"checking the {profile.name} profile"):
-            own = profile.check(catalog, graph)
-        found += own
-        if checks is not None:
-            checks.append(check_record(profile, own))
+    names = [n for n in PROFILES if n in (_LONGEST_FIRST if name == "all" else (name,))]
+    names.sort(key=lambda n: _LONGEST_FIRST.index(n) if n in _LONGEST_FIRST else len(_LONGEST_FIRST))
+    by_profile = dict(_profile_problems(catalog, graph, names))
+    for profile in PROFILES.values():  # reported in the registry's order, whichever finished first
+        if profile.name in by_profile:
+            own = by_profile[profile.name]
+            found += own
+            if checks is not None:
+                checks.append(check_record(profile, own))
     return catalog, _sorted(set(found))
+
+
+def _profile_problems(catalog: Catalog, graph: KnowledgeGraph, names: list[str]) -> list[tuple[str, list[Problem]]]:
+    """Each named profile's problems, the profiles side by side in a worker process per core (forked: they share the
+    catalog and its graph) once the catalog is large enough for it to pay."""
+    global _CHECKED
+    workers = min(len(names), workers_for(None, len(catalog.datasets), worth_it=64))
+    _CHECKED = (catalog, graph)
+    try:
+        with stage(f"checking the {', '.join(names)} profile{'s' if len(names) > 1 else ''}"):
+            return list(spread(_check_profile, names, workers, ordered=False))
+    finally:
+        _CHECKED = None
+
+
+def _check_profile(name: str) -> list[tuple[str, list[Problem]]]:
+    assert _CHECKED is not None
+    catalog, graph = _CHECKED
+    return [(name, PROFILES[name].check(catalog, graph))]
