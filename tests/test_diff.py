@@ -100,3 +100,16 @@ def test_a_missing_version_is_a_clear_message(tmp_path):
     result = CliRunner().invoke(main, ["diff", str(SEED), str(tmp_path / "nope.md")])
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+def test_two_catalog_folders_differ_by_a_renamed_dataset(catalog_copy):
+    # a curated name is a fact of the catalog beside its listed cell: renaming a dataset is a change (it was not)
+    path = catalog_copy / "datasets" / "pathmmu.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: PathMMU\n", "name: PathMMU-X\n", 1), "utf-8")
+    from conftest import DATA
+
+    result = diff_paths(DATA, catalog_copy)
+    assert result.counts()["changed"] == 1 and result.counts()["changed_values"] == 1
+    ((entry, changes),) = result.changed
+    assert [(c.field, c.lang, c.old, c.new) for c in changes] == [("name", "", "PathMMU", "PathMMU-X")]
+    assert "1 changed (1 value), 0 moved" in result.as_text()

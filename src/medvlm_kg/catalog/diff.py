@@ -73,10 +73,10 @@ class Diff:
 
     def as_text(self) -> str:
         c = self.counts()
+        values = f"{c['changed_values']} value{'' if c['changed_values'] == 1 else 's'}"
         lines = [
             f"{self.old} -> {self.new}",
-            f"{c['added']} added, {c['removed']} removed, {c['changed']} changed ({c['changed_values']} values), "
-            f"{c['moved']} moved",
+            f"{c['added']} added, {c['removed']} removed, {c['changed']} changed ({values}), {c['moved']} moved",
         ]
         if self.added:
             lines += ["", "added:"] + [f"  + {e.name}{_rows(e.rows)}" for e in self.added]
@@ -158,6 +158,7 @@ def _read_catalog(folder: Path) -> Version:
                 if value is not None:
                     entry.values[(key, lang)] = value
         facts = {
+            "name": dataset.name,  # the curated name, which may differ from the listed one: a rename is a change
             "published": dataset.published.value if dataset.published else None,
             "venue": dataset.venue,
             "modality": ", ".join(dataset.modality) or None,
