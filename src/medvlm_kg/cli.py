@@ -232,10 +232,8 @@ def _echo_some_warnings(warnings: list, data_dir: Path) -> None:
     if rest:
         by_field = Counter(w.field.split("[", 1)[0].split(".", 1)[0] or "(file)" for w in rest)
         counts = ", ".join(f"{field} {n:,}" for field, n in sorted(by_field.items(), key=lambda kv: (-kv[1], kv[0])))
-        click.echo(
-            f"warning: … and {len(rest):,} more ({counts}) — `medvlm-kg validate --data {shlex.quote(str(data_dir))}` lists them all",
-            err=True,
-        )
+        command = f"medvlm-kg validate --data {shlex.quote(str(data_dir))}"
+        click.echo(f"warning: … and {len(rest):,} more ({counts}) — `{command}` lists them all", err=True)
 
 
 @main.command()

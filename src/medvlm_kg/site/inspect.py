@@ -54,6 +54,8 @@ def is_dataset_page_file(path: str) -> bool:
         if path.startswith(folder) and "/" not in path[len(folder) :] and path.endswith(".html"):
             return True
     return False
+
+
 _SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
