@@ -277,6 +277,26 @@ def test_export_from_a_build_gives_the_same_table_without_reading_the_catalog(bu
     assert from_build.stdout == from_data.stdout and from_build.stdout.count("\n") == 61
 
 
+def test_export_on_the_data_a_build_was_made_from_reads_its_store(built, monkeypatch):
+    # as query does: when build/ (--out) was made from --data as it is now, its store has the table
+    from click.testing import CliRunner
+
+    import medvlm_kg.build.units
+    from conftest import ROOT
+    from medvlm_kg.cli import main
+
+    expected = run_cli("export-markdown", "--lang", "zh", "--from-build", str(built)).stdout
+    monkeypatch.chdir(ROOT)  # where the build ran: the digest names the catalog folder as shown from there
+
+    def not_checked(*_args, **_kwargs):
+        raise AssertionError("the catalog was checked although a current build could answer")
+
+    monkeypatch.setattr(medvlm_kg.build.units, "validate", not_checked)
+    answer = CliRunner().invoke(main, ["export-markdown", "--lang", "zh", "--data", str(DATA), "--out", str(built)])
+    assert answer.exit_code == 0, answer.output
+    assert answer.stdout == expected and expected.count("\n") == 61
+
+
 def test_export_from_a_folder_that_is_no_build_says_so(tmp_path):
     result = run_cli("export-markdown", "--from-build", str(tmp_path))
     assert result.returncode == 1 and result.stdout == ""

@@ -36,6 +36,16 @@ OUT_OPTION = click.option(
     help="The output folder.",
 )
 
+CURRENT_BUILD_OPTION = click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build"),
+    show_default=True,
+    help="Without --from-build: a build folder whose query store answers when it was built from --data as it is now "
+    "(else --data is read).",
+)
+
 
 def progress_options(command):
     """--quiet/--verbose: progress bars show on a terminal only, never in logs; --verbose times each stage."""
@@ -256,15 +266,7 @@ def _echo_some_warnings(warnings: list, data_dir: Path) -> None:
     metavar="DIR",
     help="Ask a build folder's graph (its query store) instead of reading --data again: fast for large catalogs.",
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("build"),
-    show_default=True,
-    help="Without --from-build: a build folder whose query store answers when it was built from --data as it is now "
-    "(else --data is read).",
-)
+@CURRENT_BUILD_OPTION
 @click.option("--endpoint", metavar="URL", help="Ask a remote SPARQL 1.1 endpoint instead of the local catalog.")
 @click.option("--graph", "graph_iri", metavar="IRI", help="With --endpoint: the named graph (default: catalog IRI).")
 @click.option(
@@ -546,8 +548,11 @@ def diff_command(old: Path, new: Path, fmt: str) -> None:
     metavar="DIR",
     help="Read the table from a build folder's query store (as build validated it) instead of checking --data.",
 )
-def export_markdown_command(data_dir: Path, lang: str, from_build: Path | None) -> None:
+@CURRENT_BUILD_OPTION
+def export_markdown_command(data_dir: Path, lang: str, from_build: Path | None, out_dir: Path) -> None:
     """Write the list's README table from the knowledge graph (the cells as listed, in the list's order).
+
+    When the build in --out (build/) was made from --data as it is now, the table is read from its query store.
 
     \b
     Example:
@@ -556,6 +561,8 @@ def export_markdown_command(data_dir: Path, lang: str, from_build: Path | None) 
     """
     from medvlm_kg.sparql.export_markdown import export_markdown, export_markdown_from_store
 
+    if not from_build and _built_from(data_dir, out_dir):
+        from_build = out_dir
     if from_build:
         # the whole check and conversion of --data took 42 s and 1.9 GB at 10,000 entries; the store answers at once
         from medvlm_kg.sparql.query import built_store
@@ -566,14 +573,16 @@ def export_markdown_command(data_dir: Path, lang: str, from_build: Path | None) 
         except CatalogError as error:
             _fail(error)
         return
-    from medvlm_kg.build.build import check
+    from medvlm_kg.build.units import validate as check_entries
+    from medvlm_kg.profiles.assemble import convert
 
-    catalog, graph, problems = check(data_dir)
+    # the build's checks (a worker per core, what the last validate checked not checked again), then the graph
+    catalog, problems = check_entries(data_dir, cache=True)
     errors = [p for p in problems if p.severity == ERROR]
-    if errors or graph is None:
+    if errors or catalog is None:
         _fail(CatalogError(errors))
         return
-    click.echo(export_markdown(graph.triples(), lang), nl=False)
+    click.echo(export_markdown(convert(catalog).triples(), lang), nl=False)
 
 
 @main.command()
