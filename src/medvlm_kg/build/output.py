@@ -85,8 +85,9 @@ def _marked(out_dir: Path | str, prefix: bytes) -> str | None:
     return None
 
 
-def _is_generation(name: object) -> bool:
-    return isinstance(name, str) and name.isalnum() and name.isascii()
+def _is_plain_token(value: object) -> bool:
+    """A marker value that can be nothing but a name or a digest (ASCII letters and digits): never a path."""
+    return isinstance(value, str) and value.isalnum() and value.isascii()
 
 
 def manifest_path(out_dir: Path | str) -> Path | None:
@@ -102,14 +103,14 @@ def marked_generation(out_dir: Path | str) -> str | None:
     """The query store generation the marker of the build in ``out_dir`` names, or None (no build, or one that
     named it only in its manifest). A reader needs only this line; the manifest is 320 MB at 100,000 entries."""
     name = _marked(out_dir, _STORE_LINE)
-    return name if _is_generation(name) else None
+    return name if _is_plain_token(name) else None
 
 
 def marked_inputs(out_dir: Path | str) -> str | None:
     """The digest of the inputs the build in ``out_dir`` was made from (its marker's line), or None: a reader
     learns whether the build is current for a catalog folder by scanning that folder, without the manifest."""
     digest = _marked(out_dir, _INPUTS_LINE)
-    return digest if _is_generation(digest) else None
+    return digest if _is_plain_token(digest) else None
 
 
 def read_manifest(out_dir: Path | str) -> dict[str, Any]:
@@ -322,9 +323,9 @@ class StagedOutput:
         name = f"manifest-{hashlib.sha256(new_bytes).hexdigest()[:16]}.json"
         marker_text = _MARKER_TEXT + _MANIFEST_LINE + name.encode("ascii") + b"\n"
         generation = (self.units.get("catalog") or {}).get("store")
-        if _is_generation(generation):
+        if _is_plain_token(generation):
             marker_text += _STORE_LINE + generation.encode("ascii") + b"\n"
-        if _is_generation(inputs):
+        if _is_plain_token(inputs):
             marker_text += _INPUTS_LINE + inputs.encode("ascii") + b"\n"
         notes_dir = beside(self.out_dir)
         previous = manifest_path(self.out_dir)

@@ -44,6 +44,7 @@ __all__ = [
 
 
 CRAWLERS = ("Googlebot", "*")
+_SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def is_dataset_page_file(path: str) -> bool:
@@ -54,9 +55,6 @@ def is_dataset_page_file(path: str) -> bool:
         if path.startswith(folder) and "/" not in path[len(folder) :] and path.endswith(".html"):
             return True
     return False
-
-
-_SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @dataclass
