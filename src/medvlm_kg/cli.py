@@ -27,14 +27,21 @@ DATA_OPTION = click.option(
     show_default=True,
     help="The catalog folder.",
 )
-OUT_OPTION = click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="The output folder.",
-)
+
+
+def out_option(help: str, **path_args):
+    """``--out DIR``, default ``build``: the output folder, or the build folder a command reads (``help``)."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path, **path_args),
+        default=Path("build"),
+        show_default=True,
+        help=help,
+    )
+
+
+OUT_OPTION = out_option("The output folder.")
 
 
 def from_build_option(help: str, exists: bool = False):
@@ -47,14 +54,10 @@ def from_build_option(help: str, exists: bool = False):
     )
 
 
-CURRENT_BUILD_OPTION = click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("build"),
-    show_default=True,
-    help="Without --from-build: a build folder whose query store answers when it was built from --data as it is now "
+CURRENT_BUILD_OPTION = out_option(
+    "Without --from-build: a build folder whose query store answers when it was built from --data as it is now "
     "(else --data is read).",
+    file_okay=False,
 )
 
 
