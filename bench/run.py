@@ -277,6 +277,7 @@ def comparison(results: dict) -> str:
         "store MiB",
         "1st page s",
         "CLI s",
+        "next page CLI s",
     ]
     rows = [header]
     for result in results["sizes"].values():
@@ -301,6 +302,7 @@ def comparison(results: dict) -> str:
                 num(output.get("store_bytes") and output["store_bytes"] / 2**20, ",.0f"),
                 num(summary.get("slowest_page"), ".3f"),
                 num(summary.get("slowest_cli"), ".2f"),
+                num(summary.get("slowest_cli_next"), ".2f"),
             ]
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
@@ -311,7 +313,8 @@ def comparison(results: dict) -> str:
         " the same stages. limit s: pyoxigraph parsing the catalog's N-Triples and writing N-Triples and Turtle;"
         " build/limit: the full build's wall time over it. site: the output folder (what a static host gets);"
         " store: the query store beside it. 1st page: slowest bundled query's first 100 rows, in-process from the"
-        " build's store (median); CLI: slowest `medvlm-kg query NAME --from-build`, a fresh process."
+        " build's store (median); CLI: slowest `medvlm-kg query NAME --from-build`, a fresh process; next page:"
+        " slowest `--offset 100` call after it (read from the answer the first call kept)."
     )
     return "== side by side ==\n" + "\n".join(lines) + "\n" + notes
 
@@ -745,7 +748,9 @@ def _output_sizes(out: Path, datasets: int) -> dict:
 
 def _queries_from_build(rows: _Rows, out: Path, catalog) -> None:
     """Each bundled query's first page (``--limit 100``) over the store the build left: in this process (median
-    of QUERY_RUNS, the store opened once), and as a user's ``medvlm-kg query --from-build`` (a fresh process)."""
+    of QUERY_RUNS, the store opened once, no answer kept), and as a user's ``medvlm-kg query --from-build`` (a
+    fresh process); for an answer longer than a page, the next page too (``--offset 100``: read from the answer
+    the first call kept, ``sparql/kept_answers.py``)."""
     from medvlm_kg.build.store import open_store
     from medvlm_kg.sparql.query import bind, bundled_queries, run_local
 
@@ -753,6 +758,7 @@ def _queries_from_build(rows: _Rows, out: Path, catalog) -> None:
     if store is None:
         rows.add("page:store", "query store of the build", None, "no store beside the build")
         return
+    longer = set()
     for name, q in bundled_queries().items():
         values = _query_values(q, catalog)
         bindings = bind(q, values, catalog.base_iri)
@@ -766,6 +772,8 @@ def _queries_from_build(rows: _Rows, out: Path, catalog) -> None:
         rows.add(
             f"page:{name}", f"first page: {name} (build's store)", statistics.median(runs), f"{shown:,} of {total:,}"
         )
+        if total > shown:
+            longer.add(name)
     for name, q in bundled_queries().items():
         params = [f"--param={k}={v}" for k, v in _query_values(q, catalog).items()]
         _cli(
@@ -778,6 +786,19 @@ def _queries_from_build(rows: _Rows, out: Path, catalog) -> None:
             "--from-build",
             str(out),
         )
+        if name in longer:
+            _cli(
+                rows,
+                f"cli-next:{name}",
+                f"medvlm-kg query {name} --from-build --offset 100",
+                "query",
+                name,
+                *params,
+                "--from-build",
+                str(out),
+                "--offset",
+                "100",
+            )
 
 
 def worker(args: argparse.Namespace) -> int:
@@ -936,6 +957,8 @@ def _summary(result: dict, rows: _Rows) -> dict:
     clis = [r for r in rows.rows if r["key"].startswith("cli:")]
     summary["slowest_page"] = max((r["seconds"] for r in pages), default=None)
     summary["slowest_cli"] = max((r["seconds"] for r in clis), default=None)
+    nexts = [r for r in rows.rows if r["key"].startswith("cli-next:")]
+    summary["slowest_cli_next"] = max((r["seconds"] for r in nexts), default=None)
     limit = by.get("limit", {}).get("seconds")
     summary["limit"] = limit
     summary["limit_ratio"] = summary["full_build"] / limit if limit and summary["full_build"] else None

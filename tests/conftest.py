@@ -155,6 +155,17 @@ def built(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
+def built_copy(built, tmp_path) -> Path:
+    """A copy of ``built`` with its query store beside it, for tests that write into it."""
+    from medvlm_kg.build.output import beside
+
+    copy = tmp_path / "build"
+    shutil.copytree(built, copy)
+    shutil.copytree(beside(built), beside(copy))
+    return copy
+
+
+@pytest.fixture
 def catalog_copy(tmp_path) -> Path:
     """A private copy of the project's catalog folder, for tests that edit or break it."""
     target = tmp_path / "data"

@@ -54,7 +54,7 @@ def _from_pages(out: Path, prefix: str) -> dict[str, dict[tuple[str, str], int]]
 
 def _from_queries(out: Path) -> dict[tuple[str, str], int]:
     """The bundled queries' answers over the build's own graph (what ``query --from-build`` asks)."""
-    base, store = built_store(out)
+    base, store, _ = built_store(out)
     queries = bundled_queries()
     got = {}
     for scheme, name in (("modality", "datasets-by-modality"), ("task", "datasets-by-task")):

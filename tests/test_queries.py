@@ -646,9 +646,15 @@ def test_a_reader_finds_the_query_store_from_the_folders_marker_without_its_mani
     assert run_cli(*query, str(copy)).stdout == run_cli(*query, str(built)).stdout
 
 
-def test_every_select_answer_pages_into_the_whole_answer(built):
-    """``--limit``/``--offset`` pages concatenate to the whole answer, in order, with its size counted."""
-    base_iri, store = built_store(built)
+@pytest.mark.parametrize("keep", [False, True], ids=["computed", "kept"])
+def test_every_select_answer_pages_into_the_whole_answer(built, built_copy, keep):
+    """``--limit``/``--offset`` pages concatenate to the whole answer, in order, with its size counted; so do
+    pages read from the answer a first page kept beside the store (``kept_answers``: kept only when that page had
+    more rows after it)."""
+    from medvlm_kg.sparql.kept_answers import answer_path
+
+    base_iri, store, generation = built_store(built_copy if keep else built)
+    assert generation is not None
     for query in bundled_queries().values():
         if query.form != "SELECT":
             continue
@@ -656,13 +662,15 @@ def test_every_select_answer_pages_into_the_whole_answer(built):
         whole = run_local(store, query, bindings)
         pages, offset = [], 0
         while True:
-            page = run_local(store, query, bindings, limit=4, offset=offset)
+            page = run_local(store, query, bindings, limit=4, offset=offset, kept=generation if keep else None)
             assert page.total == len(whole.rows) and page.variables == whole.variables
             if not page.rows:
                 break
             pages += page.rows
             offset += 4
         assert pages == whole.rows, query.name
+        kept = answer_path(generation, bound_text(query, bindings)).is_file()
+        assert kept == (keep and len(whole.rows) > 4), query.name
 
 
 def test_query_prints_a_page_and_says_how_to_get_the_next(built):

@@ -317,7 +317,8 @@ def query(
 
     A SELECT answer comes a page at a time (--limit rows, 100 by default, from --offset); stderr says which rows
     of how many were printed. When the build in --out (build/) was made from --data as it is now, its query store
-    answers: the same answer, without reading and converting the catalog again.
+    answers: the same answer, without reading and converting the catalog again; an answer longer than its page is
+    kept beside that store, so the next page is read from it, not computed again.
 
     \b
     Example:
@@ -388,8 +389,9 @@ def query(
     try:
         page = {"limit": limit or None, "offset": offset}
         if from_build:
-            base_iri, store = built_store(from_build)
-            result = run_local(store, queries[name], bind(queries[name], values, base_iri), **page)
+            built = built_store(from_build)
+            bindings = bind(queries[name], values, built.base_iri)
+            result = run_local(built.store, queries[name], bindings, kept=built.answers, **page)
         else:
             catalog = load_catalog(data_dir)
             bindings = bind(queries[name], values, catalog.base_iri)
@@ -586,8 +588,7 @@ def export_markdown_command(data_dir: Path, lang: str, from_build: Path | None, 
         from medvlm_kg.sparql.query import built_store
 
         try:
-            _, store = built_store(from_build)
-            click.echo(export_markdown_from_store(store, lang), nl=False)
+            click.echo(export_markdown_from_store(built_store(from_build).store, lang), nl=False)
         except CatalogError as error:
             _fail(error)
         return

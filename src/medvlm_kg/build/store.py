@@ -9,11 +9,13 @@ A generation is named by the key of the build's catalog unit (a digest of everyt
 from) and recorded in the output's manifest, which is swapped in with the output: a reader reads the manifest
 of the folder it sees and opens the generation named there, read-only, so the output and the store it queries
 always belong to the same build. A generation is complete before its folder gets its name (made under another
-name, then renamed), never written after, and removed only by a later build holding the output's lock, which
-keeps the previous generation too (a server may still read it). A build whose catalog did not change keeps the
-generation it has; after a small edit the new generation is made from the previous one and the dump members that
-changed (``update_generation``), not loaded again. ``query --from-build`` and ``serve``'s ``/sparql`` open it in
-milliseconds instead of loading ``catalog.nt`` again (seconds at 10,000 entries, minutes at 100,000).
+name, then renamed), its database never written after (``query`` keeps the long answers it computed from it in
+``answers/`` beside the database: ``sparql/kept_answers.py``), and removed only by a later build holding the
+output's lock, which keeps the previous generation too (a server may still read it). A build whose catalog did
+not change keeps the generation it has; after a small edit the new generation is made from the previous one and
+the dump members that changed (``update_generation``), not loaded again. ``query --from-build`` and ``serve``'s
+``/sparql`` open it in milliseconds instead of loading ``catalog.nt`` again (seconds at 10,000 entries, minutes
+at 100,000).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ __all__ = [
     "generation_named",
     "load_into",
     "make_generation",
+    "open_generation",
     "open_store",
     "prune",
     "store_root",
@@ -229,15 +232,22 @@ def generation_named(units: dict) -> str | None:
 
 def open_store(out_dir: Path | str) -> ox.Store | None:
     """The store of the build in ``out_dir``, read-only; None when it has none (an older build, a folder copied
-    without its ``.store``). A build that replaced the folder between reading the manifest and opening the
-    generation is met by reading the manifest again."""
+    without its ``.store``)."""
+    opened = open_generation(out_dir)
+    return opened[0] if opened else None
+
+
+def open_generation(out_dir: Path | str) -> tuple[ox.Store, Path] | None:
+    """``open_store``, with the folder of the generation it opened (where ``query`` keeps the answers it computed
+    from that store, ``sparql.kept_answers``). A build that replaced the folder between reading the manifest and
+    opening the generation is met by reading the manifest again."""
     for _ in range(3):
         generation = current_generation(out_dir)
         if generation is None:
             return None
-        path = generation_path(out_dir, generation) / "ready"
+        folder = generation_path(out_dir, generation)
         try:
-            return ox.Store.read_only(str(path))
+            return ox.Store.read_only(str(folder / "ready")), folder
         except OSError:
             if current_generation(out_dir) == generation:
                 return None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 import yaml
@@ -28,8 +29,10 @@ from medvlm_kg.graph.iris import dataset_iri
 from medvlm_kg.graph.jsonld import prefixes
 from medvlm_kg.problems import CatalogError, Problem
 from medvlm_kg.resources import ontology_dir, queries_dir
+from medvlm_kg.sparql.kept_answers import answer_path, keeping, read_page
 
 __all__ = [
+    "BuiltStore",
     "BundledQuery",
     "Param",
     "QueryResult",
@@ -221,12 +224,21 @@ def built_catalog_iri(catalog_nt: Path | str) -> str:
     raise ValueError(f"no dcat:Catalog in {path.name}")
 
 
-def built_store(out_dir: Path | str) -> tuple[str, ox.Store]:
+class BuiltStore(NamedTuple):
+    """A build folder's graph to query: its base IRI, a store, and where answers from that store are kept
+    (``kept_answers``; None for a store loaded in memory, which lives as long as the command)."""
+
+    base_iri: str
+    store: ox.Store
+    answers: Path | None = None
+
+
+def built_store(out_dir: Path | str) -> BuiltStore:
     """The base IRI and a store of a build folder's graph: the on-disk store the build left beside the folder
     (``store.py``), opened read-only in milliseconds; for a folder without one, an in-memory store of
     ``built_sources`` by Oxigraph's bulk loader. Either holds what ``local_store`` holds, without reading and
     converting the YAML again (minutes at 100,000)."""
-    from medvlm_kg.build.store import open_store
+    from medvlm_kg.build.store import open_generation
 
     sources = built_sources(out_dir, "--from-build")
     rebuild = f"run medvlm-kg build --out {out_dir}"
@@ -234,9 +246,9 @@ def built_store(out_dir: Path | str) -> tuple[str, ox.Store]:
         catalog = built_catalog_iri(sources[0])
     except (ValueError, SyntaxError, OSError) as error:
         raise CatalogError(Problem(str(out_dir), None, "--from-build", str(error), rebuild)) from None
-    on_disk = open_store(out_dir)
+    on_disk = open_generation(out_dir)
     if on_disk is not None:
-        return catalog[: -len("catalog")], on_disk
+        return BuiltStore(catalog[: -len("catalog")], *on_disk)
     from medvlm_kg.build.store import load_into
 
     store = ox.Store()
@@ -244,7 +256,7 @@ def built_store(out_dir: Path | str) -> tuple[str, ox.Store]:
         load_into(store, sources[0], ox.DefaultGraph())
     except (ValueError, SyntaxError, OSError) as error:
         raise CatalogError(Problem(str(out_dir), None, "--from-build", str(error), rebuild)) from None
-    return catalog[: -len("catalog")], store
+    return BuiltStore(catalog[: -len("catalog")], store)
 
 
 def local_store(graph: KnowledgeGraph) -> ox.Store:
@@ -293,23 +305,39 @@ def bound_text(query: BundledQuery, bindings: dict[ox.Variable, ox.NamedNode | o
 
 
 def run_local(
-    store: ox.Store, query: BundledQuery, bindings: dict, limit: int | None = None, offset: int = 0
+    store: ox.Store,
+    query: BundledQuery,
+    bindings: dict,
+    limit: int | None = None,
+    offset: int = 0,
+    kept: Path | None = None,
 ) -> QueryResult:
     """Answer a bundled query over a local store (its default graph, or, for a build's store, the union of its
     graphs: one graph, so no triple is counted twice). ``limit``/``offset``: one page of a SELECT answer (the
-    rest of the answer is counted, not read into memory: ``total``)."""
-    answer = store.query(bound_text(query, bindings), use_default_graph_as_union=True)
+    rest of the answer is counted, not read into memory: ``total``). ``kept``: the store's generation folder
+    (``BuiltStore.answers``), where an answer longer than its page is kept and a later page read from
+    (``kept_answers``)."""
+    text = bound_text(query, bindings)
+    paged = limit is not None or bool(offset)
+    path = answer_path(kept, text) if kept is not None and paged and query.form == "SELECT" else None
+    found = read_page(path, limit, offset) if path is not None else None
+    if found is not None:
+        variables, page, total = found
+        return QueryResult("SELECT", variables, page, total=total, offset=offset)
+    answer = store.query(text, use_default_graph_as_union=True)
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ASK", [], [], boolean=bool(answer))
     if isinstance(answer, ox.QueryTriples):
         return QueryResult(query.form, [], [], triples=list(answer))
     variables = [v.value for v in answer.variables]
-    if limit is None and not offset:
-        return QueryResult("SELECT", variables, [[solution[v] for v in variables] for solution in answer])
-    solutions = iter(answer)
-    skipped = sum(1 for _ in islice(solutions, offset))
-    page = [[solution[v] for v in variables] for solution in islice(solutions, limit)]
-    total = skipped + len(page) + sum(1 for _ in solutions)
+    rows = ([solution[v] for v in variables] for solution in answer)
+    if not paged:
+        return QueryResult("SELECT", variables, list(rows))
+    if path is not None and limit is not None:  # a page that has a next one: all rows are kept while counted
+        rows = keeping(path, variables, rows, shown=offset + limit)
+    skipped = sum(1 for _ in islice(rows, offset))
+    page = list(islice(rows, limit))
+    total = skipped + len(page) + sum(1 for _ in rows)
     return QueryResult("SELECT", variables, page, total=total, offset=offset)
 
 
