@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import time
 
+import pyoxigraph as ox
+
 from conftest import run_cli
 from medvlm_kg.build.store import current_generation, generation_path
 from medvlm_kg.sparql import kept_answers
@@ -93,3 +95,27 @@ def test_at_most_kept_answers_are_kept_the_least_recently_read_removed_first(bui
         for t in ("image", "question")
     }
     assert kept == expected
+
+
+def test_every_kind_of_term_comes_back_as_it_was_kept(tmp_path):
+    terms = [
+        ox.NamedNode("https://w3id.org/medvlm-kg/dataset/pathmmu"),
+        ox.BlankNode("b0"),
+        ox.Literal("病理图像 + 文本", language="zh"),
+        ox.Literal("2024-03-20", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+        ox.Literal('a "quoted"\nline'),
+        None,
+    ]
+    rows = [terms, list(reversed(terms)), terms]
+    path = tmp_path / "answer.jsonl"
+    assert list(kept_answers.keeping(path, list("abcdef"), iter(rows), shown=1)) == rows
+    assert kept_answers.read_page(path, None, 0) == (list("abcdef"), rows, 3)
+    assert kept_answers.read_page(path, 1, 2) == (list("abcdef"), rows[2:], 3)
+
+
+def test_an_answer_not_read_to_its_end_is_not_kept(tmp_path):
+    """A query that fails, or rows left unread, leave no answer and no half-written file."""
+    passing = kept_answers.keeping(tmp_path / "answer.jsonl", ["n"], ([ox.Literal(str(i))] for i in range(10)), 2)
+    assert [next(passing) for _ in range(5)]
+    passing.close()
+    assert list(tmp_path.iterdir()) == []

@@ -96,14 +96,19 @@ def keeping(path: Path, variables: list[str], rows: Iterable[Row], shown: int) -
     answer does), all of them are also written to ``path``, which is complete when the iteration is."""
     held: list[Row] | None = []  # the rows up to the first one after the page; then None
     writer = None
-    for row in rows:
-        yield row
-        if held is not None:
-            held.append(row)
-            if len(held) > shown:
-                writer, held = _Writer.start(path, variables, held), None
-        elif writer is not None and not writer.add(row):
-            writer = None
+    try:
+        for row in rows:
+            yield row
+            if held is not None:
+                held.append(row)
+                if len(held) > shown:
+                    writer, held = _Writer.start(path, variables, held), None
+            elif writer is not None and not writer.add(row):
+                writer = None
+    except BaseException:  # the query failed, or the rows were not all read: no answer is kept
+        if writer is not None:
+            writer.drop()
+        raise
     if writer is not None:
         writer.finish()
 
@@ -121,8 +126,6 @@ class _Writer:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
         except OSError:
             return None
-        with contextlib.suppress(OSError):  # as any file this user makes (mkstemp makes it private)
-            os.fchmod(fd, 0o666 & ~_umask())
         stream = os.fdopen(fd, "wb")
         head = json.dumps({"format": _FORMAT, "variables": variables}, ensure_ascii=False)[:-1] + ', "rows": '
         stream.write(head.encode())
@@ -137,7 +140,7 @@ class _Writer:
         try:
             self.stream.write(orjson.dumps([_encoded(t) for t in row], option=orjson.OPT_APPEND_NEWLINE))
         except (OSError, TypeError):
-            self._drop()
+            self.drop()
             return False
         self.rows += 1
         return True
@@ -149,21 +152,15 @@ class _Writer:
             self.stream.close()
             os.replace(self.tmp, self.path)
         except OSError:
-            self._drop()
+            self.drop()
             return
         _remove_least_recent(self.path.parent)
 
-    def _drop(self) -> None:
+    def drop(self) -> None:
         with contextlib.suppress(OSError):
             self.stream.close()
         with contextlib.suppress(OSError):
             os.unlink(self.tmp)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _remove_least_recent(folder: Path) -> None:
