@@ -156,12 +156,13 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def built_copy(built, tmp_path) -> Path:
-    """A copy of ``built`` with its query store beside it, for tests that write into it."""
+    """A copy of ``built`` with its query store beside it, for tests that write into it; answers that other tests'
+    queries kept beside the shared build are left out, so a test sees only what it keeps itself."""
     from medvlm_kg.build.output import beside
 
     copy = tmp_path / "build"
     shutil.copytree(built, copy)
-    shutil.copytree(beside(built), beside(copy))
+    shutil.copytree(beside(built), beside(copy), ignore=shutil.ignore_patterns("answers"))
     return copy
 
 

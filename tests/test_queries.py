@@ -647,13 +647,13 @@ def test_a_reader_finds_the_query_store_from_the_folders_marker_without_its_mani
 
 
 @pytest.mark.parametrize("keep", [False, True], ids=["computed", "kept"])
-def test_every_select_answer_pages_into_the_whole_answer(built, built_copy, keep):
+def test_every_select_answer_pages_into_the_whole_answer(built_copy, keep):
     """``--limit``/``--offset`` pages concatenate to the whole answer, in order, with its size counted; so do
     pages read from the answer a first page kept beside the store (``kept_answers``: kept only when that page had
     more rows after it)."""
     from medvlm_kg.sparql.kept_answers import answer_path
 
-    base_iri, store, generation = built_store(built_copy if keep else built)
+    base_iri, store, generation = built_store(built_copy)
     assert generation is not None
     for query in bundled_queries().values():
         if query.form != "SELECT":
