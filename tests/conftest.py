@@ -128,7 +128,8 @@ def pytest_runtest_logreport(report) -> None:
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    if getattr(session.config, "cache", None) is not None:
+    # with pytest-xdist the controller receives every worker's reports: it alone writes the run's report
+    if getattr(session.config, "cache", None) is not None and not hasattr(session.config, "workerinput"):
         ran = {"skips": _SKIPS, "collected": session.testscollected, "exit": int(exitstatus), "ci": in_ci()}
         session.config.cache.set(SKIP_REPORT, ran)
 

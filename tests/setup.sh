@@ -29,7 +29,8 @@ debian_missing() {
 python_missing() {
     "$PYTHON" - <<'PY'
 import importlib, shutil
-needed = {"pytest": "pytest", "pytest_timeout": "pytest-timeout", "playwright.sync_api": "playwright",
+needed = {"pytest": "pytest", "pytest_timeout": "pytest-timeout", "xdist": "pytest-xdist",
+          "playwright.sync_api": "playwright",
           "mlcroissant": "mlcroissant", "hypothesis": "hypothesis", "medvlm_kg": "medvlm-kg"}
 missing = []
 for module, package in needed.items():
