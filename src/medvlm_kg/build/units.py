@@ -668,7 +668,7 @@ def validate(
             parsed, old_units = _build_notes(built)
         parse_cache = ParseCache.load(inputs.common, parsed)
     with stage("reading the catalog"):
-        catalog, problems = check_catalog(data_dir, parse_cache, jobs=jobs)
+        catalog, problems = check_catalog(data_dir, parse_cache, jobs=jobs, digests=inputs.files if inputs else None)
     if catalog is None:
         if cache and parse_cache is not None:  # the files that passed are not read again while one is fixed
             validate_cache.write(data_dir, parse_cache.dump(), old_units)
@@ -744,14 +744,17 @@ _TYPE = ox.NamedNode(_RDF_TYPE)
 def _shared_node_problems(catalog: Catalog, records: list[dict]) -> list[Problem]:
     """Nodes two datasets describe differently (an author whose name two papers spell differently, say), checked
     as the union of what they say; the few datasets concerned are converted again for it."""
-    seen: dict[str, dict[str, list[str]]] = {}
+    first: dict[str, str] = {}  # what the first description of each node says; most nodes never differ
+    differing: set[str] = set()
     for record in records:
         for node, said in record["shared"].items():
-            seen.setdefault(node, {}).setdefault(said, []).append(record["name"][len("dataset/") :])
-    differing = {node for node, digests in seen.items() if len(digests) > 1}
+            if first.setdefault(node, said) != said:
+                differing.add(node)
     if not differing:
         return []
-    ids = sorted({i for node in differing for group in seen[node].values() for i in group})
+    ids = sorted(
+        {record["name"][len("dataset/") :] for record in records if not differing.isdisjoint(record["shared"])}
+    )
     descriptions = {i: dataset_triples(catalog, catalog.dataset(i)) for i in ids}
     return union_problems(catalog, describe_catalog(catalog), descriptions, differing)
 
@@ -794,7 +797,7 @@ def make(
     when the catalog has any."""
     with stage("reading the catalog"):
         cache = ParseCache.load(inputs.common, _read_note(staged.out_dir, PARSE_CACHE))
-        catalog, problems = check_catalog(data_dir, cache, jobs=jobs)
+        catalog, problems = check_catalog(data_dir, cache, jobs=jobs, digests=inputs.files)
     if catalog is None:
         raise CatalogError([p for p in problems if p.severity == ERROR])
     state = _state(catalog, inputs, _Sink(staged), staged.old["units"])

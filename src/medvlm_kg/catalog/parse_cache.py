@@ -45,6 +45,11 @@ class ParseCache:
             return None
         return {**entry, "packed": found} if isinstance(entry, dict) else None
 
+    def holds(self, rel: str, digest: str) -> bool:
+        """Whether the file ``rel`` was seen before with the bytes of this sha256 ``digest`` (hex)."""
+        found = self._old.get(rel)
+        return found is not None and found[0] == digest
+
     def seen(self, rel: str, raw: bytes) -> None:
         self._pending[rel] = self._digest(raw)
 

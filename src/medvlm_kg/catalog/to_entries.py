@@ -16,10 +16,9 @@ from medvlm_kg.catalog.yaml_reader import dotted_lines
 
 def _platform_for(url: str, schemes: dict[str, ConceptScheme]) -> str | None:
     host = (urlsplit(url).hostname or "").lower()
-    for concept in schemes["platform"].concepts.values():
-        home = (urlsplit(concept.homepage or "").hostname or "").lower()
-        if home and (host == home or host.endswith("." + home) or "www." + host == home):
-            return concept.id
+    for home, concept_id in schemes["platform"].homepage_hosts:
+        if host == home or host.endswith("." + home) or "www." + host == home:
+            return concept_id
     return None
 
 
