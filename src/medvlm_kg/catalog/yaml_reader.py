@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 _SAFE_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+_STR = "tag:yaml.org,2002:str"
 
 
 class YamlProblem(Exception):
@@ -95,7 +96,8 @@ def read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
                 try:
                     if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SAFE_TAGS:
                         raise ValueError
-                    key = sys.intern(str(constructor.construct_object(key_node)))
+                    raw_key = key_node.value if key_node.tag == _STR else constructor.construct_object(key_node)
+                    key = sys.intern(str(raw_key))
                 except (ValueError, yaml.YAMLError):
                     raise YamlProblem(
                         key_node.start_mark.line + 1,
@@ -115,8 +117,8 @@ def read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        try:
-            value = constructor.construct_object(node)
+        try:  # a text is the scalar's own value (what SafeConstructor returns for it), without the constructor's trip
+            value = node.value if node.tag == _STR else constructor.construct_object(node)
         except (ValueError, yaml.YAMLError) as exc:
             reason = str(exc).split(";")[0]  # not Python's advice on sys.set_int_max_str_digits
             if node.tag == "tag:yaml.org,2002:timestamp":  # published: 2025-13-40, unquoted
