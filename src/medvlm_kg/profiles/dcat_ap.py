@@ -71,7 +71,8 @@ def _scheme_description(scheme: ox.NamedNode, labels: tuple[tuple[str, str], ...
     return triples + [ox.Triple(scheme, _node(_DCT + "title"), ox.Literal(t, language=lang)) for lang, t in labels]
 
 
-def _concept_description(iri: str) -> list[ox.Triple]:
+@cache  # the schemes are read once a process (load_schemes), and each dataset names a few of their concepts
+def _concept_description(iri: str) -> tuple[ox.Triple, ...]:
     """A theme concept and its scheme as DCAT-AP wants them: typed, labelled, in a titled ``skos:ConceptScheme``."""
     if iri == DATA_THEME_HEALTH:
         concept, scheme = _node(iri), _node(DATA_THEME)
@@ -79,7 +80,7 @@ def _concept_description(iri: str) -> list[ox.Triple]:
     else:
         found = next(((s, c) for s in load_schemes().values() if (c := s.by_iri(iri))), None)
         if found is None:
-            return []
+            return ()
         s, c = found
         concept, scheme = _node(c.iri), _node(s.iri)
         labels, scheme_labels = tuple(sorted(c.pref_labels.items())), tuple(sorted(s.labels.items()))
@@ -88,7 +89,7 @@ def _concept_description(iri: str) -> list[ox.Triple]:
         ox.Triple(concept, _node(_SKOS + "inScheme"), scheme),
     ]
     triples += [ox.Triple(concept, _node(_SKOS + "prefLabel"), ox.Literal(t, language=lang)) for lang, t in labels]
-    return triples + _scheme_description(scheme, scheme_labels)
+    return tuple(triples + _scheme_description(scheme, scheme_labels))
 
 
 def extend(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
