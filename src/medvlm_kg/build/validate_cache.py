@@ -22,9 +22,10 @@ from pathlib import Path
 
 import orjson
 
+from medvlm_kg.runtime.user_cache import CACHE_ENV, user_cache_root
+
 __all__ = ["CACHE_ENV", "cache_folder", "last_build", "read_checked", "read_parsed", "remember_build", "write"]
 
-CACHE_ENV = "MEDVLM_KG_CACHE_DIR"
 _PARSED = "parsed.json"
 _CHECKED = "checked.json"
 _LAST_BUILD = "last-build"
@@ -32,14 +33,8 @@ _LAST_BUILD = "last-build"
 
 def cache_folder(data_dir: Path) -> Path:
     """This catalog folder's cache folder (not made here)."""
-    root = os.environ.get(CACHE_ENV, "").strip()
-    if root:
-        base = Path(root)
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-        base = (Path(xdg) if xdg else Path.home() / ".cache") / "medvlm-kg"
     name = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:16]
-    return base / "validate" / name
+    return user_cache_root() / "validate" / name
 
 
 def read_parsed(data_dir: Path) -> bytes | None:

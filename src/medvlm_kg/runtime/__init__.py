@@ -1,4 +1,4 @@
-"""Run-time helpers every stage may use: worker processes, progress on a terminal, and the input digests
-(what a build is made from). Below the catalog; imports nothing of the pipeline."""
+"""Run-time helpers every stage may use: worker processes, progress on a terminal, the input digests
+(what a build is made from) and the user's cache folder. Below the catalog; imports nothing of the pipeline."""
 
-__all__ = ["inputs", "progress", "workers"]
+__all__ = ["inputs", "progress", "user_cache", "workers"]
