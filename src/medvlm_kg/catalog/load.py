@@ -28,16 +28,26 @@ __all__ = ["check_catalog", "load_catalog"]
 
 
 def _read_file(
-    path: Path, rel: str, root: Path | None = None, folder: Path | None = None, cache: ParseCache | None = None
+    path: Path,
+    rel: str,
+    root: Path | None = None,
+    folder: Path | None = None,
+    cache: ParseCache | None = None,
+    scanned: str | None = None,
 ) -> tuple[Any, dict, list[Problem]]:
     """A file's YAML as plain values and the line of each field, or the problems that kept it from being read.
 
     ``root`` is the catalog folder, resolved; ``folder`` the file's folder, resolved (given once for all its files,
     so only links are resolved one by one). With ``cache``, a file seen before with the same bytes is not parsed
-    again; ``cache.hit`` then holds what checking it found.
+    again; ``cache.hit`` then holds what checking it found. ``scanned``: the sha256 of the file's bytes as the
+    build's scan read them (a regular file, not a link); when the cache knows those bytes the file is not read
+    again, and the build's keys and its content come from the same bytes.
     """
     if cache is not None:
         cache.hit = None
+        if scanned and (hit := cache.get_known(rel, scanned)) is not None:
+            cache.hit = hit
+            return hit["doc"], {("id",): hit["lines"]["id"]} if "id" in hit["lines"] else {}, []
     if path.is_symlink() and _is_link_loop(path):  # resolve() would raise RuntimeError (Python < 3.13)
         message = "is a link that leads back to itself (a loop of links), so it is not read"
         return None, {}, [Problem(rel, None, "", message, "fix or remove the link")]
@@ -102,9 +112,9 @@ class _FileChecked:
 
 
 def _check_file(
-    path: Path, rel: str, root: Path, folder: Path | None, cache: ParseCache | None, schemes
+    path: Path, rel: str, root: Path, folder: Path | None, cache: ParseCache | None, schemes, scanned: str | None
 ) -> _FileChecked:
-    value, lines, read_problems = _read_file(path, rel, root, folder, cache)
+    value, lines, read_problems = _read_file(path, rel, root, folder, cache, scanned)
     if read_problems:
         return _FileChecked(rel, read_problems)
     claimed = value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
@@ -126,14 +136,17 @@ _FILES: tuple | None = None  # what the worker processes read: set before they s
 
 def _check_files(chunk: list[int]) -> list[_FileChecked]:
     assert _FILES is not None
-    files, display, root, folder, cache, schemes = _FILES
-    return [_check_file(files[i], f"{display}/datasets/{files[i].name}", root, folder, cache, schemes) for i in chunk]
+    files, display, root, folder, cache, schemes, digests = _FILES
+    return [
+        _check_file(p, f"{display}/datasets/{p.name}", root, folder, cache, schemes, digests.get(p.name))
+        for p in (files[i] for i in chunk)
+    ]
 
 
-def _map_files(files, display, root, folder, cache, workers: int) -> Iterator[_FileChecked]:
+def _map_files(files, display, root, folder, cache, workers: int, digests: Mapping[str, str]) -> Iterator[_FileChecked]:
     """Each file read and checked, in order; in ``workers`` processes (forked) when more than one."""
     global _FILES
-    _FILES = (files, display, root, folder, cache, load_schemes())
+    _FILES = (files, display, root, folder, cache, load_schemes(), digests)
     chunks = [list(range(i, min(i + 64, len(files)))) for i in range(0, len(files), 64)]
     try:
         yield from spread(_check_files, chunks, workers)
@@ -206,7 +219,8 @@ def check_catalog(
     to_parse = len(files)
     if cache is not None and digests is not None:
         to_parse = sum(not cache.holds(f"{display}/datasets/{p.name}", digests.get(p.name, "")) for p in files)
-    for one in _map_files(files, display, root, folder, cache, workers_for(jobs, to_parse, worth_it=512)):
+    workers = workers_for(jobs, to_parse, worth_it=512)
+    for one in _map_files(files, display, root, folder, cache, workers, digests or {}):
         problems += one.read_problems
         if one.read_problems:
             continue

@@ -37,7 +37,12 @@ class ParseCache:
     def get(self, rel: str, raw: bytes) -> dict | None:
         """The entry of a file seen before with these bytes (``doc``, ``lines``, ``problems``, ``packed``)."""
         found = self._old.get(rel)
-        if found is None or found[0] != self._digest(raw):
+        return None if found is None else self.get_known(rel, self._digest(raw))
+
+    def get_known(self, rel: str, digest: str) -> dict | None:
+        """``get`` for a file whose sha256 ``digest`` (hex) is known already (the build's scan just read it)."""
+        found = self._old.get(rel)
+        if found is None or found[0] != digest:
             return None
         try:
             entry = orjson.loads(found[1])
