@@ -440,6 +440,12 @@ def _plan(state: _State) -> list[_Unit]:
             lambda: {csv_file(lang): data for lang, data in site.catalog_csvs().items()},
         )
     )
+    concept_pages = {  # what each concept page shows, the same in every language
+        name: [
+            (concept, _concept_page_inputs(state, name, concept)) for concept in site.schemes[name].concepts.values()
+        ]
+        for name in SCHEMES_SHOWN
+    }
     for lang in LANGUAGES:
         units.append(
             _Unit(f"pages/sparql/{lang}", digest("sparql page", common, lang), lambda lg=lang: site.sparql_page(lg))
@@ -476,22 +482,12 @@ def _plan(state: _State) -> list[_Unit]:
                     lambda lg=lang, n=name: site.scheme_page(n, lg),
                 )
             )
-            for concept in site.schemes[name].concepts.values():
-                concept_chunks = site.concept_chunks(name, concept)
-                for number, shown in enumerate(concept_chunks, start=1):
-                    direct = {d.id for d in shown if concept.id in site.concepts_of(d, name)}
+            for concept, inputs in concept_pages[name]:
+                for number, (total, users, shown) in enumerate(inputs, start=1):
                     units.append(
                         _Unit(
                             f"pages/{concept_page_key(name, concept.id, number)}/{lang}",
-                            digest(
-                                "concept page",
-                                common,
-                                lang,
-                                number,
-                                len(concept_chunks),
-                                len(site.users[name].get(concept.id, [])),
-                                [(d.id, keys[d.id], d.id in direct) for d in shown],
-                            ),
+                            digest("concept page", common, lang, number, total, users, shown),
                             lambda lg=lang, n=name, c=concept, k=number: site.concept_page(n, c, lg, k),
                         )
                     )
@@ -508,6 +504,18 @@ def _plan(state: _State) -> list[_Unit]:
         )
     )
     return units
+
+
+def _concept_page_inputs(state: _State, name: str, concept) -> list[tuple[int, int, list]]:
+    """What each page of a concept's listing is made from: (its number of pages, the concept's number of datasets,
+    each shown dataset's id, key and whether it is tagged with the concept itself)."""
+    site, keys = state.site, state.keys
+    chunks = site.concept_chunks(name, concept)
+    users = len(site.users[name].get(concept.id, []))
+    return [
+        (len(chunks), users, [(d.id, keys[d.id], concept.id in site.concepts_of(d, name)) for d in shown])
+        for shown in chunks
+    ]
 
 
 def _state(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -217,8 +217,18 @@ class SiteContext:
         return found
 
     def _make_row(self, dataset: Dataset, lang: str) -> Row:
-        concepts = {s: self.concepts_of(dataset, s) for s in SCHEMES_SHOWN}
+        """The row in ``lang``: the cells of that language beside what every language's row shows alike (made
+        once for both: the catalog's index lists every dataset in each)."""
+        other = next((self._rows[(dataset.id, o)] for o in LANGUAGES if (dataset.id, o) in self._rows), None)
         listed = dataset.listed
+        if other is not None:
+            return replace(
+                other,
+                modality_cell=listed.modality.get(lang),
+                task_cell=listed.task.get(lang),
+                size_cell=listed.size.get(lang),
+            )
+        concepts = {s: self.concepts_of(dataset, s) for s in SCHEMES_SHOWN}
         paper = self.paper_of(dataset)
         words = [dataset.name, *(dataset.alternate_name.value if dataset.alternate_name else ())]
         for cells in (listed.modality, listed.task, listed.size):
