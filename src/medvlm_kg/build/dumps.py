@@ -38,6 +38,7 @@ __all__ = [
     "split_ntriples",
 ]
 
+_COPY_RUN = 8 << 20  # bytes of old members copied in one read
 LEVEL = 6  # zlib's default: a tenth of level 9's time for nearly its size on N-Triples
 BUCKETS = 64
 
@@ -109,18 +110,36 @@ class DumpPlan:
 
     def pieces(self, members: Iterator[tuple[str, Callable[[], tuple[bytes, int]] | None]]) -> Iterator[bytes]:
         """The dump's bytes: for each (name, make) of ``members``, the old member when ``make`` is None (the
-        member did not change), else ``make()`` → (the member, made with ``member``; its lines)."""
+        member did not change), else ``make()`` → (the member, made with ``member``; its lines).
+
+        Old members that lie one after another are read together, up to ``_COPY_RUN`` bytes at a time: read one
+        by one, the 20,000 members of a 10,000-entry catalog's dumps took a second of every edit."""
+        start = end = 0  # the old dump's bytes [start, end) still to be copied
         for name, make in members:
             old = self.old_table.get(name)
             if make is None and old is not None and self.read_old is not None:
-                data, lines = self.read_old(old[0], old[1]), old[2]
-            else:
-                if make is None:
-                    raise KeyError(name)
-                data, lines = make()
+                if end > start and (old[0] != end or end - start >= _COPY_RUN):
+                    yield self.read_old(start, end - start)
+                    start = end
+                if end == start:
+                    start = end = old[0]
+                end += old[1]
+                self.table[name] = [self.offset, old[1], old[2]]
+                self.offset += old[1]
+                continue
+            if end > start:
+                assert self.read_old is not None
+                yield self.read_old(start, end - start)
+                start = end
+            if make is None:
+                raise KeyError(name)
+            data, lines = make()
             self.table[name] = [self.offset, len(data), lines]
             self.offset += len(data)
             yield data
+        if end > start:
+            assert self.read_old is not None
+            yield self.read_old(start, end - start)
 
 
 # ---- the dumps of a build (``units.py`` runs them: a dataset's members in its unit, the dumps in the catalog's)
@@ -193,7 +212,11 @@ def catalog_dumps(state) -> dict[str, Iterator[bytes]]:
 
 
 def _bucket_members(state, ids: list[str], header_nt: bytes, old_table: dict) -> Iterator:
-    """The N-Triples buckets: every line about a node that is not a dataset's own, each once, by node bucket."""
+    """The N-Triples buckets: every line about a node that is not a dataset's own, each once, by node bucket.
+
+    Only the buckets that hold a node an edit touched are made again (all of them when the catalog's own lines
+    changed); who describes which node is gathered for those buckets only: for all of them it took a third of a
+    second of every edit at 10,000 entries."""
     fresh = state.fresh
     current = {i: state.nodes.get(i, {}) for i in ids}
     before = {
@@ -201,25 +224,38 @@ def _bucket_members(state, ids: list[str], header_nt: bytes, old_table: dict) ->
         for name, record in state.old_units.items()
         if name.startswith("dataset/")
     }
-    describers: dict[str, dict[str, list[str]]] = {}
-    for i, nodes in current.items():
-        for node, d in nodes.items():
-            describers.setdefault(node, {}).setdefault(d, []).append(i)
-    old_digests: dict[str, set[str]] = {}
-    for nodes in before.values():
-        for node, d in nodes.items():
-            old_digests.setdefault(node, set()).add(d)
     touched = {n for i in fresh for n in current.get(i, {})}
     touched |= {n for i in fresh for n in before.get(i, {})}
     touched |= {n for i, nodes in before.items() if i not in current for n in nodes}
     header_lines = set(header_nt.splitlines(keepends=True))
     same_header = (state.old_units.get("catalog") or {}).get("header") == _digest_lines(header_nt)
     state.header_digest = _digest_lines(header_nt)
+    buckets: dict[str, int] = {}  # node → its bucket, each node hashed once
+
+    def bucket(node: str) -> int:
+        found = buckets.get(node)
+        if found is None:
+            found = buckets[node] = bucket_of(node)
+        return found
+
+    # A bucket with no touched node, kept from the old dump, holds the same nodes described the same way
+    work = {b for b in range(BUCKETS) if not same_header or f"nodes/{b}" not in old_table}
+    work |= {bucket(n) for n in touched}
+    describers: dict[str, dict[str, list[str]]] = {}
+    for i, nodes in current.items():
+        for node, d in nodes.items():
+            if bucket(node) in work:
+                describers.setdefault(node, {}).setdefault(d, []).append(i)
+    old_digests: dict[str, set[str]] = {}
+    for nodes in before.values():
+        for node, d in nodes.items():
+            if bucket(node) in work:
+                old_digests.setdefault(node, set()).add(d)
     by_bucket: dict[int, list[str]] = {}
     for node in describers:
-        by_bucket.setdefault(bucket_of(node), []).append(node)
+        by_bucket.setdefault(bucket(node), []).append(node)
     for node in touched - describers.keys():  # described no more: its bucket is made again, without its lines
-        by_bucket.setdefault(bucket_of(node), []).append(node)
+        by_bucket.setdefault(bucket(node), []).append(node)
     read_old = _old_dump(state, "catalog.nt.gz")
     # The lines about a node with a given digest are read from one of the datasets that describe it so (its
     # holder). A dataset's lines are read once and only those about the nodes it holds are kept, each until taken:
@@ -251,13 +287,13 @@ def _bucket_members(state, ids: list[str], header_nt: bytes, old_table: dict) ->
             del parsed[dataset_id]
         return text
 
-    def make(bucket: int) -> Callable[[], tuple[bytes, int]]:
+    def make(number: int) -> Callable[[], tuple[bytes, int]]:
         def run() -> tuple[bytes, int]:
-            name = f"nodes/{bucket}"
+            name = f"nodes/{number}"
             old = old_table.get(name)
             previous = node_lines(gzip.decompress(read_old(old[0], old[1]))) if old and read_old else {}
             lines: set[bytes] = set()
-            for node in by_bucket.get(bucket, []):
+            for node in by_bucket.get(number, []):
                 if node not in touched and node in previous:
                     lines.update(previous[node].splitlines(keepends=True))
                     continue
@@ -273,11 +309,15 @@ def _bucket_members(state, ids: list[str], header_nt: bytes, old_table: dict) ->
 
         return run
 
-    for bucket in range(BUCKETS):
-        name = f"nodes/{bucket}"
-        changed = not same_header or name not in old_table or any(n in touched for n in by_bucket.get(bucket, []))
-        if any(node in describers for node in by_bucket.get(bucket, [])):  # as a clean build would have it
-            yield name, (make(bucket) if changed else None)
+    for number in range(BUCKETS):
+        name = f"nodes/{number}"
+        if number not in work:  # in the old dump, so it had nodes then, and has the same now
+            yield name, None
+            continue
+        nodes = by_bucket.get(number, [])
+        changed = not same_header or name not in old_table or any(n in touched for n in nodes)
+        if any(node in describers for node in nodes):  # as a clean build would have it
+            yield name, (make(number) if changed else None)
 
 
 def _digest_lines(data: bytes) -> str:
