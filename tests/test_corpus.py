@@ -122,11 +122,13 @@ def _generate(path: Path, recipe: dict) -> None:
 def _snapshot(folder: Path) -> dict[str, tuple]:
     """Every entry under ``folder``: files by content hash and mode, links by target, pipes and folders by kind.
     The build lock beside an output folder is left out: it is kept there by design (lock.py), and each build
-    writes its pid into it."""
+    writes its pid into it. So is the spare (build/spare.py): a copy of an earlier version that a build stages in,
+    a cache a failed build uses up (it is no output, and no build leaves it half-made: the next starts without)."""
     entries: dict[str, tuple] = {}
     if not folder.exists():
         return entries
     for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not (d.startswith(".") and ".spare-" in d)]
         for entry in dirnames + filenames:
             path = Path(dirpath) / entry
             rel = str(path.relative_to(folder))

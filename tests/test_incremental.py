@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import shutil
 
 from conftest import run_cli
 from medvlm_kg.build.output import MARKER, beside, manifest_path
@@ -239,3 +240,39 @@ def test_compiled_templates_are_kept_in_the_user_cache_and_change_no_page(catalo
     result = run_cli("build", "--data", str(catalog_copy), "--out", str(last))
     assert result.returncode == 0, result.stderr
     assert tree(last) == tree(cold)
+
+
+def test_a_rebuild_stages_in_the_version_before_and_still_equals_a_clean_build(catalog_copy, tmp_path):
+    # The version a build replaces is kept beside the output (.build.spare-<digest>) and the next build is staged in
+    # it, touching only the files that differ: no new folder of 52,000 links at 10,000 entries, nothing to delete.
+    out = tmp_path / "build"
+
+    def spares():
+        return sorted(tmp_path.glob(".build.spare-*"))
+
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    assert len(spares()) == 1  # the first build links its files into one
+    victim = tmp_path / "victim.html"
+    victim.write_text("not the build's\n", encoding="utf-8")
+    victim_folder = tmp_path / "victim-folder"
+    victim_folder.mkdir()
+    vqarad = catalog_copy / "datasets" / "vqarad.yaml"
+    for n in range(3):
+        (out / "CNAME").write_text("stray.example.org\n", encoding="utf-8")  # a file put into the output by hand
+        (spare,) = spares()
+        # links put into the spare are removed, never written through
+        for rel in ("dataset/vqarad.html", "dataset/pathmmu.html"):
+            (spare / rel).unlink(missing_ok=True)
+            (spare / rel).symlink_to(victim)
+        shutil.rmtree(spare / "concept", ignore_errors=True)
+        (spare / "concept").symlink_to(victim_folder, target_is_directory=True)
+        text = vqarad.read_text(encoding="utf-8")
+        vqarad.write_text(text.replace("name: VQARad", "name: VQARad+", 1), encoding="utf-8")
+        result = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        clean = tmp_path / f"clean-{n}"
+        assert run_cli("build", "--data", str(catalog_copy), "--out", str(clean)).returncode == 0
+        assert tree(out) == tree(clean)  # the stray file gone, as from a folder replaced whole
+        assert not [p for p in out.rglob("*") if p.is_symlink()]
+        assert victim.read_text(encoding="utf-8") == "not the build's\n" and not any(victim_folder.iterdir())
+        assert len(spares()) == 1

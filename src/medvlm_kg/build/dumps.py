@@ -242,15 +242,19 @@ def _bucket_members(state, ids: list[str], header_nt: bytes, old_table: dict) ->
     work = {b for b in range(BUCKETS) if not same_header or f"nodes/{b}" not in old_table}
     work |= {bucket(n) for n in touched}
     describers: dict[str, dict[str, list[str]]] = {}
-    for i, nodes in current.items():
-        for node, d in nodes.items():
-            if bucket(node) in work:
-                describers.setdefault(node, {}).setdefault(d, []).append(i)
     old_digests: dict[str, set[str]] = {}
-    for nodes in before.values():
-        for node, d in nodes.items():
-            if bucket(node) in work:
-                old_digests.setdefault(node, set()).add(d)
+    for describing, gathered in ((current, describers), (before, old_digests)):
+        for i, nodes in describing.items():
+            for node, d in nodes.items():
+                number = buckets.get(node)  # bucket() written out: this loop sees every node of every dataset
+                if number is None:
+                    number = buckets[node] = bucket_of(node)
+                if number not in work:
+                    continue
+                if gathered is describers:
+                    describers.setdefault(node, {}).setdefault(d, []).append(i)
+                else:
+                    old_digests.setdefault(node, set()).add(d)
     by_bucket: dict[int, list[str]] = {}
     for node in describers:
         by_bucket.setdefault(bucket(node), []).append(node)

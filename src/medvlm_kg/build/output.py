@@ -2,7 +2,9 @@
 
 Readers (a static host, ``medvlm-kg serve``) see the old folder or the new one, never a mix, and a build that
 fails or is killed leaves the old one as it was. A file whose bytes did not change is a hard link to the old
-one (same bytes, same mtime), so a rebuild rewrites only what an edit changed. The manifest records every file's
+one (same bytes, same mtime), so a rebuild rewrites only what an edit changed. The version replaced is kept
+beside the folder as the next build's starting point (its *spare*), so a rebuild touches only the files that
+differ instead of linking every file anew. The manifest records every file's
 SHA-256, the key of every unit of work (what its files were made from, see ``build.py``), and the digest of the
 build's inputs; with the manifest a rebuild knows, without reading the old files, what it may keep.
 
@@ -32,6 +34,7 @@ from typing import Any
 
 import orjson
 
+from medvlm_kg.build import spare
 from medvlm_kg.problems import CatalogError, Problem
 
 __all__ = [
@@ -181,6 +184,7 @@ class StagedOutput:
         self.written: set[str] = set()
         self._staging: Path | None = None
         self._made: set[str] = set()
+        self._spare: spare.StagedSpare | None = None  # staging in the version before (``spare.py``)
 
     def remove_stale(self) -> None:
         """Remove what a build that was killed left beside the folder (its staged or retired copy). Call it only
@@ -191,6 +195,23 @@ class StagedOutput:
                     shutil.rmtree(leftover, ignore_errors=True)
         for part in beside(self.out_dir).glob(".*.part"):  # a note half-written (``_write_whole``)
             part.unlink(missing_ok=True)
+        usable = spare.usable(self.out_dir, beside(self.out_dir), manifest_path(self.out_dir))
+        for folder in spare.spares(self.out_dir):
+            if usable is None or folder != usable[0]:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def _spare_has(self, rel: str, sha: str) -> bool:
+        return self._spare is not None and self._spare.has(rel, sha, self.old["files"])
+
+    def _clear(self, target: str) -> None:
+        """Make way for a new file at ``target`` in the staging folder: what stands there may be a hard link to the
+        output's copy (a spare shares them), so it is unlinked, never written through."""
+        try:
+            os.unlink(target)
+        except FileNotFoundError:
+            pass
+        except IsADirectoryError:
+            shutil.rmtree(target)
 
     # -- what the old version holds -------------------------------------------------------------------------
 
@@ -217,8 +238,14 @@ class StagedOutput:
     def staging(self) -> Path:
         if self._staging is None:
             self.out_dir.parent.mkdir(parents=True, exist_ok=True)
-            self._staging = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.new-", dir=self.out_dir.parent))
-            os.chmod(self._staging, 0o755)
+            staging = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.new-", dir=self.out_dir.parent))
+            usable = spare.usable(self.out_dir, beside(self.out_dir), manifest_path(self.out_dir))
+            if usable is not None and self.old["files"]:
+                self._spare = spare.adopt(*usable, staging)
+                if self._spare is not None:
+                    self._made |= self._spare.folders
+            os.chmod(staging, 0o755)
+            self._staging = staging
         return self._staging
 
     def _target(self, rel: str) -> str:
@@ -227,20 +254,34 @@ class StagedOutput:
         root = str(self.staging)
         parent = rel.rpartition("/")[0]
         if parent and parent not in self._made:
-            os.makedirs(f"{root}/{parent}", mode=0o755, exist_ok=True)
+            try:
+                os.makedirs(f"{root}/{parent}", mode=0o755, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                if self._spare is None:
+                    raise
+                self._clear_way(root, parent)  # the spare has a file where this version has a folder
+                os.makedirs(f"{root}/{parent}", mode=0o755, exist_ok=True)
             self._made.add(parent)
         return f"{root}/{rel}"
+
+    def _clear_way(self, root: str, folder: str) -> None:
+        parts = folder.split("/")
+        for end in range(1, len(parts) + 1):
+            path = f"{root}/{'/'.join(parts[:end])}"
+            if os.path.lexists(path) and not os.path.isdir(path):
+                os.unlink(path)
 
     def put(self, rel: str, data: bytes) -> tuple[str, str, bool]:
         """Stage one file; an unchanged one is linked to the old copy. Returns (path, SHA-256, written anew)."""
         sha = hashlib.sha256(data).hexdigest()
         target = self._target(rel)
-        written = not (self.old["files"].get(rel) == sha and self._link(rel, target))
+        same = self.old["files"].get(rel) == sha
+        if same and self._spare_has(rel, sha):
+            self.record(rel, sha, False)
+            return rel, sha, False
+        written = not (same and self._link(rel, target))
         if written:
-            try:  # a link to the old copy may stand here: writing through it would change the old output
-                os.unlink(target)
-            except FileNotFoundError:
-                pass
+            self._clear(target)  # a link to the old copy may stand here: writing through it would change it
             with open(target, "wb") as out:
                 out.write(data)
             os.chmod(target, 0o644)
@@ -251,10 +292,7 @@ class StagedOutput:
         """``put`` for a file given in pieces: written as they come and hashed on the way (memory does not grow
         with the file), then swapped for a link to the old copy if it came out the same."""
         target = self._target(rel)
-        try:
-            os.unlink(target)
-        except FileNotFoundError:
-            pass
+        self._clear(target)
         h = hashlib.sha256()
         with open(target, "wb") as out:
             for piece in pieces:
@@ -264,9 +302,9 @@ class StagedOutput:
         sha = h.hexdigest()
         written = True
         if self.old["files"].get(rel) == sha:  # the same bytes: keep the old file (and its mtime) instead
-            spare = f"{target}.same"
-            if self._link(rel, spare):
-                os.replace(spare, target)
+            same = f"{target}.same"
+            if self._link(rel, same):
+                os.replace(same, target)
                 written = False
         self.record(rel, sha, written)
         return rel, sha, written
@@ -274,7 +312,9 @@ class StagedOutput:
     def keep(self, rel: str) -> bool:
         """Stage the old copy of a file without its bytes (its unit did not change); False if it is gone."""
         sha = self.old["files"].get(rel)
-        if sha is None or not self._link(rel, self._target(rel)):
+        if sha is None:
+            return False
+        if not self._spare_has(rel, sha) and not self._link(rel, self._target(rel)):
             return False
         self.record(rel, sha, False)
         return True
@@ -284,6 +324,8 @@ class StagedOutput:
         try:
             if os.path.islink(previous):
                 return False
+            if self._spare is not None:
+                self._clear(target)
             os.link(previous, target, follow_symlinks=False)
         except OSError:
             return False
@@ -312,6 +354,8 @@ class StagedOutput:
             kept=sorted(set(self.files) - self.written),
             removed=sorted(set(self.old["files"]) - set(self.files)),
         )
+        previous = manifest_path(self.out_dir)
+        changed = sorted(set(report.written) | set(report.removed))
         manifest = {
             "format": _FORMAT,
             "inputs": inputs,
@@ -321,6 +365,9 @@ class StagedOutput:
         }
         new_bytes = orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
         name = f"manifest-{hashlib.sha256(new_bytes).hexdigest()[:16]}.json"
+        # Where the version this one replaces (the next build's spare) differs from it; not in the manifest, which
+        # must be the same as a clean build's. None: most files ("everything").
+        spare_note = spare.note(name, previous, changed, len(self.files))
         marker_text = _MARKER_TEXT + _MANIFEST_LINE + name.encode("ascii") + b"\n"
         generation = (self.units.get("catalog") or {}).get("store")
         if _is_plain_token(generation):
@@ -328,29 +375,41 @@ class StagedOutput:
         if _is_plain_token(inputs):
             marker_text += _INPUTS_LINE + inputs.encode("ascii") + b"\n"
         notes_dir = beside(self.out_dir)
-        previous = manifest_path(self.out_dir)
         try:
             notes_dir.mkdir(parents=True, exist_ok=True)
             for rel, data in (notes or {}).items():  # keyed by content, so valid whichever folder is swapped in
                 if not _same_file(notes_dir / rel, data):
                     _write_whole(notes_dir / rel, data)
+            if self._spare is not None:
+                self._spare.prune(self.staging, self.files.keys() | {MARKER})
             if report.unchanged and previous is not None and previous.name == name and previous.is_file():
-                self.discard()  # nothing changed at all: touch nothing
+                if self._spare is not None:  # nothing changed at all: touch nothing
+                    spare.keep_as_spare(self.staging, self.out_dir, previous)
+                    self._staging = None
+                else:
+                    self.discard()
                 return report
             if not _same_file(notes_dir / name, new_bytes):
                 _write_whole(notes_dir / name, new_bytes)
+            _write_whole(notes_dir / spare.NOTE, orjson.dumps(spare_note))
             marker = self._target(MARKER)
             try:  # the old marker, linked when it names the same manifest
                 same = (self.out_dir / MARKER).read_bytes() == marker_text and self._link(MARKER, marker)
             except OSError:
                 same = False
             if not same:
+                self._clear(marker)
                 Path(marker).write_bytes(marker_text)
             staging = self.staging
             if not self.out_dir.exists():
                 os.rename(staging, self.out_dir)
-            elif _exchange(staging, self.out_dir):
-                shutil.rmtree(staging, ignore_errors=True)
+                spare.copy_as_spare(self.out_dir, list(self.files), notes_dir / name)
+            elif _exchange(staging, self.out_dir):  # staging now holds the version replaced
+                if spare_note["changed"] is not None and previous is not None:
+                    spare.keep_as_spare(staging, self.out_dir, previous)
+                else:
+                    shutil.rmtree(staging, ignore_errors=True)
+                    spare.copy_as_spare(self.out_dir, list(self.files), notes_dir / name)
             else:
                 retired = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.old-", dir=self.out_dir.parent))
                 os.rename(self.out_dir, retired / "previous")

@@ -219,9 +219,11 @@ class SiteContext:
     def _make_row(self, dataset: Dataset, lang: str) -> Row:
         """The row in ``lang``: the cells of that language beside what every language's row shows alike (made
         once for both: the catalog's index lists every dataset in each)."""
-        other = next((self._rows[(dataset.id, o)] for o in LANGUAGES if (dataset.id, o) in self._rows), None)
         listed = dataset.listed
-        if other is not None:
+        for other_lang in LANGUAGES:
+            other = self._rows.get((dataset.id, other_lang))
+            if other is None:
+                continue
             return replace(
                 other,
                 modality_cell=listed.modality.get(lang),
