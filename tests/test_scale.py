@@ -108,3 +108,27 @@ def test_every_page_of_the_paged_catalog_meets_semics_dcat_ap_shapes(catalog, mo
         assert schema_terms == set(), f"{name} repeats the schema.org twins: {sorted(schema_terms)[:5]}"
         datasets = {str(d) for d in g.objects(catalog_node, rdflib.URIRef("http://www.w3.org/ns/dcat#dataset"))}
         assert len(datasets) == (25 if name != pages[-1] else 59 - 50)
+
+
+def test_whats_new_lists_the_newest_datasets_and_counts_the_rest_for_the_catalog(catalog, monkeypatch):
+    import re
+
+    from medvlm_kg.site import whats_new_page
+
+    def listed(html: str) -> list[str]:
+        return re.findall(r'<li><a href="dataset/([^"]+)\.html">', html)
+
+    page = render(catalog, convert(catalog))["whats-new.html"].decode()
+    everyone = listed(page)
+    assert sorted(everyone) == sorted(d.id for d in catalog.datasets)  # under the limit: every dataset
+    assert "were listed earlier" not in page
+
+    monkeypatch.setattr(whats_new_page, "SHOWN", 10)
+    files = render(catalog, convert(catalog))
+    page = files["whats-new.html"].decode()
+    assert listed(page) == everyone[:10]  # the newest ten, in the same order
+    told = [int(n) for n in re.findall(r"(\d+) (?:more were listed on this date|datasets were listed earlier)", page)]
+    assert sum(told) == len(everyone) - 10
+    assert page.count('<a href="index.html">Catalog</a></p>') == len(told)
+    zh = files["zh/whats-new.html"].decode()
+    assert len(re.findall(r'<li><a href="dataset/[^"]+\.html">', zh)) == 10 and "更早收录的" in zh
