@@ -309,14 +309,19 @@ class StagedOutput:
         self.record(rel, sha, written)
         return rel, sha, written
 
-    def keep(self, rel: str) -> bool:
-        """Stage the old copy of a file without its bytes (its unit did not change); False if it is gone."""
-        sha = self.old["files"].get(rel)
-        if sha is None:
-            return False
-        if not self._spare_has(rel, sha) and not self._link(rel, self._target(rel)):
-            return False
-        self.record(rel, sha, False)
+    def keep_all(self, rels: Iterable[str]) -> bool:
+        """Stage the old copies of ``rels`` (a unit's files; its inputs did not change) without their bytes; False at
+        the first that is gone. One loop for a unit: an edit keeps 52,000 files at 10,000 entries, most of them
+        already in the spare."""
+        spare, old, files = self._spare, self.old["files"], self.files
+        for rel in rels:
+            sha = old.get(rel)
+            if sha is None:
+                return False
+            if spare is None or rel in spare.changed or rel not in spare.files:
+                if not self._link(rel, self._target(rel)):
+                    return False
+            files[rel] = sha
         return True
 
     def _link(self, rel: str, target: str) -> bool:

@@ -15,6 +15,7 @@ that must be read whole to see what a rebuild keeps; the dumps' writing is in ``
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -192,7 +193,7 @@ def _dataset_keys(catalog: Catalog, inputs: Inputs | None) -> dict[str, str]:
     by_id = {d.id: d for d in catalog.datasets}
 
     def sha(dataset: Dataset) -> str:
-        return inputs.files.get(Path(dataset.file).name, "")
+        return inputs.files.get(os.path.basename(dataset.file), "")
 
     keys = {}
     for d in catalog.datasets:
@@ -779,7 +780,7 @@ def _has_store(staged: StagedOutput, record: dict) -> bool:
 def _keep(staged: StagedOutput, record: dict) -> bool:
     """Link a unit's files from the previous output; False if one is gone (the unit is then made again, and
     its files written over the links already made)."""
-    return all(staged.keep(rel) for rel in record.get("files", {}))
+    return staged.keep_all(record.get("files", {}))
 
 
 # ---- entry points ----

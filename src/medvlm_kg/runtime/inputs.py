@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -23,9 +24,17 @@ def digest(*parts: Any) -> str:
     """One SHA-256 of several values (bytes as they are, anything else as JSON)."""
     h = hashlib.sha256()
     for part in parts:
-        h.update(part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, default=str).encode())
+        if isinstance(part, bytes):
+            h.update(part)
+        elif isinstance(part, str) and _PLAIN.fullmatch(part):  # its JSON is itself in quotes (most parts: digests)
+            h.update(b'"' + part.encode() + b'"')
+        else:
+            h.update(json.dumps(part, sort_keys=True, default=str).encode())
         h.update(b"\0")
     return h.hexdigest()
+
+
+_PLAIN = re.compile(r"[ !#-\[\]-~]*")  # printable ASCII but for the quote and the backslash: JSON writes it as it is
 
 
 def code_digest() -> str:
