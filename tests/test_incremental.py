@@ -276,3 +276,18 @@ def test_a_rebuild_stages_in_the_version_before_and_still_equals_a_clean_build(c
         assert not [p for p in out.rglob("*") if p.is_symlink()]
         assert victim.read_text(encoding="utf-8") == "not the build's\n" and not any(victim_folder.iterdir())
         assert len(spares()) == 1
+
+
+def test_a_spare_is_dropped_when_its_notes_are_gone_and_names_with_brackets_work(catalog_copy, tmp_path):
+    out = tmp_path / "site[1]"  # glob's special characters in the folder's name
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    shutil.rmtree(beside(out))  # the manifest and the note gone: the spare cannot be trusted
+    vqarad = catalog_copy / "datasets" / "vqarad.yaml"
+    vqarad.write_text(vqarad.read_text(encoding="utf-8").replace("name: VQARad", "name: VQA-RAD", 1), "utf-8")
+    for _ in range(2):
+        result = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        assert len(list(tmp_path.glob(".site?1?.spare-*"))) == 1
+    clean = tmp_path / "clean"
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(clean)).returncode == 0
+    assert tree(out) == tree(clean)

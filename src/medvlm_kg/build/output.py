@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import glob
 import hashlib
 import os
 import re
@@ -189,13 +190,16 @@ class StagedOutput:
     def remove_stale(self) -> None:
         """Remove what a build that was killed left beside the folder (its staged or retired copy). Call it only
         while holding the folder's lock (``lock.py``): then no other build is writing them."""
-        for pattern in (f".{self.out_dir.name}.new-*", f".{self.out_dir.name}.old-*"):
+        name = glob.escape(self.out_dir.name)  # a folder's name may hold [ ] * ?
+        for pattern in (f".{name}.new-*", f".{name}.old-*"):
             for leftover in self.out_dir.parent.glob(pattern):
                 if leftover.is_dir() and not leftover.is_symlink():
                     shutil.rmtree(leftover, ignore_errors=True)
         for part in beside(self.out_dir).glob(".*.part"):  # a note half-written (``_write_whole``)
             part.unlink(missing_ok=True)
         usable = spare.usable(self.out_dir, beside(self.out_dir), manifest_path(self.out_dir))
+        if not self.old["files"]:  # no readable manifest: no spare can be trusted
+            usable = None
         for folder in spare.spares(self.out_dir):
             if usable is None or folder != usable[0]:
                 shutil.rmtree(folder, ignore_errors=True)

@@ -11,6 +11,7 @@ cache, and the next build starts without one (linking every file, as before).
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -34,7 +35,8 @@ def spare_path(out_dir: Path, manifest: Path) -> Path:
 
 
 def spares(out_dir: Path) -> list[Path]:
-    return [p for p in out_dir.parent.glob(f".{out_dir.name}.spare-*") if p.is_dir() and not p.is_symlink()]
+    found = out_dir.parent.glob(f".{glob.escape(out_dir.name)}.spare-*")  # a name may hold [ ] * ?
+    return [p for p in found if p.is_dir() and not p.is_symlink()]
 
 
 def note(manifest_name: str, previous: Path | None, changed: list[str], total: int) -> dict:
