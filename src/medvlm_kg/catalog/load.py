@@ -127,7 +127,7 @@ def _check_file(
     else:
         one.dataset, one.problems = check_dataset(path, rel, value, lines, schemes)
         if cache is not None and one.dataset is not None:
-            one.remembered = cache.entry(rel, value, lines, one.problems)
+            one.remembered = cache.entry(rel, value, dict(one.dataset.lines), one.problems)
     return one
 
 

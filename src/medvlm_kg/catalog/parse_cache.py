@@ -9,7 +9,6 @@ from typing import Any
 
 import orjson
 
-from medvlm_kg.catalog.yaml_reader import dotted_lines
 from medvlm_kg.problems import Problem
 
 
@@ -58,13 +57,14 @@ class ParseCache:
     def seen(self, rel: str, raw: bytes) -> None:
         self._pending[rel] = self._digest(raw)
 
-    def entry(self, rel: str, doc: Any, lines: dict, problems: list[Problem]) -> tuple[str, bytes] | None:
+    def entry(self, rel: str, doc: Any, dotted: dict[str, int], problems: list[Problem]) -> tuple[str, bytes] | None:
         """The cache entry of a file that passed its checks (with what they found: warnings only), or ``None``
-        when it holds something other than plain values (it is then read again next time)."""
+        when it holds something other than plain values (it is then read again next time). ``dotted``: the line
+        of each field by dotted name (``yaml_reader.dotted_lines``; the checked entry holds them already)."""
         digest = self._pending.pop(rel, None)
         if digest is None:
             return None
-        entry = {"doc": doc, "lines": dotted_lines(lines), "problems": [p.as_dict() for p in problems]}
+        entry = {"doc": doc, "lines": dotted, "problems": [p.as_dict() for p in problems]}
         try:  # copied: the bytes orjson returns keep its whole write buffer (8 KB held for a 2.3 KB entry)
             return digest, bytes(memoryview(orjson.dumps(entry)))
         except TypeError:
