@@ -30,6 +30,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -197,12 +198,17 @@ class StagedOutput:
                     shutil.rmtree(leftover, ignore_errors=True)
         for part in beside(self.out_dir).glob(".*.part"):  # a note half-written (``_write_whole``)
             part.unlink(missing_ok=True)
-        usable = spare.usable(self.out_dir, beside(self.out_dir), manifest_path(self.out_dir))
-        if not self.old["files"]:  # no readable manifest: no spare can be trusted
-            usable = None
+        usable = self._usable_spare
         for folder in spare.spares(self.out_dir):
             if usable is None or folder != usable[0]:
                 shutil.rmtree(folder, ignore_errors=True)
+
+    @cached_property
+    def _usable_spare(self) -> tuple[Path, set[str]] | None:
+        """The spare this build may stage in (``spare.usable``); none without a readable manifest to trust it by."""
+        if not self.old["files"]:
+            return None
+        return spare.usable(self.out_dir, beside(self.out_dir), manifest_path(self.out_dir))
 
     def _spare_has(self, rel: str, sha: str) -> bool:
         return self._spare is not None and self._spare.has(rel, sha, self.old["files"])
@@ -243,8 +249,8 @@ class StagedOutput:
         if self._staging is None:
             self.out_dir.parent.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.new-", dir=self.out_dir.parent))
-            usable = spare.usable(self.out_dir, beside(self.out_dir), manifest_path(self.out_dir))
-            if usable is not None and self.old["files"]:
+            usable = self._usable_spare
+            if usable is not None:
                 self._spare = spare.adopt(*usable, staging)
                 if self._spare is not None:
                     self._made |= self._spare.folders
@@ -317,15 +323,12 @@ class StagedOutput:
         """Stage the old copies of ``rels`` (a unit's files; its inputs did not change) without their bytes; False at
         the first that is gone. One loop for a unit: an edit keeps 52,000 files at 10,000 entries, most of them
         already in the spare."""
-        spare, old, files = self._spare, self.old["files"], self.files
+        old = self.old["files"]
         for rel in rels:
             sha = old.get(rel)
-            if sha is None:
+            if sha is None or not (self._spare_has(rel, sha) or self._link(rel, self._target(rel))):
                 return False
-            if spare is None or rel in spare.changed or rel not in spare.files:
-                if not self._link(rel, self._target(rel)):
-                    return False
-            files[rel] = sha
+            self.record(rel, sha, False)
         return True
 
     def _link(self, rel: str, target: str) -> bool:

@@ -46,8 +46,7 @@ def _read_file(
     if cache is not None:
         cache.hit = None
         if scanned and (hit := cache.get_known(rel, scanned)) is not None:
-            cache.hit = hit
-            return hit["doc"], {("id",): hit["lines"]["id"]} if "id" in hit["lines"] else {}, []
+            return _cached(cache, hit)
     if path.is_symlink() and _is_link_loop(path):  # resolve() would raise RuntimeError (Python < 3.13)
         message = "is a link that leads back to itself (a loop of links), so it is not read"
         return None, {}, [Problem(rel, None, "", message, "fix or remove the link")]
@@ -70,8 +69,7 @@ def _read_file(
     except OSError as exc:
         return None, {}, [Problem(rel, None, "", f"cannot read the file: {exc.strerror}", "check its permissions")]
     if cache is not None and (hit := cache.get(rel, raw)) is not None:
-        cache.hit = hit
-        return hit["doc"], {("id",): hit["lines"]["id"]} if "id" in hit["lines"] else {}, []
+        return _cached(cache, hit)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -88,6 +86,12 @@ def _read_file(
     if cache is not None:
         cache.seen(rel, raw)
     return value, lines, []
+
+
+def _cached(cache: ParseCache, hit: dict) -> tuple[Any, dict, list[Problem]]:
+    """``_read_file``'s answer for a file the cache knows: its document, and the line of its id."""
+    cache.hit = hit
+    return hit["doc"], {("id",): hit["lines"]["id"]} if "id" in hit["lines"] else {}, []
 
 
 def _is_link_loop(path: Path) -> bool:

@@ -35,8 +35,7 @@ class ParseCache:
 
     def get(self, rel: str, raw: bytes) -> dict | None:
         """The entry of a file seen before with these bytes (``doc``, ``lines``, ``problems``, ``packed``)."""
-        found = self._old.get(rel)
-        return None if found is None else self.get_known(rel, self._digest(raw))
+        return self.get_known(rel, self._digest(raw)) if rel in self._old else None
 
     def get_known(self, rel: str, digest: str) -> dict | None:
         """``get`` for a file whose sha256 ``digest`` (hex) is known already (the build's scan just read it)."""
