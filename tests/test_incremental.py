@@ -142,6 +142,106 @@ def test_removing_a_paper_equals_a_clean_build_and_its_query_store(catalog_copy,
     assert any(p.stat().st_ino in inodes for p in (generation_path(out, second) / "ready").rglob("*") if p.is_file())
 
 
+def test_a_node_bucket_left_empty_by_an_edit_is_dropped_as_a_clean_build_drops_it(catalog_copy, tmp_path, monkeypatch):
+    """An edit gathers who describes a node for the nodes it touched only, and counts each bucket's nodes from the
+    previous build's counts. With a bucket per few nodes, removing a paper empties the buckets of its nodes: the
+    dump then leaves them out and counts as a clean build does (a count off by one would keep or drop a bucket)."""
+    from medvlm_kg.build import dumps
+    from medvlm_kg.build.build import build
+    from medvlm_kg.build.output import read_manifest
+
+    monkeypatch.setattr(dumps, "BUCKETS", 4096)
+    out, clean = tmp_path / "build", tmp_path / "clean"
+    build(catalog_copy, out)
+    before = read_manifest(out)["units"]["catalog"]
+    entry = catalog_copy / "datasets" / "pmc-vqa.yaml"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text[: text.index("paper:\n")] + text[text.index("stated:\n") :], "utf-8")
+    build(catalog_copy, out)
+    build(catalog_copy, clean)
+    assert tree(out) == tree(clean)
+    after, made_clean = read_manifest(out)["units"]["catalog"], read_manifest(clean)["units"]["catalog"]
+    assert after["bucket_nodes"] == made_clean["bucket_nodes"]
+    emptied = [b for b, n in enumerate(after["bucket_nodes"]) if n == 0 and before["bucket_nodes"][b]]
+    assert emptied  # the paper's and its authors' buckets held no other node
+    assert all(f"nodes/{b}" in before["members"]["nt"] for b in emptied)
+    assert not any(f"nodes/{b}" in after["members"]["nt"] for b in emptied)
+
+
+def test_the_search_index_takes_unchanged_datasets_lines_from_the_last_build_only_if_its_file_is_intact(
+    catalog_copy, tmp_path, monkeypatch
+):
+    """``catalog-index.js`` holds a line per dataset; an edit makes the edited dataset's line and copies the others
+    from the previous build, but not from a file changed since that build (its bytes no longer match the
+    manifest): then every line is made again."""
+    from medvlm_kg.build.build import build
+    from medvlm_kg.site import paging
+    from medvlm_kg.site.catalog_page import index_lines
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 10)  # 59 datasets: a catalog in pages, with its search index
+    out, clean = tmp_path / "build", tmp_path / "clean"
+    build(catalog_copy, out)
+    index = out / "catalog-index.js"
+    lines = index_lines(index.read_bytes())
+    assert len(lines) == len(list((catalog_copy / "datasets").glob("*.yaml")))
+    assert b'"name":"PathMMU"' in lines["pathmmu"]
+    index.write_bytes(index.read_bytes().replace(b'"name":"PathMMU"', b'"name":"Tampered"'))
+    assert b'"name":"Tampered"' in index_lines(index.read_bytes())["pathmmu"]
+    for name, new in (("VQARad", "VQA-RAD"), ("VQA-RAD", "VQA RAD")):  # the second copies the first's lines
+        vqarad = catalog_copy / "datasets" / "vqarad.yaml"
+        vqarad.write_text(vqarad.read_text(encoding="utf-8").replace(f"name: {name}\n", f"name: {new}\n", 1), "utf-8")
+        build(catalog_copy, out)
+        shutil.rmtree(clean, ignore_errors=True)
+        build(catalog_copy, clean)
+        assert tree(out) == tree(clean)
+        assert f'"name":"{new}"'.encode() in index_lines(index.read_bytes())["vqarad"]
+    assert b"Tampered" not in index.read_bytes()
+
+
+def test_the_front_page_is_made_again_only_when_an_edit_changes_what_it_shows(catalog_copy, tmp_path, monkeypatch):
+    """The catalog's front page shows its first rows and, for every dataset, what its filters, charts and counts
+    are made of: an edit of a dataset on a later page that changes none of that (a note) keeps the page; one that
+    moves a chart (the year a dataset was published) makes it again. Either way the build equals a clean one."""
+    from medvlm_kg.build.build import build
+    from medvlm_kg.site import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 10)  # VQARad is on the catalog's last page
+    out, clean = tmp_path / "build", tmp_path / "clean"
+    build(catalog_copy, out)
+    vqarad = catalog_copy / "datasets" / "vqarad.yaml"
+    fronts = [out / "index.html", out / "catalog.html", out / "zh" / "index.html", out / "zh" / "catalog.html"]
+    for old, new, remade in (
+        ('text: "Built from MedPix', 'text: "Made from MedPix', False),
+        ('published: "2023-08-07"', 'published: "2016-08-07"', True),
+    ):
+        past = 1_000_000_000
+        for path in fronts:
+            os.utime(path, (past, past))
+        text = vqarad.read_text(encoding="utf-8")
+        assert old in text
+        vqarad.write_text(text.replace(old, new, 1), "utf-8")
+        build(catalog_copy, out)
+        assert [p.stat().st_mtime != past for p in fronts] == [remade] * 4, old
+        shutil.rmtree(clean, ignore_errors=True)
+        build(catalog_copy, clean)
+        assert tree(out) == tree(clean)
+
+
+def test_the_search_index_reader_takes_nothing_from_a_file_it_did_not_write():
+    from medvlm_kg.site.catalog_page import index_lines
+
+    good = b'window.MEDVLM_KG_INDEX = {"datasets":[\n{"id":"a","name":"A"},\n{"id":"b","name":"B"}\n],"labels":{}};\n'
+    assert index_lines(good) == {"a": b'{"id":"a","name":"A"}', "b": b'{"id":"b","name":"B"}'}
+    for bad in (
+        good[:-5],  # cut short
+        good.replace(b'{"id":"b","name":"B"}', b'{"id":"b","name":'),  # a line that is not JSON
+        good.replace(b'{"id":"b"', b'{"id":2'),  # an id that is not text
+        good.replace(b"\n{", b"{"),  # one line (the layout before the lines)
+        b"alert(1);\n",
+    ):
+        assert index_lines(bad) == {}
+
+
 def test_a_marker_that_names_a_path_is_not_followed(catalog_copy, tmp_path):
     """The marker names the folder's manifest beside it; a name that is a path (a hand-edited or hostile marker)
     is ignored: the build starts afresh instead of reading a file elsewhere."""

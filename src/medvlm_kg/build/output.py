@@ -228,6 +228,17 @@ class StagedOutput:
     def old_unit(self, name: str) -> dict[str, Any] | None:
         return self.old["units"].get(name)
 
+    def old_file(self, rel: str) -> bytes | None:
+        """The old version's file ``rel`` if it still holds what the manifest recorded, else None."""
+        sha = self.old["files"].get(rel)
+        if sha is None:
+            return None
+        try:
+            data = (self.out_dir / rel).read_bytes()
+        except OSError:
+            return None
+        return data if hashlib.sha256(data).hexdigest() == sha else None
+
     def unchanged(self, inputs: str) -> bool:
         """The old version was built from the same inputs and still holds every file at its recorded size."""
         if self.old["inputs"] != inputs or not self.old["files"]:

@@ -176,6 +176,7 @@ class _State:
     listed: dict[str, str] = field(default_factory=dict)  # dataset → digest of its cells as the list writes them
     dump_plans: dict = field(default_factory=dict)  # the catalog unit's, in the process that ran it
     header_digest: str = ""
+    bucket_nodes: list[int] = field(default_factory=list)  # the catalog unit's: nodes in each N-Triples bucket
 
     @property
     def root(self) -> str:
@@ -284,6 +285,7 @@ def _run_units(indices: list[int]) -> list[tuple[str, str, list[tuple[str, str, 
             extra = {
                 "members": {kind: plan.table for kind, plan in plans.items()},
                 "header": state.header_digest,
+                "bucket_nodes": state.bucket_nodes,
                 "triples": sum(entry[2] for entry in plans["nt"].table.values()),
             }
             if state.sink.staged is not None:
@@ -407,7 +409,7 @@ def _documents(docs: dict[str, tuple[list[ox.Triple], str]]) -> dict[str, bytes]
 def _plan(state: _State) -> list[_Unit]:
     """Every unit but the datasets', with its key, in the order they are made."""
     from medvlm_kg.graph.description_text import LANGUAGES
-    from medvlm_kg.site.catalog_page import INDEX_SCRIPT
+    from medvlm_kg.site.catalog_page import INDEX_SCRIPT, front_page_facts
     from medvlm_kg.site.context import SCHEMES_SHOWN
     from medvlm_kg.site.links import concept_page_key, csv_file
 
@@ -441,6 +443,8 @@ def _plan(state: _State) -> list[_Unit]:
             lambda: {csv_file(lang): data for lang, data in site.catalog_csvs().items()},
         )
     )
+    rows = chunks[0] if site.paged else sorted(keys)  # the front page's rows, and the rest as its charts count it
+    front = digest(len(chunks), [(i, keys[i]) for i in rows], front_page_facts(site))
     concept_pages = {  # what each concept page shows, the same in every language
         name: [
             (concept, _concept_page_inputs(state, name, concept)) for concept in site.schemes[name].concepts.values()
@@ -454,7 +458,7 @@ def _plan(state: _State) -> list[_Unit]:
         units.append(
             _Unit(
                 f"pages/catalog/{lang}",
-                digest("catalog page", common, lang, every),
+                digest("catalog page", common, lang, front),
                 lambda lg=lang: site.catalog_page(lg, 1),
             )
         )
@@ -494,7 +498,11 @@ def _plan(state: _State) -> list[_Unit]:
                     )
     if site.paged:
         units.append(
-            _Unit("catalog-index", digest("index", common, every), lambda: {INDEX_SCRIPT: site.catalog_index()})
+            _Unit(
+                "catalog-index",
+                digest("index", common, every),
+                lambda: {INDEX_SCRIPT: site.catalog_index(_kept_index_lines(state))},
+            )
         )
     registry = site.registry()
     units.append(
@@ -505,6 +513,18 @@ def _plan(state: _State) -> list[_Unit]:
         )
     )
     return units
+
+
+def _kept_index_lines(state: _State) -> dict[str, bytes]:
+    """The lines of the previous build's ``catalog-index.js`` for the datasets kept from it (a line depends on its
+    dataset's unit key alone), if the file is still as that build left it."""
+    from medvlm_kg.site.catalog_page import INDEX_SCRIPT, index_lines
+
+    staged = state.sink.staged if state.sink is not None else None
+    data = staged.old_file(INDEX_SCRIPT) if staged is not None else None
+    if data is None:
+        return {}
+    return {i: line for i, line in index_lines(data).items() if i not in state.fresh}
 
 
 def _concept_page_inputs(state: _State, name: str, concept) -> list[tuple[int, int, list]]:

@@ -15,6 +15,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from medvlm_kg.resources import ontology_dir, package_files
 
 __all__ = ["Inputs", "code_digest", "digest", "display_root", "scan"]
@@ -28,8 +30,11 @@ def digest(*parts: Any) -> str:
             h.update(part)
         elif isinstance(part, str) and _PLAIN.fullmatch(part):  # its JSON is itself in quotes (most parts: digests)
             h.update(b'"' + part.encode() + b'"')
-        else:
-            h.update(json.dumps(part, sort_keys=True, default=str).encode())
+        else:  # orjson: a build's plan digests some 8,000 lists of ids and keys, 0.3 s through json.dumps
+            try:
+                h.update(orjson.dumps(part, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS))
+            except (TypeError, orjson.JSONEncodeError):  # an integer past 64 bits
+                h.update(json.dumps(part, sort_keys=True, default=str).encode())
         h.update(b"\0")
     return h.hexdigest()
 

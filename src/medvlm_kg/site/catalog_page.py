@@ -6,6 +6,9 @@ filters, charts and counts; the table split into ``catalog/page/<n>`` when the c
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+
+import orjson
 
 from medvlm_kg.catalog.entries import Access, Dataset
 from medvlm_kg.graph.description_text import LANGUAGES
@@ -18,7 +21,16 @@ from medvlm_kg.site.context import Facet, SiteContext, pager
 from medvlm_kg.site.links import DEFAULT_LANGUAGE, csv_file, lang_prefix, page_file
 from medvlm_kg.site.templating import script_json, ui_strings
 
-__all__ = ["INDEX_SCRIPT", "access_links", "catalog_csvs", "catalog_index", "catalog_page", "license_key"]
+__all__ = [
+    "INDEX_SCRIPT",
+    "access_links",
+    "catalog_csvs",
+    "catalog_index",
+    "catalog_page",
+    "front_page_facts",
+    "index_lines",
+    "license_key",
+]
 
 MAX_SIZE_BARS = 30  # the size chart shows the largest datasets, not thousands of bars
 INDEX_SCRIPT = "catalog-index.js"  # every dataset in a few fields, for filtering a catalog split into pages
@@ -70,38 +82,93 @@ def catalog_page(site: SiteContext, lang: str, number: int = 1) -> dict[str, byt
     return out
 
 
-def catalog_index(site: SiteContext) -> bytes:
-    """``catalog-index.js``: every dataset in a few fields, for the catalog page's filters once the table is
-    split into pages (a script, not JSON, so it loads from a file:// folder too)."""
-    schemes = site.schemes
-    entries = []
-    for d in sorted(site.catalog.datasets, key=lambda d: d.id):
-        row = {lang: site.row(d, lang) for lang in LANGUAGES}
-        r = row[DEFAULT_LANGUAGE]
-        entries.append(
-            {
-                "id": d.id,
-                "name": d.name,
-                "cells": {
-                    lang: [row[lang].modality_cell, row[lang].task_cell, row[lang].size_cell] for lang in LANGUAGES
-                },
-                "date": d.listed.date,
-                "modality": r.modality_tags,
-                "task": r.task_tags,
-                "host": [c.id for c in r.hosts],
-                "license": [license_key(d)],
-                "year": r.year,
-                "sortDate": r.date_sort,
-                "size": r.size_sort,
-                "search": r.search,  # every language's words, the same in each language's row
-            }
+def front_page_facts(site: SiteContext) -> list:
+    """What the catalog's front page shows of the datasets besides its first rows, as plain values: what its
+    filters, charts and counts are made of. ``build`` keys the page on these and on its rows' datasets, so an edit
+    that changes none of them (a note, a source, a paper's title, the name of a dataset the size chart does not
+    show) leaves the page as it is: making it again took half a second of an edit at 10,000 entries."""
+    facts = []
+    for d in site.catalog.datasets:  # by id: a new name does not move the others
+        paper = site.paper_of(d)
+        facts.append(
+            (
+                d.id,
+                [site.concepts_of(d, scheme) for scheme in ("modality", "task", "platform")],
+                d.published.year if d.published else None,
+                license_key(d),
+                paper.iri if paper else None,
+            )
         )
+    sized, unsized = [], []
+    for d in site.by_name:  # the size chart's order: by count, then as the table sorts names
+        qa = next((c for c in d.size if c.unit == "qa-pair"), None)
+        if qa is None:
+            unsized.append(d.name)
+        else:
+            sized.append((-qa.count, d.name.lower(), d.id, d.name, qa.approximate))
+    sized.sort(key=lambda bar: bar[:2])
+    shown_unsized = unsized if len(unsized) <= MAX_SIZE_BARS else len(unsized)
+    return [facts, sized[:MAX_SIZE_BARS], len(sized), shown_unsized]
+
+
+_INDEX_HEAD = b'window.MEDVLM_KG_INDEX = {"datasets":[\n'
+_INDEX_LABELS = b'\n],"labels":'
+
+
+def catalog_index(site: SiteContext, known: Mapping[str, bytes] | None = None) -> bytes:
+    """``catalog-index.js``: every dataset in a few fields, for the catalog page's filters once the table is
+    split into pages (a script, not JSON, so it loads from a file:// folder too).
+
+    One dataset a line, by id: a dataset's line depends on that dataset alone (and the concept schemes), so an
+    edit takes the other lines from the previous build (``known``: id → line, read by ``index_lines``) instead of
+    making 10,000 rows again."""
+    known = known or {}
+    lines = [known.get(d.id) or _index_line(site, d) for d in sorted(site.catalog.datasets, key=lambda d: d.id)]
     labels = {
-        name: {c.id: {lang: c.label(lang) for lang in LANGUAGES} for c in schemes[name].concepts.values()}
+        name: {c.id: {lang: c.label(lang) for lang in LANGUAGES} for c in site.schemes[name].concepts.values()}
         for name in ("modality", "task", "platform")
     }
-    data = {"datasets": entries, "labels": labels}
-    return b"window.MEDVLM_KG_INDEX = " + str(script_json(data)).encode("utf-8") + b";\n"
+    return _INDEX_HEAD + b",\n".join(lines) + _INDEX_LABELS + str(script_json(labels)).encode("utf-8") + b"};\n"
+
+
+def _index_line(site: SiteContext, d: Dataset) -> bytes:
+    row = {lang: site.row(d, lang) for lang in LANGUAGES}
+    r = row[DEFAULT_LANGUAGE]
+    entry = {
+        "id": d.id,
+        "name": d.name,
+        "cells": {lang: [row[lang].modality_cell, row[lang].task_cell, row[lang].size_cell] for lang in LANGUAGES},
+        "date": d.listed.date,
+        "modality": r.modality_tags,
+        "task": r.task_tags,
+        "host": [c.id for c in r.hosts],
+        "license": [license_key(d)],
+        "year": r.year,
+        "sortDate": r.date_sort,
+        "size": r.size_sort,
+        "search": r.search,  # every language's words, the same in each language's row
+    }
+    return str(script_json(entry)).encode("utf-8")  # escaped: no line break is left inside a line
+
+
+def index_lines(data: bytes) -> dict[str, bytes]:
+    """Each dataset's line (by id) in a ``catalog-index.js`` that ``catalog_index`` wrote; none from anything
+    else (a file cut short, an older layout, a line that is not one dataset's JSON object)."""
+    if not data.startswith(_INDEX_HEAD) or not data.endswith(b"};\n"):
+        return {}
+    body, found, _ = data[len(_INDEX_HEAD) :].rpartition(_INDEX_LABELS)
+    if not found:
+        return {}
+    lines: dict[str, bytes] = {}
+    for line in body.split(b",\n"):
+        try:
+            entry = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            return {}
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            return {}
+        lines[entry["id"]] = line
+    return lines
 
 
 def catalog_csvs(site: SiteContext) -> dict[str, bytes]:

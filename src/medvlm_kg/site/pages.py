@@ -13,7 +13,7 @@ together, one method per kind of page, for ``build`` (which renders each page as
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pyoxigraph as ox
 
@@ -40,8 +40,9 @@ class Site(SiteContext):
     def catalog_page(self, lang: str, number: int = 1) -> dict[str, bytes]:
         return catalog_page.catalog_page(self, lang, number)
 
-    def catalog_index(self) -> bytes:
-        return catalog_page.catalog_index(self)
+    def catalog_index(self, known: Mapping[str, bytes] | None = None) -> bytes:
+        """``catalog-index.js``; ``known``: datasets' lines of the previous build's (``catalog_page.index_lines``)."""
+        return catalog_page.catalog_index(self, known)
 
     def catalog_csvs(self) -> dict[str, bytes]:
         """The list's table as CSV, by language."""
