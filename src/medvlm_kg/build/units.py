@@ -40,7 +40,7 @@ from medvlm_kg.profiles.assemble import convert, dataset_triples, describe_catal
 from medvlm_kg.resources import ontology_dir
 from medvlm_kg.runtime.inputs import Inputs, digest
 from medvlm_kg.runtime.progress import stage, track
-from medvlm_kg.runtime.workers import spread, workers_for
+from medvlm_kg.runtime.workers import spread, without_gc, workers_for
 from medvlm_kg.site import paging
 from medvlm_kg.site.paging import page_header
 from medvlm_kg.validate.core import (
@@ -683,10 +683,16 @@ def validate(
     ``cache`` (without ``from_build``): the same from what the last ``validate`` of this folder left in the
     user's cache folder (``validate_cache``), which this one then updates.
     """
+    with without_gc():  # as in ``build``: the collector's passes over the entries and records free nothing
+        return _validate(Path(data_dir), jobs, from_build, cache)
+
+
+def _validate(
+    data_dir: Path, jobs: int | None, from_build: Path | str | None, cache: bool
+) -> tuple[Catalog | None, list[Problem]]:
     global _STATE
     from medvlm_kg.build import validate_cache
 
-    data_dir = Path(data_dir)
     inputs, parse_cache, old_units = _earlier_build(data_dir, from_build)
     cache = cache and from_build is None
     if cache:

@@ -9,9 +9,7 @@ the file, the shape's ``sh:name`` the field.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Mapping
-from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -22,6 +20,7 @@ from medvlm_kg.graph.catalog_description import CATALOG_DUMPS
 from medvlm_kg.graph.convert import KnowledgeGraph
 from medvlm_kg.problems import ERROR, WARNING, Problem
 from medvlm_kg.resources import ontology_dir
+from medvlm_kg.runtime.workers import without_gc
 from medvlm_kg.validate.shacl import VIOLATION, Graph, Result, Shapes, compile_shapes
 
 if TYPE_CHECKING:
@@ -127,20 +126,6 @@ def _unique(triples: list[ox.Triple]) -> list[ox.Triple]:
     return list(dict.fromkeys(triples))
 
 
-@contextmanager
-def _without_gc():
-    """Pause the cyclic garbage collector: validation builds ~150 small containers per dataset, each allocation
-    burst makes the collector rescan the whole catalog already in memory (a quarter of the time at 10,000
-    datasets), and nothing built here forms a reference cycle."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
 def shacl_results(kg: KnowledgeGraph, shapes: Shapes | None = None) -> tuple[list[Result], Mapping]:
     """Every SHACL result for the catalog graph (pyshacl's, for the union of all descriptions), and for each node
     the id of the first dataset (by id) whose description has it as a subject.
@@ -150,7 +135,7 @@ def shacl_results(kg: KnowledgeGraph, shapes: Shapes | None = None) -> tuple[lis
     given that union. So its results are the same in any description, and it is checked in the first only.
     ``shapes`` are the project's (``ontology/shapes.ttl``) unless given.
     """
-    with _without_gc():
+    with without_gc():
         return _results(kg, shapes or _engine())
 
 
@@ -292,7 +277,7 @@ def description_problems(
     descriptions describe too (a paper, a person) gets the same results as long as they all say the same about it,
     which ``shared_nodes`` lets the caller see (``union_problems`` checks the nodes where they do not).
     """
-    with _without_gc():
+    with without_gc():
         results = _engine().validate(Graph(triples), _background(catalog_triples))
     return _problems(results, catalog, lambda focus: dataset)
 
@@ -301,7 +286,7 @@ def catalog_problems(catalog_triples: list[ox.Triple], catalog: Catalog, listed:
     """The catalog's own description checked beside the schemes and ``listed``: the types of the datasets it lists,
     as their descriptions state them."""
     background = Graph.union(Graph(_scheme_triples()), Graph(listed))
-    with _without_gc():
+    with without_gc():
         results = _engine().validate(Graph(catalog_triples), background)
     return _problems(results, catalog, lambda focus: None)
 
