@@ -11,14 +11,15 @@ import json
 import re
 import unicodedata
 from functools import cache
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError, validators
+from typing import TYPE_CHECKING, Any
 
 from medvlm_kg.catalog.concepts import suggest
 from medvlm_kg.catalog.yaml_reader import dotted
 from medvlm_kg.problems import ERROR, Problem
 from medvlm_kg.resources import ontology_dir
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 
 @cache
@@ -29,16 +30,19 @@ def _schema(name: str) -> dict:
 def _pattern(validator: Any, pattern: str, instance: Any, schema: dict) -> Any:
     """``pattern`` as JSON Schema means it (ECMA-262, as jsonschema-rs reads it): ``$`` is the end of the text.
     Python's ``$`` also matches before a final newline, so an id ending in a newline would pass and break IRIs."""
+    from jsonschema import ValidationError
+
     if validator.is_type(instance, "string") and not re.search(re.sub(r"\$$", r"\\Z", pattern), instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_StrictValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
-
-
 @cache
 def _validator(name: str) -> Draft202012Validator:
-    return _StrictValidator(_schema(name))
+    """jsonschema's validator, with ``_pattern``: imported when a file is first refused by jsonschema-rs (a build
+    whose files all passed, or came from the parse cache, never needs it: 36 ms of every command)."""
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(Draft202012Validator, {"pattern": _pattern})(_schema(name))
 
 
 @cache

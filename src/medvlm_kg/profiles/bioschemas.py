@@ -9,9 +9,9 @@ checks it against the profile's minimum and recommended properties (``ontology/b
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
 
 from medvlm_kg.catalog.entries import Catalog
 from medvlm_kg.graph.convert import KnowledgeGraph
@@ -19,6 +19,9 @@ from medvlm_kg.graph.description_text import LANGUAGES
 from medvlm_kg.graph.iris import dataset_iri
 from medvlm_kg.problems import Problem
 from medvlm_kg.resources import ontology_dir
+
+if TYPE_CHECKING:  # rdflib is imported where a page is read as RDF: ``extend``, which every build runs, needs none
+    import rdflib
 
 __all__ = ["PROFILE", "extend", "page_graph", "page_problems", "pages", "problems"]
 
@@ -42,6 +45,8 @@ def extend(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
 
 @cache
 def _shapes() -> rdflib.Graph:
+    import rdflib
+
     return rdflib.Graph().parse(ontology_dir() / "bioschemas.shapes.ttl", format="turtle")
 
 
@@ -49,6 +54,8 @@ def _shapes() -> rdflib.Graph:
 def _profile_shape() -> rdflib.Graph:
     """The profile's own SHACL shape: the ``Dataset/1.0-RELEASE`` node shape and what it reaches, from Bioschemas'
     file of every profile's shapes (an exact copy, CC BY-SA 4.0: ontology/bioschemas-1.0/README.md)."""
+    import rdflib
+
     everything = rdflib.Graph().parse(
         ontology_dir() / "bioschemas-1.0" / "bioschemas_profiles_shacl.jsonld", format="json-ld"
     )
@@ -66,6 +73,8 @@ def _profile_shape() -> rdflib.Graph:
 def page_graph(jsonld: dict) -> rdflib.Graph:
     """A page's JSON-LD block as RDF, read the way a crawler reads it (the context is inline)."""
     import json
+
+    import rdflib
 
     return rdflib.Graph().parse(data=json.dumps(jsonld), format="json-ld")
 
@@ -85,6 +94,8 @@ def pages(catalog: Catalog, graph: KnowledgeGraph) -> dict[str, dict[str, dict]]
 
 def page_problems(catalog: Catalog, blocks: dict[str, dict[str, dict]]) -> list[Problem]:
     """Every Bioschemas finding for the given page blocks (by language, then dataset id), in curator words."""
+    import rdflib
+
     from medvlm_kg.profiles.base import gather, license_gap, semic_problems, shacl_problems
 
     owners = {dataset_iri(catalog.base_iri, d.id): d.id for d in catalog.datasets}

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
 
 from medvlm_kg.catalog.concepts import load_schemes
 from medvlm_kg.catalog.entries import Catalog
 from medvlm_kg.graph.convert import KnowledgeGraph
 from medvlm_kg.problems import Problem
 from medvlm_kg.resources import ontology_dir
+
+if TYPE_CHECKING:  # rdflib is imported where shapes are read: ``extend``, which every build runs, needs none
+    import rdflib
 
 __all__ = ["DATA_THEME", "DATA_THEME_HEALTH", "LANGUAGE_NAL", "extend", "problems"]
 
@@ -146,11 +149,15 @@ SEMIC_SHAPES = ("shapes.ttl", "range.ttl")
 
 @cache
 def _shapes() -> rdflib.Graph:
+    import rdflib
+
     return rdflib.Graph().parse(ontology_dir() / "dcat-ap.shapes.ttl", format="turtle")
 
 
 @cache
 def _semic_shapes() -> rdflib.Graph:
+    import rdflib
+
     graph = rdflib.Graph()
     for name in SEMIC_SHAPES:
         graph.parse(ontology_dir() / "dcat-ap-3.0.1" / name, format="turtle")
