@@ -25,7 +25,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from medvlm_kg.build.dumps import catalog_dumps, dataset_members
+from medvlm_kg.build.dumps import catalog_ntriples_dump, catalog_turtle_dump, dataset_members
 from medvlm_kg.build.output import StagedOutput
 from medvlm_kg.catalog.concepts import load_schemes
 from medvlm_kg.catalog.entries import Catalog, Dataset
@@ -281,16 +281,18 @@ def _run_units(indices: list[int]) -> list[tuple[str, str, list[tuple[str, str, 
         files = [state.sink.put(rel, data) for rel, data in sorted(unit.make().items())]
         extra: dict[str, Any] = {}
         if unit.name == "catalog":
-            plans = state.dump_plans
+            table = state.dump_plans["nt"].table
             extra = {
-                "members": {kind: plan.table for kind, plan in plans.items()},
+                "members": {"nt": table},
                 "header": state.header_digest,
                 "bucket_nodes": state.bucket_nodes,
-                "triples": sum(entry[2] for entry in plans["nt"].table.values()),
+                "triples": sum(entry[2] for entry in table.values()),
             }
             if state.sink.staged is not None:
                 _make_store(state, unit.key)
                 extra["store"] = _generation(unit.key)
+        elif unit.name == "catalog-ttl":
+            extra = {"members": {"ttl": state.dump_plans["ttl"].table}}
         made.append((unit.name, unit.key, files, extra))
     return made
 
@@ -417,7 +419,8 @@ def _plan(state: _State) -> list[_Unit]:
     base = catalog.base_iri
     every = digest(sorted(keys.items()))
     units = [
-        _Unit("catalog", digest("catalog", common, every), lambda: catalog_dumps(state)),
+        _Unit("catalog", digest("catalog", common, every), lambda: catalog_ntriples_dump(state)),
+        _Unit("catalog-ttl", digest("catalog turtle", common, every), lambda: catalog_turtle_dump(state)),
         _Unit("concepts", digest("concepts", common), lambda: _documents(_concept_documents(base))),
         _Unit(
             "ontology",
