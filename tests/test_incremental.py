@@ -391,3 +391,13 @@ def test_a_spare_is_dropped_when_its_notes_are_gone_and_names_with_brackets_work
     clean = tmp_path / "clean"
     assert run_cli("build", "--data", str(catalog_copy), "--out", str(clean)).returncode == 0
     assert tree(out) == tree(clean)
+
+
+def test_a_records_node_maps_keep_one_copy_of_each_text_and_any_other_value_as_it_is():
+    from medvlm_kg.build.units import _with_shared_strings
+
+    iri = "".join(["https://w3id.org/medvlm-kg/person/", "someone"])  # made at run time: not interned yet
+    record = {"name": "dataset/x", "nodes": {iri: "ab12"}, "shared": {iri: 7}, "types": [iri, None]}
+    out = _with_shared_strings(record)
+    assert out == record
+    assert next(iter(out["nodes"])) is next(iter(out["shared"])) is out["types"][0]  # one copy of the IRI
