@@ -378,6 +378,20 @@ def test_a_rebuild_stages_in_the_version_before_and_still_equals_a_clean_build(c
         assert len(spares()) == 1
 
 
+def test_files_deleted_from_the_output_are_put_back_by_the_next_build(catalog_copy, tmp_path):
+    """The files a build keeps come from the spare it stages in, which still holds a file deleted from the output:
+    a build with nothing to change must still swap in the staged folder, or the output stays without the file."""
+    out, clean = tmp_path / "build", tmp_path / "clean"
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(clean)).returncode == 0
+    for rel in ("catalog.ttl.gz", "dataset/pathmmu.html"):
+        (out / rel).unlink()
+    for _ in range(2):  # and again: the folder it replaced, kept as the next spare, lacks them
+        result = run_cli("build", "--data", str(catalog_copy), "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        assert tree(out) == tree(clean)
+
+
 def test_a_spare_is_dropped_when_its_notes_are_gone_and_names_with_brackets_work(catalog_copy, tmp_path):
     out = tmp_path / "site[1]"  # glob's special characters in the folder's name
     assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
