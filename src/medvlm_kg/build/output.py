@@ -405,13 +405,8 @@ class StagedOutput:
                     _write_whole(notes_dir / rel, data)
             if self._spare is not None:
                 self._spare.prune(self.staging, self.files.keys() | {MARKER})
-            if (
-                report.unchanged
-                and previous is not None
-                and previous.name == name
-                and previous.is_file()
-                and self.intact(self.files)  # a file gone from the output (the spare still held it) is put back
-            ):
+            same = report.unchanged and previous is not None and previous.name == name and previous.is_file()
+            if same and self.intact(self.files):  # a file gone from the output (the spare held it) is put back
                 if self._spare is not None:  # nothing changed at all: touch nothing
                     spare.keep_as_spare(self.staging, self.out_dir, previous)
                     self._staging = None
