@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -264,43 +264,36 @@ def _bucket_members(state, ids: list[str], header_nt: bytes, old_table: dict) ->
             found = buckets[node] = bucket_of(node)
         return found
 
-    describers: dict[str, dict[str, list[str]]] = {}
-    old_digests: dict[str, set[str]] = {}
+    describers: dict[str, dict[str, list[str]]] = {}  # node → digest of its lines → the datasets saying so
+    old_digests: dict[str, set[str]] = {}  # node → the digests of its lines in the previous build
     if only_touched:
         work = {bucket(n) for n in touched}
-        for describing, gathered in ((current, describers), (before, old_digests)):
-            for i, nodes in describing.items():
-                for node in nodes.keys() & touched:
-                    if gathered is describers:
-                        describers.setdefault(node, {}).setdefault(nodes[node], []).append(i)
-                    else:
-                        old_digests.setdefault(node, set()).add(nodes[node])
-        counts = list(old_counts)
-        for node in touched:
-            counts[bucket(node)] += (node in describers) - (node in old_digests)
+
+        def wanted(nodes: dict[str, str]) -> Iterable[str]:
+            return nodes.keys() & touched
+
     else:
         # A bucket with no touched node, kept from the old dump, holds the same nodes described the same way
         work = {b for b in range(BUCKETS) if not same_header or f"nodes/{b}" not in old_table}
         work |= {bucket(n) for n in touched}
-        for describing, gathered in ((current, describers), (before, old_digests)):
-            for i, nodes in describing.items():
-                for node, d in nodes.items():
-                    number = buckets.get(node)  # bucket() written out: this loop sees every node of every dataset
-                    if number is None:
-                        number = buckets[node] = bucket_of(node)
-                    if number not in work:
-                        continue
-                    if gathered is describers:
-                        describers.setdefault(node, {}).setdefault(d, []).append(i)
-                    else:
-                        old_digests.setdefault(node, set()).add(d)
+
+        def wanted(nodes: dict[str, str]) -> Iterable[str]:
+            return [n for n in nodes if bucket(n) in work]
+
+    for i, nodes in current.items():
+        for node in wanted(nodes):
+            describers.setdefault(node, {}).setdefault(nodes[node], []).append(i)
+    for nodes in before.values():
+        for node in wanted(nodes):
+            old_digests.setdefault(node, set()).add(nodes[node])
+    if only_touched:  # the other nodes of each bucket are described as before
+        counts = list(old_counts)
+        for node in touched:
+            counts[bucket(node)] += (node in describers) - (node in old_digests)
+    else:
         counts = [0] * BUCKETS
-        for node in describers:
+        for node in {n for nodes in current.values() for n in nodes}:
             counts[bucket(node)] += 1
-        if len(work) < BUCKETS:  # the buckets not gathered are counted too, for the next build
-            for node in {n for nodes in current.values() for n in nodes}:
-                if bucket(node) not in work:
-                    counts[bucket(node)] += 1
     state.bucket_nodes = counts
     by_bucket: dict[int, list[str]] = {}  # the nodes whose lines are gathered anew
     for node in describers.keys() | touched:
