@@ -27,6 +27,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -146,6 +147,30 @@ def _same_file(path: Path, data: bytes) -> bool:
         return False
 
 
+def _clear(target: str) -> None:
+    """Make way for a new file at ``target`` in the staging folder: what stands there may be a hard link to the
+    output's copy (a spare shares them), so it is unlinked, never written through."""
+    try:
+        os.unlink(target)
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(target)
+
+
+def _make_way(target: str) -> None:
+    """``_clear``, except for a file no other folder links to (a spare's copy of a file the last build wrote): that
+    one is written over where it lies. A new file costs the filesystem an inode, and freeing one costs it again
+    (ext4 passes over recently freed inodes when it looks for a free one): an unlinked and created file cost
+    0.04-0.09 ms, written over 0.02 ms; a created one 0.03-0.7 ms, most soon after many files were removed."""
+    try:
+        found = os.lstat(target)
+    except FileNotFoundError:
+        return
+    if not (stat.S_ISREG(found.st_mode) and found.st_nlink == 1):
+        _clear(target)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
     try:
@@ -212,16 +237,6 @@ class StagedOutput:
 
     def _spare_has(self, rel: str, sha: str) -> bool:
         return self._spare is not None and self._spare.has(rel, sha, self.old["files"])
-
-    def _clear(self, target: str) -> None:
-        """Make way for a new file at ``target`` in the staging folder: what stands there may be a hard link to the
-        output's copy (a spare shares them), so it is unlinked, never written through."""
-        try:
-            os.unlink(target)
-        except FileNotFoundError:
-            pass
-        except IsADirectoryError:
-            shutil.rmtree(target)
 
     # -- what the old version holds -------------------------------------------------------------------------
 
@@ -302,7 +317,7 @@ class StagedOutput:
             return rel, sha, False
         written = not (same and self._link(rel, target))
         if written:
-            self._clear(target)  # a link to the old copy may stand here: writing through it would change it
+            _make_way(target)  # a link to the old copy may stand here: writing through it would change it
             with open(target, "wb") as out:
                 out.write(data)
             os.chmod(target, 0o644)
@@ -313,7 +328,7 @@ class StagedOutput:
         """``put`` for a file given in pieces: written as they come and hashed on the way (memory does not grow
         with the file), then swapped for a link to the old copy if it came out the same."""
         target = self._target(rel)
-        self._clear(target)
+        _make_way(target)
         h = hashlib.sha256()
         with open(target, "wb") as out:
             for piece in pieces:
@@ -348,7 +363,7 @@ class StagedOutput:
             if os.path.islink(previous):
                 return False
             if self._spare is not None:
-                self._clear(target)
+                _clear(target)
             os.link(previous, target, follow_symlinks=False)
         except OSError:
             return False
@@ -422,7 +437,7 @@ class StagedOutput:
             except OSError:
                 same = False
             if not same:
-                self._clear(marker)
+                _clear(marker)
                 Path(marker).write_bytes(marker_text)
             staging = self.staging
             if not self.out_dir.exists():
