@@ -197,7 +197,10 @@ class _View:
         if self._store is None:
             self._store = ox.Store()
             triples = [t for ts in self.local._triples.values() for t in ts]
-            self._store.load(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
+            # lenient: the terms were checked when they were made, and pyoxigraph writes only valid N-Triples (checking
+            # them again was a third of loading a dataset's description, 0.41 → 0.28 ms)
+            nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+            self._store.load(nt, format=ox.RdfFormat.N_TRIPLES, lenient=True)
         return self._store
 
 
