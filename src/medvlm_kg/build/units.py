@@ -545,10 +545,11 @@ def _concept_page_inputs(state: _State, name: str, concept) -> list[tuple[int, i
     site, keys = state.site, state.keys
     chunks = site.concept_chunks(name, concept)
     users = len(site.users[name].get(concept.id, []))
-    return [
-        (len(chunks), users, [(d.id, keys[d.id], concept.id in site.concepts_of(d, name)) for d in shown])
-        for shown in chunks
-    ]
+    tagged, inputs = site.tagged_first(name, concept), []
+    for shown in chunks:
+        inputs.append((len(chunks), users, [(d.id, keys[d.id], i < tagged) for i, d in enumerate(shown)]))
+        tagged -= len(shown)
+    return inputs
 
 
 def _state(

@@ -63,8 +63,8 @@ def concept_page(site: SiteContext, name: str, concept: Concept, lang: str, numb
     )
     chunks = site.concept_chunks(name, concept)
     shown = chunks[number - 1]
-    direct = [d for d in shown if concept.id in site.concepts_of(d, name)]
-    via = [d for d in shown if concept.id not in site.concepts_of(d, name)]
+    split = max(0, site.tagged_first(name, concept) - sum(len(c) for c in chunks[: number - 1]))
+    direct, via = shown[:split], shown[split:]
     broader = [scheme.by_iri(i) for i in concept.broader]
     ctx.update(
         scheme=scheme,

@@ -107,7 +107,7 @@ class SiteContext:
         self._newest: dict[str, str | None] = {}  # dataset id → newest_date (the sitemap asks ~17 times a dataset)
         self._ancestry: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         self._catalog_chunks: tuple[int, list[list[Dataset]]] | None = None
-        self._concept_chunks: dict[tuple[str, str, int], list[list[Dataset]]] = {}
+        self._concept_chunks: dict[tuple[str, str, int], tuple[list[list[Dataset]], int]] = {}
         self.by_name = sorted(catalog.datasets, key=lambda d: (d.name.lower(), d.id))
 
     # -- facts gathered once ------------------------------------------------------------------------------
@@ -275,14 +275,24 @@ class SiteContext:
     def concept_chunks(self, scheme: str, concept: Concept) -> list[list[Dataset]]:
         """A concept's datasets (tagged with it, then through a narrower concept), by name, a page each (made
         once: each of its pages asks)."""
+        return self._concept_listing(scheme, concept)[0]
+
+    def tagged_first(self, scheme: str, concept: Concept) -> int:
+        """How many datasets of the concept's listing (``concept_chunks``, pages joined) are tagged with it
+        themselves: they come first, then those tagged through a narrower concept."""
+        return self._concept_listing(scheme, concept)[1]
+
+    def _concept_listing(self, scheme: str, concept: Concept) -> tuple[list[list[Dataset]], int]:
         key = (scheme, concept.id, paging.PAGE_SIZE)
         found = self._concept_chunks.get(key)
         if found is None:
-            users = self.users[scheme].get(concept.id, [])
-            direct = [d for d in users if concept.id in self.concepts_of(d, scheme)]
-            listed = direct + [d for d in users if concept.id not in self.concepts_of(d, scheme)]
-            size = paging.PAGE_SIZE
-            found = self._concept_chunks[key] = [listed[i : i + size] for i in range(0, len(listed), size)] or [[]]
+            direct: list[Dataset] = []
+            via: list[Dataset] = []
+            for d in self.users[scheme].get(concept.id, []):
+                (direct if concept.id in self.concepts_of(d, scheme) else via).append(d)
+            listed, size = direct + via, paging.PAGE_SIZE
+            chunks = [listed[i : i + size] for i in range(0, len(listed), size)] or [[]]
+            found = self._concept_chunks[key] = (chunks, len(direct))
         return found
 
     # -- rendering ----------------------------------------------------------------------------------------
