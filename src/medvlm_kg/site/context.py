@@ -23,7 +23,7 @@ from medvlm_kg.graph.description_text import LANGUAGES
 from medvlm_kg.graph.serialize import FORMATS
 from medvlm_kg.site import paging
 from medvlm_kg.site.links import DEFAULT_LANGUAGE, HTML_LANG, lang_prefix, page_file, page_url, relative_from
-from medvlm_kg.site.templating import environment, ui_strings, unindent
+from medvlm_kg.site.templating import environment, ui_strings
 
 __all__ = ["NAV", "SCHEMES_SHOWN", "Facet", "Row", "SiteContext", "pager"]
 
@@ -368,7 +368,7 @@ class SiteContext:
         env = self._page_envs.get(context["lang"])
         if env is None:
             env = self._page_envs[context["lang"]] = environment(context["lang"])
-        return unindent(env.get_template(template).render(**context)).encode("utf-8")
+        return env.get_template(template).render(**context).encode("utf-8")
 
 
 def pager(key_of: Callable[[int], str], number: int, total: int, page) -> dict | None:

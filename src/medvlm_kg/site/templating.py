@@ -33,7 +33,6 @@ __all__ = [
     "script_json",
     "source_label",
     "ui_strings",
-    "unindent",
 ]
 
 PACKAGE = Path(__file__).resolve().parent
@@ -74,16 +73,18 @@ def text_node(text: str) -> Markup:
     return Markup(str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
-_KEEPS_ITS_SPACES = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.S | re.I)
-_INDENT = re.compile(r"\n[ \t]+")
+_INDENT = re.compile(r"^[ \t]+", re.M)
 
 
-def unindent(html: str) -> str:
-    """``html`` without the templates' indentation: a line break already separates what it indents, so the page
-    shows the same, a tenth smaller. ``<pre>`` and ``<textarea>`` keep theirs (it is their content)."""
-    parts = _KEEPS_ITS_SPACES.split(html)
-    parts[::2] = [_INDENT.sub("\n", part) for part in parts[::2]]
-    return "".join(parts)
+class _UnindentedPages(jinja2.FileSystemLoader):
+    """The page templates without their indentation, taken off their source once: a line break already separates
+    what it indents, so a page shows the same, a tenth smaller. (Taking it off every rendered page instead was
+    0.2 ms of a dataset page's 1.5 ms.) No template has a ``<pre>`` or ``<textarea>`` whose content spans lines
+    of its source: a page's own text, such as a citation's lines, keeps its spaces."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        return (_INDENT.sub("", source) if template.endswith(".html") else source), filename, uptodate
 
 
 class _WordsOfOneLanguage(jinja2.ext.Extension):
@@ -156,7 +157,7 @@ def environment(lang: str | None = None) -> jinja2.Environment:
     """The templates, autoescaped, with the filters they use (numbers, hosts, source labels, meta descriptions);
     for ``lang``, with the page's fixed words of that language compiled in (``_WordsOfOneLanguage``)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=_UnindentedPages(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
