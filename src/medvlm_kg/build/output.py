@@ -223,6 +223,7 @@ class StagedOutput:
                     shutil.rmtree(leftover, ignore_errors=True)
         for part in beside(self.out_dir).glob(".*.part"):  # a note half-written (``_write_whole``)
             part.unlink(missing_ok=True)
+        spare.remove_old_trash(self.out_dir)
         usable = self._usable_spare
         for folder in spare.spares(self.out_dir):
             if usable is None or folder != usable[0]:
@@ -447,7 +448,7 @@ class StagedOutput:
                 if spare_note["changed"] is not None and previous is not None:
                     spare.keep_as_spare(staging, self.out_dir, previous)
                 else:
-                    shutil.rmtree(staging, ignore_errors=True)
+                    spare.remove_replaced(staging, self.out_dir)
                     spare.copy_as_spare(self.out_dir, list(self.files), notes_dir / name)
             else:
                 retired = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.old-", dir=self.out_dir.parent))

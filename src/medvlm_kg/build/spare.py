@@ -6,7 +6,9 @@ the folder (``.<out>.spare-<the digest of its manifest>``, hard links to the sam
 bytes), and the next build stages in it. A note beside the output (``spare.json``) says in which files the spare
 may differ from the output (those the last build wrote or removed); only those and the build's own changes are
 touched. The output is still swapped in whole (``output.py``), and a build that fails uses the spare up: it is a
-cache, and the next build starts without one (linking every file, as before).
+cache, and the next build starts without one (linking every file, as before). A build that changed most files keeps
+no spare of the version it replaced (the next edit would have to fix up most of it): that version is moved into a
+trash folder beside the output (``.<out>.trash-*``) and removed by a process of its own once the build is done.
 """
 
 from __future__ import annotations
@@ -14,12 +16,26 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import sys
+import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
 
-__all__ = ["NOTE", "StagedSpare", "adopt", "copy_as_spare", "keep_as_spare", "note", "spares", "usable"]
+__all__ = [
+    "NOTE",
+    "StagedSpare",
+    "adopt",
+    "copy_as_spare",
+    "keep_as_spare",
+    "note",
+    "remove_old_trash",
+    "remove_replaced",
+    "spares",
+    "usable",
+]
 
 NOTE = "spare.json"
 
@@ -148,3 +164,60 @@ def copy_as_spare(out_dir: Path, files: list[str], manifest: Path) -> None:
             os.link(f"{out_dir}/{rel}", f"{spare}/{rel}", follow_symlinks=False)
     except OSError:
         shutil.rmtree(spare, ignore_errors=True)
+
+
+# A process of its own removes a version the build replaced and does not keep (a build that changed most files):
+# freeing 52,000 files took 5.8 s of a full rebuild at 10,000 entries on this VM's disk. Its first process forks
+# and ends at once (so the build waits for nobody and leaves no child behind); the second removes the folder at a
+# lower priority, its standard streams on /dev/null, so a caller reading the build's output is not kept waiting.
+_REMOVER = """import os, shutil, sys
+if os.fork() == 0:
+    os.setsid()
+    os.nice(10)
+    shutil.rmtree(sys.argv[1], ignore_errors=True)
+os._exit(0)
+"""
+TRASH_KEPT_SECONDS = 600  # a trash folder older than this lost its remover (killed): the next build removes it
+
+
+def trash_pattern(out_dir: Path) -> str:
+    return f".{glob.escape(out_dir.name)}.trash-*"
+
+
+def remove_replaced(folder: Path, out_dir: Path) -> None:
+    """Remove ``folder``, a version of ``out_dir`` that the build replaced, after the build: it is renamed into a
+    trash folder beside the output at once, then removed in the background (synchronously where that fails)."""
+    try:
+        trash = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.trash-", dir=out_dir.parent))
+        os.rename(folder, trash / "replaced")
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    try:
+        if not sys.executable:
+            raise OSError("no Python to start")
+        null = os.devnull
+        streams = [
+            (os.POSIX_SPAWN_OPEN, 0, null, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, null, os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 2, null, os.O_WRONLY, 0),
+        ]
+        pid = os.posix_spawn(
+            sys.executable, [sys.executable, "-I", "-c", _REMOVER, str(trash)], os.environ, file_actions=streams
+        )
+        os.waitpid(pid, 0)
+    except (OSError, AttributeError):  # AttributeError: a system without posix_spawn
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def remove_old_trash(out_dir: Path, now: float | None = None) -> None:
+    """Remove the trash folders beside ``out_dir`` whose remover is long gone (killed with its folder half
+    removed); a younger one is left to the process still removing it."""
+    now = time.time() if now is None else now
+    for trash in out_dir.parent.glob(trash_pattern(out_dir)):
+        try:
+            old = now - trash.lstat().st_mtime > TRASH_KEPT_SECONDS
+        except OSError:
+            continue
+        if old and trash.is_dir() and not trash.is_symlink():
+            shutil.rmtree(trash, ignore_errors=True)
