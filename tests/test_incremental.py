@@ -170,6 +170,29 @@ def test_a_node_bucket_left_empty_by_an_edit_is_dropped_as_a_clean_build_drops_i
     assert not any(f"nodes/{b}" in after["members"]["nt"] for b in emptied)
 
 
+def test_an_edit_to_catalog_yaml_checks_no_dataset_file_again(catalog_copy, tmp_path, monkeypatch):
+    """Checking a dataset file reads its bytes, the code and the concept schemes, not catalog.yaml: after an edit
+    to catalog.yaml the files' parse cache still stands (10,000 files checked again were 4 s of that rebuild), and
+    an edited file is still checked."""
+    from medvlm_kg.build.build import build
+    from medvlm_kg.catalog import load
+
+    out, clean = tmp_path / "build", tmp_path / "clean"
+    build(catalog_copy, out)
+    catalog_yaml = catalog_copy / "catalog.yaml"
+    catalog_yaml.write_text(catalog_yaml.read_text(encoding="utf-8").replace("Med-VLM-Bench:", "Med-VLM-Bench 2:", 1))
+    checked, real = [], load.check_dataset
+    monkeypatch.setattr(load, "check_dataset", lambda path, *rest: checked.append(path.name) or real(path, *rest))
+    build(catalog_copy, out)
+    assert checked == []
+    entry = catalog_copy / "datasets" / "vqarad.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("name: VQARad", "name: VQARad+", 1), "utf-8")
+    build(catalog_copy, out)
+    assert checked == ["vqarad.yaml"]
+    build(catalog_copy, clean)
+    assert tree(out) == tree(clean)
+
+
 def test_the_search_index_takes_unchanged_datasets_lines_from_the_last_build_only_if_its_file_is_intact(
     catalog_copy, tmp_path, monkeypatch
 ):

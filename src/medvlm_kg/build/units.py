@@ -717,7 +717,7 @@ def _validate(
         built = validate_cache.last_build(data_dir) if parsed is None and not old_units else None
         if built is not None:  # no validate yet since the last build: start from what it checked
             parsed, old_units = _build_notes(built)
-        parse_cache = ParseCache.load(inputs.common, parsed)
+        parse_cache = ParseCache.load(inputs.parsing, parsed)
     with stage("reading the catalog"):
         catalog, problems = check_catalog(data_dir, parse_cache, jobs=jobs, digests=inputs.files if inputs else None)
     if catalog is None:
@@ -778,7 +778,7 @@ def _earlier_build(data_dir: Path, out_dir: Path | str | None) -> tuple[Inputs |
         return None, None, {}
     inputs = _scan(data_dir)
     parsed, units = _build_notes(out_dir)
-    return inputs, ParseCache.load(inputs.common, parsed), units
+    return inputs, ParseCache.load(inputs.parsing, parsed), units
 
 
 def _build_notes(out_dir: Path) -> tuple[bytes | None, dict]:
@@ -847,7 +847,7 @@ def make(
     warnings, and what to keep for the next build (the checked files). Raises ``CatalogError`` (with every error)
     when the catalog has any."""
     with stage("reading the catalog"):
-        cache = ParseCache.load(inputs.common, _read_note(staged.out_dir, PARSE_CACHE))
+        cache = ParseCache.load(inputs.parsing, _read_note(staged.out_dir, PARSE_CACHE))
         catalog, problems = check_catalog(data_dir, cache, jobs=jobs, digests=inputs.files)
     if catalog is None:
         raise CatalogError([p for p in problems if p.severity == ERROR])
