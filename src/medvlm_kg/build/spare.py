@@ -180,15 +180,15 @@ os._exit(0)
 TRASH_KEPT_SECONDS = 600  # a trash folder older than this lost its remover (killed): the next build removes it
 
 
-def trash_pattern(out_dir: Path) -> str:
-    return f".{glob.escape(out_dir.name)}.trash-*"
+def _trash_prefix(out_dir: Path) -> str:
+    return f".{out_dir.name}.trash-"
 
 
 def remove_replaced(folder: Path, out_dir: Path) -> None:
     """Remove ``folder``, a version of ``out_dir`` that the build replaced, after the build: it is renamed into a
     trash folder beside the output at once, then removed in the background (synchronously where that fails)."""
     try:
-        trash = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.trash-", dir=out_dir.parent))
+        trash = Path(tempfile.mkdtemp(prefix=_trash_prefix(out_dir), dir=out_dir.parent))
         os.rename(folder, trash / "replaced")
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
@@ -214,7 +214,7 @@ def remove_old_trash(out_dir: Path, now: float | None = None) -> None:
     """Remove the trash folders beside ``out_dir`` whose remover is long gone (killed with its folder half
     removed); a younger one is left to the process still removing it."""
     now = time.time() if now is None else now
-    for trash in out_dir.parent.glob(trash_pattern(out_dir)):
+    for trash in out_dir.parent.glob(glob.escape(_trash_prefix(out_dir)) + "*"):  # a name may hold [ ] * ?
         try:
             old = now - trash.lstat().st_mtime > TRASH_KEPT_SECONDS
         except OSError:

@@ -67,7 +67,7 @@ class Inputs:
     # what checking a dataset file reads besides its bytes: the code with the ontology (the concept schemes) and
     # where the files are shown from, not catalog.yaml, so the files' parse cache outlives an edit to catalog.yaml
     # (10,000 files parsed again: 4 s of a rebuild)
-    parsing: str = ""
+    parsing: str
 
 
 def scan(data_dir: Path) -> Inputs:
