@@ -527,3 +527,47 @@ def test_a_records_node_maps_keep_one_copy_of_each_text_and_any_other_value_as_i
     out = _with_shared_strings(record)
     assert out == record
     assert next(iter(out["nodes"])) is next(iter(out["shared"])) is out["types"][0]  # one copy of the IRI
+
+
+def test_an_edit_that_states_every_shared_node_as_before_makes_no_bucket_again(catalog_copy, tmp_path, monkeypatch):
+    """A new name changes only the dataset's own lines: the lines about its paper, people and concepts are as
+    before, so every bucket of the N-Triples dump is copied from the last one, and the dump is a clean build's."""
+    from medvlm_kg.build import dumps
+    from medvlm_kg.build.build import build
+
+    out, clean = tmp_path / "build", tmp_path / "clean"
+    build(catalog_copy, out)
+    made, real = [], dumps.node_lines
+    monkeypatch.setattr(dumps, "node_lines", lambda text: made.append(text) or real(text))
+    entry = catalog_copy / "datasets" / "vqarad.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("name: VQARad\n", "name: VQA-RAD\n", 1), "utf-8")
+    build(catalog_copy, out)
+    assert made == []  # no bucket read to be made again
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("title: A dataset of clinically", "title: A data set of clinically", 1), "utf-8")
+    build(catalog_copy, out)
+    assert made  # the paper's title: its node's lines changed, so its bucket is made again
+    build(catalog_copy, clean)
+    assert tree(out) == tree(clean)
+
+
+def test_with_workers_the_dumps_start_before_the_plan_and_a_failed_check_leaves_the_output_as_it_was(
+    catalog_copy, tmp_path
+):
+    """With worker processes, an edit's dumps are made in one while the build checks across datasets; the output
+    equals a clean build's. When that check finds an error, the worker is stopped and nothing is published."""
+    out, clean = tmp_path / "build", tmp_path / "clean"
+    assert run_cli("build", "-j", "2", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    entry = catalog_copy / "datasets" / "vqarad.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("name: VQARad\n", "name: VQA-RAD\n", 1), "utf-8")
+    result = run_cli("build", "-j", "2", "--data", str(catalog_copy), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(clean)).returncode == 0
+    assert tree(out) == tree(clean)
+    before = tree(out)
+    cares = catalog_copy / "datasets" / "cares.yaml"  # a person with two names: found only across datasets
+    cares.write_text(cares.read_text(encoding="utf-8").replace("[Peng Xia,", "[Che-Liu, Peng Xia,", 1), "utf-8")
+    result = run_cli("build", "-j", "2", "--data", str(catalog_copy), "--out", str(out))
+    assert result.returncode == 1
+    assert "a person needs exactly one name" in result.stderr
+    assert tree(out) == before

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-__all__ = ["cores", "spread", "without_gc", "workers_for"]
+__all__ = ["ahead", "cores", "spread", "without_gc", "workers_for"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -75,6 +75,26 @@ def spread(
                 yield from found
     finally:
         gc.unfreeze()
+
+
+@contextmanager
+def ahead(fn: Callable[[T], Iterable[R]], tasks: list[T], workers: int) -> Iterator[Iterator[R]]:
+    """``fn`` over ``tasks`` started now in ``workers`` forked processes, while this process goes on with other
+    work; the block is given an iterator of their results (as they come). With no worker (or no task), the tasks
+    run here when the results are read. Leaving the block before reading them all stops the workers."""
+    if workers < 1 or not tasks:
+        yield (result for task in tasks for result in fn(task))
+        return
+    import multiprocessing
+
+    gc.freeze()  # as in ``spread``: the workers are forked now, so only they need the inherited objects frozen
+    try:
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable)
+    finally:
+        gc.unfreeze()
+    with pool:
+        results = pool.imap_unordered(fn, tasks)
+        yield (result for found in results for result in found)
 
 
 @contextmanager
