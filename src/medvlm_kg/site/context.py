@@ -108,6 +108,7 @@ class SiteContext:
         self._ancestry: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         self._catalog_chunks: tuple[int, list[list[Dataset]]] | None = None
         self._concept_chunks: dict[tuple[str, str, int], tuple[list[list[Dataset]], int]] = {}
+        self._split: dict[str, dict[str, tuple[list[Dataset], list[Dataset]]]] = {}  # ``users``, tagged first
         self.by_name = sorted(catalog.datasets, key=lambda d: (d.name.lower(), d.id))
 
     # -- facts gathered once ------------------------------------------------------------------------------
@@ -123,10 +124,15 @@ class SiteContext:
         out: dict[str, dict[str, list[Dataset]]] = {}
         for scheme in SCHEMES_SHOWN:
             users: dict[str, list[Dataset]] = defaultdict(list)
+            split: dict[str, tuple[list[Dataset], list[Dataset]]] = {}
             for dataset in self.by_name:
-                for concept_id in self.with_ancestors(scheme, self.concepts_of(dataset, scheme)):
+                tags = self.concepts_of(dataset, scheme)
+                for concept_id in self.with_ancestors(scheme, tags):
                     users[concept_id].append(dataset)
+                    direct, via = split.get(concept_id) or split.setdefault(concept_id, ([], []))
+                    (direct if concept_id in tags else via).append(dataset)
             out[scheme] = users
+            self._split[scheme] = split
         return out
 
     def concept_counts(self, scheme: str) -> dict[str, int]:
@@ -286,10 +292,8 @@ class SiteContext:
         key = (scheme, concept.id, paging.PAGE_SIZE)
         found = self._concept_chunks.get(key)
         if found is None:
-            direct: list[Dataset] = []
-            via: list[Dataset] = []
-            for d in self.users[scheme].get(concept.id, []):
-                (direct if concept.id in self.concepts_of(d, scheme) else via).append(d)
+            self.users  # noqa: B018 - cached; splits each listing as it goes
+            direct, via = self._split[scheme].get(concept.id, ([], []))
             listed, size = direct + via, paging.PAGE_SIZE
             chunks = [listed[i : i + size] for i in range(0, len(listed), size)] or [[]]
             found = self._concept_chunks[key] = (chunks, len(direct))

@@ -28,6 +28,11 @@ class Page:
 
 def registry(site: SiteContext) -> dict[str, Page]:
     """Every page of the site (in each language), by key, with its ``lastmod`` for the sitemap."""
+    newest = {d.id: site.newest_date(d) for d in site.catalog.datasets}  # a dataset is on ~17 pages: looked up
+
+    def latest(datasets: list[Dataset]) -> str | None:
+        return max((x for x in (newest[d.id] for d in datasets) if x), default=None) or site.newest
+
     pages: dict[str, Page] = {
         "catalog": Page("catalog", "catalog", site.newest),
         "whats-new": Page("whats-new", "whats-new", site.newest),
@@ -36,23 +41,19 @@ def registry(site: SiteContext) -> dict[str, Page]:
     if site.paged:
         for number, chunk in enumerate(site.catalog_chunks(), start=1):
             key = f"catalog/page/{number}"
-            pages[key] = Page(key, "catalog", _latest(site, chunk))
+            pages[key] = Page(key, "catalog", latest(chunk))
     for dataset in site.catalog.datasets:
         key = f"dataset/{dataset.id}"
-        pages[key] = Page(key, "dataset", site.newest_date(dataset) or site.newest)
+        pages[key] = Page(key, "dataset", newest[dataset.id] or site.newest)
     for name in SCHEMES_SHOWN:
         users = site.users[name]
-        dated = [site.newest_date(d) for ids in users.values() for d in ids]
+        dated = [newest[d.id] for ids in users.values() for d in ids]
         pages[f"concept/{name}"] = Page(f"concept/{name}", "scheme", max((x for x in dated if x), default=None))
         for concept in site.schemes[name].concepts.values():
             for number, chunk in enumerate(site.concept_chunks(name, concept), start=1):
                 key = concept_page_key(name, concept.id, number)
-                pages[key] = Page(key, "concept", _latest(site, chunk))
+                pages[key] = Page(key, "concept", latest(chunk))
     return {key: pages[key] for key in sorted(pages)}
-
-
-def _latest(site: SiteContext, datasets: list[Dataset]) -> str | None:
-    return max((x for x in (site.newest_date(d) for d in datasets) if x), default=None) or site.newest
 
 
 def discovery(site: SiteContext, pages: dict[str, Page]) -> dict[str, bytes]:
