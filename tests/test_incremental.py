@@ -551,11 +551,12 @@ def test_an_edit_that_states_every_shared_node_as_before_makes_no_bucket_again(c
     assert tree(out) == tree(clean)
 
 
-def test_with_workers_the_dumps_start_before_the_plan_and_a_failed_check_leaves_the_output_as_it_was(
+def test_with_workers_an_edit_checks_across_datasets_ahead_of_the_plan_and_an_error_leaves_the_output_as_it_was(
     catalog_copy, tmp_path
 ):
-    """With worker processes, an edit's dumps are made in one while the build checks across datasets; the output
-    equals a clean build's. When that check finds an error, the worker is stopped and nothing is published."""
+    """With worker processes, one checks an edit across datasets and then makes the dumps while the build plans
+    the other units; the output equals a clean build's. When the checks find an error, the error is reported as
+    without workers, the worker is stopped and nothing is published."""
     out, clean = tmp_path / "build", tmp_path / "clean"
     assert run_cli("build", "-j", "2", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
     entry = catalog_copy / "datasets" / "vqarad.yaml"

@@ -179,6 +179,7 @@ class _State:
     dump_plans: dict = field(default_factory=dict)  # the catalog unit's, in the process that ran it
     header_digest: str = ""
     bucket_nodes: list[int] = field(default_factory=list)  # the catalog unit's: nodes in each N-Triples bucket
+    records: list[dict] = field(default_factory=list)  # the dataset units', for the checks run ahead of the plan
 
     @property
     def root(self) -> str:
@@ -602,20 +603,30 @@ def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> li
         state.plan = _dump_units(state)
         planned = len(state.plan)
         dumps = _to_make(state, staged, range(planned))
-        # After an edit the dumps, the longest catalog-wide units, start now in a worker, beside the checks across
-        # datasets and the plan of the other units (here). If those checks find an error the worker is stopped,
-        # and what it wrote goes with the staged folder. A whole build keeps them among the other units: there the
-        # workers are busy with the datasets until now, and a third process would only add to the peak memory.
-        early = dumps if workers > 1 and len(state.fresh) <= _FEW else []
-        with ahead(_run_units, [[i] for i in early], 1) as made_early:
-            problems = _across(state, records)
+        # After an edit, a worker checks across datasets and then makes the dumps (the longest catalog-wide units),
+        # while this process plans the other units; they are made once the checks found no error (the dumps, made
+        # before that is known, go with the staged folder if they did). A whole build checks first: its workers
+        # are busy with the datasets until now, and a third process would only add to its peak memory.
+        ahead_of_plan = workers > 1 and len(state.fresh) <= _FEW
+        state.records = records if ahead_of_plan else []
+        with ahead(_run_ahead, [_ACROSS, *([i] for i in dumps)] if ahead_of_plan else [], 1) as made_ahead:
+            if ahead_of_plan:
+                state.plan += _plan(state)
+                problems, made_first = _checks_ahead(made_ahead)
+            else:
+                problems, made_first = _across(state, records), []
             del records  # not held while the catalog-wide units run (what they need is in state and staged.units)
             if any(p.severity == ERROR for p in problems):
                 return problems
-            state.plan += _plan(state)
-            todo = dumps + _to_make(state, staged, range(planned, len(state.plan)))
-            made = chain(_map_units([i for i in todo if i not in early], workers), made_early)
-            for name, key, files, extra in track(made, "catalog", total=len(todo), unit="unit"):
+            if not ahead_of_plan:
+                state.plan += _plan(state)
+            rest = _to_make(state, staged, range(planned, len(state.plan)))
+            made = chain(
+                made_first,
+                _map_units(rest if ahead_of_plan else dumps + rest, workers),
+                (result for _, result in made_ahead),  # the dumps, if not in already
+            )
+            for name, key, files, extra in track(made, "catalog", total=len(dumps) + len(rest), unit="unit"):
                 if staged:
                     for rel, sha, written in files:
                         staged.record(rel, sha, written)
@@ -624,6 +635,29 @@ def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> li
     finally:
         _STATE = None
     return problems
+
+
+_ACROSS = "across"  # the task of checking across datasets, among the units made ahead of the plan
+
+
+def _run_ahead(task: str | list[int]) -> list[tuple[str, Any]]:
+    """A task started ahead of the plan (``_execute``): the checks across datasets, or dump units."""
+    state = _STATE
+    assert state is not None
+    if task == _ACROSS:
+        return [(_ACROSS, _across(state, state.records))]
+    return [("unit", made) for made in _run_units(task)]
+
+
+def _checks_ahead(results: Iterator[tuple[str, Any]]) -> tuple[list[Problem], list]:
+    """From the results of the tasks run ahead of the plan: the problems the checks across datasets found, and the
+    units made before they came (none: one worker runs the checks first)."""
+    made = []
+    for kind, result in results:
+        if kind == _ACROSS:
+            return result, made
+        made.append(result)
+    raise RuntimeError("the checks across datasets gave no result")
 
 
 def _to_make(state: _State, staged: StagedOutput | None, indices: Iterable[int]) -> list[int]:
