@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
+import subprocess
+import sys
 import time
 
 from conftest import run_cli
@@ -549,26 +551,86 @@ def test_an_edit_that_states_every_shared_node_as_before_makes_no_bucket_again(c
     assert made  # the paper's title: its node's lines changed, so its bucket is made again
     build(catalog_copy, clean)
     assert tree(out) == tree(clean)
+    (catalog_copy / "datasets" / "pathmmu.yaml").unlink()  # its paper and people: in no other entry
+    build(catalog_copy, out)
+    shutil.rmtree(clean)
+    build(catalog_copy, clean)
+    assert tree(out) == tree(clean)
+    # Buckets laid out by other code (as after an upgrade: the manifest's record names other inputs) are not
+    # trusted: the next edit gathers its datasets' nodes again, though their lines did not change.
+    manifest = manifest_path(out)
+    manifest.write_bytes(manifest.read_bytes().replace(b'"common":"', b'"common":"other code ', 1))
+    made.clear()
+    entry.write_text(entry.read_text(encoding="utf-8").replace("name: VQA-RAD\n", "name: VQARad\n", 1), "utf-8")
+    build(catalog_copy, out)
+    assert made
+    shutil.rmtree(clean)
+    build(catalog_copy, clean)
+    assert tree(out) == tree(clean)
 
 
-def test_with_workers_an_edit_checks_across_datasets_ahead_of_the_plan_and_an_error_leaves_the_output_as_it_was(
-    catalog_copy, tmp_path
-):
-    """With worker processes, one checks an edit across datasets and then makes the dumps while the build plans
-    the other units; the output equals a clean build's. When the checks find an error, the error is reported as
-    without workers, the worker is stopped and nothing is published."""
+# ``medvlm-kg`` in a fresh process that prints the tasks ``units`` starts ahead of the plan. In a fresh process, as a
+# user runs it: forking workers from a process that already opened a query store (RocksDB keeps threads) can hang.
+_SHOW_AHEAD = (
+    "import sys\n"
+    "from medvlm_kg.build import units\n"
+    "real = units.ahead\n"
+    "def ahead(fn, tasks, workers):\n"
+    "    print('ahead:', tasks, file=sys.stderr)\n"
+    "    return real(fn, tasks, workers)\n"
+    "units.ahead = ahead\n"
+    "from medvlm_kg.cli import main\n"
+    "main()\n"
+)
+
+
+def _build_showing_ahead(data, out):
+    run = [sys.executable, "-c", _SHOW_AHEAD, "build", "-j", "2", "--data", str(data), "--out", str(out)]
+    return subprocess.run(run, capture_output=True, text=True, timeout=300)
+
+
+def test_with_workers_an_edit_is_checked_ahead_of_the_plan_and_a_failing_one_makes_nothing(catalog_copy, tmp_path):
+    """With worker processes, one checks an edit across datasets and then makes the N-Triples dump and the query
+    store, while the build plans the other units; the output equals a clean build's. When the checks find an error,
+    it is reported as without workers and nothing is made: neither the output nor the store beside it changes."""
     out, clean = tmp_path / "build", tmp_path / "clean"
-    assert run_cli("build", "-j", "2", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    assert _build_showing_ahead(catalog_copy, out).returncode == 0
     entry = catalog_copy / "datasets" / "vqarad.yaml"
     entry.write_text(entry.read_text(encoding="utf-8").replace("name: VQARad\n", "name: VQA-RAD\n", 1), "utf-8")
-    result = run_cli("build", "-j", "2", "--data", str(catalog_copy), "--out", str(out))
+    result = _build_showing_ahead(catalog_copy, out)
     assert result.returncode == 0, result.stderr
+    assert "ahead: ['across', [0]]" in result.stderr  # the checks, then the catalog's unit
     assert run_cli("build", "--data", str(catalog_copy), "--out", str(clean)).returncode == 0
     assert tree(out) == tree(clean)
-    before = tree(out)
+    published, stored = tree(out), sorted(p.name for p in beside(out).iterdir())
     cares = catalog_copy / "datasets" / "cares.yaml"  # a person with two names: found only across datasets
     cares.write_text(cares.read_text(encoding="utf-8").replace("[Peng Xia,", "[Che-Liu, Peng Xia,", 1), "utf-8")
-    result = run_cli("build", "-j", "2", "--data", str(catalog_copy), "--out", str(out))
+    result = _build_showing_ahead(catalog_copy, out)
     assert result.returncode == 1
+    assert "ahead: ['across', [0]]" in result.stderr
     assert "a person needs exactly one name" in result.stderr
-    assert tree(out) == before
+    assert tree(out) == published
+    assert sorted(p.name for p in beside(out).iterdir()) == stored  # no store generation made, not even half
+
+
+def test_the_worker_ahead_of_the_plan_makes_no_unit_after_checks_that_found_an_error(monkeypatch):
+    """The rule the test above can only sample (the worker may be stopped first): in the worker, a unit task after
+    failing checks makes nothing, and one that comes before the checks runs them first."""
+    from types import SimpleNamespace
+
+    from medvlm_kg.build import units
+    from medvlm_kg.problems import ERROR, Problem
+
+    error = Problem("data/datasets/x.yaml", None, "paper", "a person needs exactly one name", "fix it", ERROR)
+    made: list = []
+    monkeypatch.setattr(units, "_across", lambda state, records: [error])
+    monkeypatch.setattr(units, "_run_units", lambda indices: made.append(indices) or [("catalog", "k", [], {})])
+    monkeypatch.setattr(units, "_STATE", SimpleNamespace(records=[], checked=None))
+    assert units._run_ahead(units._ACROSS) == [(units._ACROSS, [error])]
+    assert units._run_ahead([0]) == [] and made == []
+    monkeypatch.setattr(units, "_STATE", SimpleNamespace(records=[], checked=None))
+    assert units._run_ahead([0]) == [] and made == []  # the checks ran first
+    monkeypatch.setattr(units, "_across", lambda state, records: [])
+    monkeypatch.setattr(units, "_STATE", SimpleNamespace(records=[], checked=None))
+    assert units._run_ahead(units._ACROSS) == [(units._ACROSS, [])]
+    assert units._run_ahead([0]) == [("unit", ("catalog", "k", [], {}))] and made == [[0]]

@@ -243,6 +243,9 @@ def _bucket_members(state, ids: list[str], header_nt: bytes, old_table: dict) ->
     old_record = state.old_units.get("catalog") or {}
     state.header_digest = _digest_lines(header_nt)
     same_header = old_record.get("header") == state.header_digest
+    # The old buckets stand only for the same code (which lays them out) and the same catalog header (whose lines
+    # they leave out): else every node of a dataset made anew is gathered again, whatever its digest.
+    same_inputs = same_header and old_record.get("common") == state.common
     # A dataset kept from the previous build describes every node as it did then (its record is the old one), so
     # only the old node maps of the datasets made anew and of those removed are read.
     old_ids = (name[len("dataset/") :] for name in state.old_units if name.startswith("dataset/"))
@@ -251,9 +254,9 @@ def _bucket_members(state, ids: list[str], header_nt: bytes, old_table: dict) ->
     touched: set[str] = set()
     for i in fresh:
         now, then = current.get(i, {}), before.get(i, {})
-        if same_header:  # a node whose lines the dataset states as before: its bucket's lines are as before
+        if same_inputs:  # a node whose lines the dataset states as before: its bucket's lines are as before
             touched |= {n for n in now.keys() | then.keys() if now.get(n) != then.get(n)}
-        else:  # lines the old header held were left out of the old buckets: gather them all again
+        else:
             touched |= now.keys() | then.keys()
     touched |= {n for i in removed for n in before[i]}
     old_counts = old_record.get("bucket_nodes")

@@ -180,6 +180,7 @@ class _State:
     header_digest: str = ""
     bucket_nodes: list[int] = field(default_factory=list)  # the catalog unit's: nodes in each N-Triples bucket
     records: list[dict] = field(default_factory=list)  # the dataset units', for the checks run ahead of the plan
+    checked: bool | None = None  # those checks found no error (in the worker that ran them)
 
     @property
     def root(self) -> str:
@@ -290,6 +291,7 @@ def _run_units(indices: list[int]) -> list[tuple[str, str, list[tuple[str, str, 
                 "header": state.header_digest,
                 "bucket_nodes": state.bucket_nodes,
                 "triples": sum(entry[2] for entry in table.values()),
+                "common": state.common,  # what its buckets were laid out by (``dumps._bucket_members``)
             }
             if state.sink.staged is not None:
                 _make_store(state, unit.key)
@@ -603,16 +605,18 @@ def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> li
         state.plan = _dump_units(state)
         planned = len(state.plan)
         dumps = _to_make(state, staged, range(planned))
-        # After an edit, a worker checks across datasets and then makes the dumps (the longest catalog-wide units),
-        # while this process plans the other units; they are made once the checks found no error (the dumps, made
-        # before that is known, go with the staged folder if they did). A whole build checks first: its workers
-        # are busy with the datasets until now, and a third process would only add to its peak memory.
-        ahead_of_plan = workers > 1 and len(state.fresh) <= _FEW
+        # After an edit, a worker checks across datasets and then, if they found no error, makes the N-Triples dump
+        # and the query store (the longest catalog-wide unit), while this process plans the other units, which it
+        # makes once the checks' result came. A whole build (or one making more than ``_FEW`` datasets) checks
+        # first: its workers are busy with the datasets until now, and a third process would only add to its peak.
+        ahead_of_plan = workers > 1 and bool(state.old_units) and len(state.fresh) <= _FEW
+        early = [i for i in dumps if state.plan[i].name == "catalog"] if ahead_of_plan else []
         state.records = records if ahead_of_plan else []
-        with ahead(_run_ahead, [_ACROSS, *([i] for i in dumps)] if ahead_of_plan else [], 1) as made_ahead:
+        with ahead(_run_ahead, [_ACROSS, *([i] for i in early)] if ahead_of_plan else [], 1) as made_ahead:
             if ahead_of_plan:
                 state.plan += _plan(state)
                 problems, made_first = _checks_ahead(made_ahead)
+                state.records = []
             else:
                 problems, made_first = _across(state, records), []
             del records  # not held while the catalog-wide units run (what they need is in state and staged.units)
@@ -620,13 +624,9 @@ def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> li
                 return problems
             if not ahead_of_plan:
                 state.plan += _plan(state)
-            rest = _to_make(state, staged, range(planned, len(state.plan)))
-            made = chain(
-                made_first,
-                _map_units(rest if ahead_of_plan else dumps + rest, workers),
-                (result for _, result in made_ahead),  # the dumps, if not in already
-            )
-            for name, key, files, extra in track(made, "catalog", total=len(dumps) + len(rest), unit="unit"):
+            rest = [i for i in dumps if i not in early] + _to_make(state, staged, range(planned, len(state.plan)))
+            made = chain(made_first, _map_units(rest, workers), (result for _, result in made_ahead))
+            for name, key, files, extra in track(made, "catalog", total=len(early) + len(rest), unit="unit"):
                 if staged:
                     for rel, sha, written in files:
                         staged.record(rel, sha, written)
@@ -641,12 +641,16 @@ _ACROSS = "across"  # the task of checking across datasets, among the units made
 
 
 def _run_ahead(task: str | list[int]) -> list[tuple[str, Any]]:
-    """A task started ahead of the plan (``_execute``): the checks across datasets, or dump units."""
+    """A task started ahead of the plan (``_execute``), in one worker: the checks across datasets, then units,
+    made only if those checks found no error (nothing is made, not even the query store, for a failing build)."""
     state = _STATE
     assert state is not None
-    if task == _ACROSS:
-        return [(_ACROSS, _across(state, state.records))]
-    return [("unit", made) for made in _run_units(task)]
+    if task == _ACROSS or state.checked is None:
+        problems = _across(state, state.records)
+        state.checked = not any(p.severity == ERROR for p in problems)
+        if task == _ACROSS:
+            return [(_ACROSS, problems)]
+    return [("unit", made) for made in _run_units(task)] if state.checked else []
 
 
 def _checks_ahead(results: Iterator[tuple[str, Any]]) -> tuple[list[Problem], list]:
