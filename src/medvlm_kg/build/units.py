@@ -335,11 +335,11 @@ def _generation(key: str) -> str:
 
 def _map_units(indices: list[int], workers: int) -> Iterator[tuple[str, str, list[tuple[str, str, bool]], dict]]:
     """The catalog-wide units, one task each (they differ a lot in size), in ``workers`` processes or here. When
-    few are left to make and the dumps were not started ahead of the plan (``_execute``: more than ``_FEW``
-    datasets were made), the catalog's unit (the N-Triples dump, then the query store) runs in this process
-    beside one worker fewer: it reads every dataset's record, which in a worker copied the pages holding them (the
-    units took 0.52-0.73 s after an edit at 10,000 entries, now 0.48-0.52 s). A whole build keeps every worker:
-    there this process would take a core from them (its catalog-wide units: 20 s, 21 s this way).
+    few are left to make and the catalog's unit was not started ahead of the plan (``_execute``: no previous
+    build, or more than ``_FEW`` datasets made), that unit (the N-Triples dump, then the query store) runs in this
+    process beside one worker fewer: it reads every dataset's record, which in a worker copied the pages holding
+    them (the units took 0.52-0.73 s after an edit at 10,000 entries, now 0.48-0.52 s). A whole build keeps every
+    worker: there this process would take a core from them (its catalog-wide units: 20 s, 21 s this way).
 
     A worker is a fresh fork every 64 units: the units read the whole catalog between them, and a worker that
     touches an inherited object (its reference count) makes that memory its own copy. Peak memory of a cold build
