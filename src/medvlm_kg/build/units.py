@@ -20,6 +20,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,7 @@ WORK = ".medvlm-kg-work"  # in the staged folder while units run; removed before
 # The RDF syntaxes written per document; serve derives N-Triples from the Turtle (``serve/index.py``), and the whole
 # catalog's N-Triples is the compressed dump.
 PUBLISHED = (FORMATS["turtle"], FORMATS["jsonld"])
-_FEW = 64  # datasets made anew, at most, for the dumps to start before the plan (an edit; ``_execute``)
+_FEW = 64  # datasets made anew, at most, for the checks across datasets to run ahead of the plan (``_execute``)
 
 
 def check(data_dir: Path | str) -> tuple[Catalog | None, KnowledgeGraph | None, list[Problem]]:
@@ -181,6 +182,11 @@ class _State:
     bucket_nodes: list[int] = field(default_factory=list)  # the catalog unit's: nodes in each N-Triples bucket
     records: list[dict] = field(default_factory=list)  # the dataset units', for the checks run ahead of the plan
     checked: bool | None = None  # those checks found no error (in the worker that ran them)
+
+    @cached_property
+    def every(self) -> str:
+        """A digest of every dataset unit's key: what the dumps and the pages that show every dataset are keyed on."""
+        return digest(sorted(self.keys.items()))
 
     @property
     def root(self) -> str:
@@ -425,10 +431,9 @@ def _documents(docs: dict[str, tuple[list[ox.Triple], str]]) -> dict[str, bytes]
 
 def _dump_units(state: _State) -> list[_Unit]:
     """The units of the two dumps: keyed on the datasets' keys alone, so known before the rest is planned."""
-    every = digest(sorted(state.keys.items()))
     return [
-        _Unit("catalog", digest("catalog", state.common, every), lambda: catalog_ntriples_dump(state)),
-        _Unit("catalog-ttl", digest("catalog turtle", state.common, every), lambda: catalog_turtle_dump(state)),
+        _Unit("catalog", digest("catalog", state.common, state.every), lambda: catalog_ntriples_dump(state)),
+        _Unit("catalog-ttl", digest("catalog turtle", state.common, state.every), lambda: catalog_turtle_dump(state)),
     ]
 
 
@@ -440,8 +445,7 @@ def _plan(state: _State) -> list[_Unit]:
     from medvlm_kg.site.links import concept_page_key, csv_file
 
     catalog, site, common, keys = state.catalog, state.site, state.common, state.keys
-    base = catalog.base_iri
-    every = digest(sorted(keys.items()))
+    base, every = catalog.base_iri, state.every
     units = [
         _Unit("concepts", digest("concepts", common), lambda: _documents(_concept_documents(base))),
         _Unit(

@@ -198,7 +198,7 @@ def check_catalog(
     folder_items = (data_dir / "datasets").iterdir() if (data_dir / "datasets").is_dir() else ()
     # each entry's name taken once (pathlib's name and suffix were a tenth of reading 10,000 cached files), sorted
     # by name as Paths sort in one folder
-    named = sorted((name, path) for name, path in ((p.name, p) for p in folder_items) if not name.startswith("."))
+    named = [(name, path) for name, path in sorted((p.name, p) for p in folder_items) if not name.startswith(".")]
     files = [(name, path) for name, path in named if name.endswith(".yaml")]  # what glob("*.yaml") finds
     for name, _ in named:
         stem, suffix = os.path.splitext(name)
