@@ -40,11 +40,20 @@ class Work:
 _Index = dict[tuple[str, str], list[str]]
 
 
+# The predicates ``works`` reads: the other triples of a description (about two hundred) are not indexed.
+_READ = frozenset(
+    (DCT + "isReferencedBy", DCT + "title", DCT + "issued")
+    + tuple(SCHEMA + p for p in ("creditText", "identifier", "name", "datePublished"))
+)
+
+
 def _index(triples: list[ox.Triple]) -> _Index:
-    """The objects of the triples by (subject, predicate), sorted: the dataset's triples are read once."""
+    """The objects of the triples ``works`` reads by (subject, predicate), sorted: the triples are read once."""
     found: _Index = defaultdict(list)
     for t in triples:
-        found[t.subject.value, t.predicate.value].append(t.object.value)
+        predicate = t.predicate.value
+        if predicate in _READ:
+            found[t.subject.value, predicate].append(t.object.value)
     return {key: sorted(values) for key, values in found.items()}
 
 
