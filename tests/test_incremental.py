@@ -634,3 +634,44 @@ def test_the_worker_ahead_of_the_plan_makes_no_unit_after_checks_that_found_an_e
     monkeypatch.setattr(units, "_STATE", SimpleNamespace(records=[], checked=None))
     assert units._run_ahead(units._ACROSS) == [(units._ACROSS, [])]
     assert units._run_ahead([0]) == [("unit", ("catalog", "k", [], {}))] and made == [[0]]
+
+
+# A Python session as a notebook runs it: build, ask the build's query store, edit an entry, build again, ask again.
+_SESSION = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from medvlm_kg.build.build import build\n"
+    "from medvlm_kg.build.store import rocksdb_running\n"
+    "from medvlm_kg.sparql.query import built_store\n"
+    "data, out = Path(sys.argv[1]), Path(sys.argv[2])\n"
+    "def name():\n"
+    "    built = built_store(out)\n"
+    "    query = f'SELECT ?n WHERE {{ <{built.base_iri}dataset/vqarad> <https://schema.org/name> ?n }}'\n"
+    "    return [row['n'].value for row in built.store.query(query, use_default_graph_as_union=True)]\n"
+    "build(data, out, jobs=2)\n"
+    "print('threads before a store:', rocksdb_running())\n"
+    "print('name:', name())\n"
+    "print('threads after:', rocksdb_running())\n"
+    "entry = data / 'datasets' / 'vqarad.yaml'\n"
+    "entry.write_text(entry.read_text(encoding='utf-8').replace('name: VQARad\\n', 'name: VQA-RAD\\n', 1), 'utf-8')\n"
+    "build(data, out, jobs=2)\n"
+    "print('name:', name())\n"
+)
+
+
+def test_a_build_after_a_query_in_the_same_python_session_finishes_and_equals_a_clean_build(catalog_copy, tmp_path):
+    """Opening a query store starts its database's threads, which last as long as the process. A store opened in a
+    process forked after that waited forever, so the second build of a session that had asked the first build's
+    store hung. Now that build makes the store in its own process, and the session goes on."""
+    out, clean = tmp_path / "build", tmp_path / "clean"
+    run = [sys.executable, "-c", _SESSION, str(catalog_copy), str(out)]
+    result = subprocess.run(run, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "threads before a store: False",
+        "name: ['VQARad']",
+        "threads after: True",
+        "name: ['VQA-RAD']",
+    ]
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(clean)).returncode == 0
+    assert tree(out) == tree(clean)

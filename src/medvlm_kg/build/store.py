@@ -43,6 +43,7 @@ __all__ = [
     "open_generation",
     "open_store",
     "prune",
+    "rocksdb_running",
     "store_root",
     "update_generation",
 ]
@@ -50,6 +51,35 @@ __all__ = [
 # What the bundled queries run over besides the catalog graph (labels, the concept hierarchy).
 ONTOLOGY_FILES = ("vocab.ttl", "modality.ttl", "task.ttl", "unit.ttl", "platform.ttl")
 GENERATION_LENGTH = 24  # hex digits of the catalog unit's key
+
+
+_opened_here = False  # this process opened an on-disk store (where thread names cannot be read: ``rocksdb_running``)
+
+
+def _on_disk(path: Path, read_only: bool = False) -> ox.Store:
+    global _opened_here
+    _opened_here = True
+    return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+
+
+def rocksdb_running() -> bool:
+    """Whether this process runs the background threads of an on-disk store's database (RocksDB). They start with
+    the first store it opens (ours, or one a caller opened) and last until it exits. A process forked from it then
+    must not open a store: the fork has none of those threads, a lock one of them held stays held, and it waits
+    forever (a build after a query in the same Python session did). Linux names the threads; elsewhere, the
+    stores this module opened tell."""
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return _opened_here
+    for task in tasks:
+        try:
+            with open(f"/proc/self/task/{task}/comm", encoding="utf-8", errors="replace") as comm:
+                if comm.read().startswith("rocksdb"):
+                    return True
+        except OSError:  # a thread that ended meanwhile
+            continue
+    return _opened_here
 
 
 def store_root(out_dir: Path | str) -> Path:
@@ -101,7 +131,7 @@ def make_generation(out_dir: Path | str, generation: str, catalog_dump: Path, ca
     """Make the store generation ``generation`` of ``out_dir`` from a catalog dump (kept if it exists)."""
 
     def fill(db: Path) -> None:
-        store = ox.Store(str(db))
+        store = _on_disk(db)
         load_into(store, catalog_dump, ox.NamedNode(catalog_iri))
         store.flush()
         store.optimize()
@@ -189,8 +219,8 @@ def update_generation(
         gone -= still
 
     def fill(db: Path) -> None:
-        ox.Store.read_only(str(source)).backup(str(db))
-        store = ox.Store(str(db))
+        _on_disk(source, read_only=True).backup(str(db))
+        store = _on_disk(db)
         graph = ox.NamedNode(catalog_iri)
         for quad in ox.parse(b"".join(sorted(gone)), format=ox.RdfFormat.N_TRIPLES):
             store.remove(ox.Quad(quad.subject, quad.predicate, quad.object, graph))
@@ -247,7 +277,7 @@ def open_generation(out_dir: Path | str) -> tuple[ox.Store, Path] | None:
             return None
         folder = generation_path(out_dir, generation)
         try:
-            return ox.Store.read_only(str(folder / "ready")), folder
+            return _on_disk(folder / "ready", read_only=True), folder
         except OSError:
             if current_generation(out_dir) == generation:
                 return None

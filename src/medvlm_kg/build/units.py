@@ -339,7 +339,9 @@ def _generation(key: str) -> str:
     return key[:GENERATION_LENGTH]
 
 
-def _map_units(indices: list[int], workers: int) -> Iterator[tuple[str, str, list[tuple[str, str, bool]], dict]]:
+def _map_units(
+    indices: list[int], workers: int, store_here: bool = False
+) -> Iterator[tuple[str, str, list[tuple[str, str, bool]], dict]]:
     """The catalog-wide units, one task each (they differ a lot in size), in ``workers`` processes or here. When
     few are left to make and the catalog's unit was not started ahead of the plan (``_execute``: no previous
     build, or more than ``_FEW`` datasets made), that unit (the N-Triples dump, then the query store) runs in this
@@ -350,10 +352,13 @@ def _map_units(indices: list[int], workers: int) -> Iterator[tuple[str, str, lis
     A worker is a fresh fork every 64 units: the units read the whole catalog between them, and a worker that
     touches an inherited object (its reference count) makes that memory its own copy. Peak memory of a cold build
     (all processes, PSS): 633 → 554 MiB at 10,000 entries, 1,618 → 1,343 MiB at 30,000. Every 16 units freed no
-    more and cost an edit at 10,000 about 0.8 s (it remakes some 1,900 units)."""
+    more and cost an edit at 10,000 about 0.8 s (it remakes some 1,900 units).
+
+    ``store_here``: the catalog's unit runs here whatever the number of units, as this process opened a query store
+    before and no fork of it may open one (``_execute``)."""
     assert _STATE is not None
     few = len(indices) <= 64  # an edit (17 units at 10,000 entries); a whole build (1,900) keeps every worker busy
-    here = [i for i in indices if _STATE.plan[i].name == "catalog"] if workers > 1 and few else []
+    here = [i for i in indices if _STATE.plan[i].name == "catalog"] if workers > 1 and (few or store_here) else []
     tasks = [[i] for i in indices if i not in here]
     pool = workers - 1 if here else workers  # this process is one of them
     return spread(_run_units, tasks, pool, ordered=False, renew_after=64, here=[[i] for i in here])
@@ -600,6 +605,8 @@ def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> li
     """Make (or keep) every unit, and check what no unit can check alone (``_across``). Returns every problem
     found; the catalog-wide units are made only when there is no error."""
     global _STATE
+    from medvlm_kg.build.store import rocksdb_running
+
     _STATE = state
     if staged is not None:
         staged.staging  # noqa: B018 - made now, so worker processes write into the same folder
@@ -613,7 +620,10 @@ def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> li
         # and the query store (the longest catalog-wide unit), while this process plans the other units, which it
         # makes once the checks' result came. A whole build (or one making more than ``_FEW`` datasets) checks
         # first: its workers are busy with the datasets until now, and a third process would only add to its peak.
-        ahead_of_plan = workers > 1 and bool(state.old_units) and len(state.fresh) <= _FEW
+        # A process that opened a query store before (a query earlier in the same Python session) makes the new
+        # one itself: opened in a fork of it, a store waits forever (``store.rocksdb_running``).
+        store_here = staged is not None and workers > 1 and rocksdb_running()
+        ahead_of_plan = workers > 1 and bool(state.old_units) and len(state.fresh) <= _FEW and not store_here
         early = [i for i in dumps if state.plan[i].name == "catalog"] if ahead_of_plan else []
         state.records = records if ahead_of_plan else []
         with ahead(_run_ahead, [_ACROSS, *([i] for i in early)] if ahead_of_plan else [], 1) as made_ahead:
@@ -629,7 +639,7 @@ def _execute(state: _State, staged: StagedOutput | None, jobs: int | None) -> li
             if not ahead_of_plan:
                 state.plan += _plan(state)
             rest = [i for i in dumps if i not in early] + _to_make(state, staged, range(planned, len(state.plan)))
-            made = chain(made_first, _map_units(rest, workers), (result for _, result in made_ahead))
+            made = chain(made_first, _map_units(rest, workers, store_here), (result for _, result in made_ahead))
             for name, key, files, extra in track(made, "catalog", total=len(early) + len(rest), unit="unit"):
                 if staged:
                     for rel, sha, written in files:
