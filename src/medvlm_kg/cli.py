@@ -317,8 +317,8 @@ def query(
 
     A SELECT answer comes a page at a time (--limit rows, 100 by default, from --offset); stderr says which rows
     of how many were printed. When the build in --out (build/) was made from --data as it is now, its query store
-    answers: the same answer, without reading and converting the catalog again; an answer longer than its page is
-    kept beside that store, so the next page is read from it, not computed again.
+    answers: the same answer, without reading and converting the catalog again; an answer longer than its page (or
+    slow to compute) is kept beside that store, so the next page is read from it, not computed again.
 
     \b
     Example:

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+import time
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -315,8 +316,8 @@ def run_local(
     """Answer a bundled query over a local store (its default graph, or, for a build's store, the union of its
     graphs: one graph, so no triple is counted twice). ``limit``/``offset``: one page of a SELECT answer (the
     rest of the answer is counted, not read into memory: ``total``). ``kept``: the store's generation folder
-    (``BuiltStore.answers``), where an answer longer than its page is kept and a later page read from
-    (``kept_answers``)."""
+    (``BuiltStore.answers``), where an answer longer than its page, or slow to compute, is kept and a later page
+    read from (``kept_answers``)."""
     text = bound_text(query, bindings)
     paged = limit is not None or bool(offset)
     path = answer_path(kept, text) if kept is not None and paged and query.form == "SELECT" else None
@@ -324,6 +325,7 @@ def run_local(
     if found is not None:
         variables, page, total = found
         return QueryResult("SELECT", variables, page, total=total, offset=offset)
+    started = time.perf_counter()
     answer = store.query(text, use_default_graph_as_union=True)
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ASK", [], [], boolean=bool(answer))
@@ -333,8 +335,8 @@ def run_local(
     rows = ([solution[v] for v in variables] for solution in answer)
     if not paged:
         return QueryResult("SELECT", variables, list(rows))
-    if path is not None and limit is not None:  # a page that has a next one: all rows are kept while counted
-        rows = keeping(path, variables, rows, shown=offset + limit)
+    if path is not None and limit is not None:  # a page that has a next one (or a slow answer): kept while counted
+        rows = keeping(path, variables, rows, shown=offset + limit, started=started)
     skipped = sum(1 for _ in islice(rows, offset))
     page = list(islice(rows, limit))
     total = skipped + len(page) + sum(1 for _ in rows)
