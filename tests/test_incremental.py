@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from conftest import run_cli
 from medvlm_kg.build import spare
 from medvlm_kg.build.output import MARKER, beside, manifest_path
@@ -675,3 +677,28 @@ def test_a_build_after_a_query_in_the_same_python_session_finishes_and_equals_a_
     ]
     assert run_cli("build", "--data", str(catalog_copy), "--out", str(clean)).returncode == 0
     assert tree(out) == tree(clean)
+
+
+def test_an_entry_read_from_the_parse_cache_is_the_entry_read_from_its_file(monkeypatch):
+    """The cache keeps each checked entry as typed JSON and reads it back into the same dataclasses: the same values
+    of the same types (names as a tuple, not a list), the same line of every field and the same warnings."""
+    from conftest import DATA
+    from medvlm_kg.catalog import load
+    from medvlm_kg.catalog.parse_cache import ParseCache
+
+    learning = ParseCache("key")
+    from_files, problems = load.check_catalog(DATA, learning)
+    assert from_files is not None and any(d.alternate_name for d in from_files.datasets)
+
+    def parse_again(*args, **kwargs):
+        raise AssertionError("a cached file was checked again")
+
+    monkeypatch.setattr(load, "check_dataset", parse_again)
+    from_cache, problems_again = load.check_catalog(DATA, ParseCache.load("key", learning.dump()))
+    assert [repr(d) for d in from_cache.datasets] == [repr(d) for d in from_files.datasets]
+    assert from_cache == from_files
+    assert [d.lines for d in from_cache.datasets] == [d.lines for d in from_files.datasets]
+    assert problems_again == problems
+    # a cache made for other code (its key) is not read: every file is checked again
+    with pytest.raises(AssertionError, match="checked again"):
+        load.check_catalog(DATA, ParseCache.load("other code", learning.dump()))

@@ -63,14 +63,18 @@ def build(data_dir: Path | str, out_dir: Path | str, jobs: int | None = None) ->
 
 def _build_locked(data_dir: Path, out_dir: Path | str, jobs: int | None) -> BuildResult:
     """The build, with the output folder's lock held."""
-    from medvlm_kg.runtime.inputs import scan
+    from medvlm_kg.runtime.inputs import SCAN_NOTE, scan
 
     staged = StagedOutput(out_dir)
     staged.remove_stale()
     with stage("looking for changes"):
-        inputs = scan(data_dir)
+        last_scan = staged.read_note(SCAN_NOTE)
+        inputs = scan(data_dir, last_scan)
         unchanged = staged.unchanged(inputs.digest)
+    scan_note = inputs.note(data_dir)
     if unchanged:
+        if scan_note != last_scan:  # files touched, not changed: the next scan need not read them again
+            staged.write_note(SCAN_NOTE, scan_note)
         old = staged.old
         warnings = [Problem(**p) for p in old["warnings"]]
         count = old.get("units", {}).get("catalog", {}).get("triples", 0)
@@ -81,6 +85,7 @@ def _build_locked(data_dir: Path, out_dir: Path | str, jobs: int | None) -> Buil
 
     try:
         datasets, warnings, notes = make(data_dir, staged, inputs, jobs)
+        notes[SCAN_NOTE] = scan_note
         triples = staged.units.get("catalog", {}).get("triples", 0)
         with stage("saving"):
             previous = generation_named(staged.old.get("units") or {})  # the manifests as read and as written

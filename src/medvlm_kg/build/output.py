@@ -380,6 +380,22 @@ class StagedOutput:
         """Where a staged file lies (to read it back while the build goes on)."""
         return self.staging / rel
 
+    def read_note(self, rel: str) -> bytes | None:
+        """A note the last build left beside the output (``beside``), or None."""
+        try:
+            return (beside(self.out_dir) / rel).read_bytes()
+        except OSError:
+            return None
+
+    def write_note(self, rel: str, data: bytes) -> None:
+        """Leave a note beside the output, whole, outside a build's swap (a scan's, after a build with no change)."""
+        notes_dir = beside(self.out_dir)
+        try:
+            notes_dir.mkdir(parents=True, exist_ok=True)
+            _write_whole(notes_dir / rel, data)
+        except OSError:  # only a saving of time for the next build: a read-only folder keeps its old note
+            pass
+
     # -- the swap ------------------------------------------------------------------------------------------
 
     def commit(

@@ -819,10 +819,11 @@ def _validate(
     return catalog, sorted(set(problems), key=problem_order)
 
 
-def _scan(data_dir: Path) -> Inputs:
-    from medvlm_kg.runtime.inputs import scan
+def _scan(data_dir: Path, out_dir: Path | None = None) -> Inputs:
+    """The catalog's inputs, taking unchanged files' digests from the scan of the build in ``out_dir``, if any."""
+    from medvlm_kg.runtime.inputs import SCAN_NOTE, scan
 
-    return scan(data_dir)
+    return scan(data_dir, _read_note(out_dir, SCAN_NOTE) if out_dir is not None else None)
 
 
 _RECORD_PROBLEM = {"file", "line", "field", "message", "hint", "severity"}
@@ -850,7 +851,7 @@ def _earlier_build(data_dir: Path, out_dir: Path | str | None) -> tuple[Inputs |
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         return None, None, {}
-    inputs = _scan(data_dir)
+    inputs = _scan(data_dir, out_dir)
     parsed, units = _build_notes(out_dir)
     return inputs, ParseCache.load(inputs.parsing, parsed), units
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +31,7 @@ class PartialDate:
 class Sourced:
     """A verified value together with the URLs of the pages it was read on."""
 
-    value: Any
+    value: str | tuple[str, ...] | None  # a text, or names (``alternate_name``); exact, for the parse cache
     sources: tuple[str, ...]
     label: str | None = None
 

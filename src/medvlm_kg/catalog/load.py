@@ -18,8 +18,7 @@ from typing import Any
 from medvlm_kg.catalog.checks import check_catalog_file, check_dataset
 from medvlm_kg.catalog.concepts import load_schemes
 from medvlm_kg.catalog.entries import Catalog, Dataset, Person
-from medvlm_kg.catalog.parse_cache import ParseCache
-from medvlm_kg.catalog.to_entries import checked_dataset
+from medvlm_kg.catalog.parse_cache import Checked, ParseCache
 from medvlm_kg.catalog.yaml_reader import YamlProblem, read_yaml
 from medvlm_kg.problems import ERROR, WARNING, CatalogError, Problem
 from medvlm_kg.runtime.inputs import display_root
@@ -89,10 +88,10 @@ def _read_file(
     return value, lines, []
 
 
-def _cached(cache: ParseCache, hit: dict) -> tuple[Any, dict, list[Problem]]:
-    """``_read_file``'s answer for a file the cache knows: its document, and the line of its id."""
+def _cached(cache: ParseCache, hit: tuple[Checked, tuple[str, bytes]]) -> tuple[Any, dict, list[Problem]]:
+    """``_read_file``'s answer for a file the cache knows: no document (``cache.hit`` holds its checked entry)."""
     cache.hit = hit
-    return hit["doc"], {("id",): hit["lines"]["id"]} if "id" in hit["lines"] else {}, []
+    return None, {}, []
 
 
 def _is_link_loop(path: Path) -> bool:
@@ -122,17 +121,17 @@ def _check_file(
     value, lines, read_problems = _read_file(path, rel, root, folder, cache, scanned)
     if read_problems:
         return _FileChecked(rel, read_problems)
-    claimed = value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
-    one = _FileChecked(rel, [], claimed, lines.get(("id",)))
     hit = cache.hit if cache is not None else None
     if hit is not None:  # checked by an earlier build, and unchanged since
-        one.dataset = checked_dataset(value, rel, lines, schemes, dotted=hit["lines"])
-        one.problems = [Problem(**p) for p in hit["problems"]]
-        one.remembered = hit["packed"]  # the parent keeps it for the next build (this may be a worker process)
-    else:
-        one.dataset, one.problems = check_dataset(path, rel, value, lines, schemes)
-        if cache is not None and one.dataset is not None:
-            one.remembered = cache.entry(rel, value, dict(one.dataset.lines), one.problems)
+        checked, packed = hit
+        dataset = checked.dataset
+        # the parent keeps ``packed`` for the next build (this may be a worker process)
+        return _FileChecked(rel, [], dataset.id, dataset.lines.get("id"), dataset, checked.problems, packed)
+    claimed = value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
+    one = _FileChecked(rel, [], claimed, lines.get(("id",)))
+    one.dataset, one.problems = check_dataset(path, rel, value, lines, schemes)
+    if cache is not None and one.dataset is not None:
+        one.remembered = cache.entry(rel, one.dataset, one.problems)
     return one
 
 

@@ -5,11 +5,28 @@ so a file whose bytes did not change is neither parsed nor checked again.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from dataclasses import dataclass
 
+import msgspec
 import orjson
 
+from medvlm_kg.catalog.entries import Dataset
 from medvlm_kg.problems import Problem
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """What checking a dataset file gave: its entry (with the line of each field) and its warnings."""
+
+    dataset: Dataset
+    problems: list[Problem]
+
+
+# The entry is kept as typed JSON and read straight back into the dataclasses by msgspec (no code runs: the cache
+# lives in the output folder). Making the entries again from the files' plain values took 0.37 s of an edit at
+# 10,000 entries; msgspec reads them in 0.13 s.
+_ENCODER = msgspec.json.Encoder()
+_DECODER = msgspec.json.Decoder(Checked)
 
 
 class ParseCache:
@@ -19,7 +36,7 @@ class ParseCache:
     it was made with, which ``build`` makes sure of (``key``).
 
     One line per file (``"path"\tsha256\t{entry}``) kept as bytes until a file asks for its entry: a catalog of
-    100,000 entries would otherwise hold 100,000 parsed documents it mostly only copies to the next build.
+    100,000 entries would otherwise hold 100,000 entries it mostly only copies to the next build.
     """
 
     def __init__(self, key: str, entries: dict[str, tuple[str, bytes]] | None = None):
@@ -33,20 +50,19 @@ class ParseCache:
     def _digest(raw: bytes) -> str:
         return hashlib.sha256(raw).hexdigest()
 
-    def get(self, rel: str, raw: bytes) -> dict | None:
-        """The entry of a file seen before with these bytes (``doc``, ``lines``, ``problems``, ``packed``)."""
+    def get(self, rel: str, raw: bytes) -> tuple[Checked, tuple[str, bytes]] | None:
+        """What checking a file seen before with these bytes gave, and its cache entry as kept."""
         return self.get_known(rel, self._digest(raw)) if rel in self._old else None
 
-    def get_known(self, rel: str, digest: str) -> dict | None:
+    def get_known(self, rel: str, digest: str) -> tuple[Checked, tuple[str, bytes]] | None:
         """``get`` for a file whose sha256 ``digest`` (hex) is known already (the build's scan just read it)."""
         found = self._old.get(rel)
         if found is None or found[0] != digest:
             return None
         try:
-            entry = orjson.loads(found[1])
-        except orjson.JSONDecodeError:
+            return _DECODER.decode(found[1]), found
+        except msgspec.DecodeError:  # also a ValidationError: an entry of another shape is read from its file again
             return None
-        return {**entry, "packed": found} if isinstance(entry, dict) else None
 
     def holds(self, rel: str, digest: str) -> bool:
         """Whether the file ``rel`` was seen before with the bytes of this sha256 ``digest`` (hex)."""
@@ -56,18 +72,21 @@ class ParseCache:
     def seen(self, rel: str, raw: bytes) -> None:
         self._pending[rel] = self._digest(raw)
 
-    def entry(self, rel: str, doc: Any, dotted: dict[str, int], problems: list[Problem]) -> tuple[str, bytes] | None:
+    def entry(self, rel: str, dataset: Dataset, problems: list[Problem]) -> tuple[str, bytes] | None:
         """The cache entry of a file that passed its checks (with what they found: warnings only), or ``None``
-        when it holds something other than plain values (it is then read again next time). ``dotted``: the line
-        of each field by dotted name (``yaml_reader.dotted_lines``; the checked entry holds them already)."""
+        when its entry does not come back the same from JSON (it is then read from its file again next time)."""
         digest = self._pending.pop(rel, None)
         if digest is None:
             return None
-        entry = {"doc": doc, "lines": dotted, "problems": [p.as_dict() for p in problems]}
-        try:  # copied: the bytes orjson returns keep its whole write buffer (8 KB held for a 2.3 KB entry)
-            return digest, bytes(memoryview(orjson.dumps(entry)))
-        except TypeError:
+        checked = Checked(dataset, list(problems))
+        try:
+            packed = _ENCODER.encode(checked)
+            back = _DECODER.decode(packed)
+        except (TypeError, ValueError, OverflowError, msgspec.MsgspecError):
             return None
+        if back != checked or back.dataset.lines != dataset.lines:  # e.g. an integer past what JSON keeps exactly
+            return None
+        return digest, packed
 
     def learn(self, rel: str, packed: tuple[str, bytes]) -> None:
         self._new[rel] = packed

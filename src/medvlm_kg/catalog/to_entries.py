@@ -32,18 +32,15 @@ def _sourced(value: Any, doc: dict) -> Sourced:
     return Sourced(value, tuple(doc.get("sources", ())), doc.get("label"))
 
 
-def checked_dataset(
-    doc: dict, rel: str, lines: dict, schemes: dict, published=None, paper_date=None, dotted: dict | None = None
-) -> Dataset:
-    """The entry of a dataset file that passed every check (its dates read again when not given; ``dotted``: the
-    lines of its fields by dotted name, when known already)."""
+def checked_dataset(doc: dict, rel: str, lines: dict, schemes: dict, published=None, paper_date=None) -> Dataset:
+    """The entry of a dataset file that passed every check (its dates read again when not given)."""
     if published is None and "published" in doc:
         published = parse_date(Checker(rel, lines), ("published",), doc["published"])
     paper_doc = doc.get("paper")
     if paper_date is None and isinstance(paper_doc, dict) and "date" in paper_doc:
         paper_date = parse_date(Checker(rel, lines), ("paper", "date"), paper_doc["date"])
     dataset = _dataset_from(doc, rel, published, paper_date, schemes)
-    dataset.lines.update(dotted if dotted is not None else dotted_lines(lines))
+    dataset.lines.update(dotted_lines(lines))
     return dataset
 
 

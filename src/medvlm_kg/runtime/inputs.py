@@ -11,7 +11,8 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ import orjson
 
 from medvlm_kg.resources import ontology_dir, package_files
 
-__all__ = ["Inputs", "code_digest", "digest", "display_root", "scan"]
+__all__ = ["SCAN_NOTE", "Inputs", "code_digest", "digest", "display_root", "scan"]
 
 
 def digest(*parts: Any) -> str:
@@ -68,13 +69,31 @@ class Inputs:
     # where the files are shown from, not catalog.yaml, so the files' parse cache outlives an edit to catalog.yaml
     # (10,000 files parsed again: 4 s of a rebuild)
     parsing: str
+    # for the next scan: each file's size, times and inode with its digest, where the file had not changed for
+    # ``_SETTLED_NS`` when it was read (``scan``)
+    seen: dict[str, list] = field(default_factory=dict, compare=False, repr=False)
+
+    def note(self, data_dir: Path) -> bytes:
+        """What the next ``scan`` of ``data_dir`` may take from this one (kept beside the output: ``SCAN_NOTE``)."""
+        return orjson.dumps({"folder": _folder_id(data_dir), "files": self.seen}, option=orjson.OPT_SORT_KEYS)
 
 
-def scan(data_dir: Path) -> Inputs:
-    """The digests of a catalog folder's inputs (reading every file, parsing none)."""
+SCAN_NOTE = "scanned.json"
+# A file's digest is taken from the last scan only when its size, modification and change times and inode are
+# the same, and those times were at least this much older than the moment it was read: a write after that read
+# sets a newer change time (which no program can set back), so the same stat means the same bytes, as in git's
+# index. Two seconds cover file systems that keep times to the second.
+_SETTLED_NS = 2_000_000_000
+
+
+def scan(data_dir: Path, last: bytes | None = None) -> Inputs:
+    """The digests of a catalog folder's inputs (parsing no file). ``last``: an earlier scan's ``note``; a file
+    whose stat it holds unchanged is not read again (10,000 files read and hashed: 0.12 s of every rebuild)."""
+    started = time.time_ns()
     folder = data_dir / "datasets"
     files: dict[str, str] = {}
     names: list[str] = []
+    known, seen = _known(data_dir, last), {}
     if folder.is_dir():
         # os.scandir, not Path: the kind of each entry comes with its name (no stat), and 10,000 Paths' checks and
         # reads took 0.22 s of an edit's scan, 0.12 s this way
@@ -84,8 +103,17 @@ def scan(data_dir: Path) -> Inputs:
             names.append(entry.name)
             try:
                 if _is_yaml(entry.name) and entry.is_file(follow_symlinks=False):  # a symlink is not read
-                    with open(entry.path, "rb") as file:
-                        files[entry.name] = hashlib.sha256(file.read()).hexdigest()
+                    st = entry.stat(follow_symlinks=False)
+                    stat = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+                    old = known.get(entry.name)
+                    if old is not None and old[:4] == stat:
+                        sha = old[4]
+                    else:
+                        with open(entry.path, "rb") as file:
+                            sha = hashlib.sha256(file.read()).hexdigest()
+                    files[entry.name] = sha
+                    if max(st.st_mtime_ns, st.st_ctime_ns) < started - _SETTLED_NS:
+                        seen[entry.name] = [*stat, sha]
             except OSError:
                 pass
     try:
@@ -94,7 +122,43 @@ def scan(data_dir: Path) -> Inputs:
         catalog_bytes = b""
     code, shown_from = code_digest(), display_root(data_dir)
     common = digest(code, catalog_bytes, shown_from)
-    return Inputs(common, files, digest(common, names, files), digest("parsing", code, shown_from))
+    return Inputs(common, files, digest(common, names, files), digest("parsing", code, shown_from), seen)
+
+
+def _folder_id(data_dir: Path) -> list:
+    """The catalog folder as a scan's note names it: its real path, device and inode."""
+    try:
+        st = os.stat(data_dir / "datasets")
+    except OSError:
+        return [str(data_dir.resolve()), None, None]
+    return [str(data_dir.resolve()), st.st_dev, st.st_ino]
+
+
+def _known(data_dir: Path, last: bytes | None) -> dict[str, list]:
+    """The files of an earlier scan's note, if it was made of this folder (else nothing: every file is read)."""
+    if not last:
+        return {}
+    try:
+        note = orjson.loads(last)
+    except orjson.JSONDecodeError:
+        return {}
+    if not isinstance(note, dict) or note.get("folder") != _folder_id(data_dir):
+        return {}
+    files = note.get("files")
+    if not isinstance(files, dict):
+        return {}
+    return {
+        name: entry
+        for name, entry in files.items()
+        if isinstance(entry, list)
+        and len(entry) == 5
+        and all(type(v) is int for v in entry[:4])
+        and isinstance(entry[4], str)
+        and _SHA.fullmatch(entry[4])
+    }
+
+
+_SHA = re.compile(r"[0-9a-f]{64}")
 
 
 def _name(entry: os.DirEntry) -> str:
