@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -702,3 +703,38 @@ def test_an_entry_read_from_the_parse_cache_is_the_entry_read_from_its_file(monk
     # a cache made for other code (its key) is not read: every file is checked again
     with pytest.raises(AssertionError, match="checked again"):
         load.check_catalog(DATA, ParseCache.load("other code", learning.dump()))
+
+
+def test_a_build_run_from_another_working_folder_makes_nothing_again_and_names_files_from_there(
+    catalog_copy, tmp_path, monkeypatch
+):
+    """Messages name files relative to the working folder (``data/datasets/x.yaml``), so a build from another folder
+    words its warnings anew, and that is all: no file is checked or unit made again (at 10,000 entries such a
+    build made everything again, 50 s), and its manifest and warnings are a clean build's from that folder."""
+    from medvlm_kg.build import units
+    from medvlm_kg.build.build import build
+    from medvlm_kg.catalog import load
+
+    path = catalog_copy / "datasets" / "pathmmu.yaml"  # a warning: no publication date
+    path.write_text(path.read_text(encoding="utf-8").replace("\npublished:", "\n# published:", 1), "utf-8")
+    out = tmp_path / "build"
+    monkeypatch.chdir(tmp_path)
+    first = build(Path("data"), out)
+    assert any(w.file == "data/datasets/pathmmu.yaml" for w in first.warnings)
+
+    checked, made = [], []
+    real_check, real_make = load.check_dataset, units._make_dataset
+    monkeypatch.setattr(load, "check_dataset", lambda path, *rest: checked.append(path.name) or real_check(path, *rest))
+    monkeypatch.setattr(units, "_make_dataset", lambda d: made.append(d.id) or real_make(d))
+    monkeypatch.chdir(tmp_path.parent)
+    shown = f"{tmp_path.name}/data"
+    again = build(Path(shown), out)
+    assert checked == [] and made == []
+    assert again.written.written == []
+    assert any(w.file == f"{shown}/datasets/pathmmu.yaml" for w in again.warnings)
+    assert not any(w.file.startswith("data/") for w in again.warnings)
+
+    clean = build(Path(shown), tmp_path / "clean")
+    assert again.warnings == clean.warnings
+    assert manifest_path(out).read_bytes() == manifest_path(tmp_path / "clean").read_bytes()
+    assert tree(out) == tree(tmp_path / "clean")

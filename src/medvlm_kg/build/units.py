@@ -698,6 +698,7 @@ def _dataset_units(state: _State, staged: StagedOutput | None, jobs: int | None)
     for dataset in state.catalog.datasets:
         record = state.old_units.get(f"dataset/{dataset.id}") if staged else None
         if staged and record and record.get("key") == state.keys[dataset.id] and _keep(staged, record):
+            record = _shown_for(record, dataset)
             staged.units[record["name"]] = record  # as the manifest had it: see _with_shared_strings
             records.append(record)
         else:
@@ -742,6 +743,22 @@ def _with_shared_strings(record: dict) -> dict:
     if isinstance(types, list):
         out["types"] = [sys.intern(t) if isinstance(t, str) else t for t in types]
     return out
+
+
+def _shown_for(record: dict, dataset: Dataset) -> dict:
+    """A kept dataset unit's record whose problems name its file as ``dataset`` does now. Made from another working
+    folder, they name it by another path (``data/datasets/x.yaml``, ``datasets/x.yaml``); the unit is the same."""
+    problems = record.get("problems")
+    if not problems or all(not isinstance(p, dict) or p.get("file") == dataset.file for p in problems):
+        return record
+    tail = "/" + os.path.basename(dataset.file)
+    shown = [
+        {**p, "file": dataset.file}
+        if isinstance(p, dict) and isinstance(p.get("file"), str) and p["file"].endswith(tail)
+        else p
+        for p in problems
+    ]
+    return {**record, "problems": shown}
 
 
 def _across(state: _State, records: list[dict]) -> list[Problem]:
@@ -804,7 +821,7 @@ def _validate(
         for dataset in catalog.datasets:
             record = old_units.get(f"dataset/{dataset.id}")
             if _reusable(record, state.keys[dataset.id]):
-                records.append(record)
+                records.append(_shown_for(record, dataset))
             else:
                 fresh.append(dataset.id)
         _STATE = state

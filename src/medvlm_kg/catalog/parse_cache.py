@@ -4,6 +4,7 @@ so a file whose bytes did not change is neither parsed nor checked again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 
@@ -35,15 +36,18 @@ class ParseCache:
     in the output folder, and reading it must not run code), and it is only valid for the code and catalog.yaml
     it was made with, which ``build`` makes sure of (``key``).
 
-    One line per file (``"path"\tsha256\t{entry}``) kept as bytes until a file asks for its entry: a catalog of
+    One line per file (``"name"\tsha256\t{entry}``) kept as bytes until a file asks for its entry: a catalog of
     100,000 entries would otherwise hold 100,000 entries it mostly only copies to the next build.
+
+    Files are known by name, not by the path messages show them under (relative to the working folder): a build
+    run from another folder finds them, and takes their entries with that path put in (``_shown_as``).
     """
 
     def __init__(self, key: str, entries: dict[str, tuple[str, bytes]] | None = None):
         self.key = key
-        self._old = entries or {}  # path → (digest, the entry as JSON)
+        self._old = entries or {}  # file name → (digest, the entry as JSON)
         self._new: dict[str, tuple[str, bytes]] = {}
-        self._pending: dict[str, str] = {}  # path → digest of the bytes just read, until their checks are known
+        self._pending: dict[str, str] = {}  # name → digest of the bytes just read, until their checks are known
         self.hit: dict | None = None
 
     @staticmethod
@@ -52,30 +56,34 @@ class ParseCache:
 
     def get(self, rel: str, raw: bytes) -> tuple[Checked, tuple[str, bytes]] | None:
         """What checking a file seen before with these bytes gave, and its cache entry as kept."""
-        return self.get_known(rel, self._digest(raw)) if rel in self._old else None
+        return self.get_known(rel, self._digest(raw)) if _name(rel) in self._old else None
 
     def get_known(self, rel: str, digest: str) -> tuple[Checked, tuple[str, bytes]] | None:
         """``get`` for a file whose sha256 ``digest`` (hex) is known already (the build's scan just read it)."""
-        found = self._old.get(rel)
+        found = self._old.get(_name(rel))
         if found is None or found[0] != digest:
             return None
         try:
-            return _DECODER.decode(found[1]), found
+            checked = _DECODER.decode(found[1])
         except msgspec.DecodeError:  # also a ValidationError: an entry of another shape is read from its file again
             return None
+        if checked.dataset.file != rel:
+            checked = _shown_as(checked, rel)
+            found = (digest, _ENCODER.encode(checked))
+        return checked, found
 
     def holds(self, rel: str, digest: str) -> bool:
         """Whether the file ``rel`` was seen before with the bytes of this sha256 ``digest`` (hex)."""
-        found = self._old.get(rel)
+        found = self._old.get(_name(rel))
         return found is not None and found[0] == digest
 
     def seen(self, rel: str, raw: bytes) -> None:
-        self._pending[rel] = self._digest(raw)
+        self._pending[_name(rel)] = self._digest(raw)
 
     def entry(self, rel: str, dataset: Dataset, problems: list[Problem]) -> tuple[str, bytes] | None:
         """The cache entry of a file that passed its checks (with what they found: warnings only), or ``None``
         when its entry does not come back the same from JSON (it is then read from its file again next time)."""
-        digest = self._pending.pop(rel, None)
+        digest = self._pending.pop(_name(rel), None)
         if digest is None:
             return None
         checked = Checked(dataset, list(problems))
@@ -89,11 +97,13 @@ class ParseCache:
         return digest, packed
 
     def learn(self, rel: str, packed: tuple[str, bytes]) -> None:
-        self._new[rel] = packed
+        self._new[_name(rel)] = packed
 
     def dump(self) -> bytes:
         lines = [orjson.dumps({"key": self.key})]
-        lines += [orjson.dumps(rel) + f"\t{sha}\t".encode() + entry for rel, (sha, entry) in sorted(self._new.items())]
+        lines += [
+            orjson.dumps(name) + f"\t{sha}\t".encode() + entry for name, (sha, entry) in sorted(self._new.items())
+        ]
         return b"\n".join(lines) + b"\n"
 
     @classmethod
@@ -113,3 +123,16 @@ class ParseCache:
                 except (orjson.JSONDecodeError, UnicodeDecodeError, TypeError):
                     continue
         return cls(key, entries)
+
+
+def _name(rel: str) -> str:
+    """A dataset file's name (its path in messages is ``<catalog folder as shown>/datasets/<name>``)."""
+    return rel.rpartition("/")[2]
+
+
+def _shown_as(checked: Checked, rel: str) -> Checked:
+    """An entry checked while its file was shown under another path (a build run from another working folder), with
+    ``rel`` wherever that path stood: the entry's file, and its warnings'."""
+    before = checked.dataset.file
+    problems = [dataclasses.replace(p, file=rel) if p.file == before else p for p in checked.problems]
+    return Checked(dataclasses.replace(checked.dataset, file=rel), problems)

@@ -62,12 +62,12 @@ def code_digest() -> str:
 class Inputs:
     """The build's inputs as digests: the catalog file, each dataset file by name, and all of it together."""
 
-    common: str  # the code, the ontology, catalog.yaml and where the files are shown from
+    common: str  # the code, the ontology and catalog.yaml
     files: dict[str, str]  # dataset file name → SHA-256 of its bytes
     digest: str
-    # what checking a dataset file reads besides its bytes: the code with the ontology (the concept schemes) and
-    # where the files are shown from, not catalog.yaml, so the files' parse cache outlives an edit to catalog.yaml
-    # (10,000 files parsed again: 4 s of a rebuild)
+    # what checking a dataset file reads besides its bytes: the code with the ontology (the concept schemes), not
+    # catalog.yaml, so the files' parse cache outlives an edit to catalog.yaml (10,000 files parsed again: 4 s of a
+    # rebuild)
     parsing: str
     # for the next scan: each file's size, times and inode with its digest, where the file had not changed for
     # ``_SETTLED_NS`` when it was read (``scan``)
@@ -120,9 +120,13 @@ def scan(data_dir: Path, last: bytes | None = None) -> Inputs:
         catalog_bytes = (data_dir / "catalog.yaml").read_bytes()
     except OSError:
         catalog_bytes = b""
+    # Where the files are shown from (the working folder) changes the messages, not what is made: it is part of the
+    # whole digest (a build with no other change still reports its warnings by the new paths), not of the keys of
+    # the units or of the parse cache, which take what they kept with the paths put right (a build from another
+    # folder made everything again: 50 s at 10,000 entries).
     code, shown_from = code_digest(), display_root(data_dir)
-    common = digest(code, catalog_bytes, shown_from)
-    return Inputs(common, files, digest(common, names, files), digest("parsing", code, shown_from), seen)
+    common = digest(code, catalog_bytes)
+    return Inputs(common, files, digest(common, shown_from, names, files), digest("parsing", code), seen)
 
 
 def _folder_id(data_dir: Path) -> list:
