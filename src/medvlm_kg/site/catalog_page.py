@@ -12,7 +12,7 @@ import orjson
 
 from medvlm_kg.catalog.entries import Access, Dataset
 from medvlm_kg.graph.description_text import LANGUAGES
-from medvlm_kg.graph.iris import catalog_iri
+from medvlm_kg.graph.iris import catalog_iri, dataset_iri
 from medvlm_kg.graph.listed_table import listed_tables
 from medvlm_kg.graph.listings import listed_cells
 from medvlm_kg.graph.schema_org import schema_org_jsonld
@@ -53,11 +53,13 @@ def catalog_page(site: SiteContext, lang: str, number: int = 1) -> dict[str, byt
         targets.append(("catalog", [page_file("catalog", lang), f"{lang_prefix(lang)}index.html"]))
     if site.paged:
         targets.append((f"catalog/page/{number}", [page_file(f"catalog/page/{number}", lang)]))
+    jsonld = _catalog_jsonld(site, [row.dataset for row in shown], lang)
     for key, paths in targets:
         ctx = site.page_context(key, "catalog", lang, paths[0], title, summary)
         total = len(site.catalog_chunks())
         ctx.update(
             rows=shown,
+            jsonld=jsonld,
             total=len(site.catalog.datasets),
             description_paragraphs=[p for p in summary.split("\n\n") if p.strip()],
             pager=pager(lambda n: f"catalog/page/{n}", number, total, ctx["page"]) if site.paged else None,
@@ -73,13 +75,50 @@ def catalog_page(site: SiteContext, lang: str, number: int = 1) -> dict[str, byt
                 filters=_filters(site, every, lang),
                 charts=_charts(site, every, lang, ctx["page"], ctx["t"]),
                 stats=_stats(every),
-                jsonld=script_json(schema_org_jsonld(site.catalog_triples, catalog_iri(site.base), lang)),
             )
         else:
             ctx.update(filters=[], charts=[], stats=None)
         html = site.html("catalog.html", ctx)  # index.html and catalog.html share a folder, so one page serves both
         out.update(dict.fromkeys(paths, html))
     return out
+
+
+def _catalog_jsonld(site: SiteContext, shown: list[Dataset], lang: str) -> str:
+    """The DataCatalog a page of the catalog table embeds for crawlers: the catalog and the datasets that page shows
+    (every dataset, on a catalog of one page). The front page of a catalog in pages listed all of them: 0.5 MB of
+    its 0.67 MB at 10,000 entries (5 MB at 100,000, in each language), 0.1 s of each edit that remade it, for what
+    each dataset's own page states too (``includedInDataCatalog``)."""
+    root = catalog_iri(site.base)
+    if not site.paged:
+        return script_json(schema_org_jsonld(site.catalog_triples, root, lang))
+    own, listed = _catalog_parts(site)
+    on_page = [listed[iri] for iri in (dataset_iri(site.base, d.id) for d in shown) if iri in listed]
+    return script_json(schema_org_jsonld([*own, *on_page], root, lang))
+
+
+_PARTS: list = [None, None]  # (catalog triples, the parts of them): each page of the table reads the same
+
+
+def _catalog_parts(site: SiteContext) -> tuple[list, dict]:
+    """Of the catalog's triples, those a schema.org block may state (``schema_org_jsonld`` keeps no other) but its
+    ``schema:dataset`` links, and those links by dataset IRI."""
+    if _PARTS[0] is site.catalog_triples:
+        return _PARTS[1]
+    root = catalog_iri(site.base)
+    own, listed = [], {}
+    for t in site.catalog_triples:
+        p = t.predicate.value
+        if p == _SDO_DATASET and t.subject.value == root:
+            listed[t.object.value] = t
+        elif p.startswith(_SDO) or p in _ALSO_STATED:
+            own.append(t)
+    _PARTS[:] = [site.catalog_triples, (own, listed)]
+    return own, listed
+
+
+_SDO = "https://schema.org/"
+_SDO_DATASET = _SDO + "dataset"
+_ALSO_STATED = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://purl.org/dc/terms/conformsTo"}
 
 
 def front_page_facts(site: SiteContext) -> list:
