@@ -246,18 +246,14 @@ def _answering_build(data_dir: Path, from_build: Path | None, out_dir: Path) -> 
     scan of the folder, 0.26 s at 10,000 entries, where reading and converting --data took 33 s), else None."""
     if from_build:
         return from_build
-    from medvlm_kg.build.output import beside, marked_generation, marked_inputs
+    from medvlm_kg.build.output import marked_generation, marked_inputs, read_note
 
     made_from = marked_inputs(out_dir)
     if made_from is None or marked_generation(out_dir) is None or not (data_dir / "catalog.yaml").is_file():
         return None
     from medvlm_kg.runtime.inputs import SCAN_NOTE, scan
 
-    try:
-        last_scan = (beside(out_dir) / SCAN_NOTE).read_bytes()
-    except OSError:
-        last_scan = None
-    return out_dir if scan(data_dir, last_scan).digest == made_from else None
+    return out_dir if scan(data_dir, read_note(out_dir, SCAN_NOTE)).digest == made_from else None
 
 
 def _echo_some_warnings(warnings: list, data_dir: Path) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from medvlm_kg.build.output import MARKER, StagedOutput, WriteReport
+from medvlm_kg.build.output import MARKER, StagedOutput, WriteReport, read_note, write_note
 from medvlm_kg.problems import CatalogError, Problem
 from medvlm_kg.runtime.progress import stage
 
@@ -68,13 +68,13 @@ def _build_locked(data_dir: Path, out_dir: Path | str, jobs: int | None) -> Buil
     staged = StagedOutput(out_dir)
     staged.remove_stale()
     with stage("looking for changes"):
-        last_scan = staged.read_note(SCAN_NOTE)
+        last_scan = read_note(out_dir, SCAN_NOTE)
         inputs = scan(data_dir, last_scan)
         unchanged = staged.unchanged(inputs.digest)
     scan_note = inputs.note(data_dir)
     if unchanged:
         if scan_note != last_scan:  # files touched, not changed: the next scan need not read them again
-            staged.write_note(SCAN_NOTE, scan_note)
+            write_note(out_dir, SCAN_NOTE, scan_note)
         old = staged.old
         warnings = [Problem(**p) for p in old["warnings"]]
         count = old.get("units", {}).get("catalog", {}).get("triples", 0)

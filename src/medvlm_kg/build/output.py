@@ -49,6 +49,8 @@ __all__ = [
     "marked_generation",
     "marked_inputs",
     "read_manifest",
+    "read_note",
+    "write_note",
 ]
 
 MARKER = ".medvlm-kg-build"
@@ -131,6 +133,24 @@ def read_manifest(out_dir: Path | str) -> dict[str, Any]:
     if not isinstance(manifest, dict) or manifest.get("format") != _FORMAT:
         return empty
     return {**empty, **{k: manifest[k] for k in empty if k in manifest}}
+
+
+def read_note(out_dir: Path | str, rel: str) -> bytes | None:
+    """A note the last build left beside the output (``beside``), or None."""
+    try:
+        return (beside(out_dir) / rel).read_bytes()
+    except OSError:
+        return None
+
+
+def write_note(out_dir: Path | str, rel: str, data: bytes) -> None:
+    """Leave a note beside the output, whole, outside a build's swap (a scan's, after a build with no change)."""
+    notes_dir = beside(out_dir)
+    try:
+        notes_dir.mkdir(parents=True, exist_ok=True)
+        _write_whole(notes_dir / rel, data)
+    except OSError:  # only a saving of time for the next build: a read-only folder keeps its old note
+        pass
 
 
 def _write_whole(path: Path, data: bytes) -> None:
@@ -379,22 +399,6 @@ class StagedOutput:
     def staged_path(self, rel: str) -> Path:
         """Where a staged file lies (to read it back while the build goes on)."""
         return self.staging / rel
-
-    def read_note(self, rel: str) -> bytes | None:
-        """A note the last build left beside the output (``beside``), or None."""
-        try:
-            return (beside(self.out_dir) / rel).read_bytes()
-        except OSError:
-            return None
-
-    def write_note(self, rel: str, data: bytes) -> None:
-        """Leave a note beside the output, whole, outside a build's swap (a scan's, after a build with no change)."""
-        notes_dir = beside(self.out_dir)
-        try:
-            notes_dir.mkdir(parents=True, exist_ok=True)
-            _write_whole(notes_dir / rel, data)
-        except OSError:  # only a saving of time for the next build: a read-only folder keeps its old note
-            pass
 
     # -- the swap ------------------------------------------------------------------------------------------
 

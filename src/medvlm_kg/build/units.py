@@ -954,10 +954,6 @@ def make(
 
 
 def _read_note(out_dir: Path | str, rel: str) -> bytes | None:
-    """A note the last build left beside the output (``output.beside``), or None."""
-    from medvlm_kg.build.output import beside
+    from medvlm_kg.build.output import read_note
 
-    try:
-        return (beside(out_dir) / rel).read_bytes()
-    except OSError:
-        return None
+    return read_note(out_dir, rel)
