@@ -369,3 +369,16 @@ def test_the_first_validate_after_a_build_starts_from_what_the_build_checked(cat
     shutil.rmtree(tmp_path / "cache" / "validate")
     assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0  # no change: noted too
     assert _validate(catalog_copy, "--format", "json").stdout == expected
+
+
+def test_a_problem_as_a_dict_has_every_field_of_the_problem():
+    """``Problem.as_dict`` names the fields itself (``dataclasses.asdict`` was slow); a field added later must
+    come out too, or the JSON reports and the manifest's warnings would lose it."""
+    import dataclasses
+
+    from medvlm_kg.problems import WARNING, Problem
+
+    problem = Problem("data/datasets/x.yaml", 3, "paper.title", "is empty", "write the title", WARNING)
+    assert problem.as_dict() == dataclasses.asdict(problem)
+    assert list(problem.as_dict()) == [f.name for f in dataclasses.fields(Problem)]
+    assert Problem(**problem.as_dict()) == problem
