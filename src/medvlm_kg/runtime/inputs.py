@@ -82,8 +82,14 @@ SCAN_NOTE = "scanned.json"
 # A file's digest is taken from the last scan only when its size, modification and change times and inode are
 # the same, and those times were at least this much older than the moment it was read: a write after that read
 # sets a newer change time (which no program can set back), so the same stat means the same bytes, as in git's
-# index. Two seconds cover file systems that keep times to the second.
+# index. "The moment it was read" is judged by both clocks that stamp it: this machine's, and the file system's
+# own (the newest time any file of the folder, or the folder, carries), which lags on a server whose clock does.
 _SETTLED_NS = 2_000_000_000
+# Only where stat is the file's own, up to date and to the nanosecond: local Linux file systems. A network file
+# system caches attributes for seconds (another machine's edit would go unseen), some keep times to the second (two
+# edits of one size in one second look the same) or let programs set the change time; their files are always read.
+# Kept to the nanosecond on ext4 only with large inodes: a time with no fraction of a second is never trusted.
+_TRUSTED_FILE_SYSTEMS = frozenset({"ext4", "xfs", "btrfs", "tmpfs", "overlay", "zfs", "f2fs", "bcachefs"})
 
 
 def scan(data_dir: Path, last: bytes | None = None) -> Inputs:
@@ -93,7 +99,11 @@ def scan(data_dir: Path, last: bytes | None = None) -> Inputs:
     folder = data_dir / "datasets"
     files: dict[str, str] = {}
     names: list[str] = []
-    known, seen = _known(data_dir, last), {}
+    known: dict[str, list] = {}
+    stats: dict[str, list] = {}  # name → its stat and digest, for the next scan's note
+    trusted = folder.is_dir() and _trusted_file_system(folder)
+    if trusted:
+        known = _known(data_dir, last)
     if folder.is_dir():
         # os.scandir, not Path: the kind of each entry comes with its name (no stat), and 10,000 Paths' checks and
         # reads took 0.22 s of an edit's scan, 0.12 s this way
@@ -112,10 +122,10 @@ def scan(data_dir: Path, last: bytes | None = None) -> Inputs:
                         with open(entry.path, "rb") as file:
                             sha = hashlib.sha256(file.read()).hexdigest()
                     files[entry.name] = sha
-                    if max(st.st_mtime_ns, st.st_ctime_ns) < started - _SETTLED_NS:
-                        seen[entry.name] = [*stat, sha]
+                    stats[entry.name] = [*stat, sha]
             except OSError:
                 pass
+    seen = _settled(stats, folder, started) if trusted else {}
     try:
         catalog_bytes = (data_dir / "catalog.yaml").read_bytes()
     except OSError:
@@ -127,6 +137,45 @@ def scan(data_dir: Path, last: bytes | None = None) -> Inputs:
     code, shown_from = code_digest(), display_root(data_dir)
     common = digest(code, catalog_bytes)
     return Inputs(common, files, digest(common, shown_from, names, files), digest("parsing", code), seen)
+
+
+def _settled(stats: dict[str, list], folder: Path, started: int) -> dict[str, list]:
+    """Of the files just scanned (name → size, mtime, ctime, inode, digest), those a later scan may trust by their stat:
+    times with a fraction of a second, and ``_SETTLED_NS`` older than both this machine's clock when the scan began
+    and the file system's newest time in the folder."""
+    try:
+        own = os.stat(folder)
+        newest = max([own.st_mtime_ns, own.st_ctime_ns, *(max(s[1], s[2]) for s in stats.values())])
+    except (OSError, ValueError):
+        return {}
+    before = min(started, newest) - _SETTLED_NS
+    return {
+        name: s
+        for name, s in stats.items()
+        if max(s[1], s[2]) < before and (s[1] % 1_000_000_000 or s[2] % 1_000_000_000)
+    }
+
+
+def _trusted_file_system(folder: Path, mounts: str | None = None) -> bool:
+    """Whether ``folder`` lies on a file system whose stat a scan may trust (``_TRUSTED_FILE_SYSTEMS``), by the
+    mount that holds it in ``/proc/self/mounts`` (``mounts``: its text); no such file (not Linux): no."""
+    if mounts is None:
+        try:
+            with open("/proc/self/mounts", encoding="utf-8", errors="replace") as file:
+                mounts = file.read()
+        except OSError:
+            return False
+    real = os.path.realpath(folder)
+    best, kind = "", ""
+    for line in mounts.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), parts[1])  # \040 is a space
+        inside = real == point or real.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):  # the innermost mount; of two on one point, the later
+            best, kind = point, parts[2]
+    return kind in _TRUSTED_FILE_SYSTEMS
 
 
 def _folder_id(data_dir: Path) -> list:
