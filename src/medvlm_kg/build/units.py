@@ -28,7 +28,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from medvlm_kg.build.dumps import catalog_ntriples_dump, catalog_turtle_dump, dataset_members
-from medvlm_kg.build.output import StagedOutput
+from medvlm_kg.build.output import StagedOutput, read_note
 from medvlm_kg.catalog.concepts import load_schemes
 from medvlm_kg.catalog.entries import Catalog, Dataset
 from medvlm_kg.catalog.load import check_catalog
@@ -840,7 +840,7 @@ def _scan(data_dir: Path, out_dir: Path | None = None) -> Inputs:
     """The catalog's inputs, taking unchanged files' digests from the scan of the build in ``out_dir``, if any."""
     from medvlm_kg.runtime.inputs import SCAN_NOTE, scan
 
-    return scan(data_dir, _read_note(out_dir, SCAN_NOTE) if out_dir is not None else None)
+    return scan(data_dir, read_note(out_dir, SCAN_NOTE) if out_dir is not None else None)
 
 
 _RECORD_PROBLEM = {"file", "line", "field", "message", "hint", "severity"}
@@ -878,7 +878,7 @@ def _build_notes(out_dir: Path) -> tuple[bytes | None, dict]:
     from medvlm_kg.build.output import read_manifest
 
     units = read_manifest(out_dir).get("units") or {}
-    return _read_note(out_dir, PARSE_CACHE), units if isinstance(units, dict) else {}
+    return read_note(out_dir, PARSE_CACHE), units if isinstance(units, dict) else {}
 
 
 _TYPE = ox.NamedNode(_RDF_TYPE)
@@ -939,7 +939,7 @@ def make(
     warnings, and what to keep for the next build (the checked files). Raises ``CatalogError`` (with every error)
     when the catalog has any."""
     with stage("reading the catalog"):
-        cache = ParseCache.load(inputs.parsing, _read_note(staged.out_dir, PARSE_CACHE))
+        cache = ParseCache.load(inputs.parsing, read_note(staged.out_dir, PARSE_CACHE))
         catalog, problems = check_catalog(data_dir, cache, jobs=jobs, digests=inputs.files)
     if catalog is None:
         raise CatalogError([p for p in problems if p.severity == ERROR])
@@ -951,9 +951,3 @@ def make(
         raise CatalogError(sorted(set(errors), key=problem_order))
     warnings = sorted({p for p in problems if p.severity == WARNING}, key=problem_order)
     return len(catalog.datasets), warnings, {PARSE_CACHE: cache.dump()}
-
-
-def _read_note(out_dir: Path | str, rel: str) -> bytes | None:
-    from medvlm_kg.build.output import read_note
-
-    return read_note(out_dir, rel)

@@ -48,7 +48,7 @@ class ParseCache:
         self._old = entries or {}  # file name → (digest, the entry as JSON)
         self._new: dict[str, tuple[str, bytes]] = {}
         self._pending: dict[str, str] = {}  # name → digest of the bytes just read, until their checks are known
-        self.hit: dict | None = None
+        self.hit: tuple[Checked, tuple[str, bytes]] | None = None  # the last lookup's entry (``load._read_file``)
 
     @staticmethod
     def _digest(raw: bytes) -> str:
