@@ -154,8 +154,9 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
 
 def environment(lang: str | None = None) -> jinja2.Environment:
-    """The templates, autoescaped, with the filters they use (numbers, hosts, source labels, meta descriptions);
-    for ``lang``, with the page's fixed words of that language compiled in (``_WordsOfOneLanguage``)."""
+    """The templates, autoescaped, with the filters they use (numbers, hosts, source labels, meta descriptions)
+    and the fragments pages repeat (``fragments.py``); for ``lang``, with the page's fixed words of that language
+    compiled in (``_WordsOfOneLanguage``)."""
     env = jinja2.Environment(
         loader=_UnindentedPages(str(TEMPLATES)),
         autoescape=True,
@@ -174,6 +175,9 @@ def environment(lang: str | None = None) -> jinja2.Environment:
     env.filters["source"] = source_label
     env.filters["meta_description"] = meta_description
     env.filters["text_node"] = text_node
+    from medvlm_kg.site.fragments import FRAGMENTS  # they use source_label, from here
+
+    env.globals.update(FRAGMENTS)
     return env
 
 

@@ -1,0 +1,71 @@
+"""The small pieces of HTML that pages repeat many times (a fact's sources, a concept chip, a table cell, a
+dataset card), written in Python rather than as Jinja macros.
+
+A macro call cost more than the HTML it wrote, a dataset page made some twenty and a concept page a hundred cards,
+and importing the macros ``with context`` built them again for every page. These functions write the same bytes
+the macros did, each value escaped by ``markupsafe.escape`` as autoescaping would (not by ``Markup.format``, which
+formats in Python and was as slow as the macros), and read what they need from the page's context (``page``,
+``t``, ``lang``): templates call them like the macros, by name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from medvlm_kg.site.templating import source_label
+
+__all__ = ["FRAGMENTS"]
+
+
+@jinja2.pass_context
+def sources(context: Any, urls: Any) -> Markup:
+    """A fact's sources: each URL as a short link, after a label only screen readers read; nothing without any."""
+    if not urls:
+        return Markup("")
+    links = "".join(f' <a class="source" href="{escape(u)}" rel="noopener">{escape(source_label(u))}</a>' for u in urls)
+    label = escape(context["t"]("sources"))
+    return Markup(f'<span class="sources"><span class="sr-only">{label}:</span>{links}</span>')
+
+
+@jinja2.pass_context
+def chip(context: Any, scheme: str, concept: Any, extra: str = "") -> Markup:
+    """A concept as a chip linking to its page, in the page's language."""
+    href = context["page"](f"concept/{scheme}/{concept.id}")
+    label = concept.label(context["lang"])
+    return Markup(f'<a class="chip chip-{escape(scheme)}{escape(extra)}" href="{escape(href)}">{escape(label)}</a>\n')
+
+
+def _missing(context: Any) -> str:
+    return f'<span class="muted" title="{escape(context["t"]("not_listed"))}">—</span>'
+
+
+@jinja2.pass_context
+def cell(context: Any, text: Any) -> Markup:
+    """A table cell's text, or a dash saying the list has none."""
+    return escape(text) if text else Markup(_missing(context))
+
+
+@jinja2.pass_context
+def dataset_card(context: Any, row: Any) -> Markup:
+    """A dataset as a card in a list of datasets (a concept's page): name, year, the list's cells, its chips."""
+    page, lang = context["page"], context["lang"]
+    missing = _missing(context)
+    year = f' <span class="badge">{escape(row.year)}</span>' if row.year else ""
+    size = f" · <span>{escape(row.size_cell)}</span>" if row.size_cell else ""
+    chips = "".join(
+        f'<a class="chip chip-{kind}" href="{escape(page(f"concept/{kind}/{c.id}"))}">{escape(c.label(lang))}</a>\n'
+        for kind, concepts in (("modality", row.modalities), ("task", row.tasks))
+        for c in concepts
+    )
+    return Markup(
+        f'<li class="dcard">\n<h3><a href="{escape(page(row.key))}">{escape(row.dataset.name)}</a>{year}</h3>\n'
+        f'<p class="dcard-cells"><span>{escape(row.modality_cell) if row.modality_cell else missing}</span> · '
+        f"<span>{escape(row.task_cell) if row.task_cell else missing}</span>{size}</p>\n"
+        f'<p class="dcard-chips">{chips}</p>\n</li>\n'
+    )
+
+
+FRAGMENTS = {"sources": sources, "chip": chip, "cell": cell, "dataset_card": dataset_card}
