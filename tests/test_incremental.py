@@ -524,6 +524,38 @@ def test_a_spare_is_dropped_when_its_notes_are_gone_and_names_with_brackets_work
     assert tree(out) == tree(clean)
 
 
+def test_what_a_deleted_output_left_beside_it_is_removed_in_the_background_not_before_the_build(
+    catalog_copy, tmp_path, monkeypatch
+):
+    # Deleting the output (and its store) by hand leaves the hidden spare of the version before, which the next
+    # build cannot trust, and a killed build leaves its staged folder. Removing the spare's files before the build
+    # began took 7 s at 10,000 entries; they go to a trash folder at once, removed by a process of their own.
+    from medvlm_kg.build.build import build
+
+    out, clean = tmp_path / "build", tmp_path / "clean"
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    (old_spare,) = tmp_path.glob(".build.spare-*")  # this build's spare has the same name: same manifest
+    (old_spare / "left.txt").write_text("of the build before\n", encoding="utf-8")
+    killed = tmp_path / ".build.new-killed"
+    (killed / "dataset").mkdir(parents=True)
+    (killed / "dataset" / "x.html").write_text("half made\n", encoding="utf-8")
+    shutil.rmtree(out)
+    shutil.rmtree(beside(out))
+    removed_here = []
+    rmtree = shutil.rmtree
+    monkeypatch.setattr(shutil, "rmtree", lambda p, *a, **k: (removed_here.append(Path(p)), rmtree(p, *a, **k)))
+    build(catalog_copy, out)
+    assert not (old_spare / "left.txt").exists() and not killed.exists()  # moved away at once…
+    assert old_spare not in removed_here and killed not in removed_here  # …and not removed by the build itself
+    deadline = time.monotonic() + 60
+    while list(tmp_path.glob(".build.trash-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not list(tmp_path.glob(".build.trash-*"))
+    assert len(list(tmp_path.glob(".build.spare-*"))) == 1  # this build's own
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(clean)).returncode == 0
+    assert tree(out) == tree(clean)
+
+
 def test_a_records_node_maps_keep_one_copy_of_each_text_and_any_other_value_as_it_is():
     from medvlm_kg.build.units import _with_shared_strings
 

@@ -31,6 +31,7 @@ __all__ = [
     "copy_as_spare",
     "keep_as_spare",
     "note",
+    "remove_in_background",
     "remove_old_trash",
     "remove_replaced",
     "spares",
@@ -187,12 +188,25 @@ def _trash_prefix(out_dir: Path) -> str:
 def remove_replaced(folder: Path, out_dir: Path) -> None:
     """Remove ``folder``, a version of ``out_dir`` that the build replaced, after the build: it is renamed into a
     trash folder beside the output at once, then removed in the background (synchronously where that fails)."""
+    remove_in_background([folder], out_dir)
+
+
+def remove_in_background(folders: list[Path], out_dir: Path) -> None:
+    """Remove ``folders`` (beside ``out_dir``, on its file system) without waiting: they are renamed into one trash
+    folder at once, and a process of its own removes it; a folder that cannot be moved is removed here."""
+    if not folders:
+        return
     try:
         trash = Path(tempfile.mkdtemp(prefix=_trash_prefix(out_dir), dir=out_dir.parent))
-        os.rename(folder, trash / "replaced")
     except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
         return
+    for i, folder in enumerate(folders):
+        try:
+            os.rename(folder, trash / ("replaced" if i == 0 else f"replaced-{i}"))
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
     try:
         if not sys.executable:
             raise OSError("no Python to start")
