@@ -30,15 +30,23 @@ def dataset_pages(site: SiteContext, dataset: Dataset, triples: list[ox.Triple])
         if t.predicate.value == _SCHEMA_DESCRIPTION and t.object.language and t.subject.value == iri:
             descriptions[t.object.language] = t.object.value
     cite = citations(triples, iri, dataset.id)  # the same in every language: written once, half the page's time
+    listed = _listed_rows(dataset, site.paper_of(dataset))  # the same in every language too (words: on the page)
+    alike = (cite, listed)  # what the page shows alike in every language
     return {
-        page_file(f"dataset/{dataset.id}", lang): _dataset_page(site, dataset, triples, descriptions, cite, lang)
+        page_file(f"dataset/{dataset.id}", lang): _dataset_page(site, dataset, triples, descriptions, alike, lang)
         for lang in LANGUAGES
     }
 
 
 def _dataset_page(
-    site: SiteContext, dataset: Dataset, triples: list[ox.Triple], descriptions: dict, cite: dict, lang: str
+    site: SiteContext,
+    dataset: Dataset,
+    triples: list[ox.Triple],
+    descriptions: dict,
+    alike: tuple[dict, list[dict]],
+    lang: str,
 ) -> bytes:
+    cite, listed = alike
     key = f"dataset/{dataset.id}"
     iri = dataset_iri(site.base, dataset.id)
     description = descriptions.get(lang) or descriptions.get(DEFAULT_LANGUAGE, "")
@@ -57,7 +65,7 @@ def _dataset_page(
         paper_date_words=date_words(row.paper.date, lang) if row.paper and row.paper.date else None,
         citation=_citation(row.paper) if row.paper else None,
         record_citation=f"{dataset.name}. {site.catalog.title.get(lang) or site.catalog.title['en']}. {iri}",
-        listed_rows=_listed_rows(dataset, row.paper),
+        listed_rows=listed,
         jsonld=script_json(schema_org_jsonld(triples, iri, lang)),
         croissant=_croissant_link(site, dataset, ctx["link"]),
         cite=cite,
