@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import glob
 import hashlib
 import json
 import os
@@ -503,6 +504,16 @@ def _query_values(query, catalog) -> dict[str, str]:
     return values
 
 
+def _remove_output(out: Path) -> None:
+    """An output folder and everything a build keeps beside it (the store, the spare of the version before, trash):
+    a clean build then starts from nothing, and removes nothing a run before left."""
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(f"{out}.store", ignore_errors=True)
+    for kept in out.parent.glob(f".{glob.escape(out.name)}.*"):
+        if kept.is_dir() and not kept.is_symlink():
+            shutil.rmtree(kept, ignore_errors=True)
+
+
 BREAKDOWN_MAX = 20_000  # above this, the parts of a build are not timed one by one (they would hold every file)
 
 
@@ -855,8 +866,7 @@ def worker(args: argparse.Namespace) -> int:
         os.environ["MEDVLM_KG_CACHE_DIR"] = str(cache)
         if "shacl" not in args.skip:
             _cli(rows, "validate", "medvlm-kg validate (a fresh process, no cache)", "validate", "--data", str(data))
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(f"{out}.store", ignore_errors=True)
+        _remove_output(out)
         build = ("build", "-q", "--data", str(data), "--out", str(out))
         _cli(rows, "full_build", "medvlm-kg build, clean output folder", *build)
         output = _output_sizes(out, len(catalog.datasets))
@@ -885,8 +895,7 @@ def worker(args: argparse.Namespace) -> int:
             f"{output['files_per_dataset']:.2f} files, {output['bytes_per_dataset'] / 1024:,.1f} KiB per dataset"
         )
         _queries_from_build(rows, out, catalog)
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(f"{out}.store", ignore_errors=True)
+        _remove_output(out)
         shutil.rmtree(cache, ignore_errors=True)
 
     store = rows.time("store", "query store (query.local_store)", lambda: local_store(kg))
