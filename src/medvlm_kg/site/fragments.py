@@ -10,18 +10,23 @@ formats in Python and was as slow as the macros), and read what they need from t
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup, escape
 
 from medvlm_kg.site.templating import source_label
 
+if TYPE_CHECKING:
+    from medvlm_kg.catalog.concepts import Concept
+    from medvlm_kg.site.context import Row
+
 __all__ = ["FRAGMENTS"]
 
 
 @jinja2.pass_context
-def sources(context: Any, urls: Any) -> Markup:
+def sources(context: Any, urls: Iterable[str]) -> Markup:
     """A fact's sources: each URL as a short link, after a label only screen readers read; nothing without any."""
     if not urls:
         return Markup("")
@@ -31,11 +36,11 @@ def sources(context: Any, urls: Any) -> Markup:
 
 
 @jinja2.pass_context
-def chip(context: Any, scheme: str, concept: Any, extra: str = "") -> Markup:
+def chip(context: Any, scheme: str, concept: Concept) -> Markup:
     """A concept as a chip linking to its page, in the page's language."""
     href = context["page"](f"concept/{scheme}/{concept.id}")
     label = concept.label(context["lang"])
-    return Markup(f'<a class="chip chip-{escape(scheme)}{escape(extra)}" href="{escape(href)}">{escape(label)}</a>\n')
+    return Markup(f'<a class="chip chip-{escape(scheme)}" href="{escape(href)}">{escape(label)}</a>\n')
 
 
 def _missing(context: Any) -> str:
@@ -43,13 +48,13 @@ def _missing(context: Any) -> str:
 
 
 @jinja2.pass_context
-def cell(context: Any, text: Any) -> Markup:
+def cell(context: Any, text: str | None) -> Markup:
     """A table cell's text, or a dash saying the list has none."""
     return escape(text) if text else Markup(_missing(context))
 
 
 @jinja2.pass_context
-def dataset_card(context: Any, row: Any) -> Markup:
+def dataset_card(context: Any, row: Row) -> Markup:
     """A dataset as a card in a list of datasets (a concept's page): name, year, the list's cells, its chips."""
     page, lang = context["page"], context["lang"]
     missing = _missing(context)
