@@ -31,9 +31,10 @@ def dataset_pages(site: SiteContext, dataset: Dataset, triples: list[ox.Triple])
             descriptions[t.object.language] = t.object.value
     cite = citations(triples, iri, dataset.id)  # the same in every language: written once, half the page's time
     listed = _listed_rows(dataset, site.paper_of(dataset))  # the same in every language too (words: on the page)
-    alike = (cite, listed)  # what the page shows alike in every language
     return {
-        page_file(f"dataset/{dataset.id}", lang): _dataset_page(site, dataset, triples, descriptions, alike, lang)
+        page_file(f"dataset/{dataset.id}", lang): _dataset_page(
+            site, dataset, triples, descriptions, cite, listed, lang
+        )
         for lang in LANGUAGES
     }
 
@@ -43,10 +44,10 @@ def _dataset_page(
     dataset: Dataset,
     triples: list[ox.Triple],
     descriptions: dict,
-    alike: tuple[dict, list[dict]],
+    cite: dict,
+    listed: list[dict],
     lang: str,
 ) -> bytes:
-    cite, listed = alike
     key = f"dataset/{dataset.id}"
     iri = dataset_iri(site.base, dataset.id)
     description = descriptions.get(lang) or descriptions.get(DEFAULT_LANGUAGE, "")

@@ -10,7 +10,7 @@ formats in Python and was as slow as the macros), and read what they need from t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -38,9 +38,12 @@ def sources(context: Any, urls: Iterable[str]) -> Markup:
 @jinja2.pass_context
 def chip(context: Any, scheme: str, concept: Concept) -> Markup:
     """A concept as a chip linking to its page, in the page's language."""
-    href = context["page"](f"concept/{scheme}/{concept.id}")
-    label = concept.label(context["lang"])
-    return Markup(f'<a class="chip chip-{escape(scheme)}" href="{escape(href)}">{escape(label)}</a>\n')
+    return Markup(_chip(context["page"], context["lang"], scheme, concept))
+
+
+def _chip(page: Callable[[str], str], lang: str, scheme: str, concept: Concept) -> str:
+    href = page(f"concept/{scheme}/{concept.id}")
+    return f'<a class="chip chip-{escape(scheme)}" href="{escape(href)}">{escape(concept.label(lang))}</a>\n'
 
 
 def _missing(context: Any) -> str:
@@ -61,8 +64,8 @@ def dataset_card(context: Any, row: Row) -> Markup:
     year = f' <span class="badge">{escape(row.year)}</span>' if row.year else ""
     size = f" · <span>{escape(row.size_cell)}</span>" if row.size_cell else ""
     chips = "".join(
-        f'<a class="chip chip-{kind}" href="{escape(page(f"concept/{kind}/{c.id}"))}">{escape(c.label(lang))}</a>\n'
-        for kind, concepts in (("modality", row.modalities), ("task", row.tasks))
+        _chip(page, lang, scheme, c)
+        for scheme, concepts in (("modality", row.modalities), ("task", row.tasks))
         for c in concepts
     )
     return Markup(
