@@ -97,6 +97,29 @@ def test_what_every_page_of_the_dcat_catalog_says_of_the_catalog_is_made_once_no
     assert len(made) == 1
 
 
+def test_a_whole_build_makes_the_catalog_csv_right_after_the_query_store_in_the_same_task(catalog, monkeypatch):
+    # The CSV loads every dataset's cells into a store of its own (72 MiB at 10,000 entries). Made in the other
+    # worker while the query store was bulk-loaded, the two loads' memory added up at the peak of a 100,000-entry
+    # build. Made after the catalog's unit (its N-Triples dump, then the query store), in one task, they never do.
+    from medvlm_kg.build import units
+
+    planned, spread = [], units.spread
+
+    def recording_spread(fn, tasks, workers, **options):
+        if fn is units._run_units:
+            named = [[units._STATE.plan[i].name for i in task] for task in [*options.get("here", []), *tasks]]
+            planned.append(named)
+        return spread(fn, tasks, workers, **options)
+
+    monkeypatch.setattr(units, "spread", recording_spread)
+    files = render(catalog, convert(catalog))
+    [tasks] = planned
+    assert len(tasks) > 64  # a whole build's catalog-wide units, not an edit's few
+    assert [task for task in tasks if {"catalog", "catalog-csv"} & set(task)] == [["catalog", "catalog-csv"]]
+    for csv in ("catalog.csv", "zh/catalog.csv"):  # made all the same: a header and a line a dataset
+        assert files[csv].count(b"\r\n") == len(catalog.datasets) + 1
+
+
 def test_every_page_of_the_paged_catalog_meets_semics_dcat_ap_shapes(catalog, monkeypatch):
     """A harvester may start from any page: each one holds the catalog's own description (title, publisher,
     distributions) and its datasets' DCAT descriptions, and passes SEMIC's DCAT-AP 3.0.1 SHACL files (pyshacl).
