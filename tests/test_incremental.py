@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import orjson
 import pytest
 
 from conftest import run_cli
@@ -736,30 +735,6 @@ def test_an_entry_read_from_the_parse_cache_is_the_entry_read_from_its_file(monk
     # a cache made for other code (its key) is not read: every file is checked again
     with pytest.raises(AssertionError, match="checked again"):
         load.check_catalog(DATA, ParseCache.load("other code", learning.dump()))
-
-
-def test_the_parse_cache_a_build_leaves_is_the_same_whether_its_entries_were_read_or_checked(monkeypatch):
-    """An unchanged file's line is written as it was read (an edit at 10,000 entries joined 27 MB anew), so what the
-    next build finds is the same bytes a build that checked every file leaves; a line written otherwise than ``dump``
-    writes it (a file name with an escaped letter) is written anew, the same way."""
-    from conftest import DATA
-    from medvlm_kg.catalog import load
-    from medvlm_kg.catalog.parse_cache import ParseCache
-
-    learning = ParseCache("key")
-    load.check_catalog(DATA, learning)
-    first = learning.dump()
-    again = ParseCache.load("key", first)
-    load.check_catalog(DATA, again)
-    assert again.dump() == first
-    head, line, rest = first.split(b"\n", 2)
-    name, entry = line.split(b"\t", 1)
-    plain = orjson.loads(name)
-    escaped = f'"\\u{ord(plain[0]):04x}{plain[1:]}"'.encode()  # "\u0061bc.yaml" for "abc.yaml"
-    assert escaped != name and orjson.loads(escaped) == plain
-    rewritten = ParseCache.load("key", b"\n".join([head, escaped + b"\t" + entry, rest]))
-    load.check_catalog(DATA, rewritten)
-    assert rewritten.dump() == first
 
 
 def test_a_build_run_from_another_working_folder_makes_nothing_again_and_names_files_from_there(
