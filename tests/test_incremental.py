@@ -638,7 +638,6 @@ def test_with_workers_an_edit_is_checked_ahead_of_the_plan_and_a_failing_one_mak
     assert run_cli("build", "--data", str(catalog_copy), "--out", str(clean)).returncode == 0
     assert tree(out) == tree(clean)
     published, stored = tree(out), sorted(p.name for p in beside(out).iterdir())
-    parsed = (beside(out) / "parsed.json").read_bytes()
     cares = catalog_copy / "datasets" / "cares.yaml"  # a person with two names: found only across datasets
     cares.write_text(cares.read_text(encoding="utf-8").replace("[Peng Xia,", "[Che-Liu, Peng Xia,", 1), "utf-8")
     result = _build_showing_ahead(catalog_copy, out)
@@ -647,7 +646,6 @@ def test_with_workers_an_edit_is_checked_ahead_of_the_plan_and_a_failing_one_mak
     assert "a person needs exactly one name" in result.stderr
     assert tree(out) == published
     assert sorted(p.name for p in beside(out).iterdir()) == stored  # no store generation made, not even half
-    assert (beside(out) / "parsed.json").read_bytes() == parsed  # nor the parse cache of the failed build's files
 
 
 def test_the_worker_ahead_of_the_plan_makes_no_unit_after_checks_that_found_an_error(monkeypatch):
@@ -737,26 +735,6 @@ def test_an_entry_read_from_the_parse_cache_is_the_entry_read_from_its_file(monk
     # a cache made for other code (its key) is not read: every file is checked again
     with pytest.raises(AssertionError, match="checked again"):
         load.check_catalog(DATA, ParseCache.load("other code", learning.dump()))
-
-
-def test_the_parse_cache_waits_on_disk_while_the_units_are_made_not_in_memory(catalog_copy, tmp_path, monkeypatch):
-    """The checked files' cache (270 MB at 100,000 entries) is written beside the output once the files are read,
-    under a temporary name, and put in place when the build is; held until then, it added to the build's peak."""
-    from medvlm_kg.build import units
-    from medvlm_kg.build.build import build
-
-    out, waiting, execute = tmp_path / "build", [], units._execute
-
-    def execute_noting_the_cache(*args, **kwargs):
-        waiting.extend(p.name for p in beside(out).glob(".parsed.json.*.part"))
-        return execute(*args, **kwargs)
-
-    monkeypatch.setattr(units, "_execute", execute_noting_the_cache)
-    build(catalog_copy, out)
-    assert len(waiting) == 1
-    assert not list(beside(out).glob(".*.part"))
-    entries = (beside(out) / "parsed.json").read_bytes().splitlines()
-    assert len(entries) == 1 + len(list((catalog_copy / "datasets").glob("*.yaml")))  # its key, then a line a file
 
 
 def test_a_build_run_from_another_working_folder_makes_nothing_again_and_names_files_from_there(

@@ -232,7 +232,6 @@ class StagedOutput:
         self._staging: Path | None = None
         self._made: set[str] = set()
         self._spare: spare.StagedSpare | None = None  # staging in the version before (``spare.py``)
-        self._noted: dict[str, Path] = {}  # notes written ahead (``note_now``): name → where they wait
 
     def remove_stale(self) -> None:
         """Remove what a build that was killed left beside the folder (its staged or retired copy), and the spares
@@ -404,16 +403,6 @@ class StagedOutput:
         """Where a staged file lies (to read it back while the build goes on)."""
         return self.staging / rel
 
-    def note_now(self, rel: str, data: bytes) -> None:
-        """Write a note for the next build (``commit``'s ``notes``) beside the folder now, under a temporary name that
-        ``commit`` renames: the build need not hold it until then (the parse cache of 100,000 entries is some
-        270 MB). ``discard`` removes it, and so does the next build if this one is killed (``remove_stale``)."""
-        notes_dir = beside(self.out_dir)
-        notes_dir.mkdir(parents=True, exist_ok=True)
-        waiting = notes_dir / f".{rel}.{os.getpid()}.part"
-        waiting.write_bytes(data)
-        self._noted[rel] = waiting
-
     # -- the swap ------------------------------------------------------------------------------------------
 
     def commit(
@@ -453,9 +442,6 @@ class StagedOutput:
             for rel, data in (notes or {}).items():  # keyed by content, so valid whichever folder is swapped in
                 if not _same_file(notes_dir / rel, data):
                     _write_whole(notes_dir / rel, data)
-            for rel, waiting in self._noted.items():
-                os.replace(waiting, notes_dir / rel)
-            self._noted.clear()
             if self._spare is not None:
                 self._spare.prune(self.staging, self.files.keys() | {MARKER})
             same = report.unchanged and previous is not None and previous.name == name and previous.is_file()
@@ -505,10 +491,7 @@ class StagedOutput:
         return report
 
     def discard(self) -> None:
-        """Drop the staged folder and the notes written ahead; the old version stays as it was."""
-        for waiting in self._noted.values():
-            waiting.unlink(missing_ok=True)
-        self._noted.clear()
+        """Drop the staged folder; the old version stays as it was."""
         if self._staging is not None:
             shutil.rmtree(self._staging, ignore_errors=True)
             self._staging = None

@@ -955,16 +955,13 @@ def make(
     data_dir: Path, staged: StagedOutput, inputs: Inputs, jobs: int | None
 ) -> tuple[int, list[Problem], dict[str, bytes]]:
     """Read and check the catalog, and make (or keep) every unit into ``staged``: the number of datasets, the
-    warnings, and notes to keep for the next build (none: the checked files' cache is written ahead, as soon as the
-    files are read, ``StagedOutput.note_now``). Raises ``CatalogError`` (with every error) when the catalog has
-    any."""
+    warnings, and what to keep for the next build (the checked files). Raises ``CatalogError`` (with every error)
+    when the catalog has any."""
     with stage("reading the catalog"):
         cache = ParseCache.load(inputs.parsing, read_note(staged.out_dir, PARSE_CACHE))
         catalog, problems = check_catalog(data_dir, cache, jobs=jobs, digests=inputs.files)
     if catalog is None:
         raise CatalogError([p for p in problems if p.severity == ERROR])
-    staged.note_now(PARSE_CACHE, cache.dump())  # written now, not held while the units are made
-    del cache
     state = _state(catalog, inputs, _Sink(staged), staged.old["units"])
     with stage("converting, validating and writing"):
         problems += _execute(state, staged, jobs)
@@ -972,4 +969,4 @@ def make(
     if errors:
         raise CatalogError(sorted(set(errors), key=problem_order))
     warnings = sorted({p for p in problems if p.severity == WARNING}, key=problem_order)
-    return len(catalog.datasets), warnings, {}
+    return len(catalog.datasets), warnings, {PARSE_CACHE: cache.dump()}
