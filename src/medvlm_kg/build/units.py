@@ -367,7 +367,7 @@ def _map_units(
     In a whole build the catalog CSV is made right after the catalog's unit, in the same task (``_AFTER_STORE``): it
     loads every dataset's cells into a store of its own (72 MiB at 10,000 entries), and made in the other worker
     while the query store was bulk-loaded (the longest unit), the two added up to the peak of a 100,000-entry build
-    (4.36 GiB; 3.77 GiB this way)."""
+    (4.36 GiB; 3.77–4.02 GiB in three builds this way, bench/HISTORY.md)."""
     assert _STATE is not None
     plan = _STATE.plan
     few = len(indices) <= 64  # an edit (17 units at 10,000 entries); a whole build (1,900) keeps every worker busy
