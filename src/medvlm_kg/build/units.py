@@ -373,10 +373,12 @@ def _map_units(
     few = len(indices) <= 64  # an edit (17 units at 10,000 entries); a whole build (1,900) keeps every worker busy
     store = [i for i in indices if plan[i].name == "catalog"]
     after = [i for i in indices if plan[i].name in _AFTER_STORE] if store and not few else []
-    here = store if workers > 1 and (few or store_here) else []
-    tasks = [[i, *after] if i in store else [i] for i in indices if i not in here and i not in after]
+    first = [*store, *after]  # one task: the catalog's unit, then what is made right after it
+    here = [first] if store and workers > 1 and (few or store_here) else []
+    tasks = [first] if store and not here else []
+    tasks += [[i] for i in indices if i not in first]
     pool = workers - 1 if here else workers  # this process is one of them
-    return spread(_run_units, tasks, pool, ordered=False, renew_after=64, here=[[*here, *after]] if here else [])
+    return spread(_run_units, tasks, pool, ordered=False, renew_after=64, here=here)
 
 
 # What a whole build makes right after the catalog's unit (its N-Triples dump and query store), in the same task.
