@@ -483,3 +483,64 @@ def test_a_table_of_encoders_is_not_read_for_the_corpora_it_names_and_a_paper_li
     assert report.skipped[0]["reason"].startswith('a table of models (its first column is "Text Encoder")')
     assert docs["roco"]["access"] == [{"label": "GitHub", "url": "https://github.com/razorx89/roco-dataset"}]
     assert docs["roco"]["see_also"][0]["url"] == "https://labels.tue-image.nl/x.pdf"
+
+
+def test_an_autolink_is_a_link_and_its_column_is_read_by_what_it_names(tmp_path):
+    # floew2/remotesensing-annotation-datasets writes every URL as <https://…> under "Download URL" and
+    # "Publication Paper", and its task column is "Main Task": none of it was read before.
+    _, docs = _import_text(
+        tmp_path,
+        "| Name | Main Task | Publication year | Publication Paper | Download URL |\n|---|---|---|---|---|\n"
+        "| FloodNet | Semantic Segmentation | 2021 | <https://arxiv.org/abs/2012.02951> "
+        "| <https://github.com/BinaLab/FloodNet-Supervised_v1.0> |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    floodnet = docs["floodnet"]
+    assert floodnet["access"] == [{"label": "GitHub", "url": "https://github.com/BinaLab/FloodNet-Supervised_v1.0"}]
+    assert floodnet["see_also"][0]["url"] == "https://arxiv.org/abs/2012.02951"
+    assert floodnet["published"] == "2021"
+    assert floodnet["listed"]["task"] == {"en": "Semantic Segmentation"}
+
+
+def test_a_name_cell_of_several_lines_is_named_by_its_first_link_and_keeps_the_others_as_access(tmp_path):
+    # the shapes of Project-Hierion/LLMDataHub's name cells (tests/fixtures/awesome-lists/llmdatahub-DATASETS.md)
+    _, docs = _import_text(
+        tmp_path,
+        "| Dataset name | Size | Description |\n|---|---|---|\n"
+        "| [BELLE](https://github.com/LianjiaTech/BELLE) <br/> [1M version](https://huggingface.co/datasets/B/1M) "
+        "| 1M | Chinese instructions |\n"
+        "| [ChatGPT-Jailbreak-Prompts](https://huggingface.co/datasets/r/J) <br/> ⚠️RISKY | 163KB | Prompts |\n"
+        "| [MeChat data](https://github.com/q/smile)  ⚠️use with care | 355733 utterances | Dialogues |\n"
+        "| Anthropic_<br/>HH_Golden | 42K | Pairs |\n"
+        "| [RefGPT-Dataset<br/>[nonofficial link](https://github.com/s/RefGPT)](https://github.com/s/RefGPT) "
+        "| 50K | Dialogues |\n",
+    )
+    assert sorted(docs) == [
+        "anthropic-hh-golden",
+        "belle",
+        "chatgpt-jailbreak-prompts",
+        "mechat-data",
+        "refgpt-dataset",
+    ]
+    assert docs["belle"]["name"] == "BELLE"
+    assert docs["belle"]["access"] == [
+        {"label": "GitHub", "url": "https://github.com/LianjiaTech/BELLE"},
+        {"label": "1M version", "url": "https://huggingface.co/datasets/B/1M"},  # the list's words for it
+    ]
+    assert docs["chatgpt-jailbreak-prompts"]["name"] == "ChatGPT-Jailbreak-Prompts"
+    assert docs["mechat-data"]["name"] == "MeChat data"
+    assert docs["anthropic-hh-golden"]["name"] == "Anthropic_HH_Golden"
+    assert docs["refgpt-dataset"]["name"] == "RefGPT-Dataset"
+    for doc in docs.values():  # the cell itself is kept as the list writes it
+        assert doc["listed"]["name"].startswith(("[", "Anthropic_<br/>"))
+
+
+def test_a_chinese_table_reads_its_url_and_paper_address_columns(tmp_path):
+    _, docs = _import_text(
+        tmp_path,
+        "| 名称 | 网址 | 论文地址 | 说明 |\n|---|---|---|---|\n"
+        "| C-Eval | [C-Eval](https://cevalbenchmark.com/) | [论文](https://arxiv.org/abs/2305.08322) | 中文评测 |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    assert docs["c-eval"]["access"] == [{"label": "C-Eval", "url": "https://cevalbenchmark.com/"}]
+    assert docs["c-eval"]["see_also"][0]["url"] == "https://arxiv.org/abs/2305.08322"

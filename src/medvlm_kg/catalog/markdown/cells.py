@@ -17,6 +17,9 @@ _HTML_LINK = re.compile(  # an <a> never closed runs to the end of the cell, as 
 )
 _IMAGE = re.compile(r"!\[[^\]]{0,1000}\]\([^)]{0,2048}\)")
 _BARE_URL = re.compile(r"(?<![(\"'<])\bhttps?://[^\s<>()\[\]|\"']+")
+# A Markdown autolink (CommonMark 6.5): the URL in angle brackets, shown as itself. Read before tags are taken
+# away, which would take it for one.
+_AUTOLINK = re.compile(r"<(https?://[^\s<>]{1,2048})>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]{0,500}>")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # what the catalog loader refuses in a value
@@ -30,6 +33,7 @@ def _plain(cell: str) -> str:
     text = _HTML_LINK.sub(lambda m: m.group(2), text)
     text = _MD_LINK.sub(lambda m: m.group(1), text)
     text = _EMPTY_LINK.sub(lambda m: m.group(1), text)
+    text = _AUTOLINK.sub(lambda m: m.group(1), text)
     text = _TAG.sub("", text)
     text = re.sub(r"(\*\*|__|`|~~)", "", text)
     text = _ESCAPE.sub(r"\1", text)
@@ -45,7 +49,8 @@ def _unknown(cell: str) -> bool:
 
 
 def _links(cell: str) -> list[tuple[str, str]]:
-    """(label, url) for each link in a cell: Markdown, HTML and bare URLs; only http(s)."""
+    """(label, url) for each link in a cell: Markdown, HTML, autolinks (``<https://…>``) and bare URLs; only
+    http(s)."""
     found: list[tuple[str, str]] = []
     cell = _IMAGE.sub(" ", cell)
     for m in _HTML_LINK.finditer(cell):
@@ -54,6 +59,9 @@ def _links(cell: str) -> list[tuple[str, str]]:
     for m in _MD_LINK.finditer(rest):
         found.append((_plain(m.group(1)), m.group(2).strip()))
     rest = _MD_LINK.sub(" ", rest)
+    for m in _AUTOLINK.finditer(rest):
+        found.append(("", m.group(1).strip()))
+    rest = _AUTOLINK.sub(" ", rest)
     for m in _BARE_URL.finditer(_ESCAPE.sub(r"\1", rest)):  # "Plain\table_language" shows as "Plain_language"
         found.append(("", m.group(0).rstrip(".,;，。")))
     seen: set[str] = set()

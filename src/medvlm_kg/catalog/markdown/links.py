@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from medvlm_kg.catalog.checks import url_problem
 from medvlm_kg.catalog.markdown.headers import _header_key
+from medvlm_kg.catalog.markdown.names import name_key
 from medvlm_kg.catalog.markdown.report import ImportReport
 from medvlm_kg.catalog.markdown.rows import Entry
 from medvlm_kg.catalog.markdown.rules import columns as _columns
@@ -73,9 +74,11 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
         if (role == "paper" and rule is None) or _header_key(label) in _PAPER_LABELS:  # "[paper](…pdf)"
             papers.append(url)
             continue
-        if role == "name" and _generic(label) is False and rule is None:
-            label = "Website"
-        if _generic(label) or role == "name":
+        if label.count("[") > label.count("]"):  # the inner link of "[a<br/>[b](…)](…)": its own text
+            label = label[label.rfind("[") + 1 :].strip()
+        names_it = role == "name" and name_key(label) == name_key(entry.name)  # the link the name is written as
+        same_host = rule is not None and name_key(label) == name_key(rule[1]["label"])  # "Github" → "GitHub"
+        if _generic(label) or names_it or same_host:  # a further link of the name cell keeps its text ("1M version")
             label = rule[1]["label"] if rule else _host_label(url)
         point = {"label": label, "url": url}  # the platform is found from the host when the file is read
         labels[label] += 1

@@ -7,7 +7,17 @@ import re
 import unicodedata
 
 from medvlm_kg.catalog.checks import RESERVED_IDS
-from medvlm_kg.catalog.markdown.cells import _BARE_URL, _BR, _EMPTY_LINK, _HTML_LINK, _IMAGE, _MD_LINK, _links, _plain
+from medvlm_kg.catalog.markdown.cells import (
+    _AUTOLINK,
+    _BARE_URL,
+    _BR,
+    _EMPTY_LINK,
+    _HTML_LINK,
+    _IMAGE,
+    _MD_LINK,
+    _links,
+    _plain,
+)
 
 
 def name_key(text: str) -> str:
@@ -25,11 +35,30 @@ def _loose_key(text: str) -> str:
 _REF_MARK = re.compile(r"\s*(\[\d{1,3}\])+\s*$")
 
 
+_BR_SPLIT = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
+_LEFTOVER_TARGET = re.compile(r"\]\([^()\s]{0,2048}\)")  # "](url)" of a link whose text held another link
+
+
 def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     """The dataset's name in a name cell, the links the cell holds, and notes the cell adds in parentheses
-    ("AFQMC ([直接下载](…))" → "AFQMC"; "[CT-ORG](./resources/CT-ORG.md)" → "CT-ORG")."""
+    ("AFQMC ([直接下载](…))" → "AFQMC"; "[CT-ORG](./resources/CT-ORG.md)" → "CT-ORG").
+
+    A cell of several lines (``<br>``) whose first line holds a link is named by that line; the others add links
+    and notes ("[BELLE](…) <br/> [1M version](…)" → "BELLE", "[X](…) <br/> ⚠️RISKY" → "X"). A ``<br>`` with no
+    space beside it, after or before a "_" or "-", breaks a long identifier, not the cell ("Anthropic_<br/>HH_Golden" →
+    "Anthropic_HH_Golden"). A link whose text holds another link is named by the text before it.
+    """
     links = _links(cell)
-    text = _BR.sub(" ", _IMAGE.sub(" ", cell))
+    lines = [line for line in _BR_SPLIT.split(cell) if line.strip()]
+    if len(lines) > 1 and (_MD_LINK.search(lines[0]) or _HTML_LINK.search(lines[0])):
+        name, _, notes = _name_and_links(lines[0])
+        for line in lines[1:]:
+            rest = _plain(_BARE_URL.sub(" ", _AUTOLINK.sub(" ", _HTML_LINK.sub(" ", _MD_LINK.sub(" ", line)))))
+            if rest:
+                notes.append(rest)
+        return name, links, notes
+    cell = re.sub(r"(?<=[_-])<br\s*/?>(?=\S)|(?<=\S)<br\s*/?>(?=[_-])", "", cell, flags=re.IGNORECASE)
+    text = _AUTOLINK.sub(" ", _BR.sub(" ", _IMAGE.sub(" ", cell)))  # an autolink is only its URL
     text = re.sub(r"(\*\*|__)", "", text)
     outside = _HTML_LINK.sub(" ", text)
     outside = _MD_LINK.sub(" ", outside)
@@ -50,11 +79,21 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     outside = _plain(_BARE_URL.sub(" ", _HTML_LINK.sub(" ", _EMPTY_LINK.sub(" ", _MD_LINK.sub(" ", stripped)))))
     outside = re.sub(r"[(（]\s*[)）]", " ", outside)
     outside = re.sub(r"\s+", " ", outside).strip(" ,，;；:：")
+    outside = _LEFTOVER_TARGET.sub(" ", outside)
+    if outside.count("[") != outside.count("]"):  # the bracket of a link whose text held another link
+        outside = outside.strip(" []")
+    outside = outside.strip(" ,，;；:：")
+    lead = _MD_LINK.match(text.strip()) or _HTML_LINK.match(text.strip())
+    if lead and outside and not outside[0].isalnum() and unicodedata.category(outside[0]) == "So":
+        notes.append(outside)  # "[MeChat data](…) ⚠️use with care": a badge after the named link
+        outside = ""
     if outside:
         name = outside
     else:
         name = " ".join(_plain(m.group(1)) for m in _MD_LINK.finditer(text)) or _plain(text)
     name = _REF_MARK.sub("", name).strip()
+    if name.count("[") > name.count("]") and name.rfind("[") > 0:  # "[RefGPT-Dataset<br/>[nonofficial link](…)](…)"
+        name = name[: name.rfind("[")].strip()
     return name, links, notes
 
 
