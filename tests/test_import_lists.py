@@ -178,6 +178,24 @@ def test_init_import_validate_and_build_in_a_row(name, tmp_path):
     assert (out / "index.html").is_file()
 
 
+def test_a_list_of_another_field_builds_pages_that_crawlers_take_and_that_quote_its_descriptions(tmp_path):
+    # LLMDataHub lists LLM training data, not medical data, in English only: its pages must not call a corpus
+    # "medical", must quote the list's description cell (in the Chinese page too, saying it is English), and
+    # every dataset page must meet Google's required properties as a crawler (extruct) reads them.
+    name = "llmdatahub-DATASETS.md"
+    data, out = tmp_path / "c", tmp_path / "site"
+    init_catalog(data, title="LLM data", publisher="Test Curator", source_url=EXPECTED[name]["source"])
+    import_markdown(LISTS / name, data, source_url=EXPECTED[name]["source"])
+    assert run_cli("build", "--data", str(data), "--out", str(out)).returncode == 0
+    crawled = run_cli("inspect-site", "--out", str(out), "--format", "json")
+    assert crawled.returncode == 0, crawled.stdout[-2000:]
+    page = (out / "dataset" / "belle.html").read_text(encoding="utf-8")
+    zh_page = (out / "zh" / "dataset" / "belle.html").read_text(encoding="utf-8")
+    assert "BELLE is a dataset listed in LLM data. The source list describes it: “A Chinese instruction" in page
+    assert "源列表的英文描述：“A Chinese instruction dataset similar to Alpaca data" in zh_page
+    assert "medical" not in page and "医学" not in zh_page
+
+
 def test_import_into_a_folder_without_a_catalog_says_to_run_init(tmp_path):
     result = run_cli("import-markdown", str(LISTS / "jmed-llm.md"), "--data", str(tmp_path / "c"))
     assert result.returncode == 0

@@ -2,7 +2,9 @@
 
 Google's Dataset rules want a description of 50–5000 characters. Nothing here is new knowledge: the description is
 written from the facts the graph states (modality, task, size, date, venue, paper, where the data is), one sentence
-per fact, so a page's embedded JSON-LD says nothing the graph does not. Also the words the site shares: the
+per fact, and quotes the list's own description cell when it has one (in the page's language, else the other,
+saying so), so a page's embedded JSON-LD says nothing the graph does not. It says "a dataset listed in" the
+catalog, not what field it is of: a list of NLP corpora is no medical catalog. Also the words the site shares: the
 languages (``LANGUAGES``) and a date as words (``date_words``).
 """
 
@@ -32,7 +34,9 @@ _MONTHS = (
 # is left out. Kept as data so a translation is one table.
 _PHRASES: dict[str, dict[str, str]] = {
     "en": {
-        "intro": "{name}{aka} is a medical dataset listed in {catalog}.",
+        "intro": "{name}{aka} is a dataset listed in {catalog}.",
+        "listed": "The source list describes it: \u201c{text}\u201d",
+        "listed_other": "The source list describes it in Chinese: \u201c{text}\u201d",
         "aka": " (also known as {names})",
         "modality": "Data modality: {items}.",
         "modalities": "Data modalities: {items}.",
@@ -54,9 +58,13 @@ _PHRASES: dict[str, dict[str, str]] = {
         "end": ".",
         "published": ", published in {venue}",
         "access": "The data is available from {items}.",
+        "section": "The list gives it under \u201c{section}\u201d.",
+        "source": "Its entry comes from the list at {source}.",
     },
     "zh": {
-        "intro": "{name}{aka} 是 {catalog} 收录的医学数据集。",
+        "intro": "{name}{aka} 是 {catalog} 收录的数据集。",
+        "listed": "源列表的描述：“{text}”",
+        "listed_other": "源列表的英文描述：“{text}”",
         "aka": " (又名 {names})",
         "modality": "数据模态：{items}。",
         "modalities": "数据模态：{items}。",
@@ -78,6 +86,8 @@ _PHRASES: dict[str, dict[str, str]] = {
         "end": "。",
         "published": "，发表于 {venue}",
         "access": "数据可从 {items} 获取。",
+        "section": "源列表将其列在“{section}”下。",
+        "source": "其条目来自列表 {source}。",
     },
 }
 LANGUAGES = tuple(_PHRASES)
@@ -110,6 +120,27 @@ def _unit_words(unit_label: str, count: int, lang: str) -> str:
     return unit_label
 
 
+_QUOTED_AT_MOST = 1000  # characters of the list's description quoted (Google reads at most 5000 in all)
+
+
+def _listed_description(dataset: Dataset, lang: str) -> tuple[str, str] | None:
+    """(language, text) of the list's description cell to quote: the cell of ``lang`` when the list has one, else
+    the other language's (quoted as such), as plain text; None without one."""
+    cells = dataset.listed.description
+    other = "zh" if lang == "en" else "en"
+    for cell_lang in (lang, other, ""):
+        cell = cells.get(cell_lang)
+        if cell:
+            from medvlm_kg.catalog.markdown import cell_text
+
+            text = cell_text(cell)
+            if len(text) > _QUOTED_AT_MOST:
+                text = text[: _QUOTED_AT_MOST - 1].rstrip() + "…"
+            if text:
+                return (cell_lang or lang), text
+    return None
+
+
 def _generated_description(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptScheme], lang: str) -> str:
     say = _PHRASES[lang]
     sentences: list[str] = []
@@ -118,6 +149,9 @@ def _generated_description(catalog: Catalog, dataset: Dataset, schemes: dict[str
         aka = say["aka"].format(names=join_words(list(dataset.alternate_name.value), lang))
     catalog_title = catalog.title.get(lang) or catalog.title["en"]
     sentences.append(say["intro"].format(name=dataset.name, aka=aka, catalog=catalog_title))
+    listed = _listed_description(dataset, lang)
+    if listed:
+        sentences.append(say["listed" if listed[0] == lang else "listed_other"].format(text=listed[1]))
     if dataset.modality:
         items = join_words([schemes["modality"].concepts[c].label(lang) for c in dataset.modality], lang)
         if dataset.modality_count is not None:
@@ -162,9 +196,23 @@ def _generated_description(catalog: Catalog, dataset: Dataset, schemes: dict[str
             hosts.append(host)
     if hosts:
         sentences.append(say["access"].format(items=join_words(hosts, lang)))
+    # Too short for search engines (50 characters): where the list puts it, then which list it is, both facts
+    # the graph states (mvk:listedSection, prov:wasDerivedFrom), are said too.
+    source = dataset.listed.source or catalog.readme
+    for key, value in (("section", dataset.listed.section), ("source", source and _shown_url(source))):
+        if value and len(("" if lang == "zh" else " ").join(sentences)) < _SHORTEST:
+            sentences.append(say[key].format(**{key: value}))
     # A sentence ending in an abbreviation ("et al.") takes no second full stop.
     sentences = [s[: -len(say["end"])] if s.endswith("." + say["end"]) else s for s in sentences]
     return ("" if lang == "zh" else " ").join(sentences)
+
+
+_SHORTEST = 50  # Google's Dataset rules: a description of at least 50 characters
+
+
+def _shown_url(url: str) -> str:
+    """A URL as words: without its scheme ("github.com/o/list/blob/main/README.md")."""
+    return url.split("://", 1)[-1]
 
 
 def describe(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptScheme] | None = None) -> dict[str, str]:

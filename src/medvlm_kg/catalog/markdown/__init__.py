@@ -15,6 +15,7 @@ column is which, and whether a table lists datasets) and ``names`` (a name cell 
 dates); ``cells`` (a cell's markup as text) and ``rules`` (the two YAML files).
 """
 
+from medvlm_kg.catalog.markdown.cells import cell_text
 from medvlm_kg.catalog.markdown.headers import Column, columns_of, table_language
 from medvlm_kg.catalog.markdown.importer import import_markdown
 from medvlm_kg.catalog.markdown.names import name_key, slug
@@ -29,6 +30,7 @@ __all__ = [
     "ImportReport",
     "Row",
     "Table",
+    "cell_text",
     "columns",
     "columns_of",
     "import_markdown",

@@ -23,7 +23,17 @@ _AUTOLINK = re.compile(r"<(https?://[^\s<>]{1,2048})>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]{0,500}>")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # what the catalog loader refuses in a value
+# "*Alpaca data*", "_this_": emphasis by one star or underscore around words (not "5*3*2", not snake_case)
+_EMPHASIS = re.compile(
+    r"(?<![\w*])\*(?=\S)([^*\n]{1,500}?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_\n]{1,500}?)(?<=\S)_(?![\w_])"
+)
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
+
+
+def cell_text(cell: str) -> str:
+    """A cell as text: links become their labels, images, tags and emphasis go, entities are decoded (for the
+    description a page quotes from the list's cell)."""
+    return _plain(cell)
 
 
 def _plain(cell: str) -> str:
@@ -36,6 +46,7 @@ def _plain(cell: str) -> str:
     text = _AUTOLINK.sub(lambda m: m.group(1), text)
     text = _TAG.sub("", text)
     text = re.sub(r"(\*\*|__|`|~~)", "", text)
+    text = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
     text = _ESCAPE.sub(r"\1", text)
     text = html.unescape(text)
     return re.sub(r"\s+", " ", text).strip()
