@@ -27,6 +27,15 @@ def test_init_makes_a_catalog_that_validates_and_never_writes_over_one(tmp_path)
     assert (folder / "catalog.yaml").read_bytes() == before
 
 
+def test_init_without_a_publisher_says_the_login_name_stands_for_one_until_changed(tmp_path):
+    # The site shows "Curated by: <login name>" ("root" in a container): a name nobody chose, so init says so.
+    guessed = run_cli("init", str(tmp_path / "a"))
+    assert "note: the curator and publisher is your login name" in guessed.stdout
+    assert "your login name until you write your name" in (tmp_path / "a" / "catalog.yaml").read_text(encoding="utf-8")
+    named = run_cli("init", str(tmp_path / "b"), "--publisher", "Ada Lovelace")
+    assert "login name" not in named.stdout + (tmp_path / "b" / "catalog.yaml").read_text(encoding="utf-8")
+
+
 def test_init_with_a_source_list_records_it(tmp_path):
     url = "https://github.com/owner/list/blob/main/README.md"
     assert run_cli("init", str(tmp_path / "c"), "--source-url", url).returncode == 0

@@ -464,6 +464,11 @@ def init_command(folder: Path, title, publisher, description, base_iri, source_u
         return
     for path in written:
         click.echo(f"wrote {path}")
+    if not publisher:  # the site says "Curated by: <login name>" until a person's name replaces it
+        click.echo(
+            f"note: the curator and publisher is your login name; put your name in {folder / 'catalog.yaml'} "
+            "(curators), or run init with --publisher NAME"
+        )
     click.echo(f"next: medvlm-kg import-markdown LIST.md --data {folder}   (or: medvlm-kg new ID --data {folder})")
 
 

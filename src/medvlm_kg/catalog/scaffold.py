@@ -56,6 +56,7 @@ def init_catalog(
             )
         )
     title = (title or folder.resolve().name or "Dataset catalog").strip()
+    given_publisher = bool(publisher)
     publisher = (publisher or getpass.getuser() or "curator").strip()
     person = _slug(publisher)
     doc: dict = {
@@ -71,6 +72,7 @@ def init_catalog(
         f"# {title} — a medvlm-kg catalog; every field: docs/data-format.md\n"
         "# base_iri is where the catalog will be published (example.org until you know): change it before you "
         "publish.\n"
+        + ("" if given_publisher else "# curators: your login name until you write your name (the site shows it).\n")
     )
     text = header + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=120)
     try:
