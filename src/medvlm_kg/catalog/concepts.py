@@ -55,9 +55,10 @@ class ConceptScheme:
 
     @cached_property
     def homepage_hosts(self) -> tuple[tuple[str, str], ...]:
-        """(host of the homepage, concept id) of each concept with a homepage, in order (read once, not per URL)."""
+        """(host of the homepage without "www.", concept id) of each concept with a homepage, in order (read once, not
+        per URL): a link to the host or any of its subdomains is on that platform (wiki.cancerimagingarchive.net)."""
         hosts = (((urlsplit(c.homepage or "").hostname or "").lower(), c.id) for c in self.concepts.values())
-        return tuple((host, concept_id) for host, concept_id in hosts if host)
+        return tuple((host.removeprefix("www."), concept_id) for host, concept_id in hosts if host)
 
     def ancestors(self, concept_id: str) -> list[str]:
         """Ids of every broader concept, transitively, nearest first."""

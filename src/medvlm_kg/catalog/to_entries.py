@@ -23,7 +23,7 @@ def _platform_for(url: str, schemes: dict[str, ConceptScheme]) -> str | None:
     plain = _PLAIN_HOST.match(url)
     host = plain.group(1).lower() if plain else (urlsplit(url).hostname or "").lower()
     for home, concept_id in schemes["platform"].homepage_hosts:
-        if host == home or host.endswith("." + home) or "www." + host == home:
+        if host == home or host.endswith("." + home):
             return concept_id
     return None
 
