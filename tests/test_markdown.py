@@ -49,6 +49,8 @@ def test_cells_keep_escaped_pipes_and_code_spans():
         ("多模态（12种）", ["multimodal"], 12),
         ("Medical Images + QA", ["medical-image", "text"], None),
         ("X-Ray (N = 220k, Healthy and 13 disease classes (7 in common with NIH))", ["radiography"], None),
+        ("3D CT", ["ct"], None),  # ZJUMAI's DeepTumorVQA: the dimension is no modality of its own
+        ("EEG + image + text triples", ["eeg", "image"], None),
     ],
 )
 def test_modality_cells_map_to_concepts(cell, ids, count):
@@ -80,12 +82,25 @@ def test_task_cells_map_to_concepts(cell, ids):
         ("~1.5亿问答对", [(150_000_000, "qa-pair", True)]),
         ("≈ 3,000 images", [(3_000, "image", True)]),
         ("6 tasks, 23 datasets", [(6, "task", False), (23, "dataset", False)]),
+        ("24,695 clips", [(24_695, "clip", False)]),  # real cells of the corpus's lists
+        ("456K turns", [(456_000, "turn", True)]),
+        ("52K entries<br/>21.4MB", [(52_000, "instance", True)]),
+        ("3T tokens", [(3_000_000_000_000, "token", True)]),  # trillions, not 3 tokens
     ],
 )
 def test_size_cells_become_counts_with_units(cell, counts):
     found, unmapped = _sizes(cell)
     assert [(c["count"], c["unit"], c.get("approximate", False)) for c in found] == counts
     assert unmapped == []
+
+
+def test_a_heading_naming_alternatives_gives_no_modality_and_a_count_without_unit_says_so(tmp_path):
+    report, docs = _import_text(
+        tmp_path,
+        "#### ECG/EEG Benchmarks\n\n| Benchmark | Size | Year |\n|---|---|---|\n| ECG-QA | 370K | 2023 |\n",
+    )
+    assert "modality" not in docs["ecg-qa"]  # the row is one of the two; the heading does not say which
+    assert 'size: "370K" counts no unit the list names' in report.as_text()
 
 
 # --- importing ----------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from medvlm_kg.catalog.markdown.names import slug
 from medvlm_kg.catalog.markdown.report import ImportReport
 from medvlm_kg.catalog.markdown.rows import Entry
 from medvlm_kg.catalog.markdown.values import (
+    _DIMENSION,
     _MAX_COUNT,
     _MULTIPLIERS,
     _closest,
@@ -23,8 +24,6 @@ from medvlm_kg.catalog.markdown.values import (
     _size_part,
     _sizes,
 )
-
-_DIMENSION = re.compile(r"^(?:[1-4]d|[1-4]-d)\s+", re.IGNORECASE)
 
 
 def _mine(text: str) -> tuple[list[str], list[str], list[dict]]:
@@ -75,7 +74,8 @@ def _section_concepts(section: str) -> tuple[list[str], list[str]]:
                 found_ids.append(found)
                 continue
             ids, _, unmapped = _concepts(scheme, text)
-            if ids and not unmapped:
+            alternatives = len(ids) > 1 and re.search(r"/|\bor\b|或", text)  # "ECG/EEG": each row is one of them
+            if ids and not unmapped and not alternatives:
                 found_ids += ids
     return modality, task
 

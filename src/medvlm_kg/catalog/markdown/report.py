@@ -3,8 +3,11 @@ skipped with the reason, cells no concept matches; as JSON (``as_dict``) or grou
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+
+_BARE_COUNT = re.compile(r"[~≈约>＞]?\s*\d[\d,.]*\s*[kKmMbB万亿]?\+?")
 
 
 @dataclass
@@ -71,6 +74,9 @@ class ImportReport:
                 fix = "; the cell stays in listed.size — write `size: [{count: …, unit: …}]` by hand if it matters"
             else:
                 fix = ""
+            if field_ == "size" and _BARE_COUNT.fullmatch(text):  # "370K", "60K+": the number is there, the unit not
+                out.append(f'{self.source}:{_lines(items)} size: "{text}" counts no unit the list names{fix}')
+                continue
             out.append(f'{self.source}:{_lines(items)} {field_}: no concept for "{text}"{hint}{fix}')
         for kind, items in _grouped(self.skipped, lambda s: s["kind"]).items():
             what = "tables" if kind.startswith("table") else "rows"

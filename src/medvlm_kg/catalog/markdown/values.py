@@ -24,6 +24,8 @@ _MULTIPLIERS = {
     "thousand": 1_000,
     "million": 1_000_000,
     "billion": 1_000_000_000,
+    "t": 1_000_000_000_000,  # "3T tokens"
+    "trillion": 1_000_000_000_000,
 }
 
 
@@ -101,6 +103,9 @@ def _closest(scheme: str, text: str) -> list[str]:
     return list(dict.fromkeys(ids))[:3]
 
 
+_DIMENSION = re.compile(r"^(?:[1-4]d|[1-4]-d)\s+", re.IGNORECASE)
+
+
 def _concepts(scheme: str, cell: str) -> tuple[list[str], int | None, list[str]]:
     """Concept ids named in a modality or task cell, a count such as "(38 types)", and the parts not mapped."""
     text, notes = _without_notes(_plain(cell))
@@ -117,6 +122,8 @@ def _concepts(scheme: str, cell: str) -> tuple[list[str], int | None, list[str]]
     parts = [p.strip() for p in re.split(r"\s*(?:[+,;，、；&]|\band\b|\bor\b|和|与|或)\s*", text) if p.strip()]
     for part in parts:
         found = _concept(scheme, part)
+        if not found and scheme == "modality" and _DIMENSION.match(part):  # "3D CT", "2-D ultrasound"
+            found = _concept(scheme, _DIMENSION.sub("", part))
         if not found and "/" in part:  # "Open/Closed QA" → "Open QA", "Closed QA"
             pieces = [p.strip() for p in part.split("/")]
             tail = pieces[-1].split(" ", 1)[1] if " " in pieces[-1] else ""
@@ -138,7 +145,7 @@ def _concepts(scheme: str, cell: str) -> tuple[list[str], int | None, list[str]]
 
 _SIZE_PART = re.compile(
     r"^(?P<approx>~|≈|约|大约|近|about|approx\.?|approximately|over|more than|>|＞|超过|逾)?\s*"
-    r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<mult>[kKmMbB万亿](?![a-zA-Z])|thousand\b|million\b|billion\b)?\s*"
+    r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<mult>[kKmMbBtT万亿](?![a-zA-Z])|thousand\b|million\b|billion\b|trillion\b)?\s*"
     r"(?P<plus>\+|余|多)?\s*(?P<unit>.*)$"
 )
 
