@@ -559,3 +559,21 @@ def test_a_chinese_table_reads_its_url_and_paper_address_columns(tmp_path):
     )
     assert docs["c-eval"]["access"] == [{"label": "C-Eval", "url": "https://cevalbenchmark.com/"}]
     assert docs["c-eval"]["see_also"][0]["url"] == "https://arxiv.org/abs/2305.08322"
+
+
+def test_a_table_counting_github_stars_and_nothing_of_data_lists_tools_and_a_merged_row_is_said(tmp_path):
+    # onejune2018/Awesome-LLM-Eval's README_CN: its "LLMOps" table (名称 | Stars 数 | 介绍: langchain, dify, …)
+    # was imported as 28 datasets; its Chinese tables' rows naming a benchmark of an English table were merged
+    # without a word.
+    report, docs = _import_text(
+        tmp_path,
+        "## Benchmarks\n\n| Name | Link | Description |\n|---|---|---|\n"
+        "| DyVal | [DyVal](https://github.com/microsoft/promptbench) | Dynamic evaluation |\n\n"
+        "## 通用\n\n| 名称 | 网址 | 说明 |\n|---|---|---|\n| DyVal | - | 动态评测 |\n\n"
+        "## LLMOps\n\n| 名称 | Stars 数 | 介绍 |\n|---|---|---|\n| langchain | 90k | 构建应用 |\n",
+    )
+    assert sorted(docs) == ["dyval"]
+    assert docs["dyval"]["listed"]["description"] == {"en": "Dynamic evaluation", "zh": "动态评测"}
+    text = report.as_text()
+    assert "a table of projects or tools (it counts GitHub stars, and says nothing of data)" in text
+    assert "a row of a Chinese table naming a dataset of a table above" in text

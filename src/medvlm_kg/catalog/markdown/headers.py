@@ -147,6 +147,15 @@ def columns_of(table: Table) -> list[Column]:
     return columns
 
 
+def _lists_repositories(columns: list[Column]) -> bool:
+    """A stars (or forks) column, and no column that describes data: "名称 | Stars 数 | 介绍" lists tools."""
+    stars = {_header_key(w) for w in _columns().get("repository_columns", [])}
+    if not any(set(_header_forms(c.header)) & stars for c in columns):
+        return False
+    about_data = {"size", "modality", "task", "date", "paper", "title", "venue"}
+    return not any(c.kind in ("count", "flag") or (c.kind == "role" and c.role in about_data) for c in columns)
+
+
 def _section_says_not_datasets(sections: tuple[str, ...]) -> str | None:
     """What the innermost heading says the table lists, when that is not datasets ("models", "papers"…)."""
     spec = _columns()
@@ -210,6 +219,9 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
             f'a table of {subject} (its first column is "{_plain(table.headers[0])}"); its '
             f'"{_plain(names[0].header)}" column names what they use, not datasets of the list',
         )
+        return None
+    if _lists_repositories(columns):
+        no("table-not-datasets", "a table of projects or tools (it counts GitHub stars, and says nothing of data)")
         return None
     section = _section_says_not_datasets(table.sections)
     if section:

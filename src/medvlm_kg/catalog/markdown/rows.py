@@ -172,6 +172,13 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
                 for column in columns:  # the same dataset in the list's other language: its cells in that language
                     if column.kind == "role" and column.role in ("modality", "task", "size", "description"):
                         entry.by_lang.setdefault(column.role, {}).setdefault(lang, cells[column.index])
+                report.note(  # said, not silent: in a list whose tables are not translations it may be wrong
+                    row.line,
+                    "other-language",
+                    f"a row of a {_LANGUAGE_NAMES.get(lang, lang)} table naming a dataset of a table above: read as "
+                    "that dataset's cells in this language (modality, task, size, description), not as a dataset "
+                    "of its own",
+                )
             else:
                 first = entry.first_cells
                 differ = [
@@ -192,6 +199,9 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
                 entry.repeats.append(repeat)
             previous = cells
     return [entries[k] for k in order]
+
+
+_LANGUAGE_NAMES = {"zh": "Chinese", "ja": "Japanese", "en": "English"}
 
 
 def _take_row(
