@@ -577,3 +577,37 @@ def test_a_table_counting_github_stars_and_nothing_of_data_lists_tools_and_a_mer
     text = report.as_text()
     assert "a table of projects or tools (it counts GitHub stars, and says nothing of data)" in text
     assert "a row of a Chinese table naming a dataset of a table above" in text
+
+
+@pytest.mark.parametrize(
+    ("cell", "name", "urls"),
+    [  # name cells of CLUEbenchmark/CLUEDatasetSearch (tests/fixtures/awesome-lists/clue-datasetsearch-README.md)
+        (
+            "[THUCNews]([http://thuctc.thunlp.org/#a](http://thuctc.thunlp.org/#b))",
+            "THUCNews",
+            ["http://thuctc.thunlp.org/#a", "http://thuctc.thunlp.org/#b"],
+        ),
+        (
+            "[Ai challenger 2017](https://pan.baidu.com/s/1E5g  提取码: stjf)",
+            "Ai challenger 2017",
+            ["https://pan.baidu.com/s/1E5g"],
+        ),
+        (
+            "[DUC/TAC](https://duc.nist.gov/ https://tac.nist.gov//)",
+            "DUC/TAC",
+            ["https://duc.nist.gov/", "https://tac.nist.gov//"],
+        ),
+        ("[RenCECPs](Fuji Ren can be contacted (ren@x.jp) for a license agreement.)", "RenCECPs", []),
+        (
+            "OPPO语义匹配数据集。(https://pan.baidu.com/s/1Hg2  密码7p3n)",
+            "OPPO语义匹配数据集",
+            ["https://pan.baidu.com/s/1Hg2"],
+        ),
+    ],
+)
+def test_a_name_cell_with_a_broken_link_is_named_by_its_label_and_keeps_its_urls(cell, name, urls):
+    from medvlm_kg.catalog.markdown.names import _name_and_links
+
+    found, links, _ = _name_and_links(cell)
+    assert found == name
+    assert sorted(u for _, u in links) == sorted(urls)

@@ -147,6 +147,23 @@ def columns_of(table: Table) -> list[Column]:
     return columns
 
 
+def _titles_as_names(columns: list[Column]) -> list[Column]:
+    """A plain "Title" / "标题" column as the name column of a table that has none, when another header says the
+    rows are datasets ("ID | 标题 | 更新日期 | 数据集提供者 | …", CLUE's dataset search); else nothing."""
+    plain = {_header_key(w) for w in _columns().get("titles_as_names", [])}
+    says_datasets = {_header_key(w) for w in _columns()["section_datasets"]}
+    titles = [c for c in columns if c.kind == "role" and c.role == "title" and set(_header_forms(c.header)) & plain]
+    about = any(
+        c not in titles and any(w in key.split() or (not w.isascii() and w in key) for w in says_datasets)
+        for c in columns
+        for key in _header_forms(c.header)
+    )
+    if not titles or not about:
+        return []
+    titles[0].role = "name"
+    return titles[:1]
+
+
 def _lists_repositories(columns: list[Column]) -> bool:
     """A stars (or forks) column, and no column that describes data: "名称 | Stars 数 | 介绍" lists tools."""
     stars = {_header_key(w) for w in _columns().get("repository_columns", [])}
@@ -196,7 +213,7 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
         no("table-too-wide", f"table has {width} columns; a dataset table has at most {MAX_COLUMNS}, so it is not read")
         return None
     columns = columns_of(table)
-    names = [c for c in columns if c.kind == "role" and c.role == "name"]
+    names = [c for c in columns if c.kind == "role" and c.role == "name"] or _titles_as_names(columns)
     first = _header_forms(table.headers[0]) if table.headers else []
     subjects = _subject_index()
     subject = next((subjects[f] for f in first if f in subjects), None)

@@ -35,6 +35,9 @@ def _loose_key(text: str) -> str:
 _REF_MARK = re.compile(r"\s*(\[\d{1,3}\])+\s*$")
 
 
+# "[label](target)" whose target is no URL a link can have: text, or a URL and more words ("[X](url 提取码: s)")
+_LOOSE_LINK = re.compile(r"\[((?:\\.|[^\]\\]){1,1000})\]\(((?:[^()]|\([^()]{0,500}\)){0,2048})\)")
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>()\[\]|\"'“”]+")
 _BR_SPLIT = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
 _LEFTOVER_TARGET = re.compile(r"\]\([^()\s]{0,2048}\)")  # "](url)" of a link whose text held another link
 
@@ -49,6 +52,15 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     "Anthropic_HH_Golden"). A link whose text holds another link is named by the text before it.
     """
     links = _links(cell)
+    loose = _LOOSE_LINK.match(cell.strip())
+    if loose and not _MD_LINK.match(cell.strip()):  # "[label](url 提取码: s1x2)", "[label](not a URL)"
+        found = [(_plain(loose.group(1)), u.rstrip(".,;，。")) for u in _URL_IN_TEXT.findall(loose.group(2))]
+        rest = _plain(_URL_IN_TEXT.sub(" ", loose.group(2) + " " + cell.strip()[loose.end() :])).strip(" ,，;；:：")
+        return (
+            _plain(loose.group(1)),
+            links + [f for f in found if f[1] not in {u for _, u in links}],
+            [rest] * bool(rest),
+        )
     lines = [line for line in _BR_SPLIT.split(cell) if line.strip()]
     if len(lines) > 1 and (_MD_LINK.search(lines[0]) or _HTML_LINK.search(lines[0])):
         name, _, notes = _name_and_links(lines[0])
@@ -67,10 +79,15 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
 
     def drop_link_parens(m: re.Match) -> str:  # a parenthesis that held a link holds no part of the name
         inner = m.group(0)
-        if _MD_LINK.search(inner) or _HTML_LINK.search(inner) or _EMPTY_LINK.search(inner) or _BARE_URL.search(inner):
-            rest = _plain(_BARE_URL.sub(" ", _EMPTY_LINK.sub(" ", _MD_LINK.sub(" ", inner[1:-1])))).strip(" ，,;；")
+        if m.start() and m.string[m.start() - 1] == "]" and "[" not in inner:  # a link's target, not a parenthesis
+            return inner
+        bare = _URL_IN_TEXT.findall(inner[1:-1])  # "数据集。(https://pan.baidu.com/s/… 密码7p3n)"
+        if _MD_LINK.search(inner) or _HTML_LINK.search(inner) or _EMPTY_LINK.search(inner) or bare:
+            rest = _plain(_URL_IN_TEXT.sub(" ", _EMPTY_LINK.sub(" ", _MD_LINK.sub(" ", inner[1:-1])))).strip(" ，,;；")
             if rest:
                 notes.append(rest)
+            known = {u for _, u in links}
+            links.extend(("", u.rstrip(".,;，。")) for u in bare if u.rstrip(".,;，。") not in known)
             return " "
         return inner
 
@@ -82,7 +99,7 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     outside = _LEFTOVER_TARGET.sub(" ", outside)
     if outside.count("[") != outside.count("]"):  # the bracket of a link whose text held another link
         outside = outside.strip(" []")
-    outside = outside.strip(" ,，;；:：")
+    outside = outside.strip(" ,，;；:：。")
     lead = _MD_LINK.match(text.strip()) or _HTML_LINK.match(text.strip())
     if lead and outside and not outside[0].isalnum() and unicodedata.category(outside[0]) == "So":
         notes.append(outside)  # "[MeChat data](…) ⚠️use with care": a badge after the named link
@@ -94,7 +111,8 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     name = _REF_MARK.sub("", name).strip()
     if name.count("[") > name.count("]") and name.rfind("[") > 0:  # "[RefGPT-Dataset<br/>[nonofficial link](…)](…)"
         name = name[: name.rfind("[")].strip()
-    return name, links, notes
+    whole = re.fullmatch(r"\[([^\[\]]+)\]", name)  # "[THUCNews中文文本分类]([http://…](http://…))": the label
+    return (whole.group(1).strip() if whole else name), links, notes
 
 
 def _is_code(cell: str) -> bool:
