@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from conftest import DATA, FIXTURES, run_cli
-from medvlm_kg.catalog.markdown import ImportReport, import_markdown, parse_tables, read_entries
+from medvlm_kg.catalog.markdown import ImportReport, import_markdown, parse_tables, read_entries, slug
 from medvlm_kg.catalog.markdown.values import _concepts, _sizes
 
 SEED = FIXTURES / "seed-readme.md"
@@ -611,3 +611,17 @@ def test_a_name_cell_with_a_broken_link_is_named_by_its_label_and_keeps_its_urls
     found, links, _ = _name_and_links(cell)
     assert found == name
     assert sorted(u for _, u in links) == sorted(urls)
+
+
+@pytest.mark.parametrize(
+    ("name", "file_id"),
+    [
+        ("NLPIR微博关注关系语料库100万条", "nlpir-wei-bo-guan-zhu-guan-xi-yu-liao-ku-100-wan-tiao"),  # not "nlpir100"
+        ("NLPIR微博博主语料库100万条", "nlpir-wei-bo-bo-zhu-yu-liao-ku-100-wan-tiao"),  # not "nlpir100-2"
+        ("中文完形填空", "zhong-wen-wan-xing-tian-kong"),
+        ("ChineseBLUE基准", "chineseblue"),  # mostly Latin letters: the Chinese word is left out
+        ("Firefly(流萤)", "firefly"),  # a translation in parentheses
+    ],
+)
+def test_a_mostly_chinese_name_is_spelled_in_pinyin_for_its_file_id(name, file_id):
+    assert slug(name) == file_id

@@ -147,10 +147,15 @@ def _latex_name(text: str) -> str | None:
 
 
 def slug(name: str) -> str:
-    """A name as a file id: ASCII letters, digits and hyphens (a Chinese name spelled in pinyin); "" if none is left."""
+    """A name as a file id: ASCII letters, digits and hyphens (Chinese words spelled in pinyin); "" if none is left."""
     text = unicodedata.normalize("NFKD", _plain(name)).encode("ascii", "ignore").decode().lower()
     slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80].strip("-")
-    if len(re.sub(r"[^a-z]", "", slug)) < 3 and re.search(r"[\u3400-\u9fff]", name):  # a Chinese name: pinyin
+    outside = re.sub(r"[(（][^()（）]*[)）]", " ", name)  # "Firefly(流萤)": a translation in parentheses, left out
+    han = len(re.findall(r"[\u3400-\u9fff]", outside))
+    if han > len(re.sub(r"[^a-z]", "", slug)) or (
+        len(re.sub(r"[^a-z]", "", slug)) < 3 and re.search(r"[\u3400-\u9fff]", name)
+    ):
+        # mostly Chinese: spelled in pinyin ("NLPIR微博博主语料库100万条" is not "nlpir100"); "ChineseBLUE基准" stays
         from pypinyin import lazy_pinyin
 
         spelled = " ".join(lazy_pinyin(unicodedata.normalize("NFKC", _plain(name))))
