@@ -728,6 +728,7 @@ def _catalog_yaml() -> str:
             {"id": "lijun-lu", "name": "Lijun Lu", "affiliation": "Southern Medical University"},
         ],
         "publisher": "zanting-ye",
+        "data_theme": ["HEAL"],
         "source": {
             "repository": "https://github.com/yezanting/Med-VLM-Bench-Summary",
             "readme": README,

@@ -89,6 +89,33 @@ def test_each_dataset_document_has_no_violation_of_semics_dcat_ap_shapes(built, 
     assert _results(data, _graph(DCAT_AP / "shapes.ttl", DCAT_AP / "range.ttl")) == []
 
 
+def test_the_dump_alone_and_each_catalog_page_alone_have_no_violation_of_semics_shapes(built):
+    """A harvester reads catalog.ttl.gz, or walks the paged catalog, without our concept documents beside it: each
+    theme taxonomy the catalog names must be typed a skos:ConceptScheme there (SEMIC's range shapes)."""
+    shapes = _graph(DCAT_AP / "shapes.ttl", DCAT_AP / "range.ttl")
+    assert _results(_graph(built / "catalog.ttl.gz"), shapes) == []
+    for page in sorted((built / "catalog" / "page").glob("*.ttl")):
+        assert _results(_graph(page), shapes) == [], page.name
+
+
+def test_a_catalog_of_another_field_gets_no_eu_theme_and_still_passes_semics_shapes(tmp_path):
+    """LLMDataHub (LLM training corpora): no `data_theme` in its catalog.yaml, so no dataset is filed under Health;
+    the dump alone passes SEMIC's shapes."""
+    from conftest import run_cli
+    from medvlm_kg.catalog.markdown import import_markdown
+    from medvlm_kg.catalog.scaffold import init_catalog
+
+    source = "https://github.com/Project-Hierion/LLMDataHub/blob/681c8a3f32ea08d7280890502353563ad7f1b905/DATASETS.md"
+    data, out = tmp_path / "c", tmp_path / "site"
+    init_catalog(data, title="LLM data", publisher="Test Curator", source_url=source)
+    import_markdown(FIXTURES / "awesome-lists" / "llmdatahub-DATASETS.md", data, source_url=source)
+    assert run_cli("build", "--data", str(data), "--out", str(out)).returncode == 0
+    dump = _graph(out / "catalog.ttl.gz")
+    themes = {str(o) for o in dump.objects(None, rdflib.URIRef("http://www.w3.org/ns/dcat#theme"))}
+    assert themes and not any("data-theme" in t for t in themes)
+    assert _results(dump, _graph(DCAT_AP / "shapes.ttl", DCAT_AP / "range.ttl")) == []
+
+
 def test_semics_shapes_catch_a_catalog_with_two_creators(catalog_with_schemes):
     """The check can fail: a second dct:creator on the catalog is what SEMIC's maxCount 1 forbids."""
     g = rdflib.Graph() + catalog_with_schemes

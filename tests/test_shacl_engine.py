@@ -404,7 +404,8 @@ PROJECT_WARNINGS = [
         "data/datasets/vlm-project-with-images-with-bbox-images-with-tree-of-thoughts.yaml",
         None,
         "paper",
-        "no paper is recorded; add `paper:` (its title, arXiv id or DOI, and a source) when one is known — a paper link in `see_also` alone is not one",
+        "no paper is recorded; add `paper:` (its title, arXiv id or DOI, and a source) when one is known — a paper "
+        "link in `see_also` alone is not one",
         "warning",
     ),
 ]

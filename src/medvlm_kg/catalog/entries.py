@@ -209,6 +209,7 @@ class Catalog:
     license_source: str | None
     datasets: tuple[Dataset, ...]
     file: str
+    data_themes: tuple[str, ...] = ()  # EU Data Theme codes every dataset is about ("HEAL"), for DCAT-AP portals
 
     def dataset(self, dataset_id: str) -> Dataset:
         return self._by_id[dataset_id]

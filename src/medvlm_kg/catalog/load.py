@@ -284,6 +284,7 @@ def check_catalog(
         license_source=src.get("license_source"),
         datasets=tuple(sorted(datasets, key=lambda d: d.id)),
         file=catalog_rel,
+        data_themes=tuple(catalog_doc.get("data_theme", ())),
     )
     return catalog, sorted(problems, key=_problem_order)
 

@@ -23,7 +23,7 @@ EXTENDERS = (bioschemas.extend, dcat_ap.extend)
 
 def _extended(triples: list[Triple], catalog: Catalog) -> list[Triple]:
     for extend in EXTENDERS:
-        triples = triples + extend(triples, catalog.base_iri)
+        triples = triples + extend(triples, catalog)
     return triples
 
 

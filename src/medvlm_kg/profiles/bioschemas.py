@@ -34,7 +34,7 @@ _CONFORMS_TO = ox.NamedNode("http://purl.org/dc/terms/conformsTo")
 _CREATIVE_WORK = ox.NamedNode("https://schema.org/CreativeWork")
 
 
-def extend(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
+def extend(triples: list[ox.Triple], catalog: Catalog) -> list[ox.Triple]:
     """``dct:conformsTo`` the profile for every schema.org Dataset the description holds."""
     datasets = sorted({t.subject.value for t in triples if t.predicate == _TYPE and t.object.value == _SCHEMA_DATASET})
     added = [ox.Triple(ox.NamedNode(d), _CONFORMS_TO, ox.NamedNode(PROFILE)) for d in datasets]

@@ -35,11 +35,32 @@ _DCT = "http://purl.org/dc/terms/"
 _FOAF = "http://xmlns.com/foaf/0.1/"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 
-# The EU Data Theme vocabulary, which DCAT-AP 3.0 requires for dcat:theme, and the theme of every dataset here:
-# the catalog's scope is benchmarks of medical models, so each dataset's EU theme is Health.
+# The EU Data Theme vocabulary, DCAT-AP's controlled vocabulary for dcat:theme. Which of its themes every dataset
+# is about is the curator's to say (catalog.yaml's `data_theme`: HEAL for this catalog of medical benchmarks);
+# a catalog that says none gets none (a list of NLP corpora is not about Health). The themes' English labels, as
+# the vocabulary gives them.
 DATA_THEME = "http://publications.europa.eu/resource/authority/data-theme"
 DATA_THEME_HEALTH = DATA_THEME + "/HEAL"
-_DATA_THEME_LABELS = {DATA_THEME: (("en", "Data theme"),), DATA_THEME_HEALTH: (("en", "Health"),)}
+_THEME_LABELS = {
+    "AGRI": "Agriculture, fisheries, forestry and food",
+    "ECON": "Economy and finance",
+    "EDUC": "Education, culture and sport",
+    "ENER": "Energy",
+    "ENVI": "Environment",
+    "GOVE": "Government and public sector",
+    "HEAL": "Health",
+    "INTR": "International issues",
+    "JUST": "Justice, legal system and public safety",
+    "OP_DATPRO": "Provisional data",
+    "REGI": "Regions and cities",
+    "SOCI": "Population and society",
+    "TECH": "Science and technology",
+    "TRAN": "Transport",
+}
+_DATA_THEME_LABELS = {
+    DATA_THEME: (("en", "Data theme"),),
+    **{f"{DATA_THEME}/{code}": (("en", label),) for code, label in _THEME_LABELS.items()},
+}
 
 # The EU Languages vocabulary (DCAT-AP's controlled vocabulary for dct:language), by the language tags we write.
 LANGUAGE_NAL = {
@@ -77,7 +98,7 @@ def _scheme_description(scheme: ox.NamedNode, labels: tuple[tuple[str, str], ...
 @cache  # the schemes are read once a process (load_schemes), and each dataset names a few of their concepts
 def _concept_description(iri: str) -> tuple[ox.Triple, ...]:
     """A theme concept and its scheme as DCAT-AP wants them: typed, labelled, in a titled ``skos:ConceptScheme``."""
-    if iri == DATA_THEME_HEALTH:
+    if iri in _DATA_THEME_LABELS and iri != DATA_THEME:
         concept, scheme = _node(iri), _node(DATA_THEME)
         labels, scheme_labels = _DATA_THEME_LABELS[iri], _DATA_THEME_LABELS[DATA_THEME]
     else:
@@ -95,13 +116,24 @@ def _concept_description(iri: str) -> tuple[ox.Triple, ...]:
     return tuple(triples + _scheme_description(scheme, scheme_labels))
 
 
-def extend(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
+@cache
+def _taxonomy_description(iri: str) -> tuple[ox.Triple, ...]:
+    """A concept scheme the catalog names as a theme taxonomy: typed skos:ConceptScheme, with its title."""
+    scheme = next((s for s in load_schemes().values() if s.iri == iri), None)
+    if scheme is None:
+        return ()
+    return tuple(_scheme_description(_node(iri), tuple(sorted(scheme.labels.items()))))
+
+
+def extend(triples: list[ox.Triple], catalog: Catalog) -> list[ox.Triple]:
     """The triples DCAT-AP 3.0 needs beside one description's own (a dataset's or the catalog's), in a stable order.
 
     Nothing is new knowledge: each triple restates one of ``triples``, types a value with its range, describes a
-    theme from its concept scheme, or states the catalog's scope (Health) and publishing layout (its homepage is
-    the site at ``base``, its SPARQL endpoint describes itself).
+    theme from its concept scheme, or states the catalog's scope as its curator gives it (``data_theme``) and its
+    publishing layout (its homepage is the site at the base IRI, its SPARQL endpoint describes itself).
     """
+    base = catalog.base_iri
+    eu_themes = [f"{DATA_THEME}/{code}" for code in catalog.data_themes]
     types: dict[str, set[str]] = defaultdict(set)
     predicates = [t.predicate.value for t in triples]  # read once: each .value builds a new Python string
     for t, p in zip(triples, predicates, strict=True):
@@ -114,9 +146,11 @@ def extend(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
     for subject, kinds in sorted(types.items()):
         s = _node(subject)
         if _DCAT + "Dataset" in kinds:
-            added.append(ox.Triple(s, _node(_DCAT + "theme"), _node(DATA_THEME_HEALTH)))
+            added += [ox.Triple(s, _node(_DCAT + "theme"), _node(theme)) for theme in eu_themes]
         if _DCAT + "Catalog" in kinds:
-            added.append(ox.Triple(s, _node(_DCAT + "themeTaxonomy"), _node(DATA_THEME)))
+            if eu_themes:
+                added.append(ox.Triple(s, _node(_DCAT + "themeTaxonomy"), _node(DATA_THEME)))
+                added += _scheme_description(_node(DATA_THEME), _DATA_THEME_LABELS[DATA_THEME])
             added.append(ox.Triple(s, _node(_FOAF + "homepage"), _node(base)))
             languages = {
                 t.object.language
@@ -125,7 +159,12 @@ def extend(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
             }
             for lang in sorted(languages & set(LANGUAGE_NAL)):
                 added.append(ox.Triple(s, _node(_DCT + "language"), _node(LANGUAGE_NAL[lang])))
-            added += _scheme_description(_node(DATA_THEME), _DATA_THEME_LABELS[DATA_THEME])
+            for taxonomy in sorted(
+                {t.object.value for t in triples if t.subject == s and t.predicate.value == _DCAT + "themeTaxonomy"}
+            ):
+                # each taxonomy typed and titled where it is named, not only where a dataset uses one of its
+                # concepts: SEMIC's range shapes check it on the catalog's own description and on every page
+                added += _taxonomy_description(taxonomy)
         if _DCAT + "DataService" in kinds:
             # `medvlm-kg serve` answers a GET on the endpoint with its SPARQL 1.1 Service Description.
             added.append(ox.Triple(s, _node(_DCAT + "endpointDescription"), s))
