@@ -625,3 +625,52 @@ def test_a_name_cell_with_a_broken_link_is_named_by_its_label_and_keeps_its_urls
 )
 def test_a_mostly_chinese_name_is_spelled_in_pinyin_for_its_file_id(name, file_id):
     assert slug(name) == file_id
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [  # counts a real list gives per something: no total is stated, so no size (LLMDataHub's TSI-v0, Bactrian-X)
+        "30k examples<br/>per task",
+        "67K entries per language",
+    ],
+)
+def test_a_count_per_something_is_no_size(cell):
+    assert _sizes(cell)[0] == []
+
+
+def test_a_thousands_separator_in_free_text_is_no_list_separator_and_a_lone_less_than_is_text():
+    from medvlm_kg.catalog.markdown.cells import _plain
+    from medvlm_kg.catalog.markdown.document import _mine
+
+    # CLUE's Multi-News said "56,216篇…摘要" and was published as 216 abstracts; openmedlab's IU-Xray
+    # "7,470 … Images, with 3,955 … Reports" as 470 images and 955 reports
+    assert _mine("获得的56,216篇这些文章的专业摘要")[2] == []
+    assert _mine("RG, 7,470 Frontal or Lateral Chest X-ray Images")[2] == [{"count": 7470, "unit": "image"}]
+    # CLUE's "短文本标题(length<50)，数据包含15个类别" lost everything after "<" up to a later ">"
+    assert (
+        _plain("<font size=2> 短文本标题(length<50)，数据包含15个类别 </font>")
+        == "短文本标题(length<50)，数据包含15个类别"
+    )
+
+
+def test_a_link_both_in_the_paper_and_the_download_column_is_an_access_point_and_an_encoded_twin_is_one(tmp_path):
+    _, docs = _import_text(
+        tmp_path,
+        "| Name | Publication Paper | Download URL |\n|---|---|---|\n"
+        "| SEN12-FLOOD | <https://ieee-dataport.org/open-access/sen12> "
+        "| <https://ieee-dataport.org/open-access/sen12> |\n"
+        "| [THUCNews]([http://thuctc.thunlp.org/#%E4%B8%AD](http://thuctc.thunlp.org/#中)) | - | - |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    assert docs["sen12-flood"]["access"] == [
+        {"label": "ieee-dataport.org", "url": "https://ieee-dataport.org/open-access/sen12"}
+    ]
+    assert len(docs["thucnews"]["access"]) == 1
+
+
+def test_a_url_a_space_broke_in_two_is_no_link():
+    from medvlm_kg.catalog.markdown.names import _name_and_links
+
+    # CLUE: "[…](https://www.pkbigdata.com/common/cmpt/ “达观杯”…_赛体与数据.html)" linked to …/cmpt/, a wrong page
+    name, links, notes = _name_and_links("[达观杯](https://www.pkbigdata.com/common/cmpt/ “达观杯”赛体与数据.html)")
+    assert (name, links) == ("达观杯", []) and notes == ["“达观杯”赛体与数据.html"]

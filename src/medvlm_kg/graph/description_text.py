@@ -151,7 +151,9 @@ def _generated_description(catalog: Catalog, dataset: Dataset, schemes: dict[str
     sentences.append(say["intro"].format(name=dataset.name, aka=aka, catalog=catalog_title))
     listed = _listed_description(dataset, lang)
     if listed:
-        sentences.append(say["listed" if listed[0] == lang else "listed_other"].format(text=listed[1]))
+        quoted = say["listed" if listed[0] == lang else "listed_other"].format(text=listed[1])
+        ends = (".", "!", "?", "。", "！", "？", "…")
+        sentences.append(quoted + ("" if listed[1].endswith(ends) else say["end"]))  # “…” then the full stop
     if dataset.modality:
         items = join_words([schemes["modality"].concepts[c].label(lang) for c in dataset.modality], lang)
         if dataset.modality_count is not None:

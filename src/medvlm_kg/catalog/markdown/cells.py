@@ -20,7 +20,7 @@ _BARE_URL = re.compile(r"(?<![(\"'<])\bhttps?://[^\s<>()\[\]|\"']+")
 # A Markdown autolink (CommonMark 6.5): the URL in angle brackets, shown as itself. Read before tags are taken
 # away, which would take it for one.
 _AUTOLINK = re.compile(r"<(https?://[^\s<>]{1,2048})>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]{0,500}>")
+_TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>")  # a tag starts with a letter: "(length<50)" is text
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # what the catalog loader refuses in a value
 # "*Alpaca data*", "_this_": emphasis by one star or underscore around words (not "5*3*2", not snake_case)

@@ -33,7 +33,7 @@ def _mine(text: str) -> tuple[list[str], list[str], list[dict]]:
     modality: list[str] = []
     task: list[str] = []
     counts: list[dict] = []
-    for part in re.split(r",\s*|，|;|；|、", _plain(text)):
+    for part in re.split(r"(?:(?<!\d),|,(?!\d{3}(?!\d)))\s*|，|;|；|、", _plain(text)):  # not "56,216"
         part = part.strip(" .。")
         if not part or len(part) > 80:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from medvlm_kg.catalog.checks import url_problem
 from medvlm_kg.catalog.markdown.headers import _header_key
@@ -58,10 +58,12 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
     papers: list[str] = []
     seen: set[str] = set()
     labels: Counter = Counter()
+    # a URL the list gives as a download or name link is an access point even where its paper column repeats it
+    offered = {url for role, _, url in entry.links if role in ("links", "name")}
     for role, label, url in entry.links:
-        if url in seen:
+        if unquote(url) in seen:  # "…/%E4%B8%AD" and "…/中": one link
             continue
-        seen.add(url)
+        seen.add(unquote(url))
         problem = url_problem(url)  # a file the import writes must pass validate
         if problem:
             reason = f"a link is left out of access (the cell stays in listed): {problem}"
@@ -71,7 +73,7 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
         if rule and rule[0] == "paper":
             papers.append(url)
             continue
-        if (role == "paper" and rule is None) or _header_key(label) in _PAPER_LABELS:  # "[paper](…pdf)"
+        if (role == "paper" and rule is None and url not in offered) or _header_key(label) in _PAPER_LABELS:
             papers.append(url)
             continue
         if label.count("[") > label.count("]"):  # the inner link of "[a<br/>[b](…)](…)": its own text

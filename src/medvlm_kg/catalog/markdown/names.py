@@ -38,6 +38,17 @@ _REF_MARK = re.compile(r"\s*(\[\d{1,3}\])+\s*$")
 # "[label](target)" whose target is no URL a link can have: text, or a URL and more words ("[X](url 提取码: s)")
 _LOOSE_LINK = re.compile(r"\[((?:\\.|[^\]\\]){1,1000})\]\(((?:[^()]|\([^()]{0,500}\)){0,2048})\)")
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>()\[\]|\"'“”]+")
+_BROKEN_TAIL = re.compile(
+    r"\s+(?!https?://)[^\s()]*(?:/|\.(?:s?html?|php|aspx?|jsp|pdf|zip))(?=\s|\)|$)", re.IGNORECASE
+)
+
+
+def _whole_urls(text: str) -> list[str]:
+    """The URLs of a link target written as text, leaving out one a space broke in two ("…/cmpt/ “达观杯”….html"
+    is no link to …/cmpt/): a wrong address is worse than none, and the cell is kept as written."""
+    return [m.group(0) for m in _URL_IN_TEXT.finditer(text) if not _BROKEN_TAIL.match(text, m.end())]
+
+
 _BR_SPLIT = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
 _LEFTOVER_TARGET = re.compile(r"\]\([^()\s]{0,2048}\)")  # "](url)" of a link whose text held another link
 
@@ -54,7 +65,7 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     links = _links(cell)
     loose = _LOOSE_LINK.match(cell.strip())
     if loose and not _MD_LINK.match(cell.strip()):  # "[label](url 提取码: s1x2)", "[label](not a URL)"
-        found = [(_plain(loose.group(1)), u.rstrip(".,;，。")) for u in _URL_IN_TEXT.findall(loose.group(2))]
+        found = [(_plain(loose.group(1)), u.rstrip(".,;，。")) for u in _whole_urls(loose.group(2))]
         rest = _plain(_URL_IN_TEXT.sub(" ", loose.group(2) + " " + cell.strip()[loose.end() :])).strip(" ,，;；:：")
         return (
             _plain(loose.group(1)),

@@ -178,6 +178,9 @@ def _unit(text: str, suffixes: bool = True) -> str | None:
     return None
 
 
+_RATE = re.compile(r"\bper\b|\beach\b|每", re.IGNORECASE)
+
+
 def _size_part(part: str) -> dict | None:
     m = _SIZE_PART.match(part.strip())
     if not m:
@@ -187,6 +190,8 @@ def _size_part(part: str) -> dict | None:
     if not number * _MULTIPLIERS[mult] < _MAX_COUNT:  # "1" × 50,000 is infinity as a float
         return None
     value = round(number * _MULTIPLIERS[mult])
+    if _RATE.search(m.group("unit")):  # "30k examples per task", "67K entries per language": no total is stated
+        return None
     words, rest = m.group("unit").split(), ""
     unit = _unit(m.group("unit"), suffixes=False)
     for k in range(1, min(len(words) - 1, 3) + 1) if unit is None else ():  # "1,245 QA pairs spanning 7 tasks"
