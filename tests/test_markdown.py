@@ -674,3 +674,30 @@ def test_a_url_a_space_broke_in_two_is_no_link():
     # CLUE: "[…](https://www.pkbigdata.com/common/cmpt/ “达观杯”…_赛体与数据.html)" linked to …/cmpt/, a wrong page
     name, links, notes = _name_and_links("[达观杯](https://www.pkbigdata.com/common/cmpt/ “达观杯”赛体与数据.html)")
     assert (name, links) == ("达观杯", []) and notes == ["“达观杯”赛体与数据.html"]
+
+
+def test_a_licence_column_gives_the_statement_and_an_spdx_id_where_it_names_one_licence(tmp_path):
+    # floew2's "Licence | Licence URL" and CLUE's 许可 columns were read as nothing (15 and 15 licences lost)
+    report, docs = _import_text(
+        tmp_path,
+        "| Name | Download URL | Licence | Licence URL |\n|---|---|---|---|\n"
+        "| Oil Storage | <https://www.kaggle.com/d/oil> | CC BY-NC-SA 4.0 | - |\n"
+        "| AFO | <https://www.kaggle.com/d/afo> "
+        "| Creative Commons Attribution-NonCommercial-ShareAlike 3.0 License | - |\n"
+        "| Legal | <https://example.org/legal> | CC BY 4.0 LEGAL CODE "
+        "| <https://creativecommons.org/licenses/by/4.0/> |\n"
+        "| Mixed | <https://example.org/m> | CC BY-SA 4.0、Apache等 | - |\n"
+        "| Plain | <https://example.org/n> | \\\\ | - |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    source = ["https://github.com/o/l/blob/main/README.md"]
+    assert docs["oil-storage"]["license"] == {
+        "id": "CC-BY-NC-SA-4.0",
+        "covers": "data",
+        "stated": "CC BY-NC-SA 4.0",
+        "sources": source,
+    }
+    assert docs["afo"]["license"]["id"] == "CC-BY-NC-SA-3.0"
+    assert docs["legal"]["license"]["id"] == "CC-BY-4.0"  # from its licence URL
+    assert "id" not in docs["mixed"]["license"] and docs["mixed"]["license"]["stated"] == "CC BY-SA 4.0、Apache等"
+    assert "license" not in docs["plain"]  # "\" says there is none

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from medvlm_kg.catalog.markdown.cells import _plain, _unknown
+from medvlm_kg.catalog.license_names import spdx_id
+from medvlm_kg.catalog.markdown.cells import _links, _plain, _unknown
 from medvlm_kg.catalog.markdown.links import _ARXIV, _DOI, _classified_links
 from medvlm_kg.catalog.markdown.names import slug
 from medvlm_kg.catalog.markdown.report import ImportReport
@@ -211,6 +212,7 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
             "paper links stay in listed.links only; pass --source-url (the list's "
             "address) to record them as the dataset's paper",
         )
+    _license(doc, entry, source_url, report)
     if "latex" in entry.cells and source_url:
         doc["alternate_name"] = {"names": [_plain(entry.cells["latex"])], "sources": [source_url]}
     if derived:
@@ -222,6 +224,21 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
             items.append({k: listed_again[k] for k in _LISTING_KEYS if k in listed_again})
         doc["also_listed"] = items
     return doc
+
+
+def _license(doc: dict, entry: Entry, source_url: str | None, report: ImportReport) -> None:
+    """The licence the list gives for the dataset ("CC BY-NC-SA 4.0", "许可: Apache-2.0"), as the format keeps one:
+    the statement as written, the SPDX id where the cell names exactly one licence, the list as its source."""
+    cell = entry.cells.get("license")
+    if not cell or _unknown(cell):
+        return
+    urls = [url for _, url in _links(cell) + _links(entry.cells.get("license_url") or "")]
+    stated = _plain(cell)
+    if not source_url:
+        report.note(entry.line, "license-cell", "licence cells are read with --source-url (the list is their source)")
+        return
+    found = spdx_id(stated, urls)
+    doc["license"] = {**({"id": found} if found else {}), "covers": "data", "stated": stated, "sources": [source_url]}
 
 
 _LISTING_KEYS = ("source", "version", "row", "name", "title", "date", "links", "modality", "task", "size")

@@ -1,0 +1,59 @@
+"""A licence as a list names it, as an SPDX id: only where the whole text (or a creativecommons.org URL) names one
+licence; anything else stays a statement without an id (the format keeps what was stated either way)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+__all__ = ["spdx_id"]
+
+_CC_PARTS = {"BY": "Attribution", "NC": "NonCommercial", "SA": "ShareAlike", "ND": "NoDerivatives"}
+_CC_KINDS = ("BY", "BY-SA", "BY-NC", "BY-ND", "BY-NC-SA", "BY-NC-ND")
+_CC_VERSIONS = ("1.0", "2.0", "2.5", "3.0", "4.0")
+_CC_URL = re.compile(r"creativecommons\.org/licenses/([a-z-]+)/(\d\.\d)", re.IGNORECASE)
+_CC0_URL = re.compile(r"creativecommons\.org/publicdomain/zero/1\.0", re.IGNORECASE)
+_NOISE = re.compile(r"\b(?:the|licen[cs]e[sd]?|international|public|generic|unported|version|协议|许可证?)\b")
+
+
+def _key(text: str) -> str:
+    """A licence name as a comparison key: case, width, spaces, hyphens and the words around a name aside."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("licence", "license")
+    text = _NOISE.sub(" ", text)
+    text = text.replace("noderivs", "noderivatives")
+    return re.sub(r"[\s\-_.,:;()/'\"“”]+", "", text)
+
+
+@cache
+def _names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    spelled = yaml.safe_load((Path(__file__).with_name("license_names.yaml")).read_text(encoding="utf-8"))
+    for spdx, spellings in spelled.items():
+        for text in [spdx, *spellings]:
+            names.setdefault(_key(str(text)), spdx)
+    for kind in _CC_KINDS:
+        for version in _CC_VERSIONS:
+            spdx = f"CC-{kind}-{version}"
+            words = "-".join(_CC_PARTS[p] for p in kind.split("-"))
+            for text in (spdx, f"CC {kind} {version}", f"Creative Commons {words} {version}", f"CC-{kind} {version}"):
+                names.setdefault(_key(text), spdx)
+    return names
+
+
+def spdx_id(text: str, urls: list[str] = ()) -> str | None:
+    """The SPDX id of the one licence ``text`` names (or that a creativecommons.org URL among ``urls`` is), else
+    None: "CC BY-NC-SA 4.0" → CC-BY-NC-SA-4.0, "Creative Commons Attribution 4.0" → CC-BY-4.0."""
+    found = _names().get(_key(text)) if text.strip() else None
+    if found:
+        return found
+    for url in urls:
+        if _CC0_URL.search(url):
+            return "CC0-1.0"
+        m = _CC_URL.search(url)
+        if m and m.group(1).upper() in _CC_KINDS and m.group(2) in _CC_VERSIONS:
+            return f"CC-{m.group(1).upper()}-{m.group(2)}"
+    return None
