@@ -52,7 +52,10 @@ def _plain(cell: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-_UNKNOWN = {"", "-", "–", "—", "--", "__", "N/A", "n/a", "NA", "?", "/", "\\", "无", "暂无", "None", "none", "TBD", "tbd"}
+_UNKNOWN = {
+    *("", "-", "–", "—", "--", "__", "N/A", "n/a", "NA", "?", "/", "\\"),
+    *("无", "暂无", "None", "none", "TBD", "tbd"),
+}
 
 
 def _unknown(cell: str) -> bool:
