@@ -701,3 +701,12 @@ def test_a_licence_column_gives_the_statement_and_an_spdx_id_where_it_names_one_
     assert docs["legal"]["license"]["id"] == "CC-BY-4.0"  # from its licence URL
     assert "id" not in docs["mixed"]["license"] and docs["mixed"]["license"]["stated"] == "CC BY-SA 4.0、Apache等"
     assert "license" not in docs["plain"]  # "\" says there is none
+
+
+def test_a_second_name_column_is_reported_not_dropped_in_silence(tmp_path):
+    # onejune2018/Awesome-LLM-Eval's IQ tables: "Benchmark | … | Datasets (847 Questions)" lost the second column
+    report, _ = _import_text(
+        tmp_path,
+        "| Benchmark | Datasets | Link |\n|---|---|---|\n| IQ-Test | 847 Questions | [x](https://github.com/a/b) |\n",
+    )
+    assert 'columns not read, the first of their kind counts: "Datasets" (a second name column)' in report.as_text()

@@ -90,6 +90,7 @@ class Column:
     role: str = ""  # name, title, paper, date, venue, modality, task, size, links, description
     unit: str = ""  # for a count column
     concept: tuple[str, str] | None = None  # for a flag column: (scheme, id) the ✓ means
+    again: bool = False  # a second column of a role (a second name or date column): not read, reported
 
 
 def _flag_sets() -> tuple[set[str], set[str]]:
@@ -124,7 +125,7 @@ def columns_of(table: Table) -> list[Column]:
                 column.kind, column.role = hit
                 break
         if column.kind == "role" and column.role in used and column.role not in ("links", "description", "paper"):
-            column.kind = "known"  # a second name or date column: the first one counts
+            column.kind, column.again = "known", True  # the first one counts; this one is reported
         if filled and all(f is not None for f in flags) and any(flags) and column.role != "name":
             concept = None
             for scheme in ("task", "modality"):
@@ -259,6 +260,11 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
     unread = [_plain(c.header) for c in columns if c.kind == "unknown" and _plain(c.header)]
     if unread:
         report.note(table.line, "columns-not-read", f"columns not read (no meaning known): {', '.join(unread)}")
+    again = [f'"{_plain(c.header)}" (a second {c.role} column)' for c in columns if c.again]
+    if again:
+        report.note(
+            table.line, "columns-not-read", f"columns not read, the first of their kind counts: {', '.join(again)}"
+        )
     for c in columns:
         if c.kind == "flag" and c.concept is None:
             report.note(
