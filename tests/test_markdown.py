@@ -710,3 +710,15 @@ def test_a_second_name_column_is_reported_not_dropped_in_silence(tmp_path):
         "| Benchmark | Datasets | Link |\n|---|---|---|\n| IQ-Test | 847 Questions | [x](https://github.com/a/b) |\n",
     )
     assert 'columns not read, the first of their kind counts: "Datasets" (a second name column)' in report.as_text()
+
+
+def test_a_stray_pipe_that_makes_an_empty_cell_does_not_cost_the_last_column(tmp_path):
+    # onejune2018/Awesome-LLM-Eval: "| felm | hkust | [felm](…)| | FELM is a meta benchmark…" has one cell too many;
+    # the extra cells at the end were dropped, and with them the description
+    report, docs = _import_text(
+        tmp_path,
+        "| Name | Org | Link | Description |\n|---|---|---|---|\n"
+        "| felm | hkust | [felm](https://github.com/hkust-nlp/felm)| | FELM is a meta benchmark |\n",
+    )
+    assert docs["felm"]["listed"]["description"] == {"en": "FELM is a meta benchmark"}
+    assert "5 cells where the header has 4; 1 empty one(s) left out" in report.as_text()

@@ -79,9 +79,16 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
                 report.skip(row.line, "row-too-long", reason)
                 continue
             if len(cells) != width:
-                reason = f"{len(cells)} cells where the header has {width}; " + (
-                    "missing cells taken as unknown" if len(cells) < width else "extra cells ignored"
-                )
+                extra = len(cells) - width
+                empty = [i for i, c in enumerate(cells[:-1]) if not c.strip()]
+                if 0 < extra <= len(empty) and cells[-1].strip():  # "| felm | hkust | [felm](…)| | FELM is …"
+                    drop = set(empty[-extra:])  # a stray "|" made an empty cell: the last cell is the last column's
+                    cells = [c for i, c in enumerate(cells) if i not in drop]
+                    reason = f"{width + extra} cells where the header has {width}; {extra} empty one(s) left out"
+                else:
+                    reason = f"{len(cells)} cells where the header has {width}; " + (
+                        "missing cells taken as unknown" if len(cells) < width else "extra cells ignored"
+                    )
                 report.skip(row.line, "row-cells", reason, kept=True)
                 cells = (cells + [""] * width)[:width]
             name_cell = cells[name_col.index]
