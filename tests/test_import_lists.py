@@ -298,3 +298,20 @@ def test_a_second_list_sharing_datasets_adds_a_listing_and_overwrites_nothing(tm
     assert lists_of_roco == {EXPECTED[first]["source"], EXPECTED[second]["source"]}
     again = import_markdown(LISTS / second, tmp_path, source_url=EXPECTED[second]["source"])
     assert again.added == [] and again.listed_again == [] and snapshot(tmp_path) == after
+
+
+def test_a_description_is_quoted_in_the_language_it_is_written_in_whatever_its_table(tmp_path):
+    # onejune2018/Awesome-LLM-Eval: Chinese-headed tables (名称 | 网址 | 说明) holding English descriptions
+    from medvlm_kg.catalog.load import load_catalog
+    from medvlm_kg.graph.description_text import describe
+
+    data = tmp_path / "c"
+    init_catalog(data, title="LLM Eval", publisher="Test Curator")
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "| 名称 | 网址 | 说明 |\n|---|---|---|\n| felm | - | FELM is a meta benchmark. |\n", encoding="utf-8"
+    )
+    import_markdown(readme, data, source_url="https://github.com/o/l/blob/main/README.md")
+    text = describe(load_catalog(data), load_catalog(data).dataset("felm"))
+    assert "The source list describes it: “FELM is a meta benchmark.”" in text["en"]  # not "in Chinese"
+    assert "源列表的英文描述：“FELM is a meta benchmark.”" in text["zh"]

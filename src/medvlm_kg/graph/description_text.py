@@ -10,6 +10,8 @@ languages (``LANGUAGES``) and a date as words (``date_words``).
 
 from __future__ import annotations
 
+import re
+
 from medvlm_kg.catalog.concepts import ConceptScheme, load_schemes
 from medvlm_kg.catalog.entries import Catalog, Dataset, PartialDate
 
@@ -124,21 +126,22 @@ _QUOTED_AT_MOST = 1000  # characters of the list's description quoted (Google re
 
 
 def _listed_description(dataset: Dataset, lang: str) -> tuple[str, str] | None:
-    """(language, text) of the list's description cell to quote: the cell of ``lang`` when the list has one, else
-    the other language's (quoted as such), as plain text; None without one."""
-    cells = dataset.listed.description
-    other = "zh" if lang == "en" else "en"
-    for cell_lang in (lang, other, ""):
-        cell = cells.get(cell_lang)
-        if cell:
-            from medvlm_kg.catalog.markdown import cell_text
+    """(language, text) of the list's description cell to quote: one written in ``lang`` when the list has one, else
+    the other (quoted as such), as plain text; None without one. A cell's language is read from its text, not from
+    its table: Chinese-headed tables of real lists hold English descriptions (onejune2018/Awesome-LLM-Eval)."""
+    from medvlm_kg.catalog.markdown import cell_text
 
-            text = cell_text(cell)
-            if len(text) > _QUOTED_AT_MOST:
-                text = text[: _QUOTED_AT_MOST - 1].rstrip() + "…"
-            if text:
-                return (cell_lang or lang), text
-    return None
+    texts = []
+    for cell in dataset.listed.description.values():
+        text = cell_text(cell) if cell else ""
+        if len(text) > _QUOTED_AT_MOST:
+            text = text[: _QUOTED_AT_MOST - 1].rstrip() + "…"
+        if text:
+            texts.append(("zh" if _HAN.search(text) else "en", text))
+    return next((t for t in texts if t[0] == lang), texts[0] if texts else None)
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def _generated_description(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptScheme], lang: str) -> str:
