@@ -228,7 +228,8 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
 
 def _license(doc: dict, entry: Entry, source_url: str | None, report: ImportReport) -> None:
     """The licence the list gives for the dataset ("CC BY-NC-SA 4.0", "许可: Apache-2.0"), as the format keeps one:
-    the statement as written, the SPDX id where the cell names exactly one licence, the list as its source."""
+    the SPDX id, the statement as written, the list as its source; only where the cell names exactly one licence
+    (a list's own codes, "unk", "all", "Research", are no licence: reported, not kept)."""
     cell = entry.cells.get("license")
     if not cell or _unknown(cell):
         return
@@ -238,7 +239,10 @@ def _license(doc: dict, entry: Entry, source_url: str | None, report: ImportRepo
         report.note(entry.line, "license-cell", "licence cells are read with --source-url (the list is their source)")
         return
     found = spdx_id(stated, urls)
-    doc["license"] = {**({"id": found} if found else {}), "covers": "data", "stated": stated, "sources": [source_url]}
+    if found is None:  # "unk", "all", "Research", "Various", "LDC User Agreement": a code or a name no id gives
+        report.note(entry.line, "license-cell", f'licence cell "{stated}" names no SPDX licence: left in the list')
+        return
+    doc["license"] = {"id": found, "covers": "data", "stated": stated, "sources": [source_url]}
 
 
 _LISTING_KEYS = ("source", "version", "row", "name", "title", "date", "links", "modality", "task", "size")
