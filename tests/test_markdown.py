@@ -723,3 +723,19 @@ def test_a_stray_pipe_that_makes_an_empty_cell_does_not_cost_the_last_column(tmp
     )
     assert docs["felm"]["listed"]["description"] == {"en": "FELM is a meta benchmark"}
     assert "5 cells where the header has 4; 1 empty one(s) left out" in report.as_text()
+
+
+def test_a_heading_of_a_modality_and_a_task_gives_both_and_a_dataset_doi_in_a_download_column_is_access(tmp_path):
+    # amaljova/Medical-Imaging-Datasets: "CT Segmentation Datasets" gave neither; SAROS's "[TCIA](https://doi.org/
+    # 10.25737/SZ96-ZG60)" became a paper link and the dataset had no access point
+    _, docs = _import_text(
+        tmp_path,
+        "### CT Segmentation Datasets\n\n| Dataset | Modality | Link |\n|---|---|---|\n"
+        "| SAROS | Image-Text | [TCIA](https://doi.org/10.25737/SZ96-ZG60) |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    saros = docs["saros"]
+    assert saros["task"] == ["segmentation"]
+    assert saros["modality"] == ["text", "ct"]  # "Image-Text" and the heading's CT; image is broader than CT
+    assert saros["access"] == [{"label": "TCIA", "url": "https://doi.org/10.25737/SZ96-ZG60"}]
+    assert "see_also" not in saros

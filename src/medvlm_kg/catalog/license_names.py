@@ -39,7 +39,8 @@ def _names() -> dict[str, str]:
         for version in _CC_VERSIONS:
             spdx = f"CC-{kind}-{version}"
             words = "-".join(_CC_PARTS[p] for p in kind.split("-"))
-            for text in (spdx, f"CC {kind} {version}", f"Creative Commons {words} {version}", f"CC-{kind} {version}"):
+            spellings = (spdx, f"CC {kind} {version}", f"Creative Commons {words} {version}", f"CC-{kind} {version}")
+            for text in (*spellings, f"CC {kind} {words} {version}"):  # "CC-By Attribution 4.0 International"
                 names.setdefault(_key(text), spdx)
     return names
 

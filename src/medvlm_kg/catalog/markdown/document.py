@@ -69,6 +69,14 @@ def _section_concepts(section: str) -> tuple[list[str], list[str]]:
         text = re.sub(r"\b(datasets?|data|benchmarks?)\b|数据集", "", text, flags=re.IGNORECASE).strip(" -:：")
         if not text:
             continue
+        words = [
+            ("modality", _concept("modality", w)) if _concept("modality", w) else ("task", _concept("task", w))
+            for w in text.split()
+        ]
+        if len(words) > 1 and all(found for _, found in words):  # "CT Segmentation": a modality and a task, no more
+            modality += [found for scheme, found in words if scheme == "modality"]
+            task += [found for scheme, found in words if scheme == "task"]
+            continue
         for scheme, found_ids in (("modality", modality), ("task", task)):
             found = _concept(scheme, text)
             if found:

@@ -70,9 +70,18 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
             report.skip(entry.line, "link-refused", reason, kept=True)
             continue
         rule = _link_rule(url)
-        if rule and rule[0] == "paper":
+        dataset_doi = (  # "[TCIA](https://doi.org/10.25737/…)" in a download column: a DOI names data too
+            rule is not None
+            and rule[1]["label"] == "DOI"
+            and role in ("links", "name")
+            and not _generic(label)
+            and _header_key(label) not in _PAPER_LABELS
+        )
+        if rule and rule[0] == "paper" and not dataset_doi:
             papers.append(url)
             continue
+        if dataset_doi:
+            rule = None
         if (role == "paper" and rule is None and url not in offered) or _header_key(label) in _PAPER_LABELS:
             papers.append(url)
             continue

@@ -124,6 +124,11 @@ def _concepts(scheme: str, cell: str) -> tuple[list[str], int | None, list[str]]
         found = _concept(scheme, part)
         if not found and scheme == "modality" and _DIMENSION.match(part):  # "3D CT", "2-D ultrasound"
             found = _concept(scheme, _DIMENSION.sub("", part))
+        if not found and re.fullmatch(r"[^\s-]+(?:-[^\s-]+)+", part):  # "Image-Text", "Video-Text": each side
+            mapped = [_concept(scheme, p) for p in part.split("-")]
+            if all(mapped):
+                ids += [m for m in mapped if m]
+                continue
         if not found and "/" in part:  # "Open/Closed QA" → "Open QA", "Closed QA"
             pieces = [p.strip() for p in part.split("/")]
             tail = pieces[-1].split(" ", 1)[1] if " " in pieces[-1] else ""
