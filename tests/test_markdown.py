@@ -739,3 +739,16 @@ def test_a_heading_of_a_modality_and_a_task_gives_both_and_a_dataset_doi_in_a_do
     assert saros["modality"] == ["text", "ct"]  # "Image-Text" and the heading's CT; image is broader than CT
     assert saros["access"] == [{"label": "TCIA", "url": "https://doi.org/10.25737/SZ96-ZG60"}]
     assert "see_also" not in saros
+
+
+@pytest.mark.parametrize(
+    ("cell", "name"),
+    [  # songys/AwesomeKorean_Data's "[KMMLU-Redux](…) / [KMMLU-Pro](…)" was skipped as a row named "/"
+        ("[KMMLU-Redux](https://hf.co/a) / [KMMLU-Pro](https://hf.co/b)", "KMMLU-Redux / KMMLU-Pro"),
+        ("[CheXpert](https://a.org/x) and [CheXpertPlus](https://a.org/y)", "CheXpert and CheXpertPlus"),  # not "and"
+    ],
+)
+def test_two_linked_names_joined_by_a_word_or_a_sign_are_one_name_reported_as_possibly_two(cell, name):
+    from medvlm_kg.catalog.markdown.names import _name_and_links
+
+    assert _name_and_links(cell)[0] == name
