@@ -752,3 +752,15 @@ def test_two_linked_names_joined_by_a_word_or_a_sign_are_one_name_reported_as_po
     from medvlm_kg.catalog.markdown.names import _name_and_links
 
     assert _name_and_links(cell)[0] == name
+
+
+def test_a_count_cell_that_names_its_own_unit_is_read_with_it(tmp_path):
+    # amaljova/Medical-Imaging-Datasets' CBIS-DDSM: "1,566 patients" under "# Scans" was dropped without a word
+    report, docs = _import_text(
+        tmp_path,
+        "| Dataset | # Scans | Link |\n|---|---|---|\n"
+        "| CBIS-DDSM | 1,566 patients | [TCIA](https://www.cancerimagingarchive.net/x) |\n"
+        "| Other | many | [TCIA](https://www.cancerimagingarchive.net/y) |\n",
+    )
+    assert docs["cbis-ddsm"]["size"] == [{"count": 1566, "unit": "subject"}]
+    assert 'size: no concept for "many"' in report.as_text()

@@ -163,6 +163,12 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
     for unit, cell in entry.counts:
         text = _plain(cell)
         m = re.fullmatch(r"(~|≈|约|>|＞|over )?\s*(\d[\d,]*(?:\.\d+)?)\s*([kKmM万]?)\s*(\+)?", text)
+        own = None if m else _size_part(text)  # "1,566 patients" under "# Scans": the cell names its own unit
+        if own and "rest" not in own and not any(c["unit"] == own["unit"] for c in size):
+            size.append(own)
+            derive("size", "counts")
+        elif not m and text:
+            report.unmapped.append({"line": entry.line, "field": "size", "text": text, "closest": []})
         if m:
             number = float(m.group(2).replace(",", "")) * _MULTIPLIERS[m.group(3).lower()]
             if 1 <= number < _MAX_COUNT and not any(c["unit"] == unit for c in size):
