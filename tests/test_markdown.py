@@ -764,3 +764,18 @@ def test_a_count_cell_that_names_its_own_unit_is_read_with_it(tmp_path):
     )
     assert docs["cbis-ddsm"]["size"] == [{"count": 1566, "unit": "subject"}]
     assert 'size: no concept for "many"' in report.as_text()
+
+
+def test_a_placeholder_link_is_no_access_point_and_a_title_loses_its_emoji(tmp_path):
+    # BradyFU/Awesome-Multimodal-Large-Language-Models: "[Coming soon](…)" became an access point labelled so,
+    # and "✨Sparkles: …" kept its sparkle in the paper's title
+    report, docs = _import_text(
+        tmp_path,
+        "| Name | Paper | Link |\n|---|---|---|\n"
+        "| Sparkles | [**✨Sparkles: Unlocking Chats Across Multiple Images**](https://arxiv.org/abs/2308.16463) "
+        "| [Coming soon](https://github.com/x/y) |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    assert "access" not in docs["sparkles"]
+    assert docs["sparkles"]["paper"]["title"] == "Sparkles: Unlocking Chats Across Multiple Images"
+    assert 'a link labelled "Coming soon" is no access point yet' in report.as_text()

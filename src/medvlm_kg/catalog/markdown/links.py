@@ -85,6 +85,9 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
         if (role == "paper" and rule is None and url not in offered) or _header_key(label) in _PAPER_LABELS:
             papers.append(url)
             continue
+        if _header_key(label) in {_header_key(w) for w in _columns().get("placeholder_link_labels", [])}:
+            report.note(entry.line, "link-placeholder", f'a link labelled "{label}" is no access point yet: left out')
+            continue
         if label.count("[") > label.count("]"):  # the inner link of "[a<br/>[b](…)](…)": its own text
             label = label[label.rfind("[") + 1 :].strip()
         names_it = role == "name" and name_key(label) == name_key(entry.name)  # the link the name is written as

@@ -5,6 +5,7 @@ language or listed again merged into one entry."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from medvlm_kg.catalog.markdown.cells import _BARE_URL, _CONTROL, _MD_LINK, _links, _plain, _unknown
@@ -208,6 +209,17 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
     return [entries[k] for k in order]
 
 
+def _without_symbols(title: str) -> str:
+    """A paper title without the emoji a list decorates it with ("✨Sparkles: …" → "Sparkles: …")."""
+    symbol = ("So", "Sk", "Mn", "Cf")
+    start, end = 0, len(title)
+    while start < end and (unicodedata.category(title[start]) in symbol or title[start] in "\ufe0f\u200d "):
+        start += 1
+    while end > start and (unicodedata.category(title[end - 1]) in symbol or title[end - 1] in "\ufe0f\u200d "):
+        end -= 1
+    return title[start:end]
+
+
 _LANGUAGE_NAMES = {"zh": "Chinese", "ja": "Japanese", "en": "English"}
 
 
@@ -243,10 +255,10 @@ def _take_row(
             entry.links += [(column.role, label, url) for label, url in _links(cell)]
             if column.role == "paper" and not entry.title_hint:
                 texts = [_plain(m.group(1)) for m in _MD_LINK.finditer(cell)]
-                entry.title_hint = next((t for t in texts if _looks_like_title(t)), "")
+                entry.title_hint = _without_symbols(next((t for t in texts if _looks_like_title(t)), ""))
         elif column.role == "title":
             entry.cells.setdefault("title", cell)
-            entry.title_hint = _plain(cell)
+            entry.title_hint = _without_symbols(_plain(cell))
             entry.links += [("paper", label, url) for label, url in _links(cell)]
         elif column.role in ("modality", "task", "size", "description"):
             entry.by_lang.setdefault(column.role, {}).setdefault(lang, cell)
