@@ -315,3 +315,20 @@ def test_a_description_is_quoted_in_the_language_it_is_written_in_whatever_its_t
     text = describe(load_catalog(data), load_catalog(data).dataset("felm"))
     assert "The source list describes it: “FELM is a meta benchmark.”" in text["en"]  # not "in Chinese"
     assert "源列表的英文描述：“FELM is a meta benchmark.”" in text["zh"]
+
+
+def test_a_korean_description_is_quoted_without_a_language_claimed_for_it(tmp_path):
+    # songys/AwesomeKorean_Data: a Korean cell is neither the English nor "the English" (英文) description
+    from medvlm_kg.catalog.load import load_catalog
+    from medvlm_kg.graph.description_text import describe
+
+    data = tmp_path / "c"
+    init_catalog(data, title="Korean data", publisher="Test Curator")
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "| 이름 | 링크 | 설명 |\n|---|---|---|\n| KorNLI | - | 한국어 자연어 추론 데이터 |\n", encoding="utf-8"
+    )
+    import_markdown(readme, data, source_url="https://github.com/o/l/blob/main/README.md")
+    text = describe(load_catalog(data), load_catalog(data).dataset("kornli"))
+    assert "The source list describes it: “한국어 자연어 추론 데이터”." in text["en"]
+    assert "源列表的描述：“한국어 자연어 추론 데이터”" in text["zh"]

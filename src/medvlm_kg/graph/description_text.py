@@ -137,11 +137,13 @@ def _listed_description(dataset: Dataset, lang: str) -> tuple[str, str] | None:
         if len(text) > _QUOTED_AT_MOST:
             text = text[: _QUOTED_AT_MOST - 1].rstrip() + "…"
         if text:
-            texts.append(("zh" if _HAN.search(text) else "en", text))
-    return next((t for t in texts if t[0] == lang), texts[0] if texts else None)
+            texts.append(("" if _OTHER_SCRIPT.search(text) else "zh" if _HAN.search(text) else "en", text))
+    found = next((t for t in texts if t[0] == lang), texts[0] if texts else None)
+    return (lang, found[1]) if found and not found[0] else found  # Korean, Japanese: quoted, no language claimed
 
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_OTHER_SCRIPT = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")  # kana, hangul
 
 
 def _generated_description(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptScheme], lang: str) -> str:
