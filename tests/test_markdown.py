@@ -722,7 +722,7 @@ def test_a_stray_pipe_that_makes_an_empty_cell_does_not_cost_the_last_column(tmp
         "| felm | hkust | [felm](https://github.com/hkust-nlp/felm)| | FELM is a meta benchmark |\n",
     )
     assert docs["felm"]["listed"]["description"] == {"en": "FELM is a meta benchmark"}
-    assert "5 cells where the header has 4; 1 empty one(s) left out" in report.as_text()
+    assert "5 cells where the header has 4; the empty one before the last left out" in report.as_text()
 
 
 def test_a_heading_of_a_modality_and_a_task_gives_both_and_a_dataset_doi_in_a_download_column_is_access(tmp_path):
@@ -779,3 +779,49 @@ def test_a_placeholder_link_is_no_access_point_and_a_title_loses_its_emoji(tmp_p
     assert "access" not in docs["sparkles"]
     assert docs["sparkles"]["paper"]["title"] == "Sparkles: Unlocking Chats Across Multiple Images"
     assert 'a link labelled "Coming soon" is no access point yet' in report.as_text()
+
+
+# --- what a review of this stop's import changes found: inputs the first versions of those rules got wrong --------
+
+
+@pytest.mark.parametrize(
+    ("cell", "counts"),
+    [
+        ("50 T2-weighted MRIs", [(50, "scan")]),  # T2 is an MRI sequence, not trillions
+        ("1,000 images with per-pixel masks", [(1000, "image")]),  # "per-pixel" is no rate
+        ("1,000 images (per patient 10)", [(1000, "image")]),
+    ],
+)
+def test_sizes_the_review_found_read_wrongly_are_read_as_written(cell, counts):
+    assert [(c["count"], c["unit"]) for c in _sizes(cell)[0]] == counts
+
+
+def test_tables_and_cells_the_review_found_read_wrongly(tmp_path):
+    report, docs = _import_text(
+        tmp_path,
+        "# Medical VQA\n\n| Title | Venue | Dataset Link | Code |\n|---|---|---|---|\n"  # papers, not datasets
+        "| A Survey of Med-VQA Models | arXiv | [x](https://github.com/a/b) | - |\n\n"
+        "## Datasets\n\n| Dataset | Year | # Images | # Patients | Description |\n|---|---|---|---|---|\n"
+        "| BrainF | 2020 | | 500 | brain | MRI |\n"  # an extra cell that is no stray "|": dropped at the end
+        "| MedMNIST | 2023 | 708 | - | [MedMNIST v2](https://doi.org/10.1038/s41597-022-01721-8) |\n"
+        "| [![badge](https://img.shields.io/x.svg)](https://github.com/d/d)<br>BrainD | 2021 | 10 | 5 | MRI |\n\n"
+        "| System | Dataset | Modality | Link |\n|---|---|---|---|\n"
+        "| Nervous | NeuroX | MRI | [x](https://x.org/a) |\n\n"
+        "| Dataset | Stars | Link | Description |\n|---|---|---|---|\n"
+        "| StarSet | 120 | [x](https://github.com/s/s) | d |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    assert "a-survey-of-med-vqa-models" not in docs
+    assert docs["brainf"]["size"] == [{"count": 500, "unit": "subject"}]
+    assert "access" not in docs["medmnist"]  # an article's DOI in a description: no access point
+    assert docs["braind"]["name"] == "BrainD"
+    assert "neurox" in docs and "starset" in docs  # an organ-system table, a datasets table with stars
+
+
+def test_a_licence_is_read_from_urls_only_where_they_name_one_unported_licence():
+    from medvlm_kg.catalog.license_names import spdx_id
+
+    cc = "https://creativecommons.org/licenses/"
+    assert spdx_id("see the link", [cc + "by-nc-sa/4.0/"]) == "CC-BY-NC-SA-4.0"
+    assert spdx_id("images and text differ", [cc + "by-nc-sa/4.0/", cc + "by/4.0/"]) is None  # two licences
+    assert spdx_id("ported", [cc + "by/3.0/igo/"]) is None  # CC-BY-3.0-IGO is another licence

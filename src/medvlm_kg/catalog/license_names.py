@@ -15,7 +15,9 @@ __all__ = ["spdx_id"]
 _CC_PARTS = {"BY": "Attribution", "NC": "NonCommercial", "SA": "ShareAlike", "ND": "NoDerivatives"}
 _CC_KINDS = ("BY", "BY-SA", "BY-NC", "BY-ND", "BY-NC-SA", "BY-NC-ND")
 _CC_VERSIONS = ("1.0", "2.0", "2.5", "3.0", "4.0")
-_CC_URL = re.compile(r"creativecommons\.org/licenses/([a-z-]+)/(\d\.\d)", re.IGNORECASE)
+_CC_URL = re.compile(  # a ported licence (…/by/3.0/igo/, …/3.0/de/) is another licence: no id
+    r"creativecommons\.org/licenses/([a-z-]+)/(\d\.\d)(?:/(?:legalcode|deed)[^/\s]*)?/?$", re.IGNORECASE
+)
 _CC0_URL = re.compile(r"creativecommons\.org/publicdomain/zero/1\.0", re.IGNORECASE)
 _NOISE = re.compile(r"\b(?:the|licen[cs]e[sd]?|international|public|generic|unported|version|协议|许可证?)\b")
 
@@ -51,10 +53,13 @@ def spdx_id(text: str, urls: list[str] = ()) -> str | None:
     found = _names().get(_key(text)) if text.strip() else None
     if found:
         return found
+    ids = set()
     for url in urls:
-        if _CC0_URL.search(url):
-            return "CC0-1.0"
         m = _CC_URL.search(url)
-        if m and m.group(1).upper() in _CC_KINDS and m.group(2) in _CC_VERSIONS:
-            return f"CC-{m.group(1).upper()}-{m.group(2)}"
-    return None
+        if _CC0_URL.search(url):
+            ids.add("CC0-1.0")
+        elif m and m.group(1).upper() in _CC_KINDS and m.group(2) in _CC_VERSIONS:
+            ids.add(f"CC-{m.group(1).upper()}-{m.group(2)}")
+        elif "creativecommons.org" in url:
+            return None
+    return ids.pop() if len(ids) == 1 else None  # two licences ("images: BY-NC-SA; text: BY") give no one id

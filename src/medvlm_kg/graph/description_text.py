@@ -137,7 +137,8 @@ def _listed_description(dataset: Dataset, lang: str) -> tuple[str, str] | None:
         if len(text) > _QUOTED_AT_MOST:
             text = text[: _QUOTED_AT_MOST - 1].rstrip() + "…"
         if text:
-            texts.append(("" if _OTHER_SCRIPT.search(text) else "zh" if _HAN.search(text) else "en", text))
+            chinese = len(_HAN.findall(text)) > len(re.findall(r"[A-Za-z]", text))  # "A … corpus (中文医疗问答)": en
+            texts.append(("" if _OTHER_SCRIPT.search(text) else "zh" if chinese else "en", text))
     found = next((t for t in texts if t[0] == lang), texts[0] if texts else None)
     return (lang, found[1]) if found and not found[0] else found  # Korean, Japanese: quoted, no language claimed
 

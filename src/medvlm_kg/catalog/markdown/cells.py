@@ -25,7 +25,8 @@ _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # what the catalog loader refuses in a value
 # "*Alpaca data*", "_this_": emphasis by one star or underscore around words (not "5*3*2", not snake_case)
 _EMPHASIS = re.compile(
-    r"(?<![\w*])\*(?=\S)([^*\n]{1,500}?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_\n]{1,500}?)(?<=\S)_(?![\w_])"
+    r"(?<![\w*\\])\*(?=\S)([^*\n]{1,500}?)(?<=[^\s\\])\*(?![\w*])"
+    r"|(?<![\w_\\])_(?=\S)([^_\n]{1,500}?)(?<=[^\s\\])_(?![\w_])"
 )
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
 

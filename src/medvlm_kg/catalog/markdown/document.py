@@ -83,7 +83,8 @@ def _section_concepts(section: str) -> tuple[list[str], list[str]]:
                 found_ids.append(found)
                 continue
             ids, _, unmapped = _concepts(scheme, text)
-            alternatives = len(ids) > 1 and re.search(r"/|\bor\b|或", text)  # "ECG/EEG": each row is one of them
+            # "ECG/EEG": each row is one of the two modalities ("Segmentation / Detection" may be both tasks)
+            alternatives = scheme == "modality" and len(ids) > 1 and re.search(r"/|\bor\b|或", text)
             if ids and not unmapped and not alternatives:
                 found_ids += ids
     return modality, task

@@ -153,9 +153,14 @@ def _titles_as_names(columns: list[Column]) -> list[Column]:
     rows are datasets ("ID | 标题 | 更新日期 | 数据集提供者 | …", CLUE's dataset search); else nothing."""
     plain = {_header_key(w) for w in _columns().get("titles_as_names", [])}
     says_datasets = {_header_key(w) for w in _columns()["section_datasets"]}
-    titles = [c for c in columns if c.kind == "role" and c.role == "title" and set(_header_forms(c.header)) & plain]
-    about = any(
-        c not in titles and any(w in key.split() or (not w.isascii() and w in key) for w in says_datasets)
+    titles = [
+        c
+        for c in columns
+        if c.kind == "role" and c.role == "title" and c.index > 0 and set(_header_forms(c.header)) & plain
+    ]
+    about = any(  # "数据集提供者" (dataset provider), not "Dataset Link": a link column says nothing of the rows
+        c.kind in ("known", "unknown")
+        and any(w in key.split() or (not w.isascii() and w in key) for w in says_datasets)
         for c in columns
         for key in _header_forms(c.header)
     )
@@ -163,6 +168,13 @@ def _titles_as_names(columns: list[Column]) -> list[Column]:
         return []
     titles[0].role = "name"
     return titles[:1]
+
+
+def _says_datasets(name_header: str, sections: tuple[str, ...]) -> bool:
+    """Whether the name column's header or the innermost heading says the rows are datasets ("Dataset | Stars")."""
+    words = {_header_key(w) for w in _columns()["section_datasets"]}
+    texts = [*_header_forms(name_header), *(_header_key(h) for h in sections[-1:])]
+    return any(w in text.split() or (not w.isascii() and w in text) for w in words for text in texts)
 
 
 def _lists_repositories(columns: list[Column]) -> bool:
@@ -238,7 +250,7 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
             f'"{_plain(names[0].header)}" column names what they use, not datasets of the list',
         )
         return None
-    if _lists_repositories(columns):
+    if _lists_repositories(columns) and not _says_datasets(names[0].header, table.sections):
         no("table-not-datasets", "a table of projects or tools (it counts GitHub stars, and says nothing of data)")
         return None
     section = _section_says_not_datasets(table.sections)

@@ -37,6 +37,11 @@ _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5})(?:v\d+)?", re
 _DOI = re.compile(r"(?:dx\.)?doi\.org/(10\.\d{4,9}/[^\s?#]+)", re.IGNORECASE)
 
 
+def _data_hosts() -> set[str]:
+    """The names of the data hosts the rules know ("TCIA", "Zenodo", "figshare"), as header keys."""
+    return {_header_key(rule["label"]) for rule in link_hosts()["access"]}
+
+
 def _generic(label: str) -> bool:
     words = {_header_key(w) for w in _columns().get("generic_link_labels", [])}
     return not label or _header_key(label) in words or bool(re.fullmatch(r"\[?\d+\]?", label))
@@ -70,12 +75,10 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
             report.skip(entry.line, "link-refused", reason, kept=True)
             continue
         rule = _link_rule(url)
-        dataset_doi = (  # "[TCIA](https://doi.org/10.25737/…)" in a download column: a DOI names data too
-            rule is not None
-            and rule[1]["label"] == "DOI"
-            and role in ("links", "name")
-            and not _generic(label)
-            and _header_key(label) not in _PAPER_LABELS
+        # "[TCIA](https://doi.org/10.25737/…)" in a download column: a DOI names data too, where the list labels it
+        # with a data host's name (an article's DOI stays a paper: "[Scientific Data](https://doi.org/10.1038/…)")
+        dataset_doi = (
+            rule is not None and rule[1]["label"] == "DOI" and role == "links" and _header_key(label) in _data_hosts()
         )
         if rule and rule[0] == "paper" and not dataset_doi:
             papers.append(url)

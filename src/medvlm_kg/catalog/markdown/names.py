@@ -73,8 +73,10 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
             [rest] * bool(rest),
         )
     lines = [line for line in _BR_SPLIT.split(cell) if line.strip()]
-    if len(lines) > 1 and (_MD_LINK.search(lines[0]) or _HTML_LINK.search(lines[0])):
-        name, _, notes = _name_and_links(lines[0])
+    linked = len(lines) > 1 and (_MD_LINK.search(lines[0]) or _HTML_LINK.search(lines[0]))
+    first = _name_and_links(lines[0]) if linked else None
+    if first is not None and first[0]:  # not a line holding only a badge or a logo ("[![badge](…)](…)<br>BrainD")
+        name, _, notes = first
         for line in lines[1:]:
             rest = _plain(_BARE_URL.sub(" ", _AUTOLINK.sub(" ", _HTML_LINK.sub(" ", _MD_LINK.sub(" ", line)))))
             if rest:

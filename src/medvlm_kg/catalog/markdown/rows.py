@@ -81,11 +81,11 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
                 continue
             if len(cells) != width:
                 extra = len(cells) - width
-                empty = [i for i, c in enumerate(cells[:-1]) if not c.strip()]
-                if 0 < extra <= len(empty) and cells[-1].strip():  # "| felm | hkust | [felm](…)| | FELM is …"
-                    drop = set(empty[-extra:])  # a stray "|" made an empty cell: the last cell is the last column's
-                    cells = [c for i, c in enumerate(cells) if i not in drop]
-                    reason = f"{width + extra} cells where the header has {width}; {extra} empty one(s) left out"
+                if extra == 1 and not cells[-2].strip() and cells[-1].strip():  # "| felm | [felm](…)| | FELM is …"
+                    cells = cells[:-2] + cells[-1:]  # a stray "|" before the last cell: that cell is the last column's
+                    reason = (
+                        f"{width + extra} cells where the header has {width}; the empty one before the last left out"
+                    )
                 else:
                     reason = f"{len(cells)} cells where the header has {width}; " + (
                         "missing cells taken as unknown" if len(cells) < width else "extra cells ignored"

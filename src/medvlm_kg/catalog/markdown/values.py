@@ -24,7 +24,7 @@ _MULTIPLIERS = {
     "thousand": 1_000,
     "million": 1_000_000,
     "billion": 1_000_000_000,
-    "t": 1_000_000_000_000,  # "3T tokens"
+    "t": 1_000_000_000_000,  # "3T tokens" (only before "tokens": "3T MRI", "T2-weighted" are no trillions)
     "trillion": 1_000_000_000_000,
 }
 
@@ -150,7 +150,7 @@ def _concepts(scheme: str, cell: str) -> tuple[list[str], int | None, list[str]]
 
 _SIZE_PART = re.compile(
     r"^(?P<approx>~|≈|约|大约|近|about|approx\.?|approximately|over|more than|>|＞|超过|逾)?\s*"
-    r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<mult>[kKmMbBtT万亿](?![a-zA-Z])|thousand\b|million\b|billion\b|trillion\b)?\s*"
+    r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<mult>[kKmMbB万亿](?![a-zA-Z])|[tT](?=\s*tokens?\b)|thousand\b|million\b|billion\b|trillion\b)?\s*"
     r"(?P<plus>\+|余|多)?\s*(?P<unit>.*)$"
 )
 
@@ -183,7 +183,7 @@ def _unit(text: str, suffixes: bool = True) -> str | None:
     return None
 
 
-_RATE = re.compile(r"\bper\b|\beach\b|每", re.IGNORECASE)
+_RATE = re.compile(r"\bper\s|每", re.IGNORECASE)
 
 
 def _size_part(part: str) -> dict | None:
@@ -195,7 +195,7 @@ def _size_part(part: str) -> dict | None:
     if not number * _MULTIPLIERS[mult] < _MAX_COUNT:  # "1" × 50,000 is infinity as a float
         return None
     value = round(number * _MULTIPLIERS[mult])
-    if _RATE.search(m.group("unit")):  # "30k examples per task", "67K entries per language": no total is stated
+    if _RATE.search(m.group("unit").split("(")[0]):  # "30k examples per task", "67K entries per language": no total
         return None
     words, rest = m.group("unit").split(), ""
     unit = _unit(m.group("unit"), suffixes=False)
