@@ -300,35 +300,30 @@ def test_a_second_list_sharing_datasets_adds_a_listing_and_overwrites_nothing(tm
     assert again.added == [] and again.listed_again == [] and snapshot(tmp_path) == after
 
 
-def test_a_description_is_quoted_in_the_language_it_is_written_in_whatever_its_table(tmp_path):
-    # onejune2018/Awesome-LLM-Eval: Chinese-headed tables (名称 | 网址 | 说明) holding English descriptions
+@pytest.mark.parametrize(
+    ("table", "en", "zh"),
+    [
+        (  # onejune2018/Awesome-LLM-Eval: Chinese-headed tables holding English descriptions: not "in Chinese"
+            "| 名称 | 网址 | 说明 |\n|---|---|---|\n| felm | - | FELM is a meta benchmark. |\n",
+            "The source list describes it: “FELM is a meta benchmark.”",
+            "源列表的英文描述：“FELM is a meta benchmark.”",
+        ),
+        (  # songys/AwesomeKorean_Data: a Korean cell is neither English nor "the English" (英文) description
+            "| 이름 | 링크 | 설명 |\n|---|---|---|\n| KorNLI | - | 한국어 자연어 추론 데이터 |\n",
+            "The source list describes it: “한국어 자연어 추론 데이터”.",
+            "源列表的描述：“한국어 자연어 추론 데이터”",
+        ),
+    ],
+)
+def test_a_description_is_quoted_as_the_language_it_is_written_in_whatever_its_table(tmp_path, table, en, zh):
     from medvlm_kg.catalog.load import load_catalog
     from medvlm_kg.graph.description_text import describe
 
-    data = tmp_path / "c"
-    init_catalog(data, title="LLM Eval", publisher="Test Curator")
-    readme = tmp_path / "README.md"
-    readme.write_text(
-        "| 名称 | 网址 | 说明 |\n|---|---|---|\n| felm | - | FELM is a meta benchmark. |\n", encoding="utf-8"
-    )
+    data, readme = tmp_path / "c", tmp_path / "README.md"
+    init_catalog(data, title="A list", publisher="Test Curator")
+    readme.write_text(table, encoding="utf-8")
     import_markdown(readme, data, source_url="https://github.com/o/l/blob/main/README.md")
-    text = describe(load_catalog(data), load_catalog(data).dataset("felm"))
-    assert "The source list describes it: “FELM is a meta benchmark.”" in text["en"]  # not "in Chinese"
-    assert "源列表的英文描述：“FELM is a meta benchmark.”" in text["zh"]
-
-
-def test_a_korean_description_is_quoted_without_a_language_claimed_for_it(tmp_path):
-    # songys/AwesomeKorean_Data: a Korean cell is neither the English nor "the English" (英文) description
-    from medvlm_kg.catalog.load import load_catalog
-    from medvlm_kg.graph.description_text import describe
-
-    data = tmp_path / "c"
-    init_catalog(data, title="Korean data", publisher="Test Curator")
-    readme = tmp_path / "README.md"
-    readme.write_text(
-        "| 이름 | 링크 | 설명 |\n|---|---|---|\n| KorNLI | - | 한국어 자연어 추론 데이터 |\n", encoding="utf-8"
-    )
-    import_markdown(readme, data, source_url="https://github.com/o/l/blob/main/README.md")
-    text = describe(load_catalog(data), load_catalog(data).dataset("kornli"))
-    assert "The source list describes it: “한국어 자연어 추론 데이터”." in text["en"]
-    assert "源列表的描述：“한국어 자연어 추론 데이터”" in text["zh"]
+    catalog = load_catalog(data)
+    (dataset,) = catalog.datasets
+    text = describe(catalog, dataset)
+    assert en in text["en"] and zh in text["zh"]

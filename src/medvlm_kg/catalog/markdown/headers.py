@@ -148,22 +148,28 @@ def columns_of(table: Table) -> list[Column]:
     return columns
 
 
+@cache
+def _dataset_words() -> frozenset[str]:
+    return frozenset(_header_key(w) for w in _columns()["section_datasets"])
+
+
+def _names_datasets(key: str) -> bool:
+    """Whether a header or heading (as a header key) says "dataset", "benchmark", "数据集"…: as a word, or anywhere
+    for a Chinese one ("数据集提供者")."""
+    return any(w in key.split() or (not w.isascii() and w in key) for w in _dataset_words())
+
+
 def _titles_as_names(columns: list[Column]) -> list[Column]:
-    """A plain "Title" / "标题" column as the name column of a table that has none, when another header says the
+    """A plain "Title" / "标题" column made the name column of a table that has none, when another header says the
     rows are datasets ("ID | 标题 | 更新日期 | 数据集提供者 | …", CLUE's dataset search); else nothing."""
     plain = {_header_key(w) for w in _columns().get("titles_as_names", [])}
-    says_datasets = {_header_key(w) for w in _columns()["section_datasets"]}
     titles = [
         c
         for c in columns
         if c.kind == "role" and c.role == "title" and c.index > 0 and set(_header_forms(c.header)) & plain
     ]
-    about = any(  # "数据集提供者" (dataset provider), not "Dataset Link": a link column says nothing of the rows
-        c.kind in ("known", "unknown")
-        and any(w in key.split() or (not w.isascii() and w in key) for w in says_datasets)
-        for c in columns
-        for key in _header_forms(c.header)
-    )
+    # "数据集提供者" (dataset provider), not "Dataset Link": a link column says nothing of the rows
+    about = any(c.kind in ("known", "unknown") and any(map(_names_datasets, _header_forms(c.header))) for c in columns)
     if not titles or not about:
         return []
     titles[0].role = "name"
@@ -172,9 +178,7 @@ def _titles_as_names(columns: list[Column]) -> list[Column]:
 
 def _says_datasets(name_header: str, sections: tuple[str, ...]) -> bool:
     """Whether the name column's header or the innermost heading says the rows are datasets ("Dataset | Stars")."""
-    words = {_header_key(w) for w in _columns()["section_datasets"]}
-    texts = [*_header_forms(name_header), *(_header_key(h) for h in sections[-1:])]
-    return any(w in text.split() or (not w.isascii() and w in text) for w in words for text in texts)
+    return any(map(_names_datasets, [*_header_forms(name_header), *(_header_key(h) for h in sections[-1:])]))
 
 
 def _lists_repositories(columns: list[Column]) -> bool:
@@ -189,11 +193,10 @@ def _lists_repositories(columns: list[Column]) -> bool:
 def _section_says_not_datasets(sections: tuple[str, ...]) -> str | None:
     """What the innermost heading says the table lists, when that is not datasets ("models", "papers"…)."""
     spec = _columns()
-    yes = {_header_key(w) for w in spec["section_datasets"]}
     for heading in reversed(sections[-1:]):
         key = _header_key(heading)
         words = set(key.split())
-        if words & yes or any(w in key for w in yes if not w.isascii()):
+        if _names_datasets(key):
             return None
         for what, terms in spec["section_not_datasets"].items():
             for term in terms:

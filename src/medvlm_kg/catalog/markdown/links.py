@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 from urllib.parse import unquote, urlsplit
 
 from medvlm_kg.catalog.checks import url_problem
@@ -37,9 +38,16 @@ _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5})(?:v\d+)?", re
 _DOI = re.compile(r"(?:dx\.)?doi\.org/(10\.\d{4,9}/[^\s?#]+)", re.IGNORECASE)
 
 
-def _data_hosts() -> set[str]:
+@cache
+def _data_hosts() -> frozenset[str]:
     """The names of the data hosts the rules know ("TCIA", "Zenodo", "figshare"), as header keys."""
-    return {_header_key(rule["label"]) for rule in link_hosts()["access"]}
+    return frozenset(_header_key(rule["label"]) for rule in link_hosts()["access"])
+
+
+@cache
+def _placeholders() -> frozenset[str]:
+    """Link texts that say the link is not there yet ("Coming soon"), as header keys."""
+    return frozenset(_header_key(w) for w in _columns().get("placeholder_link_labels", []))
 
 
 def _generic(label: str) -> bool:
@@ -88,7 +96,7 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
         if (role == "paper" and rule is None and url not in offered) or _header_key(label) in _PAPER_LABELS:
             papers.append(url)
             continue
-        if _header_key(label) in {_header_key(w) for w in _columns().get("placeholder_link_labels", [])}:
+        if _header_key(label) in _placeholders():
             report.note(entry.line, "link-placeholder", f'a link labelled "{label}" is no access point yet: left out')
             continue
         if label.count("[") > label.count("]"):  # the inner link of "[a<br/>[b](…)](…)": its own text

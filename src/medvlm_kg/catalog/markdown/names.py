@@ -125,7 +125,7 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     elif outside:
         name = outside
     else:
-        name = " ".join(_plain(m.group(1)) for m in _MD_LINK.finditer(text)) or _plain(text)
+        name = " ".join(labels) or _plain(text)
     name = _REF_MARK.sub("", name).strip()
     if name.count("[") > name.count("]") and name.rfind("[") > 0:  # "[RefGPT-Dataset<br/>[nonofficial link](…)](…)"
         name = name[: name.rfind("[")].strip()
