@@ -101,9 +101,7 @@ def test_every_required_property_is_stated_where_its_fact_exists(documents):
                 "url": dataset.license.sources[0],
             }
         assert doc["keywords"] and all(isinstance(k, str) for k in doc["keywords"])
-        assert set(doc["sameAs"]) == {a.url for a in dataset.access} | (
-            {dataset.homepage.value} if dataset.homepage else set()
-        )
+        assert set(doc.get("sameAs", [])) == dataset.urls - set(CATALOG.shared_urls(dataset))
 
 
 def test_license_statements_and_their_conflicts_show_in_the_file(documents):

@@ -770,3 +770,24 @@ def test_a_build_run_from_another_working_folder_makes_nothing_again_and_names_f
     assert again.warnings == clean.warnings
     assert manifest_path(out).read_bytes() == manifest_path(tmp_path / "clean").read_bytes()
     assert tree(out) == tree(tmp_path / "clean")
+
+
+def test_a_url_another_dataset_starts_giving_ends_the_first_ones_same_as_and_equals_a_clean_build(
+    catalog_copy, tmp_path
+):
+    # A page several datasets give (a portal's home page, one repository of several datasets) says where each is,
+    # not which: no sameAs. The unchanged dataset that gave it first is made again, as a clean build makes it.
+    out, clean = tmp_path / "build", tmp_path / "clean"
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    assert "https://osf.io/89kps/" in (out / "dataset/vqarad.ttl").read_text("utf-8").split("schema:sameAs")[1]
+    pathmmu = catalog_copy / "datasets" / "pathmmu.yaml"
+    text = pathmmu.read_text(encoding="utf-8")
+    pathmmu.write_text(text.replace("  - {label: HF,", '  - {label: OSF, url: "https://osf.io/89kps/"}\n  - {label: HF,'))
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(clean)).returncode == 0
+    assert tree(out) == tree(clean)
+    for dataset in ("vqarad", "pathmmu"):
+        turtle = (out / f"dataset/{dataset}.ttl").read_text("utf-8")
+        assert "dcat:accessURL <https://osf.io/89kps/>" in turtle  # still where the data is
+        assert "schema:sameAs <https://osf.io/89kps/>" not in turtle
+    assert "schema:sameAs <https://huggingface.co/datasets/jamessyx/PathMMU>" in (out / "dataset/pathmmu.ttl").read_text()

@@ -746,6 +746,7 @@ def test_a_heading_of_a_modality_and_a_task_gives_both_and_a_dataset_doi_in_a_do
     [  # songys/AwesomeKorean_Data's "[KMMLU-Redux](…) / [KMMLU-Pro](…)" was skipped as a row named "/"
         ("[KMMLU-Redux](https://hf.co/a) / [KMMLU-Pro](https://hf.co/b)", "KMMLU-Redux / KMMLU-Pro"),
         ("[CheXpert](https://a.org/x) and [CheXpertPlus](https://a.org/y)", "CheXpert and CheXpertPlus"),  # not "and"
+        ("[A](https://a.org/x) / [B](https://a.org/y) ([paper](https://arxiv.org/abs/1))", "A / B"),  # not "… / paper"
     ],
 )
 def test_two_linked_names_joined_by_a_word_or_a_sign_are_one_name_reported_as_possibly_two(cell, name):
@@ -790,6 +791,10 @@ def test_a_placeholder_link_is_no_access_point_and_a_title_loses_its_emoji(tmp_p
         ("50 T2-weighted MRIs", [(50, "scan")]),  # T2 is an MRI sequence, not trillions
         ("1,000 images with per-pixel masks", [(1000, "image")]),  # "per-pixel" is no rate
         ("1,000 images (per patient 10)", [(1000, "image")]),
+        ("3T MRI scans", []),  # 3 tesla, not three scans
+        ("3D CT volumes", []),
+        ("512x512 images", []),
+        ("1000images", [(1000, "image")]),  # a unit glued to its count is still one
     ],
 )
 def test_sizes_the_review_found_read_wrongly_are_read_as_written(cell, counts):

@@ -204,8 +204,8 @@ _STATE: _State | None = None
 
 
 def _dataset_keys(catalog: Catalog, inputs: Inputs | None) -> dict[str, str]:
-    """Each dataset unit's key: the common inputs, the dataset's file, and the file of the dataset whose paper it
-    shares (its description says what that paper is)."""
+    """Each dataset unit's key: the common inputs, the dataset's file, the file of the dataset whose paper it
+    shares (its description says what that paper is), and which of its URLs other datasets give too (no sameAs)."""
     if inputs is None:
         return {d.id: "" for d in catalog.datasets}
     by_id = {d.id: d for d in catalog.datasets}
@@ -216,7 +216,7 @@ def _dataset_keys(catalog: Catalog, inputs: Inputs | None) -> dict[str, str]:
     keys = {}
     for d in catalog.datasets:
         other = by_id.get(d.same_paper_as.value) if d.same_paper_as else None
-        keys[d.id] = digest("dataset", inputs.common, sha(d), sha(other) if other else "")
+        keys[d.id] = digest("dataset", inputs.common, sha(d), sha(other) if other else "", catalog.shared_urls(d))
     return keys
 
 

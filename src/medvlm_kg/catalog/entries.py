@@ -178,6 +178,11 @@ class Dataset:
     derived: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field → the listed cells it was read from
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
+    @property
+    def urls(self) -> frozenset[str]:
+        """Where the dataset is reached: its access points and its homepage."""
+        return frozenset(p.url for p in self.access) | ({self.homepage.value} if self.homepage else frozenset())
+
     def line_of(self, field_name: str) -> int | None:
         """The line of a field (``paper.title``) in the dataset's file, or of its nearest parent (an item
         ``access[2].label`` falls back to ``access``: list items have no line of their own here)."""
@@ -217,3 +222,16 @@ class Catalog:
     @cached_property
     def _by_id(self) -> dict[str, Dataset]:  # a frozen dataclass may cache: cached_property writes __dict__
         return {d.id: d for d in self.datasets}
+
+    def shared_urls(self, dataset: Dataset) -> tuple[str, ...]:
+        """The dataset's URLs that another dataset of the catalog gives too (a portal's home page, one repository
+        holding several datasets): they say where it is, not which dataset it is."""
+        return tuple(sorted(u for u in dataset.urls if self._url_uses[u] > 1))
+
+    @cached_property
+    def _url_uses(self) -> dict[str, int]:
+        uses: dict[str, int] = {}
+        for d in self.datasets:
+            for url in d.urls:
+                uses[url] = uses.get(url, 0) + 1
+        return uses

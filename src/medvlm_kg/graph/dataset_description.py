@@ -193,8 +193,9 @@ def _search_properties(
         desc.add_all(d, (S_DESCRIPTION, DCT_DESCRIPTION), literal(text, language=lang))
     # The dataset's IRI is the address of its landing page (HTML by content negotiation).
     desc.add(d, S_URL, d)
-    # Canonical records of the same dataset: where it is published, and its project page.
-    for url in sorted({p.url for p in dataset.access} | ({dataset.homepage.value} if dataset.homepage else set())):
+    # Canonical records of the same dataset: where it is published, and its project page; not a page that
+    # another dataset of the catalog gives too (four UK Biobank datasets are not one thing with its home page).
+    for url in sorted(dataset.urls - set(catalog.shared_urls(dataset))):
         desc.add(d, S_SAME_AS, ox.NamedNode(url))
     for name in paper_authors(catalog, dataset):
         desc.add(d, S_CREATOR, ox.NamedNode(person_iri(base, name)))

@@ -117,7 +117,10 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     if lead and outside and not outside[0].isalnum() and unicodedata.category(outside[0]) == "So":
         notes.append(outside)  # "[MeChat data](…) ⚠️use with care": a badge after the named link
         outside = ""
-    labels = [_plain(m.group(1)) for m in _MD_LINK.finditer(text)]
+    # the links outside parentheses name it ("[A](u) / [B](v) ([paper](p))" → "A / B"), or else any link
+    labels = [_plain(m.group(1)) for m in _MD_LINK.finditer(stripped)] or [
+        _plain(m.group(1)) for m in _MD_LINK.finditer(text)
+    ]
     if (
         outside and len(labels) > 1 and re.fullmatch(r"(?:[/,，、&+|\s]|\band\b|\bor\b|和|与|或)+", outside)
     ):  # "[KMMLU-Redux](…) / [KMMLU-Pro](…)"

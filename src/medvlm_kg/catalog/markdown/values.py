@@ -186,6 +186,15 @@ def _unit(text: str, suffixes: bool = True) -> str | None:
 _RATE = re.compile(r"\bper\s|每", re.IGNORECASE)
 
 
+def _measure_glued(m: re.Match) -> bool:
+    """Whether letters glued to the number ("3T", "3D", "512x512", "2.5h") make it a measure of something else:
+    only a multiplier ("148K") or a unit ("1000images") may follow a count without a space."""
+    if m.group("mult") or m.group("plus") or m.end("num") == len(m.string) or m.string[m.end("num")].isspace():
+        return False
+    glued = m.group("unit").split()[0] if m.group("unit").split() else ""
+    return bool(re.match(r"[A-Za-z]", glued)) and _unit(glued, suffixes=False) is None
+
+
 def _size_part(part: str) -> dict | None:
     m = _SIZE_PART.match(part.strip())
     if not m:
@@ -196,6 +205,8 @@ def _size_part(part: str) -> dict | None:
         return None
     value = round(number * _MULTIPLIERS[mult])
     if _RATE.search(m.group("unit").split("(")[0]):  # "30k examples per task", "67K entries per language": no total
+        return None
+    if _measure_glued(m):  # "3T MRI scans", "3D CT volumes", "512x512 images": a field strength or shape, no count
         return None
     words, rest = m.group("unit").split(), ""
     unit = _unit(m.group("unit"), suffixes=False)
