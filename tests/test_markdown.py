@@ -830,3 +830,85 @@ def test_a_licence_is_read_from_urls_only_where_they_name_one_unported_licence()
     assert spdx_id("see the link", [cc + "by-nc-sa/4.0/"]) == "CC-BY-NC-SA-4.0"
     assert spdx_id("images and text differ", [cc + "by-nc-sa/4.0/", cc + "by/4.0/"]) is None  # two licences
     assert spdx_id("ported", [cc + "by/3.0/igo/"]) is None  # CC-BY-3.0-IGO is another licence
+
+
+# --- what five lists the importer had not seen showed (speech, histopathology, code, multimodal, Chinese imaging) --
+
+
+def test_links_written_with_their_text_in_brackets_are_links_and_name_no_dataset(tmp_path):
+    # RevoSpeechTech's "[[dataset]](…)" gave 112 entries without a link; KaecoHappy's "[Video-MME](…) [[paper]](…)"
+    # named nine datasets "paper", merged into one entry
+    report, docs = _import_text(
+        tmp_path,
+        "| Name | Modality | Paper Link | Data Link |\n|---|---|---|---|\n"
+        "| Librispeech | audio | [[paper]](https://www.danielpovey.com/files/l.pdf) "
+        "| [[dataset]](https://www.openslr.org/12/) |\n"
+        "| [Video-MME](https://video-mme.github.io) [[paper]](https://arxiv.org/abs/2405.21075) | video | | |\n"
+        "| [Clotho](https://zenodo.org/records/3490684) [[paper]](https://arxiv.org/abs/1910.09387) | audio | | |\n"
+        "| [[paper]](https://arxiv.org/abs/2401.00001) | text | | |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    assert sorted(docs) == ["clotho", "librispeech", "video-mme"]
+    assert docs["librispeech"]["access"] == [{"label": "openslr.org", "url": "https://www.openslr.org/12/"}]
+    assert docs["librispeech"]["see_also"][0]["url"] == "https://www.danielpovey.com/files/l.pdf"
+    assert docs["video-mme"]["name"] == "Video-MME"
+    assert docs["clotho"]["access"][0]["url"] == "https://zenodo.org/records/3490684"
+    assert "its name cell is a link" in report.as_text()
+
+
+def test_a_name_left_out_is_no_name_and_a_column_of_labelled_links_is_read(tmp_path):
+    # codefuse-ai/Awesome-Code-LLM: twelve rows named "unnamed" became one entry; its "Source" column (a paper's
+    # title in quotes, then "[[paper](…)] [[data](…)]") was not read at all
+    report, docs = _import_text(
+        tmp_path,
+        "| Date | Benchmark | Size | Source |\n|---|---|---|---|\n"
+        '| 2021-07 | HumanEval | 164 | "Evaluating Large Language Models Trained on Code" '
+        "[[paper](https://arxiv.org/abs/2107.03374)] [[data](https://github.com/openai/human-eval)] |\n"
+        '| 2024-10 | unnamed | 77 | "Evaluation of Code LLMs on Geospatial Code Generation" '
+        "[[paper](https://arxiv.org/abs/2410.04617)] [[data](https://github.com/k/g)] |\n"
+        '| 2017-07 | unnamed | 150K | "A parallel corpus of Python functions" '
+        "[[paper](https://arxiv.org/abs/1707.02275)] |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    assert sorted(docs) == ["humaneval"]
+    assert docs["humaneval"]["access"] == [{"label": "GitHub", "url": "https://github.com/openai/human-eval"}]
+    assert docs["humaneval"]["paper"]["title"] == "Evaluating Large Language Models Trained on Code"
+    assert docs["humaneval"]["paper"]["arxiv"] == "2107.03374"
+    assert "2 skipped (2 row-no-name)" in report.as_text()
+
+
+def test_a_doi_the_list_labels_data_is_an_access_point_not_a_paper(tmp_path):
+    # maduc7/Histopathology-Datasets: "[data](https://doi.org/10.6084/…)" was filed as the dataset's paper
+    _, docs = _import_text(
+        tmp_path,
+        "| Dataset name | Link |\n|---|---|\n"
+        "| MIDOG++ | [data](https://doi.org/10.6084/m9.figshare.c.6615571.v1), "
+        "[paper](https://www.nature.com/articles/s41597-023-02327-4) |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    (entry,) = docs.values()
+    assert entry["access"] == [{"label": "DOI", "url": "https://doi.org/10.6084/m9.figshare.c.6615571.v1"}]
+    assert [s["url"] for s in entry["see_also"]] == ["https://www.nature.com/articles/s41597-023-02327-4"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "counts"),
+    [
+        ("18.365 images from 200 patients", [(18365, "image")]),  # thousands dotted, as in much of Europe
+        ("1.000.000 images", [(1000000, "image")]),
+        ("1.2 images", []),  # no count is a fraction
+        ("172 wsi from 86 patients", []),  # not 172 patients
+        ("3,115 histological slides of 2,880 patients", []),
+        ("31.411 nuclei from 209 images", []),
+        ("600+ hrs UHD video & multimodal data", []),  # hours, not 600 videos
+        ("2.1GB", []),
+        ("4998图片/32799问答", [(4998, "image"), (32799, "qa-pair")]),
+        ("5101 (4000) Cases", [(5101, "case")]),
+        ("14.9 K (14,944) QA pairs", [(14900, "qa-pair")]),
+        ("Train: 111 normal, 842 serrated, Test: 705 normal, 273 adenoma samples", []),  # counts per class
+        ("1 K scenes; ~1.4M camera images, 390K LiDAR sweeps", [(1400000, "image")]),
+        ("240万条中文医疗数据集", []),  # 2.4 million records, not 2.4 million datasets
+    ],
+)
+def test_sizes_of_lists_not_seen_before_are_read_as_written_or_not_at_all(cell, counts):
+    assert [(c["count"], c["unit"]) for c in _sizes(cell)[0]] == counts

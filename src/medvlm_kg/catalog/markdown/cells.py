@@ -9,7 +9,10 @@ import re
 # Every repetition is bounded: unbounded ones backtrack quadratically on cells such as "[a](" × 20,000, which
 # took minutes (a list written by a stranger must not hang the import). A link text may hold escaped brackets
 # ("[[飞粤云端2017\]广东政务数据创新大赛](…)").
-_MD_LINK = re.compile(r"\[((?:\\.|[^\]\\]){0,1000})\]\(\s*<?([^)\s>]{1,2048})>?(?:\s+\"[^\"]{0,1000}\")?\s*\)")
+# A link's text may hold brackets in pairs ("[[paper]](url)" is a link whose text is "[paper]"), as CommonMark allows.
+_MD_LINK = re.compile(
+    r"\[((?:\\.|\[(?:\\.|[^\[\]\\]){0,200}\](?!\()|[^\]\\]){0,1000})\]\(\s*<?([^)\s>]{1,2048})>?(?:\s+\"[^\"]{0,1000}\")?\s*\)"
+)
 _EMPTY_LINK = re.compile(r"\[((?:\\.|[^\]\\]){0,1000})\]\(\s*\)")
 _HTML_LINK = re.compile(  # an <a> never closed runs to the end of the cell, as in a browser
     r"<a\s[^>]{0,500}?href\s*=\s*[\"']([^\"']{1,2048})[\"'][^>]{0,500}>(.{0,2000}?)(?:</a\s*>|$)",
@@ -56,6 +59,7 @@ def _plain(cell: str) -> str:
 _UNKNOWN = {
     *("", "-", "–", "—", "--", "__", "N/A", "n/a", "NA", "?", "/", "\\"),
     *("无", "暂无", "None", "none", "TBD", "tbd"),
+    *("unnamed", "Unnamed", "untitled", "Untitled", "unknown", "Unknown", "未命名", "未知"),  # a name left out
 }
 
 

@@ -24,6 +24,7 @@ from medvlm_kg.catalog.markdown.values import (
     _narrowest,
     _size_part,
     _sizes,
+    count_number,
 )
 
 
@@ -171,7 +172,8 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
         elif not m and text:
             report.unmapped.append({"line": entry.line, "field": "size", "text": text, "closest": []})
         if m:
-            number = float(m.group(2).replace(",", "")) * _MULTIPLIERS[m.group(3).lower()]
+            digits = count_number(m.group(2), m.group(3).lower())  # "18.365" is 18,365; "2.5" counts nothing
+            number = (digits or 0) * _MULTIPLIERS[m.group(3).lower()]
             if 1 <= number < _MAX_COUNT and not any(c["unit"] == unit for c in size):
                 approximate = bool(m.group(1) or m.group(4) or m.group(3))
                 size.append({"count": round(number), "unit": unit, **({"approximate": True} if approximate else {})})

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from medvlm_kg.catalog.markdown.cells import _plain
+from medvlm_kg.catalog.markdown.cells import _links, _plain
 from medvlm_kg.catalog.markdown.report import ImportReport
 from medvlm_kg.catalog.markdown.rules import columns as _columns
 from medvlm_kg.catalog.markdown.tables import Table
@@ -109,6 +109,14 @@ def _flag_value(cell: str) -> bool | None:
     return None
 
 
+@cache
+def _link_words() -> frozenset[str]:
+    """Link texts that say what a link is ("paper", "code", "data"), not which dataset: never the name."""
+    rules = _columns()
+    kinds = ("generic_link_labels", "paper_link_labels", "other_link_labels")
+    return frozenset(_header_key(w) for kind in kinds for w in rules.get(kind, []))
+
+
 def columns_of(table: Table) -> list[Column]:
     """What each column of ``table`` is (a role, a count, a ✓ flag…), by its header and, for flags, its cells."""
     index = _header_index()
@@ -141,11 +149,23 @@ def columns_of(table: Table) -> list[Column]:
             unit = _count_unit(header)
             if unit and column.kind == "unknown":
                 column = Column(i, header, "count", unit=unit)
+        if column.kind in ("known", "unknown") and _links_column(filled):
+            column.kind, column.role = "role", "links"  # "Source": '"Title" [[paper](…)] [[data](…)]'
         if column.kind == "role":
             used.add(column.role)
             column.kind = "role"
         columns.append(column)
     return columns
+
+
+def _links_column(filled: list[str]) -> bool:
+    """Whether a column its header does not name holds the rows' links: most cells hold links, and nearly every
+    link's text only says what it is ("paper", "data"), so the links are not to other datasets (a "Source" column
+    naming the datasets a row was made from stays unread)."""
+    links = [_links(c) for c in filled]
+    texts = [label for found in links for label, _ in found]
+    saying_what = sum(1 for t in texts if _header_key(t) in _link_words())
+    return bool(texts) and sum(1 for found in links if found) * 2 >= len(filled) and saying_what >= 0.8 * len(texts)
 
 
 @cache

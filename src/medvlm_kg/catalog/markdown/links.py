@@ -33,7 +33,6 @@ def _link_rule(url: str) -> tuple[str, dict] | None:
     return None
 
 
-_PAPER_LABELS = {"paper", "papers", "pdf", "arxiv", "publication", "论文", "文章"}
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
 _DOI = re.compile(r"(?:dx\.)?doi\.org/(10\.\d{4,9}/[^\s?#]+)", re.IGNORECASE)
 
@@ -42,6 +41,18 @@ _DOI = re.compile(r"(?:dx\.)?doi\.org/(10\.\d{4,9}/[^\s?#]+)", re.IGNORECASE)
 def _data_hosts() -> frozenset[str]:
     """The names of the data hosts the rules know ("TCIA", "Zenodo", "figshare"), as header keys."""
     return frozenset(_header_key(rule["label"]) for rule in link_hosts()["access"])
+
+
+@cache
+def _data_labels() -> frozenset[str]:
+    """Link texts that say the link is to the data ("data", "download"), as header keys."""
+    return frozenset(_header_key(w) for w in _columns().get("data_link_labels", []))
+
+
+@cache
+def _paper_labels() -> frozenset[str]:
+    """Link texts that say the link is to a paper ("paper", "论文"), as header keys."""
+    return frozenset(_header_key(w) for w in _columns().get("paper_link_labels", []))
 
 
 @cache
@@ -84,16 +95,20 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
             continue
         rule = _link_rule(url)
         # "[TCIA](https://doi.org/10.25737/…)" in a download column: a DOI names data too, where the list labels it
-        # with a data host's name (an article's DOI stays a paper: "[Scientific Data](https://doi.org/10.1038/…)")
+        # with a data host's name, or says it is the data ("[data](https://doi.org/10.6084/…)"); an article's DOI
+        # stays a paper: "[Scientific Data](https://doi.org/10.1038/…)"
         dataset_doi = (
-            rule is not None and rule[1]["label"] == "DOI" and role == "links" and _header_key(label) in _data_hosts()
+            rule is not None
+            and rule[1]["label"] == "DOI"
+            and role == "links"
+            and (_header_key(label) in _data_hosts() or _header_key(label) in _data_labels())
         )
         if rule and rule[0] == "paper" and not dataset_doi:
             papers.append(url)
             continue
         if dataset_doi:
             rule = None
-        if (role == "paper" and rule is None and url not in offered) or _header_key(label) in _PAPER_LABELS:
+        if (role == "paper" and rule is None and url not in offered) or _header_key(label) in _paper_labels():
             papers.append(url)
             continue
         if _header_key(label) in _placeholders():
@@ -104,7 +119,7 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
         names_it = role == "name" and name_key(label) == name_key(entry.name)  # the link the name is written as
         same_host = rule is not None and name_key(label) == name_key(rule[1]["label"])  # "Github" → "GitHub"
         if _generic(label) or names_it or same_host:  # a further link of the name cell keeps its text ("1M version")
-            label = rule[1]["label"] if rule else _host_label(url)
+            label = rule[1]["label"] if rule else "DOI" if dataset_doi else _host_label(url)
         point = {"label": label, "url": url}  # the platform is found from the host when the file is read
         labels[label] += 1
         access.append(point)

@@ -18,6 +18,7 @@ from medvlm_kg.catalog.markdown.cells import (
     _links,
     _plain,
 )
+from medvlm_kg.catalog.markdown.headers import _header_key, _link_words
 
 
 def name_key(text: str) -> str:
@@ -121,6 +122,7 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     labels = [_plain(m.group(1)) for m in _MD_LINK.finditer(stripped)] or [
         _plain(m.group(1)) for m in _MD_LINK.finditer(text)
     ]
+    labels = [x for x in labels if _header_key(x) not in _link_words()] or labels  # "[X](u) [[paper]](p)": X
     if (
         outside and len(labels) > 1 and re.fullmatch(r"(?:[/,，、&+|\s]|\band\b|\bor\b|和|与|或)+", outside)
     ):  # "[KMMLU-Redux](…) / [KMMLU-Pro](…)"

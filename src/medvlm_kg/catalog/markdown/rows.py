@@ -9,8 +9,16 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from medvlm_kg.catalog.markdown.cells import _BARE_URL, _CONTROL, _MD_LINK, _links, _plain, _unknown
-from medvlm_kg.catalog.markdown.headers import Column, _classify, _flag_value, table_language
-from medvlm_kg.catalog.markdown.names import _is_code, _latex_name, _loose_key, _name_and_links, name_key, slug
+from medvlm_kg.catalog.markdown.headers import Column, _classify, _flag_value, _header_key, table_language
+from medvlm_kg.catalog.markdown.names import (
+    _is_code,
+    _latex_name,
+    _link_words,
+    _loose_key,
+    _name_and_links,
+    name_key,
+    slug,
+)
 from medvlm_kg.catalog.markdown.report import ImportReport
 from medvlm_kg.catalog.markdown.tables import _hidden_blocks, _table_starts, parse_tables
 from medvlm_kg.catalog.markdown.values import _without_notes
@@ -120,6 +128,9 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
                     f'"{name}" looks like the rest of the row above (a cell split over two lines), not a dataset',
                     hint="join the two lines in the list",
                 )
+                continue
+            if _header_key(name) in _link_words():  # "[[paper]](…)" alone: a link says what it is, not the dataset
+                report.skip(row.line, "row-no-name", f"row without a dataset name (its name cell is a link: {name!r})")
                 continue
             latex = _latex_name(name)
             plain_name = latex or name
@@ -256,6 +267,9 @@ def _take_row(
             if column.role == "paper" and not entry.title_hint:
                 texts = [_plain(m.group(1)) for m in _MD_LINK.finditer(cell)]
                 entry.title_hint = _without_symbols(next((t for t in texts if _looks_like_title(t)), ""))
+            quoted = _QUOTED_TITLE.match(cell)  # '"Evaluating Large Language Models …" [[paper](…)] [[data](…)]'
+            if quoted and not entry.title_hint and _looks_like_title(quoted.group(1)):
+                entry.title_hint = _plain(quoted.group(1))
         elif column.role == "title":
             entry.cells.setdefault("title", cell)
             entry.title_hint = _without_symbols(_plain(cell))
@@ -266,6 +280,10 @@ def _take_row(
             entry.cells.setdefault(column.role, cell)
     if link_cells:
         entry.cells["links"] = " ".join(dict.fromkeys(link_cells))
+
+
+# A cell that starts with a paper's title in quotes, then links to it ("[paper](…)", "[[paper]](…)").
+_QUOTED_TITLE = re.compile(r'\s*["“]([^"“”\n]{8,500})["”]\s*\[{1,2}(?:paper|pdf|arxiv|论文)\b', re.IGNORECASE)
 
 
 def _looks_like_title(text: str) -> bool:

@@ -150,7 +150,7 @@ def _concepts(scheme: str, cell: str) -> tuple[list[str], int | None, list[str]]
 
 _SIZE_PART = re.compile(
     r"^(?P<approx>~|≈|约|大约|近|about|approx\.?|approximately|over|more than|>|＞|超过|逾)?\s*"
-    r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<mult>[kKmMbB万亿](?![a-zA-Z])|[tT](?=\s*tokens?\b)|thousand\b|million\b|billion\b|trillion\b)?\s*"
+    r"(?P<num>\d[\d,]*(?:\.\d+)*)\s*(?P<mult>[kKmMbB万亿](?![a-zA-Z])|[tT](?=\s*tokens?\b)|thousand\b|million\b|billion\b|trillion\b)?\s*"
     r"(?P<plus>\+|余|多)?\s*(?P<unit>.*)$"
 )
 
@@ -195,12 +195,37 @@ def _measure_glued(m: re.Match) -> bool:
     return bool(re.match(r"[A-Za-z]", glued)) and _unit(glued, suffixes=False) is None
 
 
-def _size_part(part: str) -> dict | None:
+_DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+# Where the words naming a count's unit end: "172 wsi from 86 patients" counts no patients
+_UNIT_END = re.compile(r"\s(?:from|of|in|across|with|for|on|by|at)\s|\s\d|[(（]", re.IGNORECASE)
+
+
+def count_number(digits: str, mult: str) -> float | None:
+    """The number a count writes: "56,216" and "18.365" (thousands dotted, as in much of Europe) are whole; a
+    fraction without a multiplier ("2.5", where "2.5M" is a count) counts nothing."""
+    if not mult and "." in digits:
+        if "," not in digits and _DOTTED_THOUSANDS.fullmatch(digits):
+            return float(digits.replace(".", ""))
+        return None
+    return float(digits.replace(",", ""))
+
+
+@cache
+def _measures() -> frozenset[str]:
+    """Words after a number that make it a measure, not a count ("600 hrs", "12 GB")."""
+    return frozenset(_label_key(w) for w in _columns().get("size_measures", []))
+
+
+def _size_part(part: str, suffixes: bool = True) -> dict | None:
+    """A count with its unit ("1.81M frames"); ``suffixes``: also by the last words of a longer phrase ("training
+    samples" → samples)."""
     m = _SIZE_PART.match(part.strip())
     if not m:
         return None
-    number = float(m.group("num").replace(",", ""))
     mult = (m.group("mult") or "").lower()
+    number = count_number(m.group("num"), mult)
+    if number is None or _label_key((m.group("unit").split() or [""])[0]) in _measures():
+        return None
     if not number * _MULTIPLIERS[mult] < _MAX_COUNT:  # "1" × 50,000 is infinity as a float
         return None
     value = round(number * _MULTIPLIERS[mult])
@@ -211,13 +236,20 @@ def _size_part(part: str) -> dict | None:
     words, rest = m.group("unit").split(), ""
     unit = _unit(m.group("unit"), suffixes=False)
     for k in range(1, min(len(words) - 1, 3) + 1) if unit is None else ():  # "1,245 QA pairs spanning 7 tasks"
-        unit = _unit(" ".join(words[:k]), suffixes=False) or (  # "12,601 chest X-ray cases with …"
-            _unit(words[k - 1], suffixes=False) if k > 1 else None
-        )
+        start = 0
+        unit = _unit(" ".join(words[:k]), suffixes=False)
+        if unit is None and k > 1:  # "12,601 chest X-ray cases with …"
+            start, unit = k - 1, _unit(words[k - 1], suffixes=False)
         if unit:
+            while k < len(words) and _unit(" ".join(words[start : k + 1]), suffixes=False) == unit:
+                k += 1  # "QA pairs", not "QA" and a note "pairs …"
             rest = " ".join(words[k:])
             break
-    unit = unit or _unit(m.group("unit"))  # "training samples" → samples
+    if unit is None and suffixes:
+        words_only = re.sub(r"[(（][^()（）]*[)）]", " ", m.group("unit"))  # "5101 (4000) Cases": cases
+        unit = _unit(_UNIT_END.split(words_only, 1)[0])  # "training samples" → samples
+        if unit == "dataset":  # "240万条中文医疗数据集": 2.4 million records of one dataset, not 2.4 million datasets
+            unit = None
     if unit is None or value < 1:
         return None
     approximate = bool(m.group("approx") or m.group("plus")) or bool(mult and (number != int(number) or mult != ""))
@@ -229,7 +261,7 @@ def _sizes(cell: str) -> tuple[list[dict], list[str]]:
     """Counts with units from a size cell ("1.81M frames, 7.79M QAs", "5M样本, 19K指令", "约2万张图像")."""
     counts: list[dict] = []
     unmapped: list[str] = []
-    for part in re.split(r",\s+|，|;|；|、|\s+/\s+", _plain(cell)):
+    for part in re.split(r",\s+|，|;|；|、|\s+/\s+|(?<=[^\d\s])/(?=\d)", _plain(cell)):  # "4998图片/32799问答"
         part = part.strip()
         if not part:
             continue
@@ -237,8 +269,15 @@ def _sizes(cell: str) -> tuple[list[dict], list[str]]:
         if found is None:
             unmapped.append(part)
         else:
-            counts.append(found)
-    return counts, unmapped
+            counts.append((part, found))
+    # Counts per class ("111 normal, 842 serrated, … 273 adenoma samples"): the last one's unit names them all,
+    # not its own number, so a unit found only in a phrase's last words counts nothing there.
+    by_class = (
+        sum(1 for part in unmapped if re.fullmatch(r"(?:[^\d\s:：]{1,20}[:：]\s*)?[\d,.]+\s*[^\d\s]+", part)) >= 2
+    )
+    kept = [found for part, found in counts if not by_class or _size_part(part, suffixes=False)]
+    unmapped += [part for part, found in counts if by_class and not _size_part(part, suffixes=False)]
+    return kept, unmapped
 
 
 _DATE = re.compile(r"^(?P<y>(?:19|20)\d\d)(?:[.\-/](?P<m>\d{1,2})(?:[.\-/](?P<d>\d{1,2}))?)?$")
