@@ -912,3 +912,44 @@ def test_a_doi_the_list_labels_data_is_an_access_point_not_a_paper(tmp_path):
 )
 def test_sizes_of_lists_not_seen_before_are_read_as_written_or_not_at_all(cell, counts):
     assert [(c["count"], c["unit"]) for c in _sizes(cell)[0]] == counts
+
+
+def test_a_column_its_header_does_not_name_is_read_by_what_every_cell_names(tmp_path):
+    # linhandev/dataset: "类型" (type) holds 分割, 分类, 检测 (the tasks); LLMDataHub's "Type" of PT, PT, PT is no
+    # modality (PT is pre-training there, positron emission tomography elsewhere)
+    _, docs = _import_text(
+        tmp_path,
+        "| 名称 | 模态 | 类型 | 用途 |\n|---|---|---|---|\n"
+        "| LiTS | CT | 分割 | PT |\n| ChestX | CXR | 分类 | PT |\n| Kvasir | 内窥镜 | 检测 | PT |\n"
+        "| APTOS | 眼底彩色照片 | 分类/检测 | PT |\n",
+    )
+    assert [docs[i]["modality"] for i in ("lits", "chestx", "kvasir", "aptos")] == [
+        ["ct"],
+        ["radiography"],
+        ["endoscopy"],
+        ["fundus"],
+    ]
+    tasks = [docs[i]["task"] for i in ("lits", "chestx", "kvasir")]
+    assert tasks == [["segmentation"], ["classification"], ["detection"]]
+    assert docs["aptos"]["task"] == ["classification", "detection"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "name"),
+    [
+        ("ACDC-LungHP [1a], [1b]", "ACDC-LungHP"),  # maduc7's reference marks, several and lettered
+        ("IMP-CRS 2024 [81a],[81b],[81c]", "IMP-CRS 2024"),
+        ("ENDO-AID []", "ENDO-AID"),
+        ("[Kather](https://zenodo.org/record/1214456) [29]", "Kather"),
+    ],
+)
+def test_reference_marks_after_a_name_are_no_part_of_it(cell, name):
+    from medvlm_kg.catalog.markdown.names import _name_and_links
+
+    assert _name_and_links(cell)[0] == name
+
+
+def test_audio_is_a_modality_and_each_side_of_a_hyphenated_pair_is_read():
+    assert _concepts("modality", "Video-Audio-Text")[0] == ["video", "audio", "text"]
+    assert _concepts("modality", "CT/MR")[0] == ["ct", "mri"]
+    assert _concepts("task", "seg + classi")[0] == ["segmentation", "classification"]

@@ -390,3 +390,18 @@ def test_pages_with_their_words_compiled_in_are_the_pages_that_ask_for_each_word
     for path, page in again.items():
         if path.endswith(".html"):
             assert compiled[path] == page, path
+
+
+def test_the_glance_names_the_host_of_an_access_point_on_no_known_platform(catalog_copy, tmp_path):
+    # maduc7's histopathology list: "Host: unknown" beside a button to warwick.ac.uk and "available from warwick.ac.uk"
+    vqarad = catalog_copy / "datasets" / "vqarad.yaml"
+    text = vqarad.read_text(encoding="utf-8").replace("https://osf.io/89kps/", "https://www.lab.example.org/vqa-rad")
+    vqarad.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli("build", "--data", str(catalog_copy), "--out", str(out)).returncode == 0
+    for page in ("dataset/vqarad.html", "zh/dataset/vqarad.html"):
+        html = (out / page).read_text(encoding="utf-8")
+        glance = html[html.index('id="glance"') : html.index("</dl>", html.index('id="glance"'))]
+        host = glance[glance.rindex("<dt>") :]
+        assert '<span class="hosts">lab.example.org</span>' in host
+        assert "muted" not in host

@@ -6,6 +6,8 @@ renders it in any worker process and skips it when neither changed.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pyoxigraph as ox
 
 from medvlm_kg.catalog.entries import Dataset, Paper
@@ -62,6 +64,7 @@ def _dataset_page(
         same_paper=other,
         units=site.schemes["unit"].concepts,
         platforms=site.schemes["platform"].concepts,
+        other_hosts=_other_hosts(dataset),
         published_words=date_words(dataset.published, lang) if dataset.published else None,
         paper_date_words=date_words(row.paper.date, lang) if row.paper and row.paper.date else None,
         citation=_citation(row.paper) if row.paper else None,
@@ -72,6 +75,13 @@ def _dataset_page(
         cite=cite,
     )
     return site.html("dataset.html", ctx)
+
+
+def _other_hosts(dataset: Dataset) -> list[str]:
+    """The hosts of the access points on no platform the catalog knows ("warwick.ac.uk"): the glance says where
+    the data is, not "unknown", when the page's own buttons link there."""
+    hosts = (urlsplit(a.url).hostname or "" for a in dataset.access if not a.platform)
+    return sorted({h.removeprefix("www.") for h in hosts if h})
 
 
 def _croissant_link(site: SiteContext, dataset: Dataset, link) -> tuple[str, str] | None:

@@ -14,7 +14,7 @@ from medvlm_kg.catalog.markdown.cells import _links, _plain
 from medvlm_kg.catalog.markdown.report import ImportReport
 from medvlm_kg.catalog.markdown.rules import columns as _columns
 from medvlm_kg.catalog.markdown.tables import Table
-from medvlm_kg.catalog.markdown.values import _concept
+from medvlm_kg.catalog.markdown.values import _concept, _concepts
 
 MAX_COLUMNS = 64
 
@@ -151,11 +151,26 @@ def columns_of(table: Table) -> list[Column]:
                 column = Column(i, header, "count", unit=unit)
         if column.kind in ("known", "unknown") and _links_column(filled):
             column.kind, column.role = "role", "links"  # "Source": '"Title" [[paper](…)] [[data](…)]'
+        elif column.kind in ("known", "unknown"):  # "类型" of 分割, 分类, 检测: the task column
+            scheme = _concept_column(filled)
+            if scheme and scheme not in used and not any(c.role == scheme for c in columns):
+                column.kind, column.role = "role", scheme
         if column.kind == "role":
             used.add(column.role)
             column.kind = "role"
         columns.append(column)
     return columns
+
+
+def _concept_column(filled: list[str]) -> str | None:
+    """The scheme (task, modality) every cell of a column its header does not name maps to whole, where there are
+    at least three such cells and two values: a "类型" (type) column of 分割, 分类, 检测 is the task column."""
+    if len(filled) < 3 or len({_plain(c) for c in filled}) < 2:  # one value again and again may mean anything
+        return None
+    for scheme in ("task", "modality"):
+        if all(_concepts(scheme, c)[0] and not _concepts(scheme, c)[2] for c in filled):
+            return scheme
+    return None
 
 
 def _links_column(filled: list[str]) -> bool:

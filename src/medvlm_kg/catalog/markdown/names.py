@@ -33,7 +33,7 @@ def _loose_key(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", _plain(text)).casefold() if ch.isalnum())
 
 
-_REF_MARK = re.compile(r"\s*(\[\d{1,3}\])+\s*$")
+_REF_MARK = re.compile(r"(?:\s*,?\s*\[(?:\d{1,3}[a-z]?)?\])+\s*$")  # "ADP [2]", "PanNuke [44a], [44b]", "X []"
 
 
 # "[label](target)" whose target is no URL a link can have: text, or a URL and more words ("[X](url 提取码: s)")
@@ -113,7 +113,7 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     outside = _LEFTOVER_TARGET.sub(" ", outside)
     if outside.count("[") != outside.count("]"):  # the bracket of a link whose text held another link
         outside = outside.strip(" []")
-    outside = outside.strip(" ,，;；:：。")
+    outside = _REF_MARK.sub("", outside.strip(" ,，;；:：。"))  # "[Kather](…) [29]": the reference is no name
     lead = _MD_LINK.match(text.strip()) or _HTML_LINK.match(text.strip())
     if lead and outside and not outside[0].isalnum() and unicodedata.category(outside[0]) == "So":
         notes.append(outside)  # "[MeChat data](…) ⚠️use with care": a badge after the named link
