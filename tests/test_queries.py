@@ -362,7 +362,7 @@ def test_modality_hierarchy_with_counts(store, catalog):
     assert table["ehr"] == ("clinical-data", 4, 4)
     assert table["structured-data"] == (None, 0, 7)
     assert table["ultrasound"] == ("medical-image", 0, 0)
-    assert len(table) == 32  # eeg, mammography, fundus and oct among them, with no dataset of the seed
+    assert len(table) == 33  # eeg, mammography, fundus, oct and audio among them, with no dataset of the seed
 
 
 def test_labels_in_chinese_by_default(store, catalog):

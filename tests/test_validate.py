@@ -38,7 +38,7 @@ def test_unknown_modality_suggests_the_closest_term(catalog_copy):
     line = next(x for x in result.stderr.splitlines() if "patholgy" in x)
     assert line.startswith(f'{catalog_copy}/datasets/pathmmu.yaml:25 modality[0]: unknown term "patholgy"')
     assert 'did you mean "pathology"?' in line
-    assert "(known: case-report, clinical-data, clinical-notes, ct, dermatology," in line
+    assert "(known: audio, case-report, clinical-data, clinical-notes, ct, dermatology," in line
 
 
 # (what to break, the replacement, the field named, words of the message)

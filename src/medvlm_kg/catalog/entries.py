@@ -130,6 +130,15 @@ class Listed:
             return self.zh[key]
         return getattr(self, key)
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages of the list's tables that give this row ("en", "zh"); () when no cell says (a list of
+        names and links only)."""
+        found = {lang for cells in (self.modality, self.task, self.size, self.description) for lang in cells if lang}
+        if self.zh or self.row_zh is not None:
+            found.add("zh")
+        return tuple(lang for lang in ("en", "zh") if lang in found)
+
     def by_table(self, key: str) -> dict[str, str]:
         """A shared cell's text per table: ``{"": text}`` when both tables show the same, else ``{"en", "zh"}``."""
         en = getattr(self, key)

@@ -15,7 +15,7 @@ import re
 from medvlm_kg.catalog.concepts import ConceptScheme, load_schemes
 from medvlm_kg.catalog.entries import Catalog, Dataset, PartialDate
 
-__all__ = ["LANGUAGES", "date_words", "describe", "join_words"]
+__all__ = ["LANGUAGES", "date_words", "describe", "join_words", "text_language"]
 
 _MONTHS = (
     "January",
@@ -137,14 +137,22 @@ def _listed_description(dataset: Dataset, lang: str) -> tuple[str, str] | None:
         if len(text) > _QUOTED_AT_MOST:
             text = text[: _QUOTED_AT_MOST - 1].rstrip() + "…"
         if text:
-            chinese = len(_HAN.findall(text)) > len(re.findall(r"[A-Za-z]", text))  # "A … corpus (中文医疗问答)": en
-            texts.append(("" if _OTHER_SCRIPT.search(text) else "zh" if chinese else "en", text))
+            texts.append((text_language(text), text))
     found = next((t for t in texts if t[0] == lang), texts[0] if texts else None)
     return (lang, found[1]) if found and not found[0] else found  # Korean, Japanese: quoted, no language claimed
 
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _OTHER_SCRIPT = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")  # kana, hangul
+
+
+def text_language(text: str) -> str:
+    """ "zh" or "en" by the script most of a text is written in ("A … corpus (中文医疗问答)" is English); "" for
+    Japanese or Korean, or text without letters, whose language is not claimed."""
+    if _OTHER_SCRIPT.search(text):
+        return ""
+    han, latin = len(_HAN.findall(text)), len(re.findall(r"[A-Za-z]", text))
+    return "zh" if han > latin else "en" if latin else ""
 
 
 def _generated_description(catalog: Catalog, dataset: Dataset, schemes: dict[str, ConceptScheme], lang: str) -> str:

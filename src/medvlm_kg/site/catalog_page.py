@@ -55,8 +55,17 @@ def catalog_page(site: SiteContext, lang: str, number: int = 1) -> dict[str, byt
         targets.append((f"catalog/page/{number}", [page_file(f"catalog/page/{number}", lang)]))
     jsonld = _catalog_jsonld(site, [row.dataset for row in shown], lang)
     for key, paths in targets:
-        ctx = site.page_context(key, "catalog", lang, paths[0], title, summary)
         total = len(site.catalog_chunks())
+        page_of = ui_strings()[lang]["page_of"].format(number=number, total=total)
+        paged = key != "catalog"  # each page of the table has a title and description of its own
+        ctx = site.page_context(
+            key,
+            "catalog",
+            lang,
+            paths[0],
+            f"{title} · {page_of}" if paged else title,
+            f"{page_of}: {summary}" if paged else summary,
+        )
         ctx.update(
             rows=shown,
             jsonld=jsonld,

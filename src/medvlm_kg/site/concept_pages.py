@@ -18,7 +18,9 @@ def scheme_page(site: SiteContext, name: str, lang: str) -> dict[str, bytes]:
     key = f"concept/{name}"
     label = scheme.labels.get(lang) or scheme.labels.get("en") or name
     definition = site.definitions[scheme.iri]
-    about = ui_strings()[lang]["scheme_summary"].format(scheme=label, n=len(scheme.concepts))
+    about = ui_strings()[lang]["scheme_summary"].format(
+        scheme=label, n=len(scheme.concepts), catalog=site.catalog_name(lang)
+    )
     summary = " ".join(x for x in (definition.get(lang), about) if x)
     ctx = site.page_context(key, "scheme", lang, page_file(key, lang), label, summary)
     users = site.users[name]
@@ -51,17 +53,18 @@ def concept_page(site: SiteContext, name: str, concept: Concept, lang: str, numb
     strings = ui_strings()[lang]
     scheme_label = scheme.labels.get(lang) or scheme.labels.get("en") or name
     about = strings["concept_summary"].format(
-        label=concept.label(lang), scheme=scheme_label, n=site.concept_counts(name).get(concept.id, 0)
-    )
-    ctx = site.page_context(
-        key,
-        "concept",
-        lang,
-        page_file(key, lang),
-        strings["concept_title"].format(label=concept.label(lang), scheme=scheme_label),
-        " ".join(x for x in (definition.get(lang), about) if x),  # the definition where it has this language
+        label=concept.label(lang),
+        scheme=scheme_label,
+        n=site.concept_counts(name).get(concept.id, 0),
+        catalog=site.catalog_name(lang),
     )
     chunks = site.concept_chunks(name, concept)
+    title = strings["concept_title"].format(label=concept.label(lang), scheme=scheme_label)
+    summary = " ".join(x for x in (definition.get(lang), about) if x)  # the definition where it has this language
+    if number > 1:  # a page of its own title and description, not page 1's again
+        page_of = strings["page_of"].format(number=number, total=len(chunks))
+        title, summary = f"{title} · {page_of}", f"{page_of}: {summary}"
+    ctx = site.page_context(key, "concept", lang, page_file(key, lang), title, summary)
     shown = chunks[number - 1]
     split = max(0, site.tagged_first(name, concept) - sum(len(c) for c in chunks[: number - 1]))
     direct, via = shown[:split], shown[split:]

@@ -164,11 +164,13 @@ class SiteContext:
         return dataset.paper
 
     def newest_date(self, dataset: Dataset) -> str | None:
-        """The newest date among the facts a dataset's page shows: its sitemap ``lastmod``, never the clock."""
+        """The newest whole date of the facts a dataset's page shows (its sitemap ``lastmod``, never the clock): a
+        year or a month is none, the sitemap schema takes a date."""
         if dataset.id in self._newest:
             return self._newest[dataset.id]
         paper = self.paper_of(dataset)
-        dates = [d.value for d in (dataset.published, paper.date if paper else None) if d]
+        facts = (dataset.published, paper.date if paper else None, dataset.modified, dataset.first_listed)
+        dates = [d.value for d in facts if d and d.precision == "date"]
         self._newest[dataset.id] = found = max(dates) if dates else None
         return found
 
@@ -300,6 +302,11 @@ class SiteContext:
         return found
 
     # -- rendering ----------------------------------------------------------------------------------------
+
+    def catalog_name(self, lang: str) -> str:
+        """The catalog's short name in ``lang``, its title before a colon: what page texts call it."""
+        title = self.catalog.title.get(lang) or self.catalog.title["en"]
+        return title.split(":")[0].strip() or title
 
     def page_context(self, key: str, kind: str, lang: str, file: str, title: str, summary: str) -> dict:
         """What every template is given: the page's words, links relative to ``file``, languages and RDF files."""

@@ -70,11 +70,23 @@ def _dataset_page(
         citation=_citation(row.paper) if row.paper else None,
         record_citation=f"{dataset.name}. {site.catalog.title.get(lang) or site.catalog.title['en']}. {iri}",
         listed_rows=listed,
+        listed_columns=_listed_columns(dataset),
         jsonld=script_json(schema_org_jsonld(triples, iri, lang)),
         croissant=_croissant_link(site, dataset, ctx["link"]),
         cite=cite,
     )
     return site.html("dataset.html", ctx)
+
+
+def _listed_columns(dataset: Dataset) -> list[tuple[str, str | None, str]]:
+    """The "as listed" columns: (table language, its HTML lang, heading key). A list of two tables (English and
+    Chinese) gets one column each; a list of one table gets one "as listed" column, in its language where a cell
+    says which, so an English-only list's cells are not shown again as "As listed (Chinese)"."""
+    languages = dataset.listed.languages
+    if len(languages) == 2:
+        return [("en", "en", "listed_en"), ("zh", "zh-Hans", "listed_zh")]
+    lang = languages[0] if languages else "en"
+    return [(lang, {"en": "en", "zh": "zh-Hans"}[lang] if languages else None, "listed_one")]
 
 
 def _other_hosts(dataset: Dataset) -> list[str]:

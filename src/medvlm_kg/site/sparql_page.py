@@ -43,7 +43,7 @@ def sparql_page(site: SiteContext, lang: str) -> dict[str, bytes]:
         lang,
         page_file("sparql", lang),
         ui_strings()[lang]["sparql_title"],
-        ui_strings()[lang]["sparql_summary"],
+        ui_strings()[lang]["sparql_summary"].format(catalog=site.catalog_name(lang)),
     )
     ctx.update(formats=SPARQL_FORMATS, default_query=SPARQL_DEFAULT_QUERY)
     return {page_file("sparql", lang): site.html("sparql.html", ctx)}

@@ -175,10 +175,20 @@ def environment(lang: str | None = None) -> jinja2.Environment:
     env.filters["source"] = source_label
     env.filters["meta_description"] = meta_description
     env.filters["text_node"] = text_node
+    env.filters["lang_of"] = lang_of
     from medvlm_kg.site.fragments import FRAGMENTS  # they use source_label, from here
 
     env.globals.update(FRAGMENTS)
     return env
+
+
+def lang_of(text: str, page_lang: str) -> Markup:
+    """` lang="en"` for an element whose text is in another language than its page (an English paper title on a
+    Chinese page), so screen readers and the W3C checker read it as what it is; nothing otherwise."""
+    from medvlm_kg.graph.description_text import text_language
+
+    found = {"en": "en", "zh": "zh-Hans"}.get(text_language(str(text)))
+    return Markup(f' lang="{found}"') if found and found != page_lang else Markup("")
 
 
 META_DESCRIPTION_MAX = 300  # search engines show ~160 characters; longer descriptions are cut by them anyway

@@ -51,6 +51,7 @@ def whats_new_page(site: SiteContext, lang: str) -> dict[str, bytes]:
         )
     file = page_file("whats-new", lang)
     t = ui_strings()[lang]
-    ctx = site.page_context("whats-new", "whats-new", lang, file, t["whats_new_title"], t["whats_new_summary"])
+    summary = t["whats_new_summary"].format(catalog=site.catalog_name(lang))
+    ctx = site.page_context("whats-new", "whats-new", lang, file, t["whats_new_title"], summary)
     ctx.update(groups=out, earlier=f"{earlier:,}" if earlier else None)
     return {file: site.html("whats-new.html", ctx)}

@@ -4,9 +4,7 @@ reason reported when it does not."""
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -14,23 +12,9 @@ from medvlm_kg.catalog.markdown.cells import _links, _plain
 from medvlm_kg.catalog.markdown.report import ImportReport
 from medvlm_kg.catalog.markdown.rules import columns as _columns
 from medvlm_kg.catalog.markdown.tables import Table
-from medvlm_kg.catalog.markdown.values import _concept, _concepts
+from medvlm_kg.catalog.markdown.values import _concept, _concepts, _header_key, _link_words
 
 MAX_COLUMNS = 64
-
-
-def _header_key(text: str) -> str:
-    """A header as the synonyms file writes it: no markup, emoji or punctuation, lower case, single spaces."""
-    text = unicodedata.normalize("NFKC", _plain(html.unescape(text))).casefold()
-    kept = []
-    for ch in text:
-        if ch.isalnum() or ch in "#()":
-            kept.append(ch)
-        elif unicodedata.category(ch) in ("So", "Sk", "Cs", "Co", "Mn") or ch in "\ufe0f\u200d":
-            continue
-        else:
-            kept.append(" ")
-    return re.sub(r"\s+", " ", "".join(kept)).strip()
 
 
 def _header_forms(header: str) -> list[str]:
@@ -107,14 +91,6 @@ def _flag_value(cell: str) -> bool | None:
     if text in no:
         return False
     return None
-
-
-@cache
-def _link_words() -> frozenset[str]:
-    """Link texts that say what a link is ("paper", "code", "data"), not which dataset: never the name."""
-    rules = _columns()
-    kinds = ("generic_link_labels", "paper_link_labels", "other_link_labels")
-    return frozenset(_header_key(w) for kind in kinds for w in rules.get(kind, []))
 
 
 def columns_of(table: Table) -> list[Column]:

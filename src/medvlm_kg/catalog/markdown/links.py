@@ -9,12 +9,12 @@ from functools import cache
 from urllib.parse import unquote, urlsplit
 
 from medvlm_kg.catalog.checks import url_problem
-from medvlm_kg.catalog.markdown.headers import _header_key
 from medvlm_kg.catalog.markdown.names import name_key
 from medvlm_kg.catalog.markdown.report import ImportReport
 from medvlm_kg.catalog.markdown.rows import Entry
 from medvlm_kg.catalog.markdown.rules import columns as _columns
 from medvlm_kg.catalog.markdown.rules import link_hosts
+from medvlm_kg.catalog.markdown.values import _header_key
 
 
 def _link_rule(url: str) -> tuple[str, dict] | None:

@@ -18,7 +18,7 @@ from medvlm_kg.catalog.markdown.cells import (
     _links,
     _plain,
 )
-from medvlm_kg.catalog.markdown.headers import _header_key, _link_words
+from medvlm_kg.catalog.markdown.values import _header_key, _link_words
 
 
 def name_key(text: str) -> str:

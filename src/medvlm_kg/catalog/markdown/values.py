@@ -4,6 +4,7 @@ cells as counts with units ("1.81M frames, 7.79M QAs", "约2万张图像"), date
 from __future__ import annotations
 
 import difflib
+import html
 import re
 import unicodedata
 from functools import cache
@@ -27,6 +28,28 @@ _MULTIPLIERS = {
     "t": 1_000_000_000_000,  # "3T tokens" (only before "tokens": "3T MRI", "T2-weighted" are no trillions)
     "trillion": 1_000_000_000_000,
 }
+
+
+def _header_key(text: str) -> str:
+    """A header as the synonyms file writes it: no markup, emoji or punctuation, lower case, single spaces."""
+    text = unicodedata.normalize("NFKC", _plain(html.unescape(text))).casefold()
+    kept = []
+    for ch in text:
+        if ch.isalnum() or ch in "#()":
+            kept.append(ch)
+        elif unicodedata.category(ch) in ("So", "Sk", "Cs", "Co", "Mn") or ch in "\ufe0f\u200d":
+            continue
+        else:
+            kept.append(" ")
+    return re.sub(r"\s+", " ", "".join(kept)).strip()
+
+
+@cache
+def _link_words() -> frozenset[str]:
+    """Link texts that say what a link is ("paper", "code", "data"), not which dataset: never the name."""
+    rules = _columns()
+    kinds = ("generic_link_labels", "paper_link_labels", "other_link_labels")
+    return frozenset(_header_key(w) for kind in kinds for w in rules.get(kind, []))
 
 
 def _label_key(text: str) -> str:
