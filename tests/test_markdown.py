@@ -953,3 +953,39 @@ def test_audio_is_a_modality_and_each_side_of_a_hyphenated_pair_is_read():
     assert _concepts("modality", "Video-Audio-Text")[0] == ["video", "audio", "text"]
     assert _concepts("modality", "CT/MR")[0] == ["ct", "mri"]
     assert _concepts("task", "seg + classi")[0] == ["segmentation", "classification"]
+
+
+def test_an_html_table_is_read_like_a_markdown_one_with_its_spans():
+    # ncbi-nlp/MLLM4BioMed writes every table in HTML (inside <details>): 0 of its 46 datasets were imported
+    text = (
+        "## Radiology\n<details><summary>Datasets</summary>\n<table>\n<thead><tr><th>Dataset</th><th>Modality</th>"
+        "<th>Scale (imgs)</th></tr></thead>\n<tbody>\n"
+        '<tr><td><a href="https://physionet.org/content/mimic-cxr/2.1.0/">MIMIC-CXR</a></td>'
+        '<td rowspan="2">Img, Text</td><td>377k</td></tr>\n'
+        "<tr><td>CheXpert &amp; co</td><td>224k</td></tr>\n"
+        '<tr><td colspan="2">IU X-ray</td><td>7k</td></tr>\n</tbody>\n</table>\n</details>\n'
+        "```\n<table><tr><th>Dataset</th></tr><tr><td>Hidden</td></tr></table>\n```\n"
+    )
+    (table,) = parse_tables(text)
+    assert table.line == 3 and table.sections == ("Radiology", "Datasets")
+    assert table.headers == ("Dataset", "Modality", "Scale (imgs)")
+    assert [row.cells for row in table.rows] == [
+        ('<a href="https://physionet.org/content/mimic-cxr/2.1.0/">MIMIC-CXR</a>', "Img, Text", "377k"),
+        ("CheXpert &amp; co", "Img, Text", "224k"),  # the modality cell spans both rows
+        ("IU X-ray", "", "7k"),  # a cell spanning two columns is the first one's
+    ]
+    assert [row.line for row in table.rows] == [6, 7, 8]
+
+
+def test_an_html_table_imports_its_datasets_with_their_links_and_counts(tmp_path):
+    _, docs = _import_text(
+        tmp_path,
+        "<table><tr><th>Dataset</th><th>Modality</th><th>Scale (imgs)</th></tr>\n"
+        '<tr><td><a href="https://physionet.org/content/mimic-cxr/2.1.0/">MIMIC-CXR</a></td><td>Img, Text</td>'
+        "<td>377k</td></tr></table>\n",
+    )
+    entry = docs["mimic-cxr"]
+    assert entry["name"] == "MIMIC-CXR"
+    assert entry["modality"] == ["image", "text"]
+    assert entry["size"] == [{"count": 377000, "unit": "image", "approximate": True}]
+    assert entry["access"] == [{"label": "PhysioNet", "url": "https://physionet.org/content/mimic-cxr/2.1.0/"}]

@@ -125,6 +125,9 @@ def columns_of(table: Table) -> list[Column]:
             unit = _count_unit(header)
             if unit and column.kind == "unknown":
                 column = Column(i, header, "count", unit=unit)
+            note = re.search(r"\(([^()]{1,40})\)", header)  # "Scale (imgs)": a size column counting images
+            if column.kind == "role" and note and _count_unit(note.group(1)):
+                column = Column(i, header, "count", unit=_count_unit(note.group(1)) or "")
         if column.kind in ("known", "unknown") and _links_column(filled):
             column.kind, column.role = "role", "links"  # "Source": '"Title" [[paper](…)] [[data](…)]'
         elif column.kind in ("known", "unknown"):  # "类型" of 分割, 分类, 检测: the task column

@@ -1,10 +1,12 @@
-"""Where the tables are: every GitHub-flavoured Markdown table of a file, its rows split into cells, with the
-headings above it; what GitHub hides (HTML comments, code blocks, raw HTML blocks) is not read as a table."""
+"""Where the tables are: every GitHub-flavoured Markdown table of a file and every HTML ``<table>``, its rows split
+into cells, with the headings above it; what GitHub hides (HTML comments, code blocks, raw HTML blocks) is not
+read as a table."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from medvlm_kg.catalog.markdown.cells import _plain
 
@@ -99,6 +101,109 @@ def _table_starts(lines: list[str]) -> list[int]:
     ]
 
 
+_HTML_TABLE_START = re.compile(r"<table[\s>]", re.IGNORECASE)
+_HTML_TABLE_END = re.compile(r"</table\s*>", re.IGNORECASE)
+_MAX_SPAN = 100  # a rowspan or colspan past this is a typo, not a table 100 columns wide
+
+
+class _HtmlTable(HTMLParser):
+    """The rows of one HTML ``<table>``: each cell's inner HTML on one line (its links and ``<br>`` kept, for the
+    cell readers), whether it is a ``<th>``, and its row and column spans. A table inside a cell is its text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.rows: list[tuple[int, list[tuple[str, bool, int, int]]]] = []
+        self._depth = 0
+        self._cell: list[str] | None = None
+        self._cell_info: tuple[bool, int, int] = (False, 1, 1)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._depth += 1
+        if self._depth == 1 and tag == "tr":
+            self._close_cell()
+            self.rows.append((self.getpos()[0], []))
+        elif self._depth == 1 and tag in ("td", "th") and self.rows:
+            self._close_cell()
+            spans = dict(attrs)
+            self._cell, self._cell_info = [], (tag == "th", _span(spans.get("rowspan")), _span(spans.get("colspan")))
+        elif self._cell is not None and tag != "table":
+            self._cell.append(self.get_starttag_text() or "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._cell is not None:
+            self._cell.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self._depth -= 1
+        if self._depth == 1 and tag in ("td", "th", "tr"):
+            self._close_cell()
+        elif self._cell is not None and tag != "table":
+            self._cell.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.handle_data(f"&#{name};")
+
+    def _close_cell(self) -> None:
+        if self._cell is not None and self.rows:
+            text = re.sub(r"\s+", " ", "".join(self._cell)).strip().replace("|", "\\|")
+            self.rows[-1][1].append((text, *self._cell_info))
+        self._cell = None
+
+
+def _span(value: str | None) -> int:
+    return min(int(value), _MAX_SPAN) if value and value.strip().isdigit() and int(value) > 0 else 1
+
+
+def _html_table(chunk: str, first_line: int, sections: tuple[str, ...]) -> Table | None:
+    """An HTML ``<table>`` as a table: its first row of ``<th>`` cells (else its first row) names the columns; a
+    cell spanning rows is given to each row it spans, one spanning columns to its first column."""
+    parser = _HtmlTable()
+    parser.feed(chunk)
+    parser.close()
+    grid: list[tuple[int, list[str], bool]] = []
+    carried: dict[int, tuple[str, int]] = {}  # column → (text, rows still to fill)
+    for line, cells in parser.rows:
+        row: list[str] = []
+        queue = list(cells)
+        column = 0
+        while queue or any(c >= column for c in carried):
+            if column in carried:
+                text, left = carried[column]
+                row.append(text)
+                carried = (
+                    {**carried, column: (text, left - 1)}
+                    if left > 1
+                    else {k: v for k, v in carried.items() if k != column}
+                )
+                column += 1
+                continue
+            if not queue:
+                break
+            text, _, rowspan, colspan = queue.pop(0)
+            for k in range(colspan):
+                row.append(text if k == 0 else "")
+                if rowspan > 1:
+                    carried[column] = (text if k == 0 else "", rowspan - 1)
+                column += 1
+        if row:
+            grid.append((first_line + line - 1, row, all(th for _, th, _, _ in cells) and bool(cells)))
+    if not grid:
+        return None
+    head = next((i for i, (_, _, header) in enumerate(grid) if header), 0)
+    _, headers, _ = grid[head]
+    rows = tuple(Row(line, tuple(cells)) for line, cells, header in grid[head + 1 :] if not header)
+    return Table(first_line, tuple(headers), rows, sections)
+
+
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]{0,200}>(.{0,500}?)</h\1>", re.IGNORECASE)
 _SUMMARY = re.compile(r"<summary[^>]{0,200}>(.{0,500}?)</summary>", re.IGNORECASE)
@@ -124,6 +229,17 @@ def parse_tables(text: str) -> list[Table]:
                 j += 1
             tables.append(Table(i + 1, headers, tuple(rows), tuple(t for _, t in headings if t)))
             i = j
+            continue
+        start = _HTML_TABLE_START.search(lines[i])
+        if start:  # an HTML table: to its closing tag (or the end of the file, as a browser reads it)
+            j = i
+            while j < len(lines) - 1 and not _HTML_TABLE_END.search(lines[j], start.end() if j == i else 0):
+                j += 1
+            chunk = "\n".join([lines[i][start.start() :], *lines[i + 1 : j + 1]])
+            found = _html_table(chunk, i + 1, tuple(t for _, t in headings if t))
+            if found is not None:
+                tables.append(found)
+            i = j + 1
             continue
         m = _ATX.match(lines[i]) or _HTML_HEADING.match(lines[i])
         level, title = (
