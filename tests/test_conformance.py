@@ -114,6 +114,14 @@ def test_a_catalog_of_another_field_gets_no_eu_theme_and_still_passes_semics_sha
     themes = {str(o) for o in dump.objects(None, rdflib.URIRef("http://www.w3.org/ns/dcat#theme"))}
     assert themes and not any("data-theme" in t for t in themes)
     assert _results(dump, _graph(DCAT_AP / "shapes.ttl", DCAT_AP / "range.ttl")) == []
+    # our own profile check agrees: one warning on catalog.yaml, no error on any dataset (every one of them failed
+    # with "DCAT-AP requires a theme from the EU Data Theme vocabulary — this is a medvlm-kg bug")
+    checked = run_cli("validate", "--data", str(data), "--profile", "dcat-ap", "--format", "json")
+    assert checked.returncode == 0, checked.stdout[-2000:]
+    themes_asked = [p for p in json.loads(checked.stdout)["problems"] if "EU Data Theme" in p["message"]]
+    assert [(p["severity"], p["field"], p["file"].rsplit("/", 1)[-1]) for p in themes_asked] == [
+        ("warning", "data_theme", "catalog.yaml")
+    ]
 
 
 def test_semics_shapes_catch_a_catalog_with_two_creators(catalog_with_schemes):

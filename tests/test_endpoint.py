@@ -159,6 +159,22 @@ def test_construct_answers_in_turtle_jsonld_and_ntriples(url, store, catalog, ac
     assert len(received) == len(set(received)) == len(expected.triples)  # each triple once
 
 
+@pytest.mark.parametrize("fmt", [None, "N3", "TURTLE", "JSONLD", "XML"])
+def test_sparqlwrapper_gets_a_construct_in_its_own_default_settings(url, fmt):
+    # a consumer's report: SPARQLWrapper sends format=xml with a CONSTRUCT in its default format, and the
+    # endpoint answered 406 to every CONSTRUCT and DESCRIBE it asked that way (and to N3)
+    wrapper = SPARQLWrapper(url)
+    wrapper.setQuery(f"CONSTRUCT {{ <{CATALOG}> ?p ?o }} WHERE {{ <{CATALOG}> ?p ?o }}")
+    if fmt:
+        wrapper.setReturnFormat(fmt)
+    graph = wrapper.queryAndConvert()
+    if not hasattr(graph, "triples"):  # N3, Turtle and JSON-LD come back as bytes
+        import rdflib
+
+        graph = rdflib.Graph().parse(data=graph, format={"JSONLD": "json-ld"}.get(fmt or "", "turtle"))
+    assert len(graph) > 5
+
+
 def test_updates_are_refused_and_nothing_changes(url):
     before = httpx.get(url, params={"query": ALL_TRIPLES, "format": "csv"}).text
     insert = "INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }"
@@ -177,6 +193,43 @@ def test_updates_are_refused_and_nothing_changes(url):
         wrapper.query()
     assert refused.value.code == 403
     assert httpx.get(url, params={"query": ALL_TRIPLES, "format": "csv"}).text == before
+
+
+def test_a_federated_query_is_refused_and_the_server_fetches_nothing(url):
+    # A consumer's check: SERVICE made the endpoint POST to any URL and return what came back (a proxy into the
+    # network of whoever runs `serve`, open to every web page through CORS)
+    import http.server
+    import threading
+
+    asked: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            asked.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        do_POST = do_GET  # noqa: N815
+
+        def log_message(self, *args):
+            pass
+
+    other = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        target = f"http://127.0.0.1:{other.server_port}/sparql"
+        for query in (
+            f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+            f"select * {{ service silent <{target}> {{ ?s ?p ?o }} }}",
+            f"SELECT * WHERE {{ \\u0053ERVICE <{target}> {{ ?s ?p ?o }} }}",  # a codepoint escape is the keyword
+        ):
+            answer = httpx.get(url, params={"query": query})
+            assert answer.status_code == 403 and "SERVICE" in answer.text, answer.text
+        assert asked == []
+        ok = httpx.get(url, params={"query": 'SELECT ?service WHERE { BIND("SERVICE" AS ?service) }', "format": "csv"})
+        assert ok.status_code == 200  # the word in a string or a variable is no federated query
+    finally:
+        other.shutdown()
 
 
 def test_a_runaway_query_is_stopped_at_the_time_limit_and_the_server_still_answers(strict):

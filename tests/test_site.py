@@ -455,6 +455,9 @@ def test_a_list_of_one_language_gets_one_as_listed_column_and_its_catalog_is_nam
         table = lxml.html.fromstring((out / page).read_text(encoding="utf-8")).xpath("//table[@class='compare']")[0]
         assert [th.text_content() for th in table.xpath("thead//th")][1:-1] == [heading]
         assert table.xpath("tbody//td/div[@class='cell']/span")[0].get("lang") == "en"
+    # its Chinese pages name the catalog too, in the one language it has (Google's includedInDataCatalog had none)
+    node = _dataset_node((out / "zh/dataset/her2-contest.html").read_text(encoding="utf-8"))
+    assert node["includedInDataCatalog"]["name"] == {"@value": "Histology", "@language": "en"}  # English, said so
     # the pages of another catalog name it, not Med-VLM-Bench ("…scheme of Med-VLM-Bench, the catalog of medical
     # vision-language benchmarks" was on every concept page of every catalog)
     for page in ("concept/modality.html", "concept/task/classification.html", "zh/sparql.html", "whats-new.html"):

@@ -33,8 +33,17 @@ def schema_org_jsonld(triples: list[ox.Triple], root: str, lang: str) -> dict:
     all its values share them, so a crawler sees ``"description": "…"`` and ``"datePublished": "2024-03-20"``.
     """
     by_subject: dict[str, list[_Edge]] = defaultdict(list)
-    for e in _schema_edges(triples, root):
-        if e.lang is None or e.lang == lang or e.p in _ROOT_EXTRA:
+    edges = _schema_edges(triples, root)
+    # text in the page's language; where a property has none (a catalog named only in English on a Chinese page),
+    # its English text, else whatever it has: a name in another language beats no name
+    languages: dict[tuple[str, str], set] = defaultdict(set)
+    for e in edges:
+        if e.lang is not None:
+            languages[(e.s, e.p)].add(e.lang)
+    for e in edges:
+        shown = languages[(e.s, e.p)]
+        wanted = lang if lang in shown else "en" if "en" in shown else min(shown, default=None)
+        if e.lang is None or e.lang == wanted or e.p in _ROOT_EXTRA:
             by_subject[e.s].append(e)
 
     # Nest each node at its first mention, breadth first from the root.

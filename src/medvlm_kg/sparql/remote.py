@@ -240,6 +240,16 @@ _TOKENS = re.compile(
 )
 
 
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def keywords(text: str) -> list[str]:
+    """Every keyword of the query, at any depth, upper-cased, after SPARQL's codepoint escapes (``\\u0053ERVICE`` is
+    SERVICE: a query is unescaped before it is parsed), skipping comments, strings and IRIs."""
+    text = _CODEPOINT.sub(lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
+    return [m.group().upper() for m in _TOKENS.finditer(text) if m.lastgroup == "word" and ":" not in m.group()]
+
+
 def top_level_keywords(text: str) -> list[str]:
     """The query's keywords outside any ``{ }`` group, upper-cased, skipping comments, strings and IRIs:
     ``["PREFIX", "SELECT", "FROM", "WHERE", "ORDER", "BY"]``; prefixed names such as ``ex:where`` are not words."""

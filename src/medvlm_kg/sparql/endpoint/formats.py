@@ -21,6 +21,8 @@ GRAPH_TYPES = {
     "application/n-triples": "N_TRIPLES",
     "application/rdf+xml": "RDF_XML",
     "application/x-turtle": "TURTLE",
+    "text/n3": "TURTLE",  # Turtle is N3
+    "text/rdf+n3": "TURTLE",
     "text/plain": "N_TRIPLES",
 }
 CANONICAL = {
@@ -33,10 +35,15 @@ CANONICAL = {
     "N_TRIPLES": "application/n-triples",
     "RDF_XML": "application/rdf+xml",
 }
-# ``format=`` (a form field or URL parameter) overrides Accept: a short name or a media type.
+# ``format=`` (a form field or URL parameter) overrides Accept: a short name or a media type. "xml" and "json" name
+# the results format of a SELECT or ASK and the graph format of a CONSTRUCT or DESCRIBE (SPARQLWrapper sends
+# format=xml with every CONSTRUCT it asks in its default format); "n3" is answered in Turtle, which is N3.
 FORMAT_NAMES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
+    "json": "application/sparql-results+json, application/ld+json;q=0.9",
+    "xml": "application/sparql-results+xml, application/rdf+xml;q=0.9",
+    "n3": "text/turtle",
+    "text/n3": "text/turtle",
+    "text/rdf+n3": "text/turtle",
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
     "turtle": "text/turtle",

@@ -64,11 +64,13 @@ def query_job(params: dict[str, list[str]]) -> dict | None:
     text = queries[0]
     if len(text.encode("utf-8")) > MAX_QUERY_BYTES:
         raise Refusal(413, f"the query is longer than {MAX_QUERY_BYTES:,} bytes")
-    from medvlm_kg.sparql.remote import top_level_keywords
+    from medvlm_kg.sparql.remote import keywords, top_level_keywords
 
     words = [w for w in top_level_keywords(text) if w not in ("PREFIX", "BASE")]
     if words and words[0] in UPDATE_WORDS:
         raise Refusal(403, f"this endpoint is read-only: {words[0]} (a SPARQL update) is refused")
+    if "SERVICE" in keywords(text):  # Oxigraph would fetch any URL for it: a proxy into the server's network
+        raise Refusal(403, "this endpoint answers from its own graph only: SERVICE (a federated query) is refused")
     graphs = {
         "default_graphs": params.get("default-graph-uri", []),
         "named_graphs": params.get("named-graph-uri", []),
