@@ -175,6 +175,12 @@ def test_sparqlwrapper_gets_a_construct_in_its_own_default_settings(url, fmt):
     assert len(graph) > 5
 
 
+def test_a_format_parameter_of_another_dialect_leaves_the_choice_to_accept(url):
+    accept = {"Accept": "application/sparql-results+json"}
+    unknown = httpx.get(url, params={"query": "ASK { ?s ?p ?o }", "format": "foo"}, headers=accept)
+    assert unknown.status_code == 200 and unknown.json()["boolean"] is True
+
+
 def test_updates_are_refused_and_nothing_changes(url):
     before = httpx.get(url, params={"query": ALL_TRIPLES, "format": "csv"}).text
     insert = "INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from medvlm_kg.catalog.entries import Sourced
+from medvlm_kg.graph.description_text import text_language
 from medvlm_kg.graph.namespaces import (
     DCT_LICENSE,
     DCT_LICENSE_DOC,
@@ -44,7 +45,8 @@ def dataset_license(desc: Description, d: ox.NamedNode, lic) -> None:
     """A license as the dataset's pages state it: the statement always, an SPDX IRI only where it maps and
     covers the data; conflicts stay visible as sourced notes."""
     fact = Sourced(None, lic.sources)
-    desc.sourced(d, M_LICENSE_STATEMENT, literal(lic.stated, language="en"), fact)
+    # in the language it is written in: a Chinese list's "仅供研究使用" is no English text
+    desc.sourced(d, M_LICENSE_STATEMENT, literal(lic.stated, language=text_language(lic.stated) or "en"), fact)
     desc.add(d, M_LICENSE_COVERS, literal(lic.covers))
     if lic.applies_to_data:
         node = license_iri(lic.id)

@@ -128,9 +128,10 @@ def _taxonomy_description(iri: str) -> tuple[ox.Triple, ...]:
 def extend(triples: list[ox.Triple], catalog: Catalog) -> list[ox.Triple]:
     """The triples DCAT-AP 3.0 needs beside one description's own (a dataset's or the catalog's), in a stable order.
 
-    Nothing is new knowledge: each triple restates one of ``triples``, types a value with its range, describes a
-    theme from its concept scheme, or states the catalog's scope as its curator gives it (``data_theme``) and its
-    publishing layout (its homepage is the site at the base IRI, its SPARQL endpoint describes itself).
+    Nothing is new knowledge: each triple restates one of ``triples`` (a dataset's licence on each of its
+    distributions), types a value with its range, describes a theme from its concept scheme, or states the
+    catalog's scope as its curator gives it (``data_theme``) and its publishing layout (its homepage is the site at
+    the base IRI, its SPARQL endpoint describes itself).
     """
     base = catalog.base_iri
     eu_themes = [f"{DATA_THEME}/{code}" for code in catalog.data_themes]
@@ -143,10 +144,25 @@ def extend(triples: list[ox.Triple], catalog: Catalog) -> list[ox.Triple]:
     for t, p in zip(triples, predicates, strict=True):
         if p in _RESTATED and _DCAT + "Dataset" in types[t.subject.value]:
             added.append(ox.Triple(t.subject, _node(_RESTATED[p]), t.object))
+    licences: dict[str, list[ox.Term]] = defaultdict(list)
+    distributions: dict[str, list[ox.Term]] = defaultdict(list)
+    for t, p in zip(triples, predicates, strict=True):
+        if p == _DCT + "license":
+            licences[t.subject.value].append(t.object)
+        elif p == _DCAT + "distribution":
+            distributions[t.subject.value].append(t.object)
     for subject, kinds in sorted(types.items()):
         s = _node(subject)
         if _DCAT + "Dataset" in kinds:
             added += [ox.Triple(s, _node(_DCAT + "theme"), _node(theme)) for theme in eu_themes]
+            # DCAT-AP reads a licence on each distribution (it defines none on the dataset): the data's licence
+            # holds wherever the data is reached from
+            added += [
+                ox.Triple(d, _node(_DCT + "license"), licence)
+                for d in distributions[subject]
+                for licence in licences[subject]
+                if isinstance(d, ox.NamedNode)
+            ]
         if _DCAT + "Catalog" in kinds:
             if eu_themes:
                 added.append(ox.Triple(s, _node(_DCAT + "themeTaxonomy"), _node(DATA_THEME)))

@@ -17,6 +17,9 @@ from medvlm_kg.sparql.endpoint.protocol import HEADERS, Refusal, query_job, read
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
+_KNOWN_FORMATS = {"", "text/html", *RESULT_TYPES, *GRAPH_TYPES, *FORMAT_NAMES.values()}
+
+
 class Endpoint:
     """``/sparql`` over one build: the catalog graph's IRI, the pool of workers holding it, and the page."""
 
@@ -61,6 +64,8 @@ class Endpoint:
             params = await read_params(request)
             wanted = (params.get("format") or [""])[-1].strip().lower()
             wanted = FORMAT_NAMES.get(wanted, wanted)
+            if wanted not in _KNOWN_FORMATS:  # a format= of another server's dialect: Accept decides, per protocol
+                wanted = ""
             if wanted:
                 browser = wanted == "text/html"
             job = query_job(params)
