@@ -941,9 +941,11 @@ def test_a_column_its_header_does_not_name_is_read_by_what_every_cell_names(tmp_
         ("IMP-CRS 2024 [81a],[81b],[81c]", "IMP-CRS 2024"),
         ("ENDO-AID []", "ENDO-AID"),
         ("[Kather](https://zenodo.org/record/1214456) [29]", "Kather"),
+        ("Glaucoma Fundus Imaging Datasets (Usability 8.24)", "Glaucoma Fundus Imaging Datasets"),  # Kaggle's rating
+        ("MedQA (USMLE)", "MedQA (USMLE)"),  # a part of the name stays
     ],
 )
-def test_reference_marks_after_a_name_are_no_part_of_it(cell, name):
+def test_reference_marks_and_ratings_after_a_name_are_no_part_of_it(cell, name):
     from medvlm_kg.catalog.markdown.names import _name_and_links
 
     assert _name_and_links(cell)[0] == name

@@ -50,6 +50,8 @@ def _whole_urls(text: str) -> list[str]:
     return [m.group(0) for m in _URL_IN_TEXT.finditer(text) if not _BROKEN_TAIL.match(text, m.end())]
 
 
+# A rating in parentheses after a name ("(Usability 8.24)" on Kaggle, "(stars 120)"): a note, never the name
+_SCORE = re.compile(r"(?:usability|score|rating|stars?|votes?|downloads?)\s*[:：]?\s*[\d.,]+[kKmM]?", re.IGNORECASE)
 _BR_SPLIT = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
 _LEFTOVER_TARGET = re.compile(r"\]\([^()\s]{0,2048}\)")  # "](url)" of a link whose text held another link
 
@@ -93,6 +95,9 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
 
     def drop_link_parens(m: re.Match) -> str:  # a parenthesis that held a link holds no part of the name
         inner = m.group(0)
+        if _SCORE.fullmatch(inner[1:-1].strip()):  # "(Usability 8.24)": a site's rating of the page, not a name
+            notes.append(inner[1:-1].strip())
+            return " "
         if m.start() and m.string[m.start() - 1] == "]" and "[" not in inner:  # a link's target, not a parenthesis
             return inner
         bare = _URL_IN_TEXT.findall(inner[1:-1])  # "数据集。(https://pan.baidu.com/s/… 密码7p3n)"
