@@ -991,3 +991,22 @@ def test_an_html_table_imports_its_datasets_with_their_links_and_counts(tmp_path
     assert entry["modality"] == ["image", "text"]
     assert entry["size"] == [{"count": 377000, "unit": "image", "approximate": True}]
     assert entry["access"] == [{"label": "PhysioNet", "url": "https://physionet.org/content/mimic-cxr/2.1.0/"}]
+
+
+def test_a_link_to_a_file_beside_the_list_is_a_see_also_link_resolved_against_the_lists_address(tmp_path):
+    # SophonPlus/ChineseNlpCorpus links each corpus only as "./datasets/<name>/intro.ipynb": 16 entries with no link
+    report, docs = _import_text(
+        tmp_path,
+        "| 数据集 | 数据概览 | 下载 |\n|---|---|---|\n"
+        "| ChnSentiCorp_htl_all | 7000 多条酒店评论数据 | [点击查看](./datasets/ChnSentiCorp_htl_all/intro.ipynb) |\n"
+        "| [CT-ORG](./resources/CT-ORG.md) | 140 CT scans | [[1]](#1) [aviary](github.com/ray-project/aviary) |\n",
+        source_url="https://github.com/o/l/blob/0123456789abcdef0123456789abcdef01234567/README.md",
+    )
+    blob = "https://github.com/o/l/blob/0123456789abcdef0123456789abcdef01234567/"
+    page = {"url": blob + "datasets/ChnSentiCorp_htl_all/intro.ipynb", "label": "list page"}
+    assert docs["chnsenticorp-htl-all"]["see_also"] == [{**page, "sources": [blob + "README.md"]}]
+    assert [s["url"] for s in docs["ct-org"]["see_also"]] == [blob + "resources/CT-ORG.md"]  # not #1, not github.com/…
+    assert "access" not in docs["chnsenticorp-htl-all"] and "access" not in docs["ct-org"]
+    (tmp_path / "again").mkdir()
+    _, without = _import_text(tmp_path / "again", "| Dataset | Link |\n|---|---|\n| X | [x](./x.md) |\n")
+    assert "see_also" not in without["x"]  # no list address: nothing to resolve against

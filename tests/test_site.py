@@ -460,6 +460,8 @@ def test_a_list_of_one_language_gets_one_as_listed_column_and_its_catalog_is_nam
     assert node["includedInDataCatalog"]["name"] == {"@value": "Histology", "@language": "en"}  # English, said so
     # the pages of another catalog name it, not Med-VLM-Bench ("…scheme of Med-VLM-Bench, the catalog of medical
     # vision-language benchmarks" was on every concept page of every catalog)
+    concept = (out / "concept/task/classification.html").read_text(encoding="utf-8")  # cited by its own IRI
+    assert '<link rel="cite-as" href="https://w3id.org/medvlm-kg/concept/task/classification">' in concept
     for page in ("concept/modality.html", "concept/task/classification.html", "zh/sparql.html", "whats-new.html"):
         text = (out / page).read_text(encoding="utf-8")
         assert "Med-VLM-Bench" not in text and "Histology" in text, page

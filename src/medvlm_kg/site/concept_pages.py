@@ -23,6 +23,7 @@ def scheme_page(site: SiteContext, name: str, lang: str) -> dict[str, bytes]:
     )
     summary = " ".join(x for x in (definition.get(lang), about) if x)
     ctx = site.page_context(key, "scheme", lang, page_file(key, lang), label, summary)
+    ctx["cite_as"] = scheme.iri  # the scheme's own IRI, also where the catalog's base is another
     users = site.users[name]
     tops = [c for c in scheme.concepts.values() if not c.broader]
     ctx.update(
@@ -65,6 +66,7 @@ def concept_page(site: SiteContext, name: str, concept: Concept, lang: str, numb
         page_of = strings["page_of"].format(number=number, total=len(chunks))
         title, summary = f"{title} · {page_of}", f"{page_of}: {summary}"
     ctx = site.page_context(key, "concept", lang, page_file(key, lang), title, summary)
+    ctx["cite_as"] = concept.iri  # the concept's own IRI, also where the catalog's base is another
     shown = chunks[number - 1]
     split = max(0, site.tagged_first(name, concept) - sum(len(c) for c in chunks[: number - 1]))
     direct, via = shown[:split], shown[split:]

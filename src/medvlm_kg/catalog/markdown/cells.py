@@ -67,6 +67,27 @@ def _unknown(cell: str) -> bool:
     return _plain(cell) in _UNKNOWN
 
 
+def _relative_links(cell: str) -> list[tuple[str, str]]:
+    """(label, target) for each link to a path beside the list ("./resources/CT-ORG.md", "datasets/x/intro.ipynb"):
+    no scheme, no in-page anchor, no image."""
+    cell = _IMAGE.sub(" ", cell)
+    found = [(_plain(m.group(2)), html.unescape(m.group(1)).strip()) for m in _HTML_LINK.finditer(cell)]
+    found += [(_plain(m.group(1)), m.group(2).strip()) for m in _MD_LINK.finditer(_HTML_LINK.sub(" ", cell))]
+    return [
+        (label, target)
+        for label, target in found
+        if target
+        and not re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:|#|//", target)
+        and not re.search(r"[\s<>\"\\]", target)
+        and not _HOST_PATH.match(target)  # "github.com/ray-project/aviary": a URL without its scheme, not a path
+    ]
+
+
+_HOST_PATH = re.compile(
+    r"(?:www\.)?(?:[a-z0-9-]+\.)+(?:com|org|net|io|edu|gov|cn|ai|dev|co|uk|de|jp|info|me)(?:/|$)", re.IGNORECASE
+)
+
+
 def _links(cell: str) -> list[tuple[str, str]]:
     """(label, url) for each link in a cell: Markdown, HTML, autolinks (``<https://…>``) and bare URLs; only
     http(s)."""

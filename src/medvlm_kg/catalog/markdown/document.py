@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from medvlm_kg.catalog.checks import url_problem
 from medvlm_kg.catalog.license_names import spdx_id
 from medvlm_kg.catalog.markdown.cells import _links, _plain, _unknown
 from medvlm_kg.catalog.markdown.links import _ARXIV, _DOI, _classified_links
@@ -89,6 +90,21 @@ def _section_concepts(section: str) -> tuple[list[str], list[str]]:
             if ids and not unmapped and not alternatives:
                 found_ids += ids
     return modality, task
+
+
+def _list_pages(entry: Entry, source_url: str | None, known: set[str]) -> list[str]:
+    """The entry's links to files beside the list, as addresses: resolved against the list's own address (a
+    GitHub file's neighbours are files of the same commit), each once; none without ``--source-url``."""
+    from urllib.parse import urljoin
+
+    if not source_url or not source_url.startswith(("https://", "http://")):
+        return []
+    pages: list[str] = []
+    for _, target in entry.relative:
+        url = urljoin(source_url, target)
+        if url not in known and url not in pages and url != source_url and not url_problem(url):
+            pages.append(url)
+    return pages
 
 
 def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, version: str | None = None) -> dict:
@@ -229,6 +245,10 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
             "paper links stay in listed.links only; pass --source-url (the list's "
             "address) to record them as the dataset's paper",
         )
+    pages = _list_pages(entry, source_url, {a["url"] for a in access} | {s["url"] for s in doc.get("see_also", [])})
+    if pages:  # "[CT-ORG](./resources/CT-ORG.md)": the list's own page on the dataset, not where the data is
+        pointers = [{"url": u, "label": "list page", "sources": [source_url]} for u in pages]
+        doc["see_also"] = doc.get("see_also", []) + pointers
     _license(doc, entry, source_url, report)
     if "latex" in entry.cells and source_url:
         doc["alternate_name"] = {"names": [_plain(entry.cells["latex"])], "sources": [source_url]}

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from medvlm_kg.catalog.markdown.cells import _BARE_URL, _CONTROL, _MD_LINK, _links, _plain, _unknown
+from medvlm_kg.catalog.markdown.cells import _BARE_URL, _CONTROL, _MD_LINK, _links, _plain, _relative_links, _unknown
 from medvlm_kg.catalog.markdown.headers import Column, _classify, _flag_value, _header_key, table_language
 from medvlm_kg.catalog.markdown.names import (
     _is_code,
@@ -36,6 +36,7 @@ class Entry:
     cells: dict[str, str] = field(default_factory=dict)  # role → cell (shared columns)
     by_lang: dict[str, dict[str, str]] = field(default_factory=dict)  # role → {lang: cell}
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (role of the column, label, url)
+    relative: list[tuple[str, str]] = field(default_factory=list)  # (label, path) of links to the list's own files
     counts: list[tuple[str, str]] = field(default_factory=list)  # (unit id, cell) from count columns
     flags: list[tuple[str, str]] = field(default_factory=list)  # (scheme, concept id) from ✓ cells
     section: str = ""  # the headings (and group row) the row sits under
@@ -247,6 +248,7 @@ def _take_row(
     entry.first_cells = list(cells)
     entry.cells["name"] = name_cell
     entry.links += [("name", label, url) for label, url in name_links]
+    entry.relative += _relative_links(name_cell)
     link_cells = []
     for column in columns:
         if column is name_col:
@@ -264,6 +266,7 @@ def _take_row(
         elif column.role in ("links", "paper"):
             link_cells.append(cell.strip())
             entry.links += [(column.role, label, url) for label, url in _links(cell)]
+            entry.relative += _relative_links(cell)
             if column.role == "paper" and not entry.title_hint:
                 texts = [_plain(m.group(1)) for m in _MD_LINK.finditer(cell)]
                 entry.title_hint = _without_symbols(next((t for t in texts if _looks_like_title(t)), ""))
