@@ -199,7 +199,7 @@ def test_messy_tables_are_reported_not_fatal(tmp_path):
     messy.write_text(
         "# 🩺 List\n\n| Name | Link |\n|---|---|\n\n"  # a table with no rows
         "| Dataset | Size | Link |\n|---|---|---|\n"
-        '| **Alpha**<br>v2 | ~2K images | <a href="https://github.com/a/alpha">code</a> '
+        '| **Alpha**<br>v2 | ~2K images | <a href="https://github.com/a/alpha">download</a> '
         "[HF](https://huggingface.co/a) |\n"
         "| Beta | 10 |\n"  # a missing cell
         "| Gamma | 5 images | https://zenodo.org/record/1 | extra |\n"  # an extra cell
@@ -1010,3 +1010,67 @@ def test_a_link_to_a_file_beside_the_list_is_a_see_also_link_resolved_against_th
     (tmp_path / "again").mkdir()
     _, without = _import_text(tmp_path / "again", "| Dataset | Link |\n|---|---|\n| X | [x](./x.md) |\n")
     assert "see_also" not in without["x"]  # no list address: nothing to resolve against
+
+
+# --- what a review of this stop's rules found them getting wrong, on inputs the lists did not have ----------------
+
+
+def test_a_column_read_by_its_cells_never_takes_a_role_its_own_header_gives_another_column(tmp_path):
+    # "Category: Radiology" before "Modality: MRI" made BraTS a radiography dataset (and the MRI column a second one)
+    _, docs = _import_text(
+        tmp_path,
+        "| Dataset | Category | Modality | Code |\n|---|---|---|---|\n"
+        "| BraTS | Radiology | MRI | [code](https://github.com/a/brats) |\n"
+        "| LIDC-IDRI | Radiology | CT | [code](https://github.com/a/lidc) |\n"
+        "| Kvasir | Endoscopy | Endoscopy | [code](https://github.com/a/kvasir) |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    assert [docs[i]["modality"] for i in ("brats", "lidc-idri")] == [["mri"], ["ct"]]
+    assert "access" not in docs["brats"]  # a Code column is no links column: code is not where the data is
+
+
+def test_code_links_are_see_also_links_and_link_words_that_name_a_subset_stay_names(tmp_path):
+    report, docs = _import_text(
+        tmp_path,
+        "| Name | Paper Link | Data Link |\n|---|---|---|\n"
+        "| Gram_Vaani | [[paper]](https://arxiv.org/abs/2101.00001) [[code]](https://github.com/a/gramvaani) "
+        "| [[dataset]](https://www.openslr.org/118/) |\n"
+        "| arXiv | | [data](https://huggingface.co/datasets/x/arxiv) |\n"
+        "| [GitHub](https://huggingface.co/datasets/x/github) | | |\n"
+        "| [[Download]](https://doi.org/10.1038/s41597-023-00001-1) | | |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    gram = docs["gram-vaani"]
+    assert gram["access"] == [{"label": "openslr.org", "url": "https://www.openslr.org/118/"}]
+    assert {(s["label"], s["url"]) for s in gram["see_also"]} == {
+        ("paper", "https://arxiv.org/abs/2101.00001"),
+        ("code", "https://github.com/a/gramvaani"),
+    }
+    assert "arxiv" in docs and "github" in docs  # subsets of a pretraining corpus, not link words
+    assert "download" not in docs  # a name cell that is a link saying "download" names nothing
+
+
+@pytest.mark.parametrize(
+    ("cell", "counts"),
+    [
+        ("80 cholecystectomy videos, 25 fps, 7 phases", [(80, "video")]),  # no counts per class before it
+        ("1,000 CT images, 200 patients, 3 hospitals, 5 countries", [(1000, "image"), (200, "subject")]),
+    ],
+)
+def test_a_count_before_other_counts_is_no_count_per_class(cell, counts):
+    assert [(c["count"], c["unit"]) for c in _sizes(cell)[0]] == counts
+
+
+def test_a_second_import_finds_an_entry_an_older_importer_named_otherwise(tmp_path):
+    # the rules now read "PanNuke [44a], [44b]" as PanNuke: a catalog imported before must not get a second PanNuke
+    table = "| Dataset name | Size |\n|---|---|\n| PanNuke [44a], [44b] | 7,904 patches |\n"
+    _import_text(tmp_path, table)
+    written = tmp_path / "data" / "datasets" / "pannuke.yaml"
+    old = tmp_path / "data" / "datasets" / "pannuke-44a-44b.yaml"
+    text = written.read_text(encoding="utf-8")
+    text = text.replace("id: pannuke", "id: pannuke-44a-44b").replace("name: PanNuke\n", "name: PanNuke [44a], [44b]\n")
+    old.write_text(text, encoding="utf-8")
+    written.unlink()
+    report, docs = _import_text(tmp_path, table)
+    assert sorted(docs) == ["pannuke-44a-44b"]
+    assert "0 new" in report.as_text()

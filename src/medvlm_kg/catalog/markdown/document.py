@@ -219,7 +219,7 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
             doc[field_] = narrowest
     if size:
         doc["size"] = size
-    access, papers = _classified_links(entry, report)
+    access, papers, code = _classified_links(entry, report)
     if access:
         doc["access"] = access
     if papers and source_url:
@@ -244,6 +244,14 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
             "paper-links",
             "paper links stay in listed.links only; pass --source-url (the list's "
             "address) to record them as the dataset's paper",
+        )
+    if code and source_url:  # "[code](https://github.com/…)": related, not where the data is
+        doc["see_also"] = doc.get("see_also", []) + [{"url": u, "label": "code", "sources": [source_url]} for u in code]
+    elif code:
+        report.note(
+            entry.line,
+            "paper-links",
+            "code links stay in listed.links only; pass --source-url (the list's address) to record them as see_also",
         )
     pages = _list_pages(entry, source_url, {a["url"] for a in access} | {s["url"] for s in doc.get("see_also", [])})
     if pages:  # "[CT-ORG](./resources/CT-ORG.md)": the list's own page on the dataset, not where the data is

@@ -12,7 +12,7 @@ from medvlm_kg.catalog.markdown.cells import _links, _plain
 from medvlm_kg.catalog.markdown.report import ImportReport
 from medvlm_kg.catalog.markdown.rules import columns as _columns
 from medvlm_kg.catalog.markdown.tables import Table
-from medvlm_kg.catalog.markdown.values import _concept, _concepts, _header_key, _link_words
+from medvlm_kg.catalog.markdown.values import _code_words, _concept, _concepts, _header_key, _link_words
 
 MAX_COLUMNS = 64
 
@@ -128,16 +128,24 @@ def columns_of(table: Table) -> list[Column]:
             note = re.search(r"\(([^()]{1,40})\)", header)  # "Scale (imgs)": a size column counting images
             if column.kind == "role" and note and _count_unit(note.group(1)):
                 column = Column(i, header, "count", unit=_count_unit(note.group(1)) or "")
-        if column.kind in ("known", "unknown") and _links_column(filled):
-            column.kind, column.role = "role", "links"  # "Source": '"Title" [[paper](…)] [[data](…)]'
-        elif column.kind in ("known", "unknown"):  # "类型" of 分割, 分类, 检测: the task column
-            scheme = _concept_column(filled)
-            if scheme and scheme not in used and not any(c.role == scheme for c in columns):
-                column.kind, column.role = "role", scheme
         if column.kind == "role":
             used.add(column.role)
             column.kind = "role"
         columns.append(column)
+    # Columns their headers name nothing known, read by what their cells say, once every header has its role: a
+    # "Category" column of "Radiology" never takes the modality from the table's own "Modality" column.
+    for column in columns:
+        if column.kind not in ("known", "unknown"):
+            continue
+        cells = (row.cells[column.index] for row in table.rows if column.index < len(row.cells))
+        filled = [c for c in cells if _plain(c)]
+        if _links_column(filled):
+            column.kind, column.role = "role", "links"  # "Source": '"Title" [[paper](…)] [[data](…)]'
+            continue
+        scheme = _concept_column(filled)  # "类型" of 分割, 分类, 检测: the task column
+        if scheme and scheme not in used:
+            column.kind, column.role = "role", scheme
+            used.add(scheme)
     return columns
 
 
@@ -157,9 +165,15 @@ def _links_column(filled: list[str]) -> bool:
     link's text only says what it is ("paper", "data"), so the links are not to other datasets (a "Source" column
     naming the datasets a row was made from stays unread)."""
     links = [_links(c) for c in filled]
-    texts = [label for found in links for label, _ in found]
-    saying_what = sum(1 for t in texts if _header_key(t) in _link_words())
-    return bool(texts) and sum(1 for found in links if found) * 2 >= len(filled) and saying_what >= 0.8 * len(texts)
+    texts = [_header_key(label) for found in links for label, _ in found]
+    saying_what = sum(1 for t in texts if t in _link_words())
+    of_data = sum(1 for t in texts if t in _link_words() and t not in _code_words())  # not a "Code" column
+    return (
+        bool(texts)
+        and sum(1 for found in links if found) * 2 >= len(filled)
+        and saying_what >= 0.8 * len(texts)
+        and of_data * 2 >= len(texts)
+    )
 
 
 @cache

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from medvlm_kg.catalog.markdown.document import _LISTING_KEYS, _entry_document, _listing_model
-from medvlm_kg.catalog.markdown.names import name_key
+from medvlm_kg.catalog.markdown.names import _name_and_links, name_key
 from medvlm_kg.catalog.markdown.report import ImportReport
 from medvlm_kg.catalog.markdown.rows import read_entries
 from medvlm_kg.catalog.markdown.writing import _append_listing, _write_new, _yaml_text
@@ -75,8 +75,12 @@ def _existing(data_dir: Path) -> tuple[dict[str, tuple[Path, dict]], dict[str, s
         doc = doc if isinstance(doc, dict) else {}
         by_id[path.stem] = (path, doc)
         listed = doc.get("listed") if isinstance(doc.get("listed"), dict) else {}
-        for name in (doc.get("name"), listed.get("name")):
-            if isinstance(name, str):
+        cell = listed.get("name")
+        # the name as these rules read the list's cell today too: a file written by an older importer ("PanNuke
+        # [44a], [44b]") is the same dataset as the row it came from, not a second one
+        read = _name_and_links(cell)[0] if isinstance(cell, str) else None
+        for name in (doc.get("name"), cell, read):
+            if isinstance(name, str) and name:
                 names.setdefault(name_key(name), path.stem)
     return by_id, names
 

@@ -14,7 +14,7 @@ from medvlm_kg.catalog.markdown.report import ImportReport
 from medvlm_kg.catalog.markdown.rows import Entry
 from medvlm_kg.catalog.markdown.rules import columns as _columns
 from medvlm_kg.catalog.markdown.rules import link_hosts
-from medvlm_kg.catalog.markdown.values import _header_key
+from medvlm_kg.catalog.markdown.values import _code_words, _header_key
 
 
 def _link_rule(url: str) -> tuple[str, dict] | None:
@@ -75,11 +75,12 @@ def _host_label(url: str) -> str:
     return ".".join(labels[-keep:]) or url
 
 
-def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], list[str]]:
-    """The entry's links as access points (labelled from the host when the list's text says nothing) and paper
-    URLs, each URL once; links the catalog cannot hold are reported."""
+def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], list[str], list[str]]:
+    """The entry's links as access points (labelled from the host when the list's text says nothing), paper URLs
+    and code URLs ("[code](…)", a demo), each URL once; links the catalog cannot hold are reported."""
     access: list[dict] = []
     papers: list[str] = []
+    code: list[str] = []
     seen: set[str] = set()
     labels: Counter = Counter()
     # a URL the list gives as a download or name link is an access point even where its paper column repeats it
@@ -87,6 +88,8 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
     for role, label, url in entry.links:
         if unquote(url) in seen:  # "…/%E4%B8%AD" and "…/中": one link
             continue
+        if re.fullmatch(r"\[[^\[\]]*\]", label):  # "[[code]](…)": the text is "code"
+            label = label[1:-1].strip()
         seen.add(unquote(url))
         problem = url_problem(url)  # a file the import writes must pass validate
         if problem:
@@ -111,6 +114,9 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
         if (role == "paper" and rule is None and url not in offered) or _header_key(label) in _paper_labels():
             papers.append(url)
             continue
+        if _header_key(label) in _code_words():  # the code of a paper, a demo: where the data is not
+            code.append(url)
+            continue
         if _header_key(label) in _placeholders():
             report.note(entry.line, "link-placeholder", f'a link labelled "{label}" is no access point yet: left out')
             continue
@@ -123,4 +129,4 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
         point = {"label": label, "url": url}  # the platform is found from the host when the file is read
         labels[label] += 1
         access.append(point)
-    return access, papers
+    return access, papers, code

@@ -37,7 +37,7 @@ _REF_MARK = re.compile(r"(?:\s*,?\s*\[(?:\d{1,3}[a-z]?)?\])+\s*$")  # "ADP [2]",
 
 
 # "[label](target)" whose target is no URL a link can have: text, or a URL and more words ("[X](url 提取码: s)")
-_LOOSE_LINK = re.compile(r"\[((?:\\.|[^\]\\]){1,1000})\]\(((?:[^()]|\([^()]{0,500}\)){0,2048})\)")
+_LOOSE_LINK = re.compile(r"\[((?:\\.|[^\]\\\[]|\[(?!\[)){1,500}+)\]\(((?:[^()]|\([^()]{0,500}\)){0,2048})\)")
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>()\[\]|\"'“”]+")
 _BROKEN_TAIL = re.compile(
     r"\s+(?!https?://)[^\s()]*(?:/|\.(?:s?html?|php|aspx?|jsp|pdf|zip))(?=\s|\)|$)", re.IGNORECASE

@@ -13,7 +13,6 @@ from medvlm_kg.catalog.markdown.headers import Column, _classify, _flag_value, _
 from medvlm_kg.catalog.markdown.names import (
     _is_code,
     _latex_name,
-    _link_words,
     _loose_key,
     _name_and_links,
     name_key,
@@ -43,7 +42,7 @@ class Entry:
     carried: dict[str, str] = field(default_factory=dict)  # role → cell carried down from the row above
     title_hint: str = ""  # a paper's title as the list writes it (title column, or the paper link's text)
     others: list[int] = field(default_factory=list)  # lines of further rows naming the same dataset
-    first_cells: list[str] = field(default_factory=list)  # the first row's cells, to compare repeats with
+    first_cells: dict[str, str] = field(default_factory=dict)  # the first row's cells by header, to compare repeats
     repeats: list[Entry] = field(default_factory=list)  # further rows of the same list naming the dataset
 
 
@@ -130,7 +129,7 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
                     hint="join the two lines in the list",
                 )
                 continue
-            if _header_key(name) in _link_words():  # "[[paper]](…)" alone: a link says what it is, not the dataset
+            if _header_key(name) in _POINTER_WORDS and name_links:  # "[[paper]](…)" alone: a link, no dataset
                 report.skip(row.line, "row-no-name", f"row without a dataset name (its name cell is a link: {name!r})")
                 continue
             latex = _latex_name(name)
@@ -200,19 +199,28 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
                     "of its own",
                 )
             else:
-                first = entry.first_cells
+                first = entry.first_cells  # by header: a second table may order its columns otherwise
                 differ = [
                     _plain(c.header)
                     for c in columns
-                    if c.index < len(first) and _plain(first[c.index]) != _plain(cells[c.index]) and c is not name_col
+                    if _column_key(c) in first
+                    and _plain(first[_column_key(c)]) != _plain(cells[c.index])
+                    and c is not name_col
                 ]
-                if differ:
+                more = [  # "MM-WHS" again in a table with a Modality column the first one lacks: said, not lost
+                    _plain(c.header)
+                    for c in columns
+                    if _column_key(c) not in first and not _unknown(cells[c.index]) and c is not name_col
+                ]
+                if differ or more:
+                    said = [f"other cells in: {', '.join(differ)}"] * bool(differ) + [
+                        f"cells the first row's table has no column for: {', '.join(more)}"
+                    ] * bool(more)
                     report.note(
                         row.line,
                         "duplicate-differs",
-                        f'"{name}" again (first at line {entry.line}) with '
-                        f"other cells in: {', '.join(differ)}; the first row is the entry, this one a further listing "
-                        "(also_listed, when --source-url gives the list)",
+                        f'"{name}" again (first at line {entry.line}) with {"; and ".join(said)}; the first row is '
+                        "the entry, this one a further listing (also_listed, when --source-url gives the list)",
                     )
                 repeat = Entry(plain_name, position, row.line)
                 _take_row(repeat, columns, cells, name_col, name_cell, name_links, lang)
@@ -245,7 +253,7 @@ def _take_row(
     lang: str,
 ) -> None:
     """The first row naming a dataset: its cells, links, counts and flags go to the entry."""
-    entry.first_cells = list(cells)
+    entry.first_cells = {_column_key(c): cells[c.index] for c in columns if c.index < len(cells)}
     entry.cells["name"] = name_cell
     entry.links += [("name", label, url) for label, url in name_links]
     entry.relative += _relative_links(name_cell)
@@ -287,6 +295,19 @@ def _take_row(
 
 # A cell that starts with a paper's title in quotes, then links to it ("[paper](…)", "[[paper]](…)").
 _QUOTED_TITLE = re.compile(r'\s*["“]([^"“”\n]{8,500})["”]\s*\[{1,2}(?:paper|pdf|arxiv|论文)\b', re.IGNORECASE)
+
+
+# What a link's text says when the link is all a name cell holds: no name ("[[paper]](…)", "[link](…)"); "arXiv",
+# "GitHub", "Code" or "Project" may name a subset of a corpus and stay names.
+_POINTER_WORDS = frozenset(
+    {"paper", "papers", "pdf", "link", "links", "here", "url", "download", "论文", "链接", "下载"}
+)
+
+
+def _column_key(column: Column) -> str:
+    """What a column holds, to compare a repeated row's cells with the first row's in another table: its role
+    ("Modality" and "Imaging Modality" are one), else its header."""
+    return f"role:{column.role}" if column.kind == "role" and not column.again else _header_key(column.header)
 
 
 def _looks_like_title(text: str) -> bool:

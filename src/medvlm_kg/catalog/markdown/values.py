@@ -45,6 +45,12 @@ def _header_key(text: str) -> str:
 
 
 @cache
+def _code_words() -> frozenset[str]:
+    """Link texts that say the link is to code or a demo ("[code](…)"): never the data's access point."""
+    return frozenset(_header_key(w) for w in _columns().get("code_link_labels", []))
+
+
+@cache
 def _link_words() -> frozenset[str]:
     """Link texts that say what a link is ("paper", "code", "data"), not which dataset: never the name."""
     rules = _columns()
@@ -280,27 +286,29 @@ def _size_part(part: str, suffixes: bool = True) -> dict | None:
     return {**found, "rest": rest} if rest else found
 
 
+_CLASS_COUNT = re.compile(r"(?:[^\d\s:：]{1,20}[:：]\s*)?[\d,.]+\s*[^\d\s]+")  # "Test: 705 normal": one word
+
+
 def _sizes(cell: str) -> tuple[list[dict], list[str]]:
     """Counts with units from a size cell ("1.81M frames, 7.79M QAs", "5M样本, 19K指令", "约2万张图像")."""
     counts: list[dict] = []
     unmapped: list[str] = []
+    classes = 0  # counts per class read so far ("111 normal", "842 serrated")
     for part in re.split(r",\s+|，|;|；|、|\s+/\s+|(?<=[^\d\s])/(?=\d)", _plain(cell)):  # "4998图片/32799问答"
         part = part.strip()
         if not part:
             continue
         found = _size_part(part)
+        # After counts per class ("111 normal, 842 serrated, … 273 adenoma samples"), the last one's unit names
+        # them all, not its own number: a unit found only in a phrase's last words counts nothing there.
+        if found is not None and classes >= 2 and _size_part(part, suffixes=False) is None:
+            found = None
         if found is None:
             unmapped.append(part)
+            classes += bool(_CLASS_COUNT.fullmatch(part))
         else:
-            counts.append((part, found))
-    # Counts per class ("111 normal, 842 serrated, … 273 adenoma samples"): the last one's unit names them all,
-    # not its own number, so a unit found only in a phrase's last words counts nothing there.
-    by_class = (
-        sum(1 for part in unmapped if re.fullmatch(r"(?:[^\d\s:：]{1,20}[:：]\s*)?[\d,.]+\s*[^\d\s]+", part)) >= 2
-    )
-    kept = [found for part, found in counts if not by_class or _size_part(part, suffixes=False)]
-    unmapped += [part for part, found in counts if by_class and not _size_part(part, suffixes=False)]
-    return kept, unmapped
+            counts.append(found)
+    return counts, unmapped
 
 
 _DATE = re.compile(r"^(?P<y>(?:19|20)\d\d)(?:[.\-/](?P<m>\d{1,2})(?:[.\-/](?P<d>\d{1,2}))?)?$")
