@@ -176,6 +176,7 @@ def environment(lang: str | None = None) -> jinja2.Environment:
     env.filters["meta_description"] = meta_description
     env.filters["text_node"] = text_node
     env.filters["lang_of"] = lang_of
+    env.globals["listed_text"] = listed_text
     from medvlm_kg.site.fragments import FRAGMENTS  # they use source_label, from here
 
     env.globals.update(FRAGMENTS)
@@ -189,6 +190,17 @@ def lang_of(text: str, page_lang: str) -> Markup:
 
     found = {"en": "en", "zh": "zh-Hans"}.get(text_language(str(text)))
     return Markup(f' lang="{found}"') if found and found != page_lang else Markup("")
+
+
+def listed_text(text: str, cell_lang: str | None, page_lang: str, code: bool = False) -> Markup:
+    """A cell of the list as written, marked with its table's language where that is not the page's (its text's
+    language where no cell says which table it is), in ``<code>`` for a cell of Markdown."""
+    lang = Markup(f' lang="{cell_lang}"') if cell_lang and cell_lang != page_lang else Markup("")
+    if not cell_lang:
+        lang = lang_of(text, page_lang)
+    if code:
+        return Markup("<code{}>{}</code>").format(lang, text)
+    return Markup("<span{}>{}</span>").format(lang, text) if lang else Markup("{}").format(text)
 
 
 META_DESCRIPTION_MAX = 300  # search engines show ~160 characters; longer descriptions are cut by them anyway
