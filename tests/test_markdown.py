@@ -1074,3 +1074,28 @@ def test_a_second_import_finds_an_entry_an_older_importer_named_otherwise(tmp_pa
     report, docs = _import_text(tmp_path, table)
     assert sorted(docs) == ["pannuke-44a-44b"]
     assert "0 new" in report.as_text()
+
+
+def test_what_a_last_round_of_unseen_lists_showed(tmp_path):
+    # luiscarlosgph/list-of-surgical-tool-datasets: "Tool segmentation" sections of "Dataset" tables were skipped as
+    # tools, and a slide deck of the list's own repository in the Paper column became an access point;
+    # youngguncho/awesome-slam-datasets names its datasets under "Shortname"; liucongg/NLPDataSet describes them
+    # under 原始数据描述 and links the processed files under 处理后文件下载地址
+    source = "https://github.com/o/surgical/blob/0123456789abcdef0123456789abcdef01234567/README.md"
+    _, docs = _import_text(
+        tmp_path,
+        "## Tool segmentation\n\n| Dataset | Brief description | Paper |\n|---|---|---|\n"
+        "| HeiSurF | laparoscopic frames | "
+        '<a href="https://github.com/o/surgical/blob/main/data/HeiSurf-Presentation.pdf">HeiSurf Presentation</a> |\n\n'
+        "## SLAM\n\n| Shortname | Year | Link |\n|---|---|---|\n"
+        "| KITTI | 2012 | [web](https://www.cvlibs.net/datasets/kitti/) |\n\n"
+        "| 数据集 | 原始数据描述 | 处理后文件下载地址 |\n|---|---|---|\n"
+        "| DuReader | 百度阅读理解数据 | [百度网盘](https://pan.baidu.com/s/1abc) |\n",
+        source_url=source,
+    )
+    assert sorted(docs) == ["dureader", "heisurf", "kitti"]
+    assert "access" not in docs["heisurf"]
+    assert docs["heisurf"]["see_also"][0]["label"] == "list page"
+    assert docs["heisurf"]["listed"]["description"] == {"en": "laparoscopic frames"}
+    assert docs["dureader"]["listed"]["description"] == {"zh": "百度阅读理解数据"}
+    assert docs["dureader"]["access"][0]["url"] == "https://pan.baidu.com/s/1abc"

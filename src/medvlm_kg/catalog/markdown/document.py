@@ -92,6 +92,12 @@ def _section_concepts(section: str) -> tuple[list[str], list[str]]:
     return modality, task
 
 
+def _list_repository(source_url: str | None) -> str | None:
+    """The address prefix of the list's own GitHub repository ("https://github.com/owner/repo/"), if it is on one."""
+    m = re.match(r"https://github\.com/([^/?#]+)/([^/?#]+)/", source_url or "")
+    return f"https://github.com/{m.group(1)}/{m.group(2)}/" if m else None
+
+
 def _list_pages(entry: Entry, source_url: str | None, known: set[str]) -> list[str]:
     """The entry's links to files beside the list, as addresses: resolved against the list's own address (a
     GitHub file's neighbours are files of the same commit), each once; none without ``--source-url``."""
@@ -220,6 +226,9 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
     if size:
         doc["size"] = size
     access, papers, code = _classified_links(entry, report)
+    own = _list_repository(source_url)  # a file of the list's own repository (its slides, its notes): its own page
+    listed_here = [a["url"] for a in access if own and a["url"].startswith(own)]
+    access = [a for a in access if a["url"] not in listed_here]
     if access:
         doc["access"] = access
     if papers and source_url:
@@ -253,7 +262,8 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
             "paper-links",
             "code links stay in listed.links only; pass --source-url (the list's address) to record them as see_also",
         )
-    pages = _list_pages(entry, source_url, {a["url"] for a in access} | {s["url"] for s in doc.get("see_also", [])})
+    known = {a["url"] for a in access} | {s["url"] for s in doc.get("see_also", [])}
+    pages = [u for u in listed_here if u not in known] + _list_pages(entry, source_url, known | set(listed_here))
     if pages:  # "[CT-ORG](./resources/CT-ORG.md)": the list's own page on the dataset, not where the data is
         pointers = [{"url": u, "label": "list page", "sources": [source_url]} for u in pages]
         doc["see_also"] = doc.get("see_also", []) + pointers

@@ -285,6 +285,8 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
         no("table-not-datasets", "a table of projects or tools (it counts GitHub stars, and says nothing of data)")
         return None
     section = _section_says_not_datasets(table.sections)
+    if section == "projects or tools" and _names_datasets(_header_key(names[0].header)):
+        section = None  # "Tool segmentation" (of surgical tools) over a "Dataset" column: datasets, as it says
     if section:
         no("table-not-datasets", f'the section "{table.sections[-1]}" lists {section}, not datasets')
         return None
