@@ -1099,3 +1099,19 @@ def test_what_a_last_round_of_unseen_lists_showed(tmp_path):
     assert docs["heisurf"]["listed"]["description"] == {"en": "laparoscopic frames"}
     assert docs["dureader"]["listed"]["description"] == {"zh": "百度阅读理解数据"}
     assert docs["dureader"]["access"][0]["url"] == "https://pan.baidu.com/s/1abc"
+
+
+def test_a_data_file_of_the_lists_own_repository_is_where_the_data_is(tmp_path):
+    # a list whose repository holds the data (SophonPlus/ChineseNlpCorpus keeps its corpora beside its README)
+    source = "https://github.com/o/corpus/blob/0123456789abcdef0123456789abcdef01234567/README.md"
+    _, docs = _import_text(
+        tmp_path,
+        "| Dataset | Link |\n|---|---|\n"
+        "| Weibo | [下载](./datasets/weibo/weibo.zip) [介绍](./datasets/weibo/intro.ipynb) |\n"
+        "| Dianping | [data](https://github.com/o/corpus/raw/main/datasets/dianping.csv) |\n",
+        source_url=source,
+    )
+    blob = "https://github.com/o/corpus/blob/0123456789abcdef0123456789abcdef01234567/"
+    assert docs["weibo"]["access"] == [{"label": "GitHub", "url": blob + "datasets/weibo/weibo.zip"}]
+    assert [s["url"] for s in docs["weibo"]["see_also"]] == [blob + "datasets/weibo/intro.ipynb"]
+    assert docs["dianping"]["access"][0]["url"] == "https://github.com/o/corpus/raw/main/datasets/dianping.csv"

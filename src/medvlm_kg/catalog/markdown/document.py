@@ -92,6 +92,21 @@ def _section_concepts(section: str) -> tuple[list[str], list[str]]:
     return modality, task
 
 
+# A file of data, not a page about it: a list whose repository holds the data links it ("./data/x.zip",
+# ".../raw/main/train.jsonl"), and that link is where the data is.
+_DATA_FILE = re.compile(
+    r"\.(?:zip|tar|gz|tgz|bz2|xz|7z|rar|csv|tsv|json|jsonl|parquet|arrow|h5|hdf5|npz|npy|nii|dcm|xlsx?)(?:[?#]|$)"
+    r"|/(?:raw|releases/download|media)/",
+    re.IGNORECASE,
+)
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or url).removeprefix("www.")
+
+
 def _list_repository(source_url: str | None) -> str | None:
     """The address prefix of the list's own GitHub repository ("https://github.com/owner/repo/"), if it is on one."""
     m = re.match(r"https://github\.com/([^/?#]+)/([^/?#]+)/", source_url or "")
@@ -227,8 +242,12 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
         doc["size"] = size
     access, papers, code = _classified_links(entry, report)
     own = _list_repository(source_url)  # a file of the list's own repository (its slides, its notes): its own page
-    listed_here = [a["url"] for a in access if own and a["url"].startswith(own)]
+    listed_here = [a["url"] for a in access if own and a["url"].startswith(own) and not _DATA_FILE.search(a["url"])]
     access = [a for a in access if a["url"] not in listed_here]
+    known_urls = {a["url"] for a in access}
+    for url in _list_pages(entry, source_url, known_urls):  # a data file beside the list ("./data/x.zip"): its data
+        if _DATA_FILE.search(url):
+            access.append({"label": "GitHub" if url.startswith("https://github.com/") else _host(url), "url": url})
     if access:
         doc["access"] = access
     if papers and source_url:
@@ -263,7 +282,9 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
             "code links stay in listed.links only; pass --source-url (the list's address) to record them as see_also",
         )
     known = {a["url"] for a in access} | {s["url"] for s in doc.get("see_also", [])}
-    pages = [u for u in listed_here if u not in known] + _list_pages(entry, source_url, known | set(listed_here))
+    pages = [u for u in listed_here if u not in known] + [
+        u for u in _list_pages(entry, source_url, known | set(listed_here)) if not _DATA_FILE.search(u)
+    ]
     if pages:  # "[CT-ORG](./resources/CT-ORG.md)": the list's own page on the dataset, not where the data is
         pointers = [{"url": u, "label": "list page", "sources": [source_url]} for u in pages]
         doc["see_also"] = doc.get("see_also", []) + pointers
