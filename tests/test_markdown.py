@@ -887,7 +887,7 @@ def test_a_doi_the_list_labels_data_is_an_access_point_not_a_paper(tmp_path):
         source_url="https://github.com/o/l/blob/main/README.md",
     )
     (entry,) = docs.values()
-    assert entry["access"] == [{"label": "DOI", "url": "https://doi.org/10.6084/m9.figshare.c.6615571.v1"}]
+    assert entry["access"] == [{"label": "figshare", "url": "https://doi.org/10.6084/m9.figshare.c.6615571.v1"}]
     assert [s["url"] for s in entry["see_also"]] == ["https://www.nature.com/articles/s41597-023-02327-4"]
 
 
@@ -1115,3 +1115,23 @@ def test_a_data_file_of_the_lists_own_repository_is_where_the_data_is(tmp_path):
     assert docs["weibo"]["access"] == [{"label": "GitHub", "url": blob + "datasets/weibo/weibo.zip"}]
     assert [s["url"] for s in docs["weibo"]["see_also"]] == [blob + "datasets/weibo/intro.ipynb"]
     assert docs["dianping"]["access"][0]["url"] == "https://github.com/o/corpus/raw/main/datasets/dianping.csv"
+
+
+def test_what_a_second_review_found(tmp_path):
+    source = "https://github.com/o/r/blob/0123456789abcdef0123456789abcdef01234567/README.md"
+    _, docs = _import_text(
+        tmp_path,
+        "## Tools\n\n| Dataset | Description |\n|---|---|\n| ITK-SNAP | a viewer |\n\n"  # tools, named so
+        "## Tool segmentation\n\n| Dataset | Link | Code |\n|---|---|---|\n"
+        "| EndoVis17 | [Download](https://doi.org/10.5281/zenodo.12345) | [code](https://github.com/a/endovis) |\n"
+        "| SetA | [download](https://github.com/O/R/releases/download/v1/setA.zip) | |\n"
+        "| SetB | [notes](https://github.com/o/r/blob/main/notes/setB.md) | |\n"
+        "| [Website](https://example.org/w) | a site | |\n",
+        source_url=source,
+    )
+    assert sorted(docs) == ["endovis17", "seta", "setb"]  # no tool, no dataset named "Website"
+    endovis = docs["endovis17"]
+    assert endovis["access"] == [{"label": "Zenodo", "url": "https://doi.org/10.5281/zenodo.12345"}]  # a data DOI
+    assert [(s["label"], s["url"]) for s in endovis["see_also"]] == [("code", "https://github.com/a/endovis")]
+    assert docs["seta"]["access"][0]["url"] == "https://github.com/O/R/releases/download/v1/setA.zip"  # its data
+    assert "access" not in docs["setb"] and docs["setb"]["see_also"][0]["label"] == "list page"  # its notes

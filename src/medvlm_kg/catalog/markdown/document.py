@@ -101,6 +101,9 @@ _DATA_FILE = re.compile(
 )
 
 
+_LIST_DOCUMENT = re.compile(r"/blob/[^?#]*\.(?:md|markdown|pdf|ipynb|html?|rst|txt|docx?|pptx?)(?:[?#]|$)", re.I)
+
+
 def _host(url: str) -> str:
     from urllib.parse import urlsplit
 
@@ -242,7 +245,9 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
         doc["size"] = size
     access, papers, code = _classified_links(entry, report)
     own = _list_repository(source_url)  # a file of the list's own repository (its slides, its notes): its own page
-    listed_here = [a["url"] for a in access if own and a["url"].startswith(own) and not _DATA_FILE.search(a["url"])]
+    listed_here = [  # its notes, slides, notebooks; a release, a raw file or a folder of it is where data is
+        a["url"] for a in access if own and a["url"].lower().startswith(own.lower()) and _LIST_DOCUMENT.search(a["url"])
+    ]
     access = [a for a in access if a["url"] not in listed_here]
     known_urls = {a["url"] for a in access}
     for url in _list_pages(entry, source_url, known_urls):  # a data file beside the list ("./data/x.zip"): its data

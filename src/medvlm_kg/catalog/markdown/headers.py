@@ -93,6 +93,9 @@ def _flag_value(cell: str) -> bool | None:
     return None
 
 
+_REPEATABLE = ("links", "description", "paper", "code")  # roles a table may give in several columns
+
+
 def columns_of(table: Table) -> list[Column]:
     """What each column of ``table`` is (a role, a count, a ✓ flag…), by its header and, for flags, its cells."""
     index = _header_index()
@@ -108,7 +111,7 @@ def columns_of(table: Table) -> list[Column]:
             if hit:
                 column.kind, column.role = hit
                 break
-        if column.kind == "role" and column.role in used and column.role not in ("links", "description", "paper"):
+        if column.kind == "role" and column.role in used and column.role not in _REPEATABLE:
             column.kind, column.again = "known", True  # the first one counts; this one is reported
         if filled and all(f is not None for f in flags) and any(flags) and column.role != "name":
             concept = None
@@ -218,6 +221,11 @@ def _lists_repositories(columns: list[Column]) -> bool:
     return not any(c.kind in ("count", "flag") or (c.kind == "role" and c.role in about_data) for c in columns)
 
 
+def _names_task(sections: tuple[str, ...]) -> bool:
+    """Whether the innermost heading names a task ("Tool segmentation"): its tools are what the data shows."""
+    return bool(sections) and any(_concept("task", word) for word in _plain(sections[-1]).split())
+
+
 def _section_says_not_datasets(sections: tuple[str, ...]) -> str | None:
     """What the innermost heading says the table lists, when that is not datasets ("models", "papers"…)."""
     spec = _columns()
@@ -285,12 +293,12 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
         no("table-not-datasets", "a table of projects or tools (it counts GitHub stars, and says nothing of data)")
         return None
     section = _section_says_not_datasets(table.sections)
-    if section == "projects or tools" and _names_datasets(_header_key(names[0].header)):
+    if section == "projects or tools" and _names_datasets(_header_key(names[0].header)) and _names_task(table.sections):
         section = None  # "Tool segmentation" (of surgical tools) over a "Dataset" column: datasets, as it says
     if section:
         no("table-not-datasets", f'the section "{table.sections[-1]}" lists {section}, not datasets')
         return None
-    facts = [c for c in columns if c.kind in ("count", "flag") or (c.kind == "role" and c.role != "name")]
+    facts = [c for c in columns if c.kind in ("count", "flag") or (c.kind == "role" and c.role not in ("name", "code"))]
     if not facts:
         no(
             "table-no-facts",

@@ -44,6 +44,12 @@ def _data_hosts() -> frozenset[str]:
 
 
 @cache
+def _data_doi_prefixes() -> dict[str, str]:
+    """DOI prefix → the data repository that registers it (10.5281 → Zenodo)."""
+    return {str(k): v for k, v in (link_hosts().get("data_doi_prefixes") or {}).items()}
+
+
+@cache
 def _data_labels() -> frozenset[str]:
     """Link texts that say the link is to the data ("data", "download"), as header keys."""
     return frozenset(_header_key(w) for w in _columns().get("data_link_labels", []))
@@ -100,11 +106,11 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
         # "[TCIA](https://doi.org/10.25737/…)" in a download column: a DOI names data too, where the list labels it
         # with a data host's name, or says it is the data ("[data](https://doi.org/10.6084/…)"); an article's DOI
         # stays a paper: "[Scientific Data](https://doi.org/10.1038/…)"
-        dataset_doi = (
-            rule is not None
-            and rule[1]["label"] == "DOI"
-            and role == "links"
-            and (_header_key(label) in _data_hosts() or _header_key(label) in _data_labels())
+        doi = _DOI.search(url) if rule is not None and rule[1]["label"] == "DOI" else None
+        repository = _data_doi_prefixes().get(doi.group(1).split("/")[0]) if doi else None  # Zenodo's 10.5281
+        dataset_doi = doi is not None and (
+            (repository is not None and role in ("links", "name"))
+            or (role == "links" and (_header_key(label) in _data_hosts() or _header_key(label) in _data_labels()))
         )
         if rule and rule[0] == "paper" and not dataset_doi:
             papers.append(url)
@@ -114,7 +120,7 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
         if (role == "paper" and rule is None and url not in offered) or _header_key(label) in _paper_labels():
             papers.append(url)
             continue
-        if _header_key(label) in _code_words():  # the code of a paper, a demo: where the data is not
+        if role == "code" or _header_key(label) in _code_words():  # the code of a paper, a demo: not the data
             code.append(url)
             continue
         if _header_key(label) in _placeholders():
@@ -125,7 +131,7 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
         names_it = role == "name" and name_key(label) == name_key(entry.name)  # the link the name is written as
         same_host = rule is not None and name_key(label) == name_key(rule[1]["label"])  # "Github" → "GitHub"
         if _generic(label) or names_it or same_host:  # a further link of the name cell keeps its text ("1M version")
-            label = rule[1]["label"] if rule else "DOI" if dataset_doi else _host_label(url)
+            label = rule[1]["label"] if rule else (repository or "DOI") if dataset_doi else _host_label(url)
         point = {"label": label, "url": url}  # the platform is found from the host when the file is read
         labels[label] += 1
         access.append(point)

@@ -129,7 +129,7 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
                     hint="join the two lines in the list",
                 )
                 continue
-            if _header_key(name) in _POINTER_WORDS and name_links:  # "[[paper]](…)" alone: a link, no dataset
+            if _header_key(name) in _POINTER_WORDS:  # "[[paper]](…)", "Download": what a link is, no dataset
                 report.skip(row.line, "row-no-name", f"row without a dataset name (its name cell is a link: {name!r})")
                 continue
             latex = _latex_name(name)
@@ -271,7 +271,7 @@ def _take_row(
                 entry.flags.append(column.concept)
         elif column.kind != "role":
             continue
-        elif column.role in ("links", "paper"):
+        elif column.role in ("links", "paper", "code"):
             link_cells.append(cell.strip())
             entry.links += [(column.role, label, url) for label, url in _links(cell)]
             entry.relative += _relative_links(cell)
@@ -300,7 +300,8 @@ _QUOTED_TITLE = re.compile(r'\s*["“]([^"“”\n]{8,500})["”]\s*\[{1,2}(?:pa
 # What a link's text says when the link is all a name cell holds: no name ("[[paper]](…)", "[link](…)"); "arXiv",
 # "GitHub", "Code" or "Project" may name a subset of a corpus and stay names.
 _POINTER_WORDS = frozenset(
-    {"paper", "papers", "pdf", "link", "links", "here", "url", "download", "论文", "链接", "下载"}
+    {"paper", "papers", "pdf", "link", "links", "here", "url", "download", "data", "dataset", "homepage", "home page"}
+    | {"website", "demo", "project page", "论文", "链接", "下载", "数据", "数据集", "主页", "官网"}
 )
 
 
