@@ -80,7 +80,7 @@ def _relative_links(cell: str) -> list[tuple[str, str]]:
         for label, target in found
         if target
         and not re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:|#|//", target)
-        and not re.search(r"[\s<>\"\\]", target)
+        and not re.search(r"[\s<>\"\\\[\]]", target)  # "[http:/a.org](http:/a.org": broken markup, no path
         and not _HOST_PATH.match(target)  # "github.com/ray-project/aviary": a URL without its scheme, not a path
     ]
 

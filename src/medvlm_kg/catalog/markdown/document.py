@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from medvlm_kg.catalog.checks import url_problem
 from medvlm_kg.catalog.license_names import spdx_id
 from medvlm_kg.catalog.markdown.cells import _links, _plain, _unknown
 from medvlm_kg.catalog.markdown.links import _ARXIV, _DOI, _classified_links
@@ -90,45 +89,6 @@ def _section_concepts(section: str) -> tuple[list[str], list[str]]:
             if ids and not unmapped and not alternatives:
                 found_ids += ids
     return modality, task
-
-
-# A file of data, not a page about it: a list whose repository holds the data links it ("./data/x.zip",
-# ".../raw/main/train.jsonl"), and that link is where the data is.
-_DATA_FILE = re.compile(
-    r"\.(?:zip|tar|gz|tgz|bz2|xz|7z|rar|csv|tsv|json|jsonl|parquet|arrow|h5|hdf5|npz|npy|nii|dcm|xlsx?)(?:[?#]|$)"
-    r"|/(?:raw|releases/download|media)/",
-    re.IGNORECASE,
-)
-
-
-_LIST_DOCUMENT = re.compile(r"/blob/[^?#]*\.(?:md|markdown|pdf|ipynb|html?|rst|txt|docx?|pptx?)(?:[?#]|$)", re.I)
-
-
-def _host(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    return (urlsplit(url).hostname or url).removeprefix("www.")
-
-
-def _list_repository(source_url: str | None) -> str | None:
-    """The address prefix of the list's own GitHub repository ("https://github.com/owner/repo/"), if it is on one."""
-    m = re.match(r"https://github\.com/([^/?#]+)/([^/?#]+)/", source_url or "")
-    return f"https://github.com/{m.group(1)}/{m.group(2)}/" if m else None
-
-
-def _list_pages(entry: Entry, source_url: str | None, known: set[str]) -> list[str]:
-    """The entry's links to files beside the list, as addresses: resolved against the list's own address (a
-    GitHub file's neighbours are files of the same commit), each once; none without ``--source-url``."""
-    from urllib.parse import urljoin
-
-    if not source_url or not source_url.startswith(("https://", "http://")):
-        return []
-    pages: list[str] = []
-    for _, target in entry.relative:
-        url = urljoin(source_url, target)
-        if url not in known and url not in pages and url != source_url and not url_problem(url):
-            pages.append(url)
-    return pages
 
 
 def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, version: str | None = None) -> dict:
@@ -243,16 +203,8 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
             doc[field_] = narrowest
     if size:
         doc["size"] = size
-    access, papers, code = _classified_links(entry, report)
-    own = _list_repository(source_url)  # a file of the list's own repository (its slides, its notes): its own page
-    listed_here = [  # its notes, slides, notebooks; a release, a raw file or a folder of it is where data is
-        a["url"] for a in access if own and a["url"].lower().startswith(own.lower()) and _LIST_DOCUMENT.search(a["url"])
-    ]
-    access = [a for a in access if a["url"] not in listed_here]
-    known_urls = {a["url"] for a in access}
-    for url in _list_pages(entry, source_url, known_urls):  # a data file beside the list ("./data/x.zip"): its data
-        if _DATA_FILE.search(url):
-            access.append({"label": "GitHub" if url.startswith("https://github.com/") else _host(url), "url": url})
+    links = _classified_links(entry, report, source_url)
+    access, papers, code = links.access, links.papers, links.code
     if access:
         doc["access"] = access
     if papers and source_url:
@@ -283,15 +235,11 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
     elif code:
         report.note(
             entry.line,
-            "paper-links",
+            "code-links",
             "code links stay in listed.links only; pass --source-url (the list's address) to record them as see_also",
         )
-    known = {a["url"] for a in access} | {s["url"] for s in doc.get("see_also", [])}
-    pages = [u for u in listed_here if u not in known] + [
-        u for u in _list_pages(entry, source_url, known | set(listed_here)) if not _DATA_FILE.search(u)
-    ]
-    if pages:  # "[CT-ORG](./resources/CT-ORG.md)": the list's own page on the dataset, not where the data is
-        pointers = [{"url": u, "label": "list page", "sources": [source_url]} for u in pages]
+    if links.pages:  # "[CT-ORG](./resources/CT-ORG.md)": the list's own page on the dataset, not where the data is
+        pointers = [{"url": u, "label": "list page", "sources": [source_url]} for u in links.pages]
         doc["see_also"] = doc.get("see_also", []) + pointers
     _license(doc, entry, source_url, report)
     if "latex" in entry.cells and source_url:

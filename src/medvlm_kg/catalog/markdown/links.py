@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from functools import cache
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from medvlm_kg.catalog.checks import url_problem
 from medvlm_kg.catalog.markdown.names import name_key
@@ -81,26 +82,70 @@ def _host_label(url: str) -> str:
     return ".".join(labels[-keep:]) or url
 
 
-def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], list[str], list[str]]:
-    """The entry's links as access points (labelled from the host when the list's text says nothing), paper URLs
-    and code URLs ("[code](…)", a demo), each URL once; links the catalog cannot hold are reported."""
-    access: list[dict] = []
-    papers: list[str] = []
-    code: list[str] = []
+@dataclass
+class Links:
+    """An entry's links by what they are: access points (each ``{label, url}``), papers, code (a paper's code, a
+    demo) and the list's own pages on the dataset (its notes, slides, notebooks beside the list)."""
+
+    access: list[dict] = field(default_factory=list)
+    papers: list[str] = field(default_factory=list)
+    code: list[str] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+
+
+# A file of data, not a page about it: a list whose repository holds its data links it ("./data/x.zip",
+# ".../raw/main/train.jsonl"), and that link is where the data is.
+_DATA_FILE = re.compile(
+    r"\.(?:zip|tar|gz|tgz|bz2|xz|7z|rar|csv|tsv|json|jsonl|parquet|arrow|h5|hdf5|npz|npy|nii|dcm|xlsx?)(?:[?#]|$)"
+    r"|/(?:raw|releases/download|media)/",
+    re.IGNORECASE,
+)
+# A document of a GitHub repository (notes, slides, a notebook), not its data.
+_DOCUMENT = re.compile(r"/blob/[^?#]*\.(?:md|markdown|pdf|ipynb|html?|rst|txt|docx?|pptx?)(?:[?#]|$)", re.IGNORECASE)
+
+
+def _list_repository(source_url: str | None) -> str | None:
+    """The address prefix of the list's own GitHub repository ("https://github.com/owner/repo/"), lower-cased."""
+    m = re.match(r"https://github\.com/([^/?#]+)/([^/?#]+)/", source_url or "", re.IGNORECASE)
+    return f"https://github.com/{m.group(1)}/{m.group(2)}/".lower() if m else None
+
+
+def _beside_the_list(entry: Entry, source_url: str | None) -> list[tuple[str, str, str]]:
+    """The entry's links to files beside the list ("./resources/CT-ORG.md"), resolved against the list's own address
+    (a GitHub file's neighbours are files of the same commit); none without ``--source-url``."""
+    if not source_url or not source_url.startswith(("https://", "http://")):
+        return []
+    resolved = [("beside", label, urljoin(source_url, target)) for label, target in entry.relative]
+    return [link for link in resolved if link[2] != source_url]
+
+
+def _classified_links(entry: Entry, report: ImportReport, source_url: str | None = None) -> Links:
+    """The entry's links by what they point to (``Links``), each URL once, an access point labelled from its host
+    when the list's text says nothing; links the catalog cannot hold are reported. A file of the list's own
+    repository, or one beside the list, is the list's page on the dataset, unless it is a data file."""
+    found = Links()
+    access, papers, code = found.access, found.papers, found.code
+    own = _list_repository(source_url)
     seen: set[str] = set()
     labels: Counter = Counter()
     # a URL the list gives as a download or name link is an access point even where its paper column repeats it
     offered = {url for role, _, url in entry.links if role in ("links", "name")}
-    for role, label, url in entry.links:
+    for role, label, url in entry.links + _beside_the_list(entry, source_url):
         if unquote(url) in seen:  # "…/%E4%B8%AD" and "…/中": one link
             continue
         if re.fullmatch(r"\[[^\[\]]*\]", label):  # "[[code]](…)": the text is "code"
             label = label[1:-1].strip()
         seen.add(unquote(url))
         problem = url_problem(url)  # a file the import writes must pass validate
+        if problem and role == "beside":  # a path no valid address resolves from: not a link of the list's
+            continue
         if problem:
             reason = f"a link is left out of access (the cell stays in listed): {problem}"
             report.skip(entry.line, "link-refused", reason, kept=True)
+            continue
+        listed_here = role == "beside" or (own is not None and url.lower().startswith(own))
+        if listed_here and not _DATA_FILE.search(url) and (role == "beside" or _DOCUMENT.search(url)):
+            found.pages.append(url)  # its notes, slides, notebooks; a release, a raw file or a folder holds data
             continue
         rule = _link_rule(url)
         # "[TCIA](https://doi.org/10.25737/…)" in a download column: a DOI names data too, where the list labels it
@@ -135,4 +180,4 @@ def _classified_links(entry: Entry, report: ImportReport) -> tuple[list[dict], l
         point = {"label": label, "url": url}  # the platform is found from the host when the file is read
         labels[label] += 1
         access.append(point)
-    return access, papers, code
+    return found
