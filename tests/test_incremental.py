@@ -560,10 +560,38 @@ def test_a_records_node_maps_keep_one_copy_of_each_text_and_any_other_value_as_i
     from medvlm_kg.build.units import _with_shared_strings
 
     iri = "".join(["https://w3id.org/medvlm-kg/person/", "someone"])  # made at run time: not interned yet
-    record = {"name": "dataset/x", "nodes": {iri: "ab12"}, "shared": {iri: 7}, "types": [iri, None]}
+    other = "".join(["https://w3id.org/medvlm-kg/person/", "other"])
+    record = {"name": "dataset/x", "nodes": {iri: "ab12", other: 7}, "types": [iri, None]}
     out = _with_shared_strings(record)
     assert out == record
-    assert next(iter(out["nodes"])) is next(iter(out["shared"])) is out["types"][0]  # one copy of the IRI
+    assert next(iter(out["nodes"])) is out["types"][0]  # one copy of the IRI
+    assert out["nodes"][other] == 7
+
+
+def test_the_checks_across_datasets_and_the_ntriples_dump_keep_one_digest_of_a_shared_node(catalog_copy):
+    """A dataset unit's record holds one map of what it says of every node it shares: ``validate`` makes it from
+    the triples alone (``shared_nodes``), ``build`` while it writes the N-Triples dump's members; a record of one
+    must stand for the other (``validate --from-build``), so the two are the same, for text of every kind."""
+    from medvlm_kg.build.dumps import dataset_members
+    from medvlm_kg.build.units import _Sink
+    from medvlm_kg.catalog.load import load_catalog
+    from medvlm_kg.graph.iris import dataset_iri
+    from medvlm_kg.graph.serialize import serialize_sorted, sort_triples
+    from medvlm_kg.profiles.assemble import dataset_triples
+    from medvlm_kg.validate.core import shared_nodes
+
+    entry = catalog_copy / "datasets" / "alphamed19k.yaml"
+    hostile = 'Ünïcödé \\"quoted\\" back\\\\slash\\ttab 🦠 </script> ← 中文'
+    text = entry.read_text(encoding="utf-8").replace("Beyond Distillation", hostile)
+    entry.write_text(text.replace("Che Liu, ", "Zoë 李 O'Brien-Ünal, ", 1), encoding="utf-8")
+    catalog = load_catalog(catalog_copy)
+    assert "</script>" in catalog.dataset("alphamed19k").paper.title
+    for dataset in catalog.datasets:
+        triples, iri = dataset_triples(catalog, dataset), dataset_iri(catalog.base_iri, dataset.id)
+        ordered = sort_triples(triples)
+        built = dataset_members(_Sink(), dataset.id, iri, ordered, serialize_sorted(ordered, "turtle"))
+        checked = shared_nodes(list(reversed(triples)), iri)  # in any order
+        assert built and list(built.items()) == list(checked.items()), dataset.id
 
 
 def test_an_edit_that_states_every_shared_node_as_before_makes_no_bucket_again(catalog_copy, tmp_path, monkeypatch):

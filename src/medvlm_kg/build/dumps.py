@@ -25,6 +25,7 @@ import pyoxigraph as ox
 
 from medvlm_kg.graph.iris import dataset_iri
 from medvlm_kg.graph.serialize import TURTLE_HEADER, serialize, serialize_sorted
+from medvlm_kg.validate.core import node_digest
 
 __all__ = [
     "BUCKETS",
@@ -67,10 +68,6 @@ def split_ntriples(ntriples: bytes, own: str) -> tuple[bytes, dict[str, bytes]]:
         else:
             others.setdefault(subject.decode(), []).append(line)
     return _text(own_lines), {node: _text(lines) for node, lines in others.items()}
-
-
-def node_digest(lines: bytes) -> str:
-    return hashlib.blake2b(lines, digest_size=8).hexdigest()
 
 
 def node_lines(text: bytes) -> dict[str, bytes]:

@@ -46,6 +46,7 @@ from medvlm_kg.runtime.workers import ahead, spread, without_gc, workers_for
 from medvlm_kg.site import paging
 from medvlm_kg.site.paging import page_header
 from medvlm_kg.validate.core import (
+    background_nodes,
     catalog_problems,
     description_problems,
     prepare_description_checks,
@@ -222,8 +223,8 @@ def _dataset_keys(catalog: Catalog, inputs: Inputs | None) -> dict[str, str]:
 
 def _make_dataset(dataset: Dataset) -> tuple[dict[str, bytes], dict]:
     """A dataset's files, and what the catalog-wide checks need of it: its SHACL results, the types of its node
-    (the catalog's checks read them), and a digest of each node it shares with others (a paper, a person), which
-    must say the same in every description."""
+    (the catalog's checks read them), and a digest of what it says of each node it shares with others (a paper, a
+    person), which must say the same in every description (and is said once in the N-Triples dump)."""
     from medvlm_kg.profiles.croissant import croissant_bytes, croissant_path
 
     state = _STATE
@@ -244,10 +245,9 @@ def _make_dataset(dataset: Dataset) -> tuple[dict[str, bytes], dict]:
         state.sink.put_work(f"{dataset.id}.page.ttl", _without_header(page_part))
         listed = digest(sorted(str(t) for t in listed_cells(catalog.base_iri, dataset)))
     facts = {
-        "nodes": nodes,
+        "nodes": nodes if state.sink is not None else shared_nodes(triples, iri),  # the same digests
         "problems": [p.as_dict() for p in description_problems(triples, catalog, dataset, state.catalog_triples)],
         "types": sorted({t.object.value for t in triples if t.subject.value == iri and t.predicate.value == _RDF_TYPE}),
-        "shared": shared_nodes(triples, iri),
         "listed": listed,  # what the catalog CSV is made of (a unit keyed on it is kept when only other facts change)
     }
     return files, facts
@@ -753,13 +753,12 @@ def _with_shared_strings(record: dict) -> dict:
     Records kept from the manifest are left as read: interning them took 0.2 s of every edit at 10,000 entries,
     for 18 MiB (of the 70 MiB the manifest takes) that the edit holds only until it ends."""
     out = dict(record)
-    for key in ("nodes", "shared"):
-        nodes = record.get(key)
-        if isinstance(nodes, dict):
-            try:  # in C: a third faster than a comprehension over 20,000 maps
-                out[key] = dict(zip(map(sys.intern, nodes), map(sys.intern, nodes.values()), strict=True))
-            except TypeError:  # a value that is not text (never written so; kept as it is)
-                out[key] = {sys.intern(n): sys.intern(d) if isinstance(d, str) else d for n, d in nodes.items()}
+    nodes = record.get("nodes")
+    if isinstance(nodes, dict):
+        try:  # in C: a third faster than a comprehension over 20,000 maps
+            out["nodes"] = dict(zip(map(sys.intern, nodes), map(sys.intern, nodes.values()), strict=True))
+        except TypeError:  # a value that is not text (never written so; kept as it is)
+            out["nodes"] = {sys.intern(n): sys.intern(d) if isinstance(d, str) else d for n, d in nodes.items()}
     types = record.get("types")
     if isinstance(types, list):
         out["types"] = [sys.intern(t) if isinstance(t, str) else t for t in types]
@@ -852,7 +851,7 @@ def _validate(
             _STATE = None
         problems = problems + _across(state, records)
     if cache and parse_cache is not None and (fresh or len(old_units) != len(records)):
-        kept = {r["name"]: {k: r[k] for k in ("name", "key", "problems", "types", "shared")} for r in records}
+        kept = {r["name"]: {k: r[k] for k in ("name", "key", "problems", "types", "nodes")} for r in records}
         validate_cache.write(data_dir, parse_cache.dump(), kept)
     return catalog, sorted(set(problems), key=problem_order)
 
@@ -877,7 +876,7 @@ def _reusable(record: Any, key: str) -> bool:
         isinstance(problems, list)
         and all(isinstance(p, dict) and set(p) <= _RECORD_PROBLEM and "message" in p for p in problems)
         and isinstance(record.get("types"), list)
-        and isinstance(record.get("shared"), dict)
+        and isinstance(record.get("nodes"), dict)
     )
 
 
@@ -911,14 +910,13 @@ def _shared_node_problems(catalog: Catalog, records: list[dict]) -> list[Problem
     first: dict[str, str] = {}  # what the first description of each node says; most nodes never differ
     differing: set[str] = set()
     for record in records:
-        for node, said in record["shared"].items():
+        for node, said in record["nodes"].items():
             if first.setdefault(node, said) != said:
                 differing.add(node)
+    differing -= background_nodes()  # the concepts: checked against their schemes in every description
     if not differing:
         return []
-    ids = sorted(
-        {record["name"][len("dataset/") :] for record in records if not differing.isdisjoint(record["shared"])}
-    )
+    ids = sorted({record["name"][len("dataset/") :] for record in records if not differing.isdisjoint(record["nodes"])})
     descriptions = {i: dataset_triples(catalog, catalog.dataset(i)) for i in ids}
     return union_problems(catalog, describe_catalog(catalog), descriptions, differing)
 

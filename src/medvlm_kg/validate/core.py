@@ -9,6 +9,7 @@ the file, the shape's ``sh:name`` the field.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING
@@ -34,6 +35,8 @@ __all__ = [
     "shacl_problems",
     "shacl_results",
     "shared_nodes",
+    "background_nodes",
+    "node_digest",
     "union_problems",
 ]
 
@@ -293,17 +296,29 @@ def catalog_problems(catalog_triples: list[ox.Triple], catalog: Catalog, listed:
 
 def shared_nodes(triples: list[ox.Triple], own: str) -> dict[str, str]:
     """A digest of what the description says about each node it does not own (its own: the dataset ``own`` and
-    the nodes under it, ``own#…``), leaving out the nodes the background describes (schemes, catalog)."""
-    import hashlib
+    the nodes under it, ``own#…``): BLAKE2b (8 bytes) of the node's N-Triples lines, each once, in byte order. That
+    is the digest the N-Triples dump keeps of the same lines (``build.dumps``), so a build's record holds one map
+    for both; the checks across datasets leave out the nodes of the background (``background_nodes``)."""
+    fragment = own + "#"
+    others = [t for t in triples if (s := t.subject.value) != own and not s.startswith(fragment)]
+    by_node: dict[bytes, set[bytes]] = {}
+    for line in ox.serialize(others, format=ox.RdfFormat.N_TRIPLES).splitlines():
+        by_node.setdefault(line[1 : line.index(b"> ")], set()).add(line)
+    return {
+        node.decode(): node_digest(b"".join(line + b"\n" for line in sorted(lines)))
+        for node, lines in sorted(by_node.items())
+    }
 
-    background = _scheme_subjects()
-    by_node: dict[str, list[str]] = {}
-    for t in triples:
-        node = t.subject.value
-        if node == own or node.startswith(own + "#") or node in background:
-            continue
-        by_node.setdefault(node, []).append(str(t))
-    return {node: hashlib.sha1("\n".join(sorted(set(ts))).encode()).hexdigest()[:16] for node, ts in by_node.items()}
+
+def node_digest(lines: bytes) -> str:
+    """The digest of a node's N-Triples lines (each once, in byte order, each ending in a newline)."""
+    return hashlib.blake2b(lines, digest_size=8).hexdigest()
+
+
+def background_nodes() -> frozenset[str]:
+    """The nodes the background of every description describes (the concept schemes): what a description says of
+    them is checked against the schemes, not across datasets."""
+    return _scheme_subjects()
 
 
 @cache
