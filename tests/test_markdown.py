@@ -86,6 +86,12 @@ def test_task_cells_map_to_concepts(cell, ids):
         ("456K turns", [(456_000, "turn", True)]),
         ("52K entries<br/>21.4MB", [(52_000, "instance", True)]),
         ("3T tokens", [(3_000_000_000_000, "token", True)]),  # trillions, not 3 tokens
+        ("2,000 clips (5s each)", [(2_000, "clip", False)]),  # sound clips: "clip", not "video clip"
+        ("710个对话", [(710, "dialogue", False)]),  # dialogues, not question–answer pairs
+        ("5轮对话", [(5, "turn", False)]),
+        ("88,035 utt., 218 spk.", [(88_035, "utterance", False), (218, "speaker", False)]),
+        ("400 speakers", [(400, "speaker", False)]),
+        ("52,000 items", [(52_000, "instance", False)]),
     ],
 )
 def test_size_cells_become_counts_with_units(cell, counts):
@@ -699,9 +705,31 @@ def test_a_licence_column_gives_the_statement_and_an_spdx_id_where_it_names_one_
     }
     assert docs["afo"]["license"]["id"] == "CC-BY-NC-SA-3.0"
     assert docs["legal"]["license"]["id"] == "CC-BY-4.0"  # from its licence URL
-    assert "license" not in docs["mixed"]  # two licences: no one id, so not kept (the cell stays in the list)
-    assert 'licence cell "CC BY-SA 4.0、Apache等" names no SPDX licence' in report.as_text()
+    # two licences: no one id; the statement is kept as the list wrote it (a page says so, the licence is unknown)
+    assert docs["mixed"]["license"] == {"covers": "data", "stated": "CC BY-SA 4.0、Apache等", "sources": source}
+    assert 'licence cell "CC BY-SA 4.0、Apache等" names no one SPDX licence: kept as stated' in report.as_text()
     assert "license" not in docs["plain"]  # "\" says there is none
+
+
+def test_a_licence_cell_that_says_more_than_a_licence_name_gets_no_id_and_a_code_is_no_statement(tmp_path):
+    # JRMeyer/open-speech-corpora: "[CC-BY-NC 4.0](cc) with some [exceptions](…)" was filed as plain CC-BY-NC-4.0,
+    # and "CC-BY 2.5 South Africa", "FT Speech License" were lost (the page said "unknown", the cell was nowhere)
+    report, docs = _import_text(
+        tmp_path,
+        "| Name | Link | License |\n|---|---|---|\n"
+        "| Open STT | <https://example.org/stt> | [CC-BY-NC 4.0](https://creativecommons.org/licenses/by-nc/4.0/) "
+        "with some [exceptions](https://github.com/snakers4/open_stt/blob/master/LICENSE) |\n"
+        "| NCHLT | <https://example.org/nchlt> | CC-BY 2.5 South Africa |\n"
+        "| FT Speech | <https://example.org/ft> | FT Speech License |\n"
+        "| Coded | <https://example.org/c> | unk |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    assert docs["open-stt"]["license"]["stated"] == "CC-BY-NC 4.0 with some exceptions"
+    assert "id" not in docs["open-stt"]["license"]
+    assert docs["nchlt"]["license"]["stated"] == "CC-BY 2.5 South Africa" and "id" not in docs["nchlt"]["license"]
+    assert docs["ft-speech"]["license"]["stated"] == "FT Speech License"
+    assert "license" not in docs["coded"]
+    assert 'licence cell "unk" states no licence: left in the list' in report.as_text()
 
 
 def test_a_second_name_column_is_reported_not_dropped_in_silence(tmp_path):
@@ -1135,3 +1163,69 @@ def test_what_a_second_review_found(tmp_path):
     assert [(s["label"], s["url"]) for s in endovis["see_also"]] == [("code", "https://github.com/a/endovis")]
     assert docs["seta"]["access"][0]["url"] == "https://github.com/O/R/releases/download/v1/setA.zip"  # its data
     assert "access" not in docs["setb"] and docs["setb"]["see_also"][0]["label"] == "list page"  # its notes
+
+
+# --- what eleven more lists showed (speech, remote sensing, change detection, Chinese NLP, a medical index) ---------
+
+
+def test_a_link_holding_parentheses_in_pairs_is_read_whole(tmp_path):
+    # HossamBalaha's index: "[…](datasets/Diabetes-Dataset-(AIM-'94))" cost 8 rows ("no usable name: ')'"), and a
+    # download URL was cut at its "(" ("https://…/Foo_(v2")
+    report, docs = _import_text(
+        tmp_path,
+        "| Dataset | Link |\n|---|---|\n"
+        "| Foo | [data](https://example.org/data/Foo_(v2)/download) |\n"
+        "| [Bar (v1)](https://example.org/Bar_(v1)) | [data](https://zenodo.org/records/1) |\n",
+    )
+    assert docs["foo"]["access"][0]["url"] == "https://example.org/data/Foo_(v2)/download"
+    assert docs["bar-v1"]["name"] == "Bar (v1)"
+    assert [a["url"] for a in docs["bar-v1"]["access"]] == [
+        "https://example.org/Bar_(v1)",
+        "https://zenodo.org/records/1",
+    ]
+    assert report.skipped_by_kind() == {}
+
+
+def test_a_heading_that_names_the_table_itself_gives_no_modality(tmp_path):
+    # gh-ming's satellite list: "## DATA TABLE" made all 12 datasets "tabular data"
+    _, docs = _import_text(
+        tmp_path,
+        "## DATA TABLE\n\n| Dataset | Link |\n|---|---|\n| BigEarthNet | <https://bigearth.net> |\n\n"
+        "## Tabular data\n\n| Dataset | Link |\n|---|---|\n| MIMIC-IV | <https://physionet.org/mimic> |\n",
+    )
+    assert "modality" not in docs["bigearthnet"]
+    assert docs["mimic-iv"]["modality"] == ["tabular"]
+
+
+def test_a_table_of_paper_titles_beside_their_venues_and_a_list_of_lists_are_not_datasets(tmp_path):
+    # wenhwu's change-detection list: 73 methods ("Title | Publication | … | Experiment Datasets") and 7 other
+    # awesome lists ("# More Resources") were published as datasets
+    report, docs = _import_text(
+        tmp_path,
+        "# Methods\n\n## Transformers\n\n"
+        "| Year | Abbreviation | Title | Publication | Keywords | Experiment Datasets |\n|---|---|---|---|---|---|\n"
+        "| 2025 | [BTC](https://github.com/b/btc) | Be the Change | [TGRS2025](https://ieeexplore.ieee.org/document/1) "
+        "| change detection | LEVIR-CD |\n\n"
+        "# More Resources\n\n| Name | Description |\n|---|---|\n"
+        "| [o/Awesome-CD](https://github.com/o/Awesome-CD) | a list of change detection methods |\n\n"
+        "# Datasets\n\n| Dataset | Link |\n|---|---|\n| LEVIR-CD | <https://justchenhao.github.io/LEVIR/> |\n",
+    )
+    assert sorted(docs) == ["levir-cd"]
+    assert sum(report.skipped_by_kind().values()) == 2
+
+
+def test_headers_real_lists_use_for_names_links_dates_sizes_and_speakers_are_read(tmp_path):
+    # open-speech-org (Resource name: 0 of 15 imported), HossamBalaha (Quick Link: 35 entries without access),
+    # InsaneLife (创建日期), gh-ming (Volume), JRMeyer (# SPEAKERS)
+    report, docs = _import_text(
+        tmp_path,
+        "| Resource name | Quick Link | Publishing Date | Volume | # SPEAKERS | # HOURS |\n|---|---|---|---|---|---|\n"
+        "| Foo Corpus | [🔗 Source](https://zenodo.org/records/9) | 2018 | 205,150 image-text pairs | 400 | 170 |\n\n"
+        "| 数据集 | 创建日期 | 链接 |\n|---|---|---|\n| 医疗对话 | 2019年 | <https://example.org/md> |\n",
+    )
+    foo = docs["foo-corpus"]
+    assert foo["access"][0]["url"] == "https://zenodo.org/records/9"
+    assert foo["published"] == "2018"
+    assert sorted((s["count"], s["unit"]) for s in foo["size"]) == [(400, "speaker"), (205_150, "image-text-pair")]
+    assert next(iter(d for d in docs.values() if d["name"] == "医疗对话"))["published"] == "2019"
+    assert "columns not read (no meaning known): # HOURS" in report.as_text()  # a duration: no count

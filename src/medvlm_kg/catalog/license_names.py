@@ -1,5 +1,7 @@
 """A licence as a list names it, as an SPDX id: only where the whole text (or a creativecommons.org URL) names one
-licence; anything else stays a statement without an id (the format keeps what was stated either way)."""
+licence; anything else stays a statement without an id (the format keeps what was stated either way). Whether a
+cell states a licence at all ("unk", "all" do not; "LDC User Agreement", "research use only" do):
+``states_a_license``."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-__all__ = ["spdx_id"]
+__all__ = ["spdx_id", "states_a_license"]
 
 _CC_PARTS = {"BY": "Attribution", "NC": "NonCommercial", "SA": "ShareAlike", "ND": "NoDerivatives"}
 _CC_KINDS = ("BY", "BY-SA", "BY-NC", "BY-ND", "BY-NC-SA", "BY-NC-ND")
@@ -19,6 +21,10 @@ _CC_URL = re.compile(  # a ported licence (…/by/3.0/igo/, …/3.0/de/) is anot
     r"creativecommons\.org/licenses/([a-z-]+)/(\d\.\d)(?:/(?:legalcode|deed)[^/\s]*)?/?$", re.IGNORECASE
 )
 _CC0_URL = re.compile(r"creativecommons\.org/publicdomain/zero/1\.0", re.IGNORECASE)
+_QUALIFIED = re.compile(
+    r"\b(?:with|except|exceptions?|excluding|but|unless|plus|and|or|partly|partially|some)\b|除|部分|以及|或",
+    re.IGNORECASE,
+)
 _NOISE = re.compile(r"\b(?:the|licen[cs]e[sd]?|international|public|generic|unported|version|协议|许可证?)\b")
 
 
@@ -53,6 +59,8 @@ def spdx_id(text: str, urls: list[str] = ()) -> str | None:
     found = _names().get(_key(text)) if text.strip() else None
     if found:
         return found
+    if _QUALIFIED.search(text):  # "CC-BY-NC 4.0 with some exceptions": not the licence its link names
+        return None
     ids = set()
     for url in urls:
         m = _CC_URL.search(url)
@@ -63,3 +71,16 @@ def spdx_id(text: str, urls: list[str] = ()) -> str | None:
         elif "creativecommons.org" in url:
             return None
     return ids.pop() if len(ids) == 1 else None  # two licences ("images: BY-NC-SA; text: BY") give no one id
+
+
+_LICENSE_WORDS = re.compile(
+    r"licen[cs]|\bcc[\s-]?(?:by|0)|creative\s*commons|\b(?:[al]?gpl|mit|apache|bsd|odbl|odc|mpl|epl|cdla)\b|"
+    r"public\s*domain|\bterms\b|agreement|\bonly\b|non-?commercial|academic|许可|协议|授权|商用|仅",
+    re.IGNORECASE,
+)
+
+
+def states_a_license(text: str) -> bool:
+    """Whether a licence cell states terms (a licence's name, however spelled, or a use it allows) rather than a
+    list's own code for them ("unk", "all", "Various")."""
+    return bool(_LICENSE_WORDS.search(text))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from medvlm_kg.catalog.license_names import spdx_id
+from medvlm_kg.catalog.license_names import spdx_id, states_a_license
 from medvlm_kg.catalog.markdown.cells import _links, _plain, _unknown
 from medvlm_kg.catalog.markdown.links import _ARXIV, _DOI, _classified_links
 from medvlm_kg.catalog.markdown.names import slug
@@ -67,7 +67,10 @@ def _section_concepts(section: str) -> tuple[list[str], list[str]]:
     task: list[str] = []
     for heading in section.split(" › "):
         text = re.sub(r"\s*\(\d+\)\s*$", "", _plain(heading)).strip()  # "Retina (52)"
-        text = re.sub(r"\b(datasets?|data|benchmarks?)\b|数据集", "", text, flags=re.IGNORECASE).strip(" -:：")
+        # "DATA TABLE", "Dataset Table": the words for the list's own layout name no modality ("table" is tabular
+        # data in a modality cell, not in a heading over a Markdown table)
+        layout = r"\b(datasets?|data|benchmarks?|tables?)\b|数据集|表格"
+        text = re.sub(layout, "", text, flags=re.IGNORECASE).strip(" -:：")
         if not text:
             continue
         words = [
@@ -257,8 +260,9 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
 
 def _license(doc: dict, entry: Entry, source_url: str | None, report: ImportReport) -> None:
     """The licence the list gives for the dataset ("CC BY-NC-SA 4.0", "许可: Apache-2.0"), as the format keeps one:
-    the SPDX id, the statement as written, the list as its source; only where the cell names exactly one licence
-    (a list's own codes, "unk", "all", "Research", are no licence: reported, not kept)."""
+    the statement as written, the list as its source, and the SPDX id where the cell names exactly one licence and
+    nothing besides ("CC-BY 2.5 South Africa", "CC BY-NC 4.0 with some exceptions" are kept without one, and count
+    as unknown). A list's own codes ("unk", "all", "Various") state no licence: reported, not kept."""
     cell = entry.cells.get("license")
     if not cell or _unknown(cell):
         return
@@ -268,10 +272,12 @@ def _license(doc: dict, entry: Entry, source_url: str | None, report: ImportRepo
         report.note(entry.line, "license-cell", "licence cells are read with --source-url (the list is their source)")
         return
     found = spdx_id(stated, urls)
-    if found is None:  # "unk", "all", "Research", "Various", "LDC User Agreement": a code or a name no id gives
-        report.note(entry.line, "license-cell", f'licence cell "{stated}" names no SPDX licence: left in the list')
+    if found is None and not states_a_license(stated):  # "unk", "all", "Various": a list's code, no statement
+        report.note(entry.line, "license-cell", f'licence cell "{stated}" states no licence: left in the list')
         return
-    doc["license"] = {"id": found, "covers": "data", "stated": stated, "sources": [source_url]}
+    if found is None:
+        report.note(entry.line, "license-cell", f'licence cell "{stated}" names no one SPDX licence: kept as stated')
+    doc["license"] = {**({"id": found} if found else {}), "covers": "data", "stated": stated, "sources": [source_url]}
 
 
 _LISTING_KEYS = ("source", "version", "row", "name", "title", "date", "links", "modality", "task", "size")

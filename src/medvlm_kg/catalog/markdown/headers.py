@@ -184,6 +184,12 @@ def _dataset_words() -> frozenset[str]:
     return frozenset(_header_key(w) for w in _columns()["section_datasets"])
 
 
+@cache
+def _datasets_used() -> frozenset[str]:
+    """Headers of a column naming the datasets a row's method or paper uses ("Experiment Datasets")."""
+    return frozenset(_header_key(w) for w in _columns().get("datasets_used", []))
+
+
 def _names_datasets(key: str) -> bool:
     """Whether a header or heading (as a header key) says "dataset", "benchmark", "数据集"…: as a word, or anywhere
     for a Chinese one ("数据集提供者")."""
@@ -269,6 +275,13 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
     first = _header_forms(table.headers[0]) if table.headers else []
     subjects = _subject_index()
     subject = next((subjects[f] for f in first if f in subjects), None)
+    used = next((c for c in columns if set(_header_forms(c.header)) & _datasets_used()), None)
+    if used is not None:  # "Title | Publication | … | Experiment Datasets": methods, and what they were tried on
+        no(
+            "table-not-datasets",
+            f'a table of methods or papers: its "{_plain(used.header)}" column names the datasets they use',
+        )
+        return None
     if not names:
         if subject:
             no(

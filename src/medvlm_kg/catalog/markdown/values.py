@@ -311,7 +311,10 @@ def _sizes(cell: str) -> tuple[list[dict], list[str]]:
     return counts, unmapped
 
 
-_DATE = re.compile(r"^(?P<y>(?:19|20)\d\d)(?:[.\-/](?P<m>\d{1,2})(?:[.\-/](?P<d>\d{1,2}))?)?$")
+_DATE = re.compile(  # "2026.1.6", "2019-03", "2019年", "2019年3月5日"
+    r"^(?P<y>(?:19|20)\d\d)(?:(?:[.\-/](?P<m>\d{1,2})(?:[.\-/](?P<d>\d{1,2}))?)"
+    r"|年(?:\s*(?P<zm>\d{1,2})月(?:\s*(?P<zd>\d{1,2})[日号])?)?)?$"
+)
 _VENUE = re.compile(r"^(?P<venue>[^\d].*?)['’\s]+(?P<y>(?:19|20)\d\d)$")
 _VENUE_GLUED = re.compile(r"^(?P<venue>[A-Za-z][A-Za-z\-&]{1,20}?)['’]?(?P<y>(?:19|20)\d\d)$")  # BIBM2025
 _YEAR_VENUE = re.compile(r"^(?P<y>(?:19|20)\d\d)\s*(?P<venue>[A-Za-z][A-Za-z\-&]{1,20})$")  # 2025IJCAI
@@ -326,7 +329,7 @@ def _date(cell: str) -> tuple[str | None, str | None]:
     text = _plain(cell)
     m = _DATE.match(text)
     if m:
-        y, mo, d = m.group("y"), m.group("m"), m.group("d")
+        y, mo, d = m.group("y"), m.group("m") or m.group("zm"), m.group("d") or m.group("zd")
         try:
             if d:
                 return datetime.date(int(y), int(mo), int(d)).isoformat(), None
