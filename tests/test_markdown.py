@@ -1229,3 +1229,23 @@ def test_headers_real_lists_use_for_names_links_dates_sizes_and_speakers_are_rea
     assert sorted((s["count"], s["unit"]) for s in foo["size"]) == [(400, "speaker"), (205_150, "image-text-pair")]
     assert next(iter(d for d in docs.values() if d["name"] == "医疗对话"))["published"] == "2019"
     assert "columns not read (no meaning known): # HOURS" in report.as_text()  # a duration: no count
+
+
+def test_names_and_labels_lose_their_pictographs_and_latex_and_keep_a_linked_last_word(tmp_path):
+    # HossamBalaha ("🦴 BTXRD", "🔗 Source"), InsaneLife ("$DuReader_{robust}$", a 文档 column whose table of NL2SQL,
+    # CSpider and DuSQL was skipped), JRMeyer ("Malayalam Speech Corpus by [SMC](…)" was named "… by")
+    _, docs = _import_text(
+        tmp_path,
+        "| 数据集 | 训练集 | 文档 |\n|---|---|---|\n"
+        "| NL2SQL | 41,522 | [NL2SQL](https://arxiv.org/abs/2006.06434) |\n"
+        "| 🦴 BTXRD: Bone Tumor X-ray | 1 | [🔗 Source](https://zenodo.org/records/5) |\n"
+        "| Malayalam Speech Corpus by [SMC](https://smc.org.in/msc) | 1 | <https://example.org/m> |\n"
+        "| $DuReader_{robust}$ | 1 | <https://example.org/d> |\n",
+    )
+    assert {d["name"] for d in docs.values()} == {
+        "NL2SQL",
+        "BTXRD: Bone Tumor X-ray",
+        "Malayalam Speech Corpus by SMC",
+        "DuReader_robust",
+    }
+    assert docs["btxrd-bone-tumor-x-ray"]["access"] == [{"label": "Source", "url": "https://zenodo.org/records/5"}]

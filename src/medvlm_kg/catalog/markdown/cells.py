@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 # Every repetition is bounded: unbounded ones backtrack quadratically on cells such as "[a](" × 20,000, which
 # took minutes (a list written by a stranger must not hang the import). A link text may hold escaped brackets
@@ -114,3 +115,16 @@ def _links(cell: str) -> list[tuple[str, str]]:
             seen.add(url)
             result.append((label, url))
     return result
+
+
+def without_pictographs(text: str) -> str:
+    """``text`` without the pictographs a list decorates it with at either end ("🦴 BTXRD", "🔗 Source"): a symbol,
+    with its variation selector or joiner, is no part of a name or a label."""
+    symbol = lambda ch: unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf") or ch in "\ufe0f\u200d"  # noqa: E731
+    start, end = 0, len(text)
+    while start < end and (symbol(text[start]) or text[start].isspace()):
+        start += 1
+    while end > start and (symbol(text[end - 1]) or text[end - 1].isspace()):
+        end -= 1
+    stripped = text[start:end]
+    return stripped if stripped and (start or end < len(text)) else text

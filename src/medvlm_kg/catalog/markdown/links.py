@@ -10,6 +10,7 @@ from functools import cache
 from urllib.parse import unquote, urljoin, urlsplit
 
 from medvlm_kg.catalog.checks import url_problem
+from medvlm_kg.catalog.markdown.cells import without_pictographs
 from medvlm_kg.catalog.markdown.names import name_key
 from medvlm_kg.catalog.markdown.report import ImportReport
 from medvlm_kg.catalog.markdown.rows import Entry
@@ -135,6 +136,7 @@ def _classified_links(entry: Entry, report: ImportReport, source_url: str | None
             continue
         if re.fullmatch(r"\[[^\[\]]*\]", label):  # "[[code]](…)": the text is "code"
             label = label[1:-1].strip()
+        label = without_pictographs(label)  # "🔗 Source"
         seen.add(unquote(url))
         problem = url_problem(url)  # a file the import writes must pass validate
         if problem and role == "beside":  # a path no valid address resolves from: not a link of the list's

@@ -17,6 +17,7 @@ from medvlm_kg.catalog.markdown.cells import (
     _MD_LINK,
     _links,
     _plain,
+    without_pictographs,
 )
 from medvlm_kg.catalog.markdown.values import _header_key, _link_words
 
@@ -33,6 +34,7 @@ def _loose_key(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", _plain(text)).casefold() if ch.isalnum())
 
 
+_JOINS_A_LINK = re.compile(r"\s(?:by|from|of|for|at|on|with|des|de|du|der|von)$", re.IGNORECASE)
 _REF_MARK = re.compile(r"(?:\s*,?\s*\[(?:\d{1,3}[a-z]?)?\])+\s*$")  # "ADP [2]", "PanNuke [44a], [44b]", "X []"
 
 
@@ -132,6 +134,8 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
         outside and len(labels) > 1 and re.fullmatch(r"(?:[/,，、&+|\s]|\band\b|\bor\b|和|与|或)+", outside)
     ):  # "[KMMLU-Redux](…) / [KMMLU-Pro](…)"
         name = f" {outside} ".join(labels)
+    elif outside and labels and len(labels) == 1 and _JOINS_A_LINK.search(outside) and _MD_LINK.search(stripped):
+        name = f"{outside} {labels[0]}"  # "Malayalam Speech Corpus by [SMC](…)": the link's text ends the name
     elif outside:
         name = outside
     else:
@@ -140,7 +144,7 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     if name.count("[") > name.count("]") and name.rfind("[") > 0:  # "[RefGPT-Dataset<br/>[nonofficial link](…)](…)"
         name = name[: name.rfind("[")].strip()
     whole = re.fullmatch(r"\[([^\[\]]+)\]", name)  # "[THUCNews中文文本分类]([http://…](http://…))": the label
-    return (whole.group(1).strip() if whole else name), links, notes
+    return without_pictographs(whole.group(1).strip() if whole else name), links, notes
 
 
 def _is_code(cell: str) -> bool:
@@ -166,6 +170,9 @@ def _latex_name(text: str) -> str | None:
         sub = re.fullmatch(r"_\{?([0-9+\-=()]+)\}?", body)
         if sub:
             return sub.group(1).translate(_SUBSCRIPT)
+        whole = re.fullmatch(r"([A-Za-z][\w-]*)_\{([A-Za-z][\w-]*)\}", body)  # "$DuReader_{robust}$": DuReader_robust
+        if whole:
+            return f"{whole.group(1)}_{whole.group(2)}"
         raise ValueError(body)
 
     try:
