@@ -632,6 +632,45 @@ def test_an_edit_that_states_every_shared_node_as_before_makes_no_bucket_again(c
     assert tree(out) == tree(clean)
 
 
+def test_the_catalog_descriptions_checks_are_made_again_only_when_what_they_read_changed(
+    catalog_copy, tmp_path, monkeypatch
+):
+    """The catalog's own description is checked beside every dataset's types: an edit that changes neither (a new
+    name) reports the last build's results, named by the catalog file as read today; a new catalog.yaml, or a dataset
+    removed, checks it again. The output equals a clean build's either way."""
+    from medvlm_kg.build import units
+    from medvlm_kg.build.build import build
+    from medvlm_kg.problems import WARNING, Problem
+
+    calls = []
+
+    def checked(catalog_triples, catalog, listed):
+        calls.append(len(listed))
+        return [Problem(catalog.file, None, "title", f"{len(listed)} types read", "see docs/data-format.md", WARNING)]
+
+    monkeypatch.setattr(units, "catalog_problems", checked)
+    out, clean = tmp_path / "build", tmp_path / "clean"
+    warned = [(p.file, p.message) for p in build(catalog_copy, out).warnings if p.field == "title"]
+    assert calls == [118] and warned == [(str(catalog_copy / "catalog.yaml"), "118 types read")]
+    entry = catalog_copy / "datasets" / "vqarad.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("name: VQARad\n", "name: VQA-RAD\n", 1), "utf-8")
+    again = [(p.file, p.message) for p in build(catalog_copy, out).warnings if p.field == "title"]
+    assert calls == [118] and again == warned  # kept: nothing it reads changed
+    build(catalog_copy, clean)
+    assert tree(out) == tree(clean)
+    (catalog_copy / "datasets" / "pathmmu.yaml").unlink()
+    assert [p.message for p in build(catalog_copy, out).warnings if p.field == "title"] == ["116 types read"]
+    yaml_file = catalog_copy / "catalog.yaml"
+    yaml_file.write_text(
+        yaml_file.read_text(encoding="utf-8").replace("zh: Med-VLM-Bench\n", "zh: 医学基准\n"), "utf-8"
+    )
+    build(catalog_copy, out)
+    assert calls == [118, 118, 116, 116]
+    shutil.rmtree(clean)
+    build(catalog_copy, clean)
+    assert tree(out) == tree(clean)
+
+
 # ``medvlm-kg`` in a fresh process that prints the tasks ``units`` starts ahead of the plan. In a fresh process, as a
 # user runs it: forking workers from a process that already opened a query store (RocksDB keeps threads) can hang.
 _SHOW_AHEAD = (
