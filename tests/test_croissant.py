@@ -152,6 +152,27 @@ def test_access_points_are_file_objects_the_way_their_hosts_describe_them(docume
     assert formats["https://osf.io/89kps/"] == "text/html"
     assert formats["https://openxlab.org.cn/datasets/GMAI/OmniMedVQA"] == "text/html"
     assert len(formats) == len({a.url for d in CATALOG.datasets for a in d.access})  # one URL, one file object
+    names = {item["contentUrl"]: item["name"] for doc in documents.values() for item in doc["distribution"]}
+    assert names["https://huggingface.co/datasets/jamessyx/PathMMU"] == "PathMMU"
+
+
+def test_a_file_object_at_a_numbered_record_is_named_with_its_host():
+    # coqui-ai's speech list: FileObjects named "57", "1", "4280482" (the last part of a Zenodo or OpenSLR URL)
+    import pyoxigraph as ox
+
+    from medvlm_kg.profiles.croissant import _Facts, _file_object
+
+    node = "https://w3id.org/medvlm-kg/dataset/x#access-zenodo"
+    dcat, dct = "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/"
+    facts = _Facts(
+        [
+            ox.Triple(
+                ox.NamedNode(node), ox.NamedNode(dcat + "accessURL"), ox.NamedNode("https://zenodo.org/records/57")
+            ),
+            ox.Triple(ox.NamedNode(node), ox.NamedNode(dct + "title"), ox.Literal("Zenodo")),
+        ]
+    )
+    assert _file_object(facts, node)["name"] == "Zenodo 57"
 
 
 def test_nothing_is_invented(documents):

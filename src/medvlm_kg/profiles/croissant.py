@@ -139,7 +139,9 @@ def _file_object(facts: _Facts, node: str) -> dict[str, Any]:
     access = _rules()["access"]
     how = access.get(concept.id if concept else "", access["default"])
     platform = concept.label("en") if concept else (urlsplit(url).hostname or label)
-    name = urlsplit(url).path.rstrip("/").rpartition("/")[2] or label
+    last = urlsplit(url).path.rstrip("/").rpartition("/")[2]
+    # "https://zenodo.org/records/57": a record's number alone names nothing ("57"), so its host's label leads
+    name = f"{label or platform} {last}" if last.isdigit() else (last or label)
     return {
         "@type": "cr:FileObject",
         "@id": node,
