@@ -1249,3 +1249,12 @@ def test_names_and_labels_lose_their_pictographs_and_latex_and_keep_a_linked_las
         "DuReader_robust",
     }
     assert docs["btxrd-bone-tumor-x-ray"]["access"] == [{"label": "Source", "url": "https://zenodo.org/records/5"}]
+
+
+def test_an_address_that_is_not_a_web_link_is_reported_not_dropped_in_silence(tmp_path):
+    # gh-ming's satellite list: "fMoW-full: s3://spacenet-dataset/…" gave fMoW no access point and no word about it
+    report, docs = _import_text(
+        tmp_path, "| Dataset | Link |\n|---|---|\n| fMoW | fMoW-full: s3://spacenet-dataset/Hosted-Datasets/fmow/ |\n"
+    )
+    assert "access" not in docs["fmow"]
+    assert "(s3://spacenet-dataset/Hosted-Datasets/fmow/) stays in listed.links only" in report.as_text()

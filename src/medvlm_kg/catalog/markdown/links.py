@@ -182,4 +182,15 @@ def _classified_links(entry: Entry, report: ImportReport, source_url: str | None
         point = {"label": label, "url": url}  # the platform is found from the host when the file is read
         labels[label] += 1
         access.append(point)
+    other = _OTHER_SCHEME.findall(entry.cells.get("links") or "")
+    if other:  # "fMoW-full: s3://spacenet-dataset/…": no web address, so no access point, but not in silence
+        report.note(
+            entry.line,
+            "link-not-web",
+            f"an address that is not a web link ({other[0]}) stays in listed.links only: write `access:` by hand "
+            "with the web page that explains how to get it",
+        )
     return found
+
+
+_OTHER_SCHEME = re.compile(r"(?<![\w/])((?:s3|gs|ftp|sftp|hdfs|az|abfss?|wasbs?|rsync|magnet)://[^\s)\]|<>\"']{1,200})")
