@@ -197,7 +197,7 @@ def test_real_awesome_lists_import_without_a_crash_and_say_what_they_could_not_m
     assert len(report["added"]) >= 10
     assert report["unmapped"], "real lists use words our concept schemes do not know; they must be reported"
     for item in report["unmapped"]:
-        assert item["line"] > 0 and item["field"] in ("modality", "task", "size", "date") and item["text"]
+        assert item["line"] > 0 and item["field"] in ("modality", "task", "size", "count", "date") and item["text"]
 
 
 def test_messy_tables_are_reported_not_fatal(tmp_path):
@@ -792,7 +792,7 @@ def test_a_count_cell_that_names_its_own_unit_is_read_with_it(tmp_path):
         "| Other | many | [TCIA](https://www.cancerimagingarchive.net/y) |\n",
     )
     assert docs["cbis-ddsm"]["size"] == [{"count": 1566, "unit": "subject"}]
-    assert 'size: no concept for "many"' in report.as_text()
+    assert 'count: no concept for "many"; the cell stays in the list only' in report.as_text()
 
 
 def test_a_placeholder_link_is_no_access_point_and_a_title_loses_its_emoji(tmp_path):
@@ -925,8 +925,8 @@ def test_a_doi_the_list_labels_data_is_an_access_point_not_a_paper(tmp_path):
         ("18.365 images from 200 patients", [(18365, "image")]),  # thousands dotted, as in much of Europe
         ("1.000.000 images", [(1000000, "image")]),
         ("1.2 images", []),  # no count is a fraction
-        ("172 wsi from 86 patients", []),  # not 172 patients
-        ("3,115 histological slides of 2,880 patients", []),
+        ("172 wsi from 86 patients", [(172, "slide")]),  # whole-slide images, not 172 patients
+        ("3,115 histological slides of 2,880 patients", [(3115, "slide")]),
         ("31.411 nuclei from 209 images", []),
         ("600+ hrs UHD video & multimodal data", []),  # hours, not 600 videos
         ("2.1GB", []),
@@ -1258,3 +1258,53 @@ def test_an_address_that_is_not_a_web_link_is_reported_not_dropped_in_silence(tm
     )
     assert "access" not in docs["fmow"]
     assert "(s3://spacenet-dataset/Hosted-Datasets/fmow/) stays in listed.links only" in report.as_text()
+
+
+def test_a_japanese_table_with_an_unheaded_name_column_is_read_as_japanese(tmp_path):
+    # llm-jp/awesome-japanese-llm: "|   | 説明 | 開発元 |" under "…のベンチマーク/データセット" imported 0 of 56 rows;
+    # its headers are Han alone, so a forced read tagged the Japanese descriptions as Chinese
+    report, docs = _import_text(
+        tmp_path,
+        "### 日本語LLM評価ベンチマーク/データセット\n\n|   | 説明 | 開発元 |\n|---|---|---|\n"
+        "| [JMMLU](https://github.com/nlp-waseda/JMMLU) | 日本語の多肢選択式の質問応答ベンチマーク | 早稲田大学 |\n"
+        "| [JDocQA](https://github.com/mizuumi/JDocQA) | 日本語の文書に関する質問応答データセット | 奈良先端大 |\n",
+    )
+    assert sorted(d["name"] for d in docs.values()) == ["JDocQA", "JMMLU"]
+    assert "zh" not in docs["jmmlu"]["listed"].get("description", {})  # Japanese text is no Chinese cell
+
+
+def test_pathology_sample_and_radiology_counts_and_headings_are_read_as_what_they_say(tmp_path):
+    # kaiko-ai/eva: "#Slides" and "#Patches" (13 of 19 sizes lost), "### Radiology datasets" of abdominal CT read as
+    # radiography; DISC-MedLLM: 样本量 (sample count) "400k" counted nothing; maduc7: "5 slides each" as 5 slides
+    report, docs = _import_text(
+        tmp_path,
+        "### Radiology datasets\n\n| Dataset | #Slides | #Patches | Link |\n|---|---|---|---|\n"
+        "| PANDA | 9,555 | | <https://example.org/panda> |\n| CRC | | 107,180 | <https://example.org/crc> |\n"
+        "| Atlas | 80 / 799 / 208 | | <https://example.org/atlas> |\n\n"
+        "## 数据\n\n| 数据集 | 样本量 | 链接 |\n|---|---|---|\n| 重构对话 | 400k | <https://example.org/d> |\n\n"
+        "## Slides\n\n| Dataset | Size |\n|---|---|\n| CAMELYON17 | Train: 500 (100 patients, 5 slides each) |\n",
+    )
+    assert docs["panda"]["size"] == [{"count": 9_555, "unit": "slide"}]
+    assert docs["crc"]["size"] == [{"count": 107_180, "unit": "patch"}]
+    assert docs["panda"]["modality"] == ["medical-image"]  # radiology: CT and MRI as much as X-ray
+    assert "80 / 799 / 208" in report.as_text() and "the cell stays in the list only" in report.as_text()
+    assert next(d for d in docs.values() if d["name"] == "重构对话")["size"] == [
+        {"count": 400_000, "unit": "instance", "approximate": True}
+    ]
+    assert "size" not in docs["camelyon17"]
+
+
+def test_biomedical_text_tasks_have_concepts(tmp_path):
+    # ncbi-nlp/BLUE_Benchmark's Task column: ten corpora without a task
+    _, docs = _import_text(
+        tmp_path,
+        "| Corpus | Task |\n|---|---|\n| MedSTS | Sentence similarity |\n| BC5CDR-disease | NER |\n"
+        "| DDI | Relation extraction |\n| HoC | Document classification |\n| MedNLI | NLI |\n",
+    )
+    assert {d["name"]: d.get("task") for d in docs.values()} == {
+        "MedSTS": ["sentence-similarity"],
+        "BC5CDR-disease": ["named-entity-recognition"],
+        "DDI": ["relation-extraction"],
+        "HoC": ["classification"],
+        "MedNLI": ["nli"],
+    }

@@ -172,8 +172,8 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
         if own and "rest" not in own and not any(c["unit"] == own["unit"] for c in size):
             size.append(own)
             derive("size", "counts")
-        elif not m and text:
-            report.unmapped.append({"line": entry.line, "field": "size", "text": text, "closest": []})
+        elif not m and text:  # a count column's cell is in no listed role: the report must not say it is kept
+            report.unmapped.append({"line": entry.line, "field": "count", "text": text, "closest": []})
         if m:
             digits = count_number(m.group(2), m.group(3).lower())  # "18.365" is 18,365; "2.5" counts nothing
             number = (digits or 0) * _MULTIPLIERS[m.group(3).lower()]

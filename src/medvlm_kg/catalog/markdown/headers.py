@@ -213,6 +213,18 @@ def _titles_as_names(columns: list[Column]) -> list[Column]:
     return titles[:1]
 
 
+def _unheaded_names(columns: list[Column], sections: tuple[str, ...]) -> list[Column]:
+    """A first column with no header, under a heading that says its rows are datasets: the names
+    (llm-jp/awesome-japanese-llm's benchmark tables, "|   | 説明 | 開発元 |" under "…のベンチマーク/データセット")."""
+    first = columns[0] if columns else None
+    if first is None or first.index != 0 or first.kind != "unknown" or _plain(first.header) or not sections:
+        return []
+    if not _names_datasets(_header_key(sections[-1])):
+        return []
+    first.kind, first.role = "role", "name"
+    return [first]
+
+
 def _says_datasets(name_header: str, sections: tuple[str, ...]) -> bool:
     """Whether the name column's header or the innermost heading says the rows are datasets ("Dataset | Stars")."""
     return any(map(_names_datasets, [*_header_forms(name_header), *(_header_key(h) for h in sections[-1:])]))
@@ -249,11 +261,19 @@ def _section_says_not_datasets(sections: tuple[str, ...]) -> str | None:
 
 
 def table_language(table: Table) -> str:
-    """The language a table is written in, by its headers: "ja" (kana), "zh" (Han) or "en"."""
+    """The language a table is written in, by its headers: "ja" (kana), "zh" (Han) or "en". Headers in Han alone
+    ("説明 | 開発元") are Japanese too when a third of its rows write kana: Japanese text is no Chinese cell."""
     text = " ".join(table.headers)
-    if any("\u3040" <= ch <= "\u30ff" for ch in text):
+    if _has_kana(text):
         return "ja"
-    return "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return "en"
+    rows = table.rows[:30]
+    return "ja" if rows and sum(_has_kana(" ".join(r.cells)) for r in rows) * 3 >= len(rows) else "zh"
+
+
+def _has_kana(text: str) -> bool:
+    return any("\u3040" <= ch <= "\u30ff" for ch in text)
 
 
 def _classify(table: Table, report: ImportReport) -> list[Column] | None:
@@ -271,7 +291,11 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
         no("table-too-wide", f"table has {width} columns; a dataset table has at most {MAX_COLUMNS}, so it is not read")
         return None
     columns = columns_of(table)
-    names = [c for c in columns if c.kind == "role" and c.role == "name"] or _titles_as_names(columns)
+    names = (
+        [c for c in columns if c.kind == "role" and c.role == "name"]
+        or _titles_as_names(columns)
+        or _unheaded_names(columns, table.sections)
+    )
     first = _header_forms(table.headers[0]) if table.headers else []
     subjects = _subject_index()
     subject = next((subjects[f] for f in first if f in subjects), None)

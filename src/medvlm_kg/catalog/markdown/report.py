@@ -72,9 +72,11 @@ class ImportReport:
                 )
             elif field_ == "size":
                 fix = "; the cell stays in listed.size — write `size: [{count: …, unit: …}]` by hand if it matters"
+            elif field_ == "count":  # a cell of a count column ("# Samples": "80 / 799 / 208"): only in the list
+                fix = "; the cell stays in the list only — write `size: [{count: …, unit: …}]` by hand if it matters"
             else:
                 fix = ""
-            if field_ == "size" and _BARE_COUNT.fullmatch(text):  # "370K", "60K+": the number is there, the unit not
+            if field_ in ("size", "count") and _BARE_COUNT.fullmatch(text):  # "370K", "60K+": no unit named
                 out.append(f'{self.source}:{_lines(items)} size: "{text}" counts no unit the list names{fix}')
                 continue
             out.append(f'{self.source}:{_lines(items)} {field_}: no concept for "{text}"{hint}{fix}')

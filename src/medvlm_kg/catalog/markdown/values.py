@@ -212,7 +212,7 @@ def _unit(text: str, suffixes: bool = True) -> str | None:
     return None
 
 
-_RATE = re.compile(r"\bper\s|每", re.IGNORECASE)
+_RATE = re.compile(r"\bper\s|\beach\b|\bapiece\b|每|各", re.IGNORECASE)  # "5 slides each": a rate, no total
 
 
 def _measure_glued(m: re.Match) -> bool:
