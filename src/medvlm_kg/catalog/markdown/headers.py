@@ -145,6 +145,10 @@ def columns_of(table: Table) -> list[Column]:
         if _links_column(filled):
             column.kind, column.role = "role", "links"  # "Source": '"Title" [[paper](…)] [[data](…)]'
             continue
+        if "paper" not in used and _papers_column(filled):
+            column.kind, column.role = "role", "paper"  # "Source": "[PubMedQA: A Dataset for …](arxiv…)"
+            used.add("paper")
+            continue
         scheme = _concept_column(filled)  # "类型" of 分割, 分类, 检测: the task column
         if scheme and scheme not in used:
             column.kind, column.role = "role", scheme
@@ -161,6 +165,30 @@ def _concept_column(filled: list[str]) -> str | None:
         if all(_concepts(scheme, c)[0] and not _concepts(scheme, c)[2] for c in filled):
             return scheme
     return None
+
+
+_PAPER_URL = re.compile(
+    r"https?://(?:www\.)?(?:arxiv\.org/(?:abs|pdf)|aclanthology\.org|openreview\.net|ieeexplore\.ieee\.org|"
+    r"dl\.acm\.org|pubmed\.ncbi\.nlm\.nih\.gov|(?:dx\.)?doi\.org/10\.|proceedings\.)",
+    re.IGNORECASE,
+)
+
+
+def _papers_column(filled: list[str]) -> bool:
+    """Whether a column its header does not name holds each row's paper: at least three cells, and in nearly every
+    one a single link to a paper's page or labelled with a title (four words or more, JohnSnowLabs' "Source":
+    "[PubMedQA: A Dataset for Biomedical Research Question Answering](https://arxiv.org/abs/1909.06146)")."""
+    if len(filled) < 3:
+        return False
+    papers = 0
+    for cell in filled:
+        found = _links(cell)
+        if len(found) != 1:
+            continue
+        label, url = found[0]
+        if _PAPER_URL.match(url) or (len(label.split()) >= 4 and _header_key(label) not in _link_words()):
+            papers += 1
+    return papers >= 0.8 * len(filled)
 
 
 def _links_column(filled: list[str]) -> bool:

@@ -177,7 +177,10 @@ def _classified_links(entry: Entry, report: ImportReport, source_url: str | None
             label = label[label.rfind("[") + 1 :].strip()
         names_it = role == "name" and name_key(label) == name_key(entry.name)  # the link the name is written as
         same_host = rule is not None and name_key(label) == name_key(rule[1]["label"])  # "Github" → "GitHub"
-        if _generic(label) or names_it or same_host:  # a further link of the name cell keeps its text ("1M version")
+        titled = role == "paper"  # a paper column's link to a dataset page: its text is the paper's title
+        if (
+            _generic(label) or names_it or same_host or titled
+        ):  # a name cell's further link keeps its text ("1M version")
             label = rule[1]["label"] if rule else (repository or "DOI") if dataset_doi else _host_label(url)
         point = {"label": label, "url": url}  # the platform is found from the host when the file is read
         labels[label] += 1
