@@ -96,7 +96,7 @@ def test_every_required_property_is_stated_where_its_fact_exists(documents):
         elif dataset.license:  # a statement without an SPDX licence for the data: a CreativeWork, as Croissant allows
             assert doc["license"] == {
                 "@type": "sc:CreativeWork",
-                "name": "License as stated on the dataset's pages",
+                "name": "License as its source states it",
                 "text": doc["usageInfo"]["text"],
                 "url": dataset.license.sources[0],
             }

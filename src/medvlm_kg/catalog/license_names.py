@@ -21,10 +21,9 @@ _CC_URL = re.compile(  # a ported licence (…/by/3.0/igo/, …/3.0/de/) is anot
     r"creativecommons\.org/licenses/([a-z-]+)/(\d\.\d)(?:/(?:legalcode|deed)[^/\s]*)?/?$", re.IGNORECASE
 )
 _CC0_URL = re.compile(r"creativecommons\.org/publicdomain/zero/1\.0", re.IGNORECASE)
-_QUALIFIED = re.compile(
-    r"\b(?:with|except|exceptions?|excluding|but|unless|plus|and|or|partly|partially|some)\b|除|部分|以及|或",
-    re.IGNORECASE,
-)
+# Words that make a cell say less than the licence its link names ("CC-BY-NC 4.0 with some exceptions"); "for
+# images and annotations", "Some rights reserved" (Creative Commons' own wording) do not.
+_QUALIFIED = re.compile(r"\b(?:except|exceptions?|excluding|unless|partly|partially)\b|除外|例外|部分", re.IGNORECASE)
 _NOISE = re.compile(r"\b(?:the|licen[cs]e[sd]?|international|public|generic|unported|version|协议|许可证?)\b")
 
 
@@ -74,13 +73,23 @@ def spdx_id(text: str, urls: list[str] = ()) -> str | None:
 
 
 _LICENSE_WORDS = re.compile(
-    r"licen[cs]|\bcc[\s-]?(?:by|0)|creative\s*commons|\b(?:[al]?gpl|mit|apache|bsd|odbl|odc|mpl|epl|cdla)\b|"
-    r"public\s*domain|\bterms\b|agreement|\bonly\b|non-?commercial|academic|许可|协议|授权|商用|仅",
+    r"\bcc[\s-]?(?:by|0)|creative\s*commons|\b(?:[al]?gpl|gnu|mit|apache|bsd|odbl|odc|mpl|epl|cdla|afl|eupl|isc)\b|"
+    r"\b[A-Z][A-Za-z]*-\d(?:\.\d)?\b|public\s*domain|agreement|eula|terms\s+(?:of|and)\s|non-?commercial|"
+    r"\b(?:research|academic|educational)\s+(?:use|purposes?)|许可|协议|授权|商用",
     re.IGNORECASE,
+)
+# "License" (a link so labelled), "See license", "Unknown license", "License not specified": no statement of terms
+_NO_TERMS = re.compile(r"^(?:see|unknown|no|none|n/?a|tbd|check)\b|not\s+specified|unspecified|未知|不详|未说明", re.I)
+_NAMED_LICENSE = re.compile(  # "FT Speech License": a licence by its name
+    r"^(?!(?:the|a|an|this|its|see|unknown|no|own|other|custom)\s)\S.{0,60}\s+licen[cs]e\b", re.I
 )
 
 
 def states_a_license(text: str) -> bool:
-    """Whether a licence cell states terms (a licence's name, however spelled, or a use it allows) rather than a
-    list's own code for them ("unk", "all", "Various")."""
-    return bool(_LICENSE_WORDS.search(text))
+    """Whether a licence cell states terms (a licence's name, however spelled, an agreement, the uses it allows)
+    rather than a list's own code for them ("unk", "all", "academic", "Various") or a pointer to them ("License",
+    "See license")."""
+    text = text.strip()
+    if _NO_TERMS.search(text):
+        return False
+    return bool(_LICENSE_WORDS.search(text) or _NAMED_LICENSE.match(text))

@@ -60,8 +60,9 @@ def dataset_license(desc: Description, d: ox.NamedNode, lic) -> None:
         node = ox.NamedNode(f"{d.value}#license-statement")
         desc.add(d, S_LICENSE, node)
         desc.add(node, RDF_TYPE, S_CREATIVE_WORK)
-        desc.add(node, S_NAME, literal("License as stated on the dataset's pages", language="en"))
-        desc.add(node, S_TEXT, literal(license_text(lic), language="en"))
+        desc.add(node, S_NAME, literal("License as its source states it", language="en"))  # its pages, or a list
+        text = license_text(lic)
+        desc.add(node, S_TEXT, literal(text, language=text_language(text) or "en"))
         desc.add(node, S_URL, ox.NamedNode(lic.sources[0]))
     for conflict in lic.conflicts:
         desc.sourced(d, SKOS_NOTE, literal(f"License: {conflict}", language="en"), fact)

@@ -160,7 +160,7 @@ def _license_statement(dataset: Dataset) -> dict[str, Any]:
     text = lic.stated + "".join(f" Conflicting statements: {c}" for c in lic.conflicts)
     return {
         "@type": "sc:CreativeWork",
-        "name": "License as stated on the dataset's pages",
+        "name": "License as its source states it",
         "text": text,
         "isBasedOn": list(lic.sources),
     }
@@ -172,8 +172,8 @@ def _license(facts: _Facts, node: str) -> str | dict[str, Any]:
     if _SDO + "CreativeWork" not in facts.iris(node, _RDF_TYPE):
         return node
     work: dict[str, Any] = {"@type": "sc:CreativeWork"}
-    for key in ("name", "text"):
-        texts = facts.texts(node, _SDO + key, "en")
+    for key in ("name", "text"):  # in whichever language it is written ("搜狗实验室数据使用许可协议")
+        texts = sorted(o.value for o in facts.values[(node, _SDO + key)] if isinstance(o, ox.Literal))
         if texts:
             work[key] = texts[0]
     urls = facts.iris(node, _SDO + "url")

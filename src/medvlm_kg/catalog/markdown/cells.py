@@ -13,9 +13,10 @@ import unicodedata
 # A link's text may hold brackets in pairs ("[[paper]](url)" is a link whose text is "[paper]"), as CommonMark allows.
 # A "[" in a text is taken only before another character than "[", and the text is read once (atomic, possessive):
 # a cell of "[" × 10,000 took 6 s, "[[a]" × 2,500 took 2 s. A destination may hold parentheses in pairs
-# ("https://…/Foo_(v2)/download"), as CommonMark allows: cut at the first ")", it named another page.
+# ("https://…/Foo_(v2)/download"), as CommonMark allows: cut at the first ")", it named another page; one in angle
+# brackets ("<https://x.org/a(b>") anything but brackets and a line break.
 _MD_LINK = re.compile(
-    r"\[((?:(?>\\.|\[(?:\\.|[^\[\]\\]){0,200}\](?!\()|[^\]\\\[]|\[(?!\[))){0,500}+)\]\(\s*<?((?>[^()\s<>]|\([^()\s<>]{0,500}\)){1,2048}+)>?(?:\s+\"[^\"]{0,1000}\")?\s*\)"
+    r"\[((?:(?>\\.|\[(?:\\.|[^\[\]\\]){0,200}\](?!\()|[^\]\\\[]|\[(?!\[))){0,500}+)\]\(\s*<?((?<=<)[^<>\n]{1,2048}(?=>)|(?>[^()\s<>]|\([^()\s<>]{0,500}\)){1,2048}+)>?(?:\s+\"[^\"]{0,1000}\")?\s*\)"
 )
 _EMPTY_LINK = re.compile(r"\[((?:\\.|[^\]\\\[]|\[(?!\[)){0,500}+)\]\(\s*\)")
 _HTML_LINK = re.compile(  # an <a> never closed runs to the end of the cell, as in a browser
@@ -120,7 +121,8 @@ def _links(cell: str) -> list[tuple[str, str]]:
 def without_pictographs(text: str) -> str:
     """``text`` without the pictographs a list decorates it with at either end ("🦴 BTXRD", "🔗 Source"): a symbol,
     with its variation selector or joiner, is no part of a name or a label."""
-    symbol = lambda ch: unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf") or ch in "\ufe0f\u200d"  # noqa: E731
+    # a variation selector (Mn) and a keycap (Me) belong to the pictograph; other marks to the letter before them
+    symbol = lambda ch: unicodedata.category(ch) in ("So", "Sk", "Cf") or ch in "\ufe0e\ufe0f\u20e3"  # noqa: E731
     start, end = 0, len(text)
     while start < end and (symbol(text[start]) or text[start].isspace()):
         start += 1

@@ -42,6 +42,8 @@ def _mine(text: str) -> tuple[list[str], list[str], list[dict]]:
         size = _size_part(part)
         if size and "rest" not in size:
             counts.append(size)
+            if size["unit"] == "dialogue" and _concept("task", "dialogue"):  # "450,724 Visual Dialogues": the task
+                task.append(_concept("task", "dialogue"))  # too, as it was read before dialogues were a unit
             continue
         bare = _DIMENSION.sub("", part)
         found = _concept("modality", bare)
@@ -67,10 +69,11 @@ def _section_concepts(section: str) -> tuple[list[str], list[str]]:
     task: list[str] = []
     for heading in section.split(" › "):
         text = re.sub(r"\s*\(\d+\)\s*$", "", _plain(heading)).strip()  # "Retina (52)"
-        # "DATA TABLE", "Dataset Table": the words for the list's own layout name no modality ("table" is tabular
-        # data in a modality cell, not in a heading over a Markdown table)
-        layout = r"\b(datasets?|data|benchmarks?|tables?)\b|数据集|表格"
-        text = re.sub(layout, "", text, flags=re.IGNORECASE).strip(" -:：")
+        # "DATA TABLE", "Dataset Table", "Summary table": the words for the list's own layout name no modality
+        # ("Table QA", "EHR Tables" still do: tabular data)
+        layout = r"\b(?:data(?:sets?)?|benchmarks?|summary|overview)\s+tables?\b|数据集?表格?|汇总表"
+        text = re.sub(layout, "", text, flags=re.IGNORECASE)
+        text = re.sub(r"\b(datasets?|data|benchmarks?)\b", "", text, flags=re.IGNORECASE).strip(" -:：")
         if not text:
             continue
         words = [

@@ -168,7 +168,7 @@ def _concept_column(filled: list[str]) -> str | None:
 
 
 _PAPER_URL = re.compile(
-    r"https?://(?:www\.)?(?:arxiv\.org/(?:abs|pdf)|aclanthology\.org|openreview\.net|ieeexplore\.ieee\.org|"
+    r"https?://(?:www\.)?(?:arxiv\.org/(?:abs|pdf)|aclanthology\.org|aclweb\.org/anthology|openreview\.net|ieeexplore\.ieee\.org|"
     r"dl\.acm\.org|pubmed\.ncbi\.nlm\.nih\.gov|(?:dx\.)?doi\.org/10\.|proceedings\.)",
     re.IGNORECASE,
 )
@@ -319,16 +319,14 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
         no("table-too-wide", f"table has {width} columns; a dataset table has at most {MAX_COLUMNS}, so it is not read")
         return None
     columns = columns_of(table)
-    names = (
-        [c for c in columns if c.kind == "role" and c.role == "name"]
-        or _titles_as_names(columns)
-        or _unheaded_names(columns, table.sections)
-    )
+    headed = [c for c in columns if c.kind == "role" and c.role == "name"]  # a column its header names the name
+    names = headed or _titles_as_names(columns) or _unheaded_names(columns, table.sections)
     first = _header_forms(table.headers[0]) if table.headers else []
     subjects = _subject_index()
     subject = next((subjects[f] for f in first if f in subjects), None)
     used = next((c for c in columns if set(_header_forms(c.header)) & _datasets_used()), None)
-    if used is not None:  # "Title | Publication | … | Experiment Datasets": methods, and what they were tried on
+    if used is not None and not headed:  # "Title | … | Experiment Datasets": methods, and what they were tried on
+        # (a "Benchmark | … | Evaluation Datasets" table names its datasets, the ones it is built from beside them)
         no(
             "table-not-datasets",
             f'a table of methods or papers: its "{_plain(used.header)}" column names the datasets they use',
@@ -360,6 +358,8 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
     section = _section_says_not_datasets(table.sections)
     if section == "projects or tools" and _names_datasets(_header_key(names[0].header)) and _names_task(table.sections):
         section = None  # "Tool segmentation" (of surgical tools) over a "Dataset" column: datasets, as it says
+    if section == "other lists" and _names_datasets(_header_key(names[0].header)):
+        section = None  # "Related Resources" over a "Dataset" column: datasets, as the column says
     if section:
         no("table-not-datasets", f'the section "{table.sections[-1]}" lists {section}, not datasets')
         return None

@@ -134,7 +134,14 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
         outside and len(labels) > 1 and re.fullmatch(r"(?:[/,，、&+|\s]|\band\b|\bor\b|和|与|或)+", outside)
     ):  # "[KMMLU-Redux](…) / [KMMLU-Pro](…)"
         name = f" {outside} ".join(labels)
-    elif outside and labels and len(labels) == 1 and _JOINS_A_LINK.search(outside) and _MD_LINK.search(stripped):
+    elif (
+        outside
+        and len(labels) == 1
+        and _JOINS_A_LINK.search(outside)
+        and re.match(r"[^\[<]", text.strip())  # the words come first, the link after them
+        and re.search(r"[^\W\d]", labels[0])
+        and _header_key(labels[0]) not in _link_words()  # "Data from [here](…)", "Mammo with [paper](…)": no name
+    ):
         name = f"{outside} {labels[0]}"  # "Malayalam Speech Corpus by [SMC](…)": the link's text ends the name
     elif outside:
         name = outside

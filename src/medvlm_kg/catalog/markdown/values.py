@@ -255,6 +255,9 @@ def _size_part(part: str, suffixes: bool = True) -> dict | None:
     number = count_number(m.group("num"), mult)
     if number is None or _label_key((m.group("unit").split() or [""])[0]) in _measures():
         return None
+    noted = re.match(r"[(（]\s*([^()（）]{1,12}?)\s*[)）]", m.group("unit"))  # "5,750 (h) video": hours of video
+    if noted and _label_key(noted.group(1)) in _measures():
+        return None
     if not number * _MULTIPLIERS[mult] < _MAX_COUNT:  # "1" × 50,000 is infinity as a float
         return None
     value = round(number * _MULTIPLIERS[mult])
