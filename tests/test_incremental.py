@@ -727,14 +727,15 @@ def test_the_worker_ahead_of_the_plan_makes_no_unit_after_checks_that_found_an_e
     made: list = []
     monkeypatch.setattr(units, "_across", lambda state, records: [error])
     monkeypatch.setattr(units, "_run_units", lambda indices: made.append(indices) or [("catalog", "k", [], {})])
-    monkeypatch.setattr(units, "_STATE", SimpleNamespace(records=[], checked=None))
-    assert units._run_ahead(units._ACROSS) == [(units._ACROSS, [error])]
+    monkeypatch.setattr(units, "_STATE", SimpleNamespace(records=[], checked=None, catalog_checked={}))
+    # the checks' problems, and the record of the catalog description's checks the manifest keeps
+    assert units._run_ahead(units._ACROSS) == [(units._ACROSS, ([error], {}))]
     assert units._run_ahead([0]) == [] and made == []
-    monkeypatch.setattr(units, "_STATE", SimpleNamespace(records=[], checked=None))
+    monkeypatch.setattr(units, "_STATE", SimpleNamespace(records=[], checked=None, catalog_checked={}))
     assert units._run_ahead([0]) == [] and made == []  # the checks ran first
     monkeypatch.setattr(units, "_across", lambda state, records: [])
-    monkeypatch.setattr(units, "_STATE", SimpleNamespace(records=[], checked=None))
-    assert units._run_ahead(units._ACROSS) == [(units._ACROSS, [])]
+    monkeypatch.setattr(units, "_STATE", SimpleNamespace(records=[], checked=None, catalog_checked={}))
+    assert units._run_ahead(units._ACROSS) == [(units._ACROSS, ([], {}))]
     assert units._run_ahead([0]) == [("unit", ("catalog", "k", [], {}))] and made == [[0]]
 
 
