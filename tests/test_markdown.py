@@ -1385,3 +1385,29 @@ def test_what_the_review_found_in_headings_names_sizes_links_and_tasks(tmp_path)
         "Cafe\u0301",
         "BTXRD",
     ]
+
+
+# --- what four more lists showed (Uni-Medical's Imaging-X, a Chinese fusion list, AI4Med, a VLM survey) ----------
+
+
+def test_escaped_destinations_backticked_names_copula_flags_and_short_task_forms(tmp_path):
+    # Imaging-X: "…/\#!Synapse:…" and "ph2\%20database.html" gave 19 entries no access; "…/Retinal Vessel
+    # Tortuosity.htm" stored ".../Retinal"; "Det", "Fundus Photo" mapped to nothing. AI4Med: "**Data Name**"
+    # and `Huatuo-26M` (a name in backticks, refused as code) lost all 8 datasets. VIF-in-LARS: "配准 | 是" (the
+    # pairs are registered) made 14 datasets a registration task.
+    report, docs = _import_text(
+        tmp_path,
+        "| Data Name | Task | Modality | Link |\n|---|---|---|---|\n"
+        "| `Huatuo-26M` | Seg/Det | Fundus Photo | [BraTS](https://www.synapse.org/\\#!Synapse:syn27046444/wiki/1) |\n"
+        "| PH2 | Reg | CT | [PH2](https://www.fc.up.pt/addi/ph2\\%20database.html) |\n"
+        "| [Retinal Vessel Tortuosity](http://bioimlab.dei.unipd.it/Retinal Vessel Tortuosity.htm) | Det | CT | |\n\n"
+        "| 数据集 | 配准 | 链接 |\n|---|---|---|\n| VTUAV | 是 | <https://example.org/v> |\n"
+        "| LLVIP | 否 | <https://example.org/l> |\n",
+    )
+    huatuo = docs["huatuo-26m"]
+    assert huatuo["access"][0]["url"] == "https://www.synapse.org/#!Synapse:syn27046444/wiki/1"
+    assert huatuo["task"] == ["segmentation", "detection"] and huatuo["modality"] == ["fundus"]
+    assert docs["ph2"]["access"][0]["url"] == "https://www.fc.up.pt/addi/ph2%20database.html"
+    assert "task" not in docs["ph2"]  # "Reg" is registration in one list, regression in another: left unread
+    assert "access" not in docs["retinal-vessel-tortuosity"]  # no address a space broke in two
+    assert "task" not in docs["vtuav"]  # whether the pairs are registered is no task

@@ -36,6 +36,7 @@ _EMPHASIS = re.compile(
     r"(?<![\w*\\])\*(?=\S)([^*\n]{1,500}?)(?<=[^\s\\])\*(?![\w*])"
     r"|(?<![\w_\\])_(?=\S)([^_\n]{1,500}?)(?<=[^\s\\])_(?![\w_])"
 )
+_URL_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: any ASCII punctuation may be escaped
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
 
 
@@ -101,8 +102,8 @@ def _links(cell: str) -> list[tuple[str, str]]:
     for m in _HTML_LINK.finditer(cell):
         found.append((_plain(m.group(2)), html.unescape(m.group(1)).strip()))
     rest = _HTML_LINK.sub(" ", cell)
-    for m in _MD_LINK.finditer(rest):
-        found.append((_plain(m.group(1)), m.group(2).strip()))
+    for m in _MD_LINK.finditer(rest):  # "…/\\#!Synapse:…": a backslash escape in a destination is its character
+        found.append((_plain(m.group(1)), _URL_ESCAPE.sub(r"\1", m.group(2).strip())))
     rest = _MD_LINK.sub(" ", rest)
     for m in _AUTOLINK.finditer(rest):
         found.append(("", m.group(1).strip()))

@@ -115,7 +115,9 @@ def columns_of(table: Table) -> list[Column]:
             column.kind, column.again = "known", True  # the first one counts; this one is reported
         if filled and all(f is not None for f in flags) and any(flags) and column.role != "name":
             concept = None
-            for scheme in ("task", "modality"):
+            # "配准 | 是/否" asks whether the pairs are registered (是: "it is"), not whether the data serves the task
+            copula = all(_plain(c) in ("是", "否") for c in filled)
+            for scheme in ("modality",) if copula else ("task", "modality"):
                 for form in _header_forms(header):
                     found = _concept(scheme, form)
                     if found:

@@ -41,8 +41,9 @@ _REF_MARK = re.compile(r"(?:\s*,?\s*\[(?:\d{1,3}[a-z]?)?\])+\s*$")  # "ADP [2]",
 # "[label](target)" whose target is no URL a link can have: text, or a URL and more words ("[X](url 提取码: s)")
 _LOOSE_LINK = re.compile(r"\[((?:\\.|[^\]\\\[]|\[(?!\[)){1,500}+)\]\(((?:[^()]|\([^()]{0,500}\)){0,2048})\)")
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>()\[\]|\"'“”]+")
-_BROKEN_TAIL = re.compile(
-    r"\s+(?!https?://)[^\s()]*(?:/|\.(?:s?html?|php|aspx?|jsp|pdf|zip))(?=\s|\)|$)", re.IGNORECASE
+_BROKEN_TAIL = re.compile(  # "…/Retinal Vessel Tortuosity.htm": the words up to a file or folder are its path
+    r"(?:\s+(?!https?://)[^\s()/]{1,60}){0,5}?\s+(?!https?://)[^\s()]*(?:/|\.(?:s?html?|php|aspx?|jsp|pdf|zip))(?=\s|\)|$)",
+    re.IGNORECASE,
 )
 
 
@@ -155,8 +156,18 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
 
 
 def _is_code(cell: str) -> bool:
+    """Whether a name cell is code: in backticks and spelled as code is (CBLUE's `EEDataset`, `a.b`, `load_x()`),
+    not a name a list sets in backticks (AI4Med's `Huatuo-26M`)."""
     text = cell.strip()
-    return bool(re.fullmatch(r"(`[^`]+`\s*[/,]?\s*)+", text))
+    if not re.fullmatch(r"(`[^`]+`\s*[/,]?\s*)+", text):
+        return False
+    return all(_CODE_WORD.fullmatch(word) for word in re.findall(r"`([^`]+)`", text))
+
+
+_CODE_WORD = re.compile(  # a class (…Dataset, …Processor), a dotted name, a call, a snake_case identifier
+    r"[A-Za-z_]\w*(?:Dataset|DataProcessor|Processor|Trainer|Loader|Reader|Builder|Config)"
+    r"|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\S*\))?|[A-Za-z_]\w*\(\S*\)|[a-z][a-z0-9]*(?:_[a-z0-9]+)+"
+)
 
 
 _SUPERSCRIPT = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
