@@ -1411,3 +1411,13 @@ def test_escaped_destinations_backticked_names_copula_flags_and_short_task_forms
     assert "task" not in docs["ph2"]  # "Reg" is registration in one list, regression in another: left unread
     assert "access" not in docs["retinal-vessel-tortuosity"]  # no address a space broke in two
     assert "task" not in docs["vtuav"]  # whether the pairs are registered is no task
+
+
+def test_a_count_cell_with_a_note_in_parentheses_keeps_its_count(tmp_path):
+    # JRMeyer's "# SPEAKERS": "434 speakers (176 female, 258 male)" gave no size (62 of the list's 151 entries)
+    _, docs = _import_text(
+        tmp_path,
+        "| Corpus | # SPEAKERS | Link |\n|---|---|---|\n"
+        "| FT Speech | 434 speakers (176 female, 258 male) | <https://ftspeech.dk> |\n",
+    )
+    assert docs["ft-speech"]["size"] == [{"count": 434, "unit": "speaker", "note": "(176 female, 258 male)"}]

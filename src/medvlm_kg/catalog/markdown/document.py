@@ -172,6 +172,9 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
         text = _plain(cell)
         m = re.fullmatch(r"(~|≈|约|>|＞|over )?\s*(\d[\d,]*(?:\.\d+)?)\s*([kKmM万]?)\s*(\+)?", text)
         own = None if m else _size_part(text)  # "1,566 patients" under "# Scans": the cell names its own unit
+        rest = (own or {}).get("rest", "")
+        if rest.startswith("(") and rest.endswith(")"):  # "434 speakers (176 female, 258 male)": a note on it
+            own = {**{k: v for k, v in own.items() if k != "rest"}, "note": rest}
         if own and "rest" not in own and not any(c["unit"] == own["unit"] for c in size):
             size.append(own)
             derive("size", "counts")
