@@ -792,7 +792,8 @@ def test_a_count_cell_that_names_its_own_unit_is_read_with_it(tmp_path):
         "| Other | many | [TCIA](https://www.cancerimagingarchive.net/y) |\n",
     )
     assert docs["cbis-ddsm"]["size"] == [{"count": 1566, "unit": "subject"}]
-    assert 'count: no concept for "many"; the cell stays in the list only' in report.as_text()
+    assert 'size: no concept for "many"; the cell stays in listed.size' in report.as_text()
+    assert docs["other"]["listed"]["size"] == {"en": "# Scans: many"}  # the list's header and cell, as written
 
 
 def test_a_placeholder_link_is_no_access_point_and_a_title_loses_its_emoji(tmp_path):
@@ -1287,7 +1288,8 @@ def test_pathology_sample_and_radiology_counts_and_headings_are_read_as_what_the
     assert docs["panda"]["size"] == [{"count": 9_555, "unit": "slide"}]
     assert docs["crc"]["size"] == [{"count": 107_180, "unit": "patch"}]
     assert docs["panda"]["modality"] == ["medical-image"]  # radiology: CT and MRI as much as X-ray
-    assert "80 / 799 / 208" in report.as_text() and "the cell stays in the list only" in report.as_text()
+    assert '"80 / 799 / 208"; the cell stays in listed.size' in report.as_text()
+    assert docs["atlas"]["listed"]["size"] == {"en": "#Slides: 80 / 799 / 208"}  # "not listed" was false
     assert next(d for d in docs.values() if d["name"] == "重构对话")["size"] == [
         {"count": 400_000, "unit": "instance", "approximate": True}
     ]

@@ -178,8 +178,9 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
         if own and "rest" not in own and not any(c["unit"] == own["unit"] for c in size):
             size.append(own)
             derive("size", "counts")
-        elif not m and text:  # a count column's cell is in no listed role: the report must not say it is kept
-            report.unmapped.append({"line": entry.line, "field": "count", "text": text, "closest": []})
+        elif not m and text:  # kept in listed.size below only where the list has no size column of its own
+            field_ = "count" if "size" in listed else "size"
+            report.unmapped.append({"line": entry.line, "field": field_, "text": text, "closest": []})
         if m:
             digits = count_number(m.group(2), m.group(3).lower())  # "18.365" is 18,365; "2.5" counts nothing
             number = (digits or 0) * _MULTIPLIERS[m.group(3).lower()]
@@ -187,6 +188,7 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
                 approximate = bool(m.group(1) or m.group(4) or m.group(3))
                 size.append({"count": round(number), "unit": unit, **({"approximate": True} if approximate else {})})
                 derive("size", "counts")
+    _count_cells_as_listed(listed, entry)
     description = listed.get("description", {})
     text = description.get("en") or description.get("zh") or entry.by_lang.get("description", {}).get("ja")
     if text:
@@ -284,6 +286,20 @@ def _license(doc: dict, entry: Entry, source_url: str | None, report: ImportRepo
     if found is None:
         report.note(entry.line, "license-cell", f'licence cell "{stated}" names no one SPDX licence: kept as stated')
     doc["license"] = {**({"id": found} if found else {}), "covers": "data", "stated": stated, "sources": [source_url]}
+
+
+def _count_cells_as_listed(listed: dict, entry: Entry) -> None:
+    """A row's count columns as its listed size, each cell as written after its header as written ("#Slides:
+    9,555; #Patches: 107,180"), where the list has no size column: the page's "As listed" row said "not listed"
+    of a size the list gives."""
+    if "size" in listed:
+        return
+    parts: dict[str, list[str]] = {}
+    for lang, header, cell in entry.count_cells:
+        if lang in ("en", "zh") and not _unknown(cell):
+            parts.setdefault(lang, []).append(f"{_plain(header)}: {cell.strip()}")
+    if parts:
+        listed["size"] = {lang: "; ".join(cells) for lang, cells in sorted(parts.items())}
 
 
 _LISTING_KEYS = ("source", "version", "row", "name", "title", "date", "links", "modality", "task", "size")

@@ -37,6 +37,7 @@ class Entry:
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (role of the column, label, url)
     relative: list[tuple[str, str]] = field(default_factory=list)  # (label, path) of links to the list's own files
     counts: list[tuple[str, str]] = field(default_factory=list)  # (unit id, cell) from count columns
+    count_cells: list[tuple[str, str, str]] = field(default_factory=list)  # (language, header, cell) of those
     flags: list[tuple[str, str]] = field(default_factory=list)  # (scheme, concept id) from ✓ cells
     section: str = ""  # the headings (and group row) the row sits under
     carried: dict[str, str] = field(default_factory=dict)  # role → cell carried down from the row above
@@ -266,6 +267,7 @@ def _take_row(
             continue
         if column.kind == "count":
             entry.counts.append((column.unit, cell))
+            entry.count_cells.append((lang, column.header, cell))
         elif column.kind == "flag":
             if column.concept and _flag_value(cell):
                 entry.flags.append(column.concept)
