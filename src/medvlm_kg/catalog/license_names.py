@@ -23,7 +23,9 @@ _CC_URL = re.compile(  # a ported licence (…/by/3.0/igo/, …/3.0/de/) is anot
 _CC0_URL = re.compile(r"creativecommons\.org/publicdomain/zero/1\.0", re.IGNORECASE)
 # Words that make a cell say less than the licence its link names ("CC-BY-NC 4.0 with some exceptions"); "for
 # images and annotations", "Some rights reserved" (Creative Commons' own wording) do not.
-_QUALIFIED = re.compile(r"\b(?:except|exceptions?|excluding|unless|partly|partially)\b|除外|例外|部分", re.IGNORECASE)
+_QUALIFIED = re.compile(  # "expections": JRMeyer's list spells it so
+    r"\b(?:except|exceptions?|expections?|excluding|unless|partly|partially)\b|除外|例外|部分", re.IGNORECASE
+)
 _NOISE = re.compile(r"\b(?:the|licen[cs]e[sd]?|international|public|generic|unported|version|协议|许可证?)\b")
 
 
