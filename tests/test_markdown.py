@@ -1442,3 +1442,15 @@ def test_a_paper_page_on_papers_with_code_is_a_paper_and_a_misspelt_exception_st
     assert docs["healthsearchqa"]["see_also"][0]["label"] == "paper"
     assert docs["medqa"]["access"][0]["url"] == "https://paperswithcode.com/dataset/medqa-usmle"  # a dataset's page
     assert "id" not in docs["open-tts"]["license"]
+
+
+def test_a_dimension_column_of_video_gives_the_video_modality(tmp_path):
+    # Imaging-X's "Video Medical Datasets": Cholec80 and 76 more, Dim "Video", were published as "endoscopy image"
+    _, docs = _import_text(
+        tmp_path,
+        "| Dataset | Dim | Modality | Link |\n|---|---|---|---|\n"
+        "| Cholec80 | Video | Endoscopy | <https://camma.unistra.fr/datasets> |\n"
+        "| Kvasir | 2D | Endoscopy | <https://datasets.simula.no/kvasir/> |\n",
+    )
+    assert docs["cholec80"]["modality"] == ["endoscopy", "video"]
+    assert docs["kvasir"]["modality"] == ["endoscopy"]

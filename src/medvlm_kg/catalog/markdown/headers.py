@@ -70,7 +70,7 @@ def _count_unit(header: str) -> str | None:
 class Column:
     index: int
     header: str
-    kind: str  # role | count | flag | index | known | unknown
+    kind: str  # role | count | flag | dimension | index | known | unknown
     role: str = ""  # name, title, paper, date, venue, modality, task, size, links, description
     unit: str = ""  # for a count column
     concept: tuple[str, str] | None = None  # for a flag column: (scheme, id) the ✓ means
@@ -133,6 +133,8 @@ def columns_of(table: Table) -> list[Column]:
             note = re.search(r"\(([^()]{1,40})\)", header)  # "Scale (imgs)": a size column counting images
             if column.kind == "role" and note and _count_unit(note.group(1)):
                 column = Column(i, header, "count", unit=_count_unit(note.group(1)) or "")
+        if column.kind == "unknown" and set(_header_forms(header)) & _dimension_headers():
+            column.kind = "dimension"  # "Dim": 2D, 3D or Video; a video is a modality of its own
         if column.kind == "role":
             used.add(column.role)
             column.kind = "role"
@@ -212,6 +214,12 @@ def _links_column(filled: list[str]) -> bool:
 @cache
 def _dataset_words() -> frozenset[str]:
     return frozenset(_header_key(w) for w in _columns()["section_datasets"])
+
+
+@cache
+def _dimension_headers() -> frozenset[str]:
+    """Headers of a column saying whether the data is 2D, 3D or video (Imaging-X's "Dim")."""
+    return frozenset(_header_key(w) for w in _columns().get("dimension", []))
 
 
 @cache

@@ -268,6 +268,9 @@ def _take_row(
         if column.kind == "count":
             entry.counts.append((column.unit, cell))
             entry.count_cells.append((lang, column.header, cell))
+        elif column.kind == "dimension":
+            if re.search(r"\bvideos?\b|视频", _plain(cell), re.IGNORECASE):  # "Video": the modality, beside the rest
+                entry.flags.append(("modality", "video"))
         elif column.kind == "flag":
             if column.concept and _flag_value(cell):
                 entry.flags.append(column.concept)
