@@ -122,12 +122,16 @@ def _links(cell: str) -> list[tuple[str, str]]:
 def without_pictographs(text: str) -> str:
     """``text`` without the pictographs a list decorates it with at either end ("🦴 BTXRD", "🔗 Source"): a symbol,
     with its variation selector or joiner, is no part of a name or a label."""
-    # a variation selector (Mn) and a keycap (Me) belong to the pictograph; other marks to the letter before them
-    symbol = lambda ch: unicodedata.category(ch) in ("So", "Sk", "Cf") or ch in "\ufe0e\ufe0f\u20e3"  # noqa: E731
     start, end = 0, len(text)
-    while start < end and (symbol(text[start]) or text[start].isspace()):
+    while start < end and (_decoration(text[start]) or text[start].isspace()):
         start += 1
-    while end > start and (symbol(text[end - 1]) or text[end - 1].isspace()):
+    while end > start and (_decoration(text[end - 1]) or text[end - 1].isspace()):
         end -= 1
     stripped = text[start:end]
     return stripped if stripped and (start or end < len(text)) else text
+
+
+def _decoration(ch: str) -> bool:
+    """A symbol, a joiner, or what belongs to a pictograph (a variation selector, a keycap); other marks belong to
+    the letter before them (Hindi, Thai)."""
+    return unicodedata.category(ch) in ("So", "Sk", "Cf") or ch in "\ufe0e\ufe0f\u20e3"

@@ -13,6 +13,7 @@ from medvlm_kg.catalog.markdown.links import _ARXIV, _DOI, _classified_links
 from medvlm_kg.catalog.markdown.names import slug
 from medvlm_kg.catalog.markdown.report import ImportReport
 from medvlm_kg.catalog.markdown.rows import Entry
+from medvlm_kg.catalog.markdown.rules import columns as _columns
 from medvlm_kg.catalog.markdown.values import (
     _DIMENSION,
     _MAX_COUNT,
@@ -42,8 +43,9 @@ def _mine(text: str) -> tuple[list[str], list[str], list[dict]]:
         size = _size_part(part)
         if size and "rest" not in size:
             counts.append(size)
-            if size["unit"] == "dialogue" and _concept("task", "dialogue"):  # "450,724 Visual Dialogues": the task
-                task.append(_concept("task", "dialogue"))  # too, as it was read before dialogues were a unit
+            named = _concept("task", _columns()["unit_tasks"].get(size["unit"], ""))  # "450,724 Visual Dialogues"
+            if named:
+                task.append(named)
             continue
         bare = _DIMENSION.sub("", part)
         found = _concept("modality", bare)

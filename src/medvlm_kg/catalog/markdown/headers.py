@@ -11,8 +11,9 @@ from functools import cache
 from medvlm_kg.catalog.markdown.cells import _links, _plain
 from medvlm_kg.catalog.markdown.report import ImportReport
 from medvlm_kg.catalog.markdown.rules import columns as _columns
+from medvlm_kg.catalog.markdown.rules import link_rule
 from medvlm_kg.catalog.markdown.tables import Table
-from medvlm_kg.catalog.markdown.values import _code_words, _concept, _concepts, _header_key, _link_words
+from medvlm_kg.catalog.markdown.values import _code_words, _concept, _concepts, _header_key, _link_words, column_words
 
 MAX_COLUMNS = 64
 
@@ -116,7 +117,7 @@ def columns_of(table: Table) -> list[Column]:
         if filled and all(f is not None for f in flags) and any(flags) and column.role != "name":
             concept = None
             # "配准 | 是/否" asks whether the pairs are registered (是: "it is"), not whether the data serves the task
-            copula = all(_plain(c) in ("是", "否") for c in filled)
+            copula = all(_plain(c) in _columns()["flags"]["copula"] for c in filled)
             for scheme in ("modality",) if copula else ("task", "modality"):
                 for form in _header_forms(header):
                     found = _concept(scheme, form)
@@ -133,7 +134,7 @@ def columns_of(table: Table) -> list[Column]:
             note = re.search(r"\(([^()]{1,40})\)", header)  # "Scale (imgs)": a size column counting images
             if column.kind == "role" and note and _count_unit(note.group(1)):
                 column = Column(i, header, "count", unit=_count_unit(note.group(1)) or "")
-        if column.kind == "unknown" and set(_header_forms(header)) & _dimension_headers():
+        if column.kind == "unknown" and set(_header_forms(header)) & column_words("dimension"):
             column.kind = "dimension"  # "Dim": 2D, 3D or Video; a video is a modality of its own
         if column.kind == "role":
             used.add(column.role)
@@ -171,13 +172,6 @@ def _concept_column(filled: list[str]) -> str | None:
     return None
 
 
-_PAPER_URL = re.compile(
-    r"https?://(?:www\.)?(?:arxiv\.org/(?:abs|pdf)|aclanthology\.org|aclweb\.org/anthology|openreview\.net|ieeexplore\.ieee\.org|"
-    r"dl\.acm\.org|pubmed\.ncbi\.nlm\.nih\.gov|(?:dx\.)?doi\.org/10\.|proceedings\.)",
-    re.IGNORECASE,
-)
-
-
 def _papers_column(filled: list[str]) -> bool:
     """Whether a column its header does not name holds each row's paper: at least three cells, and in nearly every
     one a single link to a paper's page or labelled with a title (four words or more, JohnSnowLabs' "Source":
@@ -190,7 +184,10 @@ def _papers_column(filled: list[str]) -> bool:
         if len(found) != 1:
             continue
         label, url = found[0]
-        if _PAPER_URL.match(url) or (len(label.split()) >= 4 and _header_key(label) not in _link_words()):
+        rule = link_rule(url)  # a host link_hosts.yaml knows for papers (arXiv, ACL Anthology, OpenReview…)
+        if (rule is not None and rule[0] == "paper") or (
+            len(label.split()) >= 4 and _header_key(label) not in _link_words()
+        ):
             papers += 1
     return papers >= 0.8 * len(filled)
 
@@ -211,33 +208,16 @@ def _links_column(filled: list[str]) -> bool:
     )
 
 
-@cache
-def _dataset_words() -> frozenset[str]:
-    return frozenset(_header_key(w) for w in _columns()["section_datasets"])
-
-
-@cache
-def _dimension_headers() -> frozenset[str]:
-    """Headers of a column saying whether the data is 2D, 3D or video (Imaging-X's "Dim")."""
-    return frozenset(_header_key(w) for w in _columns().get("dimension", []))
-
-
-@cache
-def _datasets_used() -> frozenset[str]:
-    """Headers of a column naming the datasets a row's method or paper uses ("Experiment Datasets")."""
-    return frozenset(_header_key(w) for w in _columns().get("datasets_used", []))
-
-
 def _names_datasets(key: str) -> bool:
     """Whether a header or heading (as a header key) says "dataset", "benchmark", "数据集"…: as a word, or anywhere
     for a Chinese one ("数据集提供者")."""
-    return any(w in key.split() or (not w.isascii() and w in key) for w in _dataset_words())
+    return any(w in key.split() or (not w.isascii() and w in key) for w in column_words("section_datasets"))
 
 
 def _titles_as_names(columns: list[Column]) -> list[Column]:
     """A plain "Title" / "标题" column made the name column of a table that has none, when another header says the
     rows are datasets ("ID | 标题 | 更新日期 | 数据集提供者 | …", CLUE's dataset search); else nothing."""
-    plain = {_header_key(w) for w in _columns().get("titles_as_names", [])}
+    plain = column_words("titles_as_names")
     titles = [
         c
         for c in columns
@@ -270,7 +250,7 @@ def _says_datasets(name_header: str, sections: tuple[str, ...]) -> bool:
 
 def _lists_repositories(columns: list[Column]) -> bool:
     """A stars (or forks) column, and no column that describes data: "名称 | Stars 数 | 介绍" lists tools."""
-    stars = {_header_key(w) for w in _columns().get("repository_columns", [])}
+    stars = column_words("repository_columns")
     if not any(set(_header_forms(c.header)) & stars for c in columns):
         return False
     about_data = {"size", "modality", "task", "date", "paper", "title", "venue"}
@@ -334,7 +314,7 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
     first = _header_forms(table.headers[0]) if table.headers else []
     subjects = _subject_index()
     subject = next((subjects[f] for f in first if f in subjects), None)
-    used = next((c for c in columns if set(_header_forms(c.header)) & _datasets_used()), None)
+    used = next((c for c in columns if set(_header_forms(c.header)) & column_words("datasets_used")), None)
     if used is not None and not headed:  # "Title | … | Experiment Datasets": methods, and what they were tried on
         # (a "Benchmark | … | Evaluation Datasets" table names its datasets, the ones it is built from beside them)
         no(

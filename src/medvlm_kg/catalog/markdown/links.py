@@ -14,26 +14,9 @@ from medvlm_kg.catalog.markdown.cells import without_pictographs
 from medvlm_kg.catalog.markdown.names import name_key
 from medvlm_kg.catalog.markdown.report import ImportReport
 from medvlm_kg.catalog.markdown.rows import Entry
-from medvlm_kg.catalog.markdown.rules import columns as _columns
 from medvlm_kg.catalog.markdown.rules import link_hosts
-from medvlm_kg.catalog.markdown.values import _code_words, _header_key
-
-
-def _link_rule(url: str) -> tuple[str, dict] | None:
-    """("paper" | "access", rule) for a URL by its host, or None for a host the rules do not know."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    host = (parts.hostname or "").lower()
-    for kind in ("papers", "access"):
-        for rule in link_hosts()[kind]:
-            if any(host == h or host.endswith("." + h) for h in rule["hosts"]):
-                if rule.get("path") and not re.search(rule["path"], parts.path or "/"):
-                    continue
-                return ("paper" if kind == "papers" else "access"), rule
-    return None
-
+from medvlm_kg.catalog.markdown.rules import link_rule as _link_rule
+from medvlm_kg.catalog.markdown.values import _code_words, _header_key, column_words
 
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
 _DOI = re.compile(r"(?:dx\.)?doi\.org/(10\.\d{4,9}/[^\s?#]+)", re.IGNORECASE)
@@ -51,27 +34,12 @@ def _data_doi_prefixes() -> dict[str, str]:
     return {str(k): v for k, v in (link_hosts().get("data_doi_prefixes") or {}).items()}
 
 
-@cache
-def _data_labels() -> frozenset[str]:
-    """Link texts that say the link is to the data ("data", "download"), as header keys."""
-    return frozenset(_header_key(w) for w in _columns().get("data_link_labels", []))
-
-
-@cache
-def _paper_labels() -> frozenset[str]:
-    """Link texts that say the link is to a paper ("paper", "论文"), as header keys."""
-    return frozenset(_header_key(w) for w in _columns().get("paper_link_labels", []))
-
-
-@cache
-def _placeholders() -> frozenset[str]:
-    """Link texts that say the link is not there yet ("Coming soon"), as header keys."""
-    return frozenset(_header_key(w) for w in _columns().get("placeholder_link_labels", []))
-
-
 def _generic(label: str) -> bool:
-    words = {_header_key(w) for w in _columns().get("generic_link_labels", [])}
-    return not label or _header_key(label) in words or bool(re.fullmatch(r"\[?\d+\]?", label))
+    return (
+        not label
+        or _header_key(label) in column_words("generic_link_labels")
+        or bool(re.fullmatch(r"\[?\d+\]?", label))
+    )
 
 
 def _host_label(url: str) -> str:
@@ -157,20 +125,25 @@ def _classified_links(entry: Entry, report: ImportReport, source_url: str | None
         repository = _data_doi_prefixes().get(doi.group(1).split("/")[0]) if doi else None  # Zenodo's 10.5281
         dataset_doi = doi is not None and (
             (repository is not None and role in ("links", "name"))
-            or (role == "links" and (_header_key(label) in _data_hosts() or _header_key(label) in _data_labels()))
+            or (
+                role == "links"
+                and (_header_key(label) in _data_hosts() or _header_key(label) in column_words("data_link_labels"))
+            )
         )
         if rule and rule[0] == "paper" and not dataset_doi:
             papers.append(url)
             continue
         if dataset_doi:
             rule = None
-        if (role == "paper" and rule is None and url not in offered) or _header_key(label) in _paper_labels():
+        if (role == "paper" and rule is None and url not in offered) or _header_key(label) in column_words(
+            "paper_link_labels"
+        ):
             papers.append(url)
             continue
         if role == "code" or _header_key(label) in _code_words():  # the code of a paper, a demo: not the data
             code.append(url)
             continue
-        if _header_key(label) in _placeholders():
+        if _header_key(label) in column_words("placeholder_link_labels"):
             report.note(entry.line, "link-placeholder", f'a link labelled "{label}" is no access point yet: left out')
             continue
         if label.count("[") > label.count("]"):  # the inner link of "[a<br/>[b](…)](…)": its own text

@@ -45,9 +45,14 @@ def _header_key(text: str) -> str:
 
 
 @cache
+def column_words(name: str) -> frozenset[str]:
+    """A word list of markdown_columns.yaml ("code_link_labels", "dimension"…) as header keys, read once."""
+    return frozenset(_header_key(w) for w in _columns().get(name, []))
+
+
 def _code_words() -> frozenset[str]:
     """Link texts that say the link is to code or a demo ("[code](…)"): never the data's access point."""
-    return frozenset(_header_key(w) for w in _columns().get("code_link_labels", []))
+    return column_words("code_link_labels")
 
 
 @cache
