@@ -170,7 +170,7 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
         size += counts
         for part in unmapped:
             report.unmapped.append({"line": entry.line, "field": "size", "text": part, "closest": []})
-    for unit, cell in entry.counts:
+    for unit, _, _, cell in entry.counts:
         text = _plain(cell)
         m = re.fullmatch(r"(~|≈|约|>|＞|over )?\s*(\d[\d,]*(?:\.\d+)?)\s*([kKmM万]?)\s*(\+)?", text)
         own = None if m else _size_part(text)  # "1,566 patients" under "# Scans": the cell names its own unit
@@ -297,7 +297,7 @@ def _count_cells_as_listed(listed: dict, entry: Entry) -> None:
     if "size" in listed:
         return
     parts: dict[str, list[str]] = {}
-    for lang, header, cell in entry.count_cells:
+    for _, lang, header, cell in entry.counts:
         if lang in ("en", "zh") and not _unknown(cell):
             parts.setdefault(lang, []).append(f"{_plain(header)}: {cell.strip()}")
     if parts:

@@ -36,8 +36,8 @@ class Entry:
     by_lang: dict[str, dict[str, str]] = field(default_factory=dict)  # role → {lang: cell}
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (role of the column, label, url)
     relative: list[tuple[str, str]] = field(default_factory=list)  # (label, path) of links to the list's own files
-    counts: list[tuple[str, str]] = field(default_factory=list)  # (unit id, cell) from count columns
-    count_cells: list[tuple[str, str, str]] = field(default_factory=list)  # (language, header, cell) of those
+    # count columns' cells: (unit id, the table's language, header, cell)
+    counts: list[tuple[str, str, str, str]] = field(default_factory=list)
     flags: list[tuple[str, str]] = field(default_factory=list)  # (scheme, concept id) from ✓ cells
     section: str = ""  # the headings (and group row) the row sits under
     carried: dict[str, str] = field(default_factory=dict)  # role → cell carried down from the row above
@@ -266,8 +266,7 @@ def _take_row(
         if _unknown(cell):
             continue
         if column.kind == "count":
-            entry.counts.append((column.unit, cell))
-            entry.count_cells.append((lang, column.header, cell))
+            entry.counts.append((column.unit, lang, column.header, cell))
         elif column.kind == "dimension":
             if re.search(r"\bvideos?\b|视频", _plain(cell), re.IGNORECASE):  # "Video": the modality, beside the rest
                 entry.flags.append(("modality", "video"))
