@@ -100,6 +100,31 @@ def test_size_cells_become_counts_with_units(cell, counts):
     assert unmapped == []
 
 
+@pytest.mark.parametrize(
+    ("cell", "count", "approximate"),
+    [
+        ("11,000+ samples requiring localization", 11_000, False),  # the seed list's HEAL-MedVQA cell
+        ("over 1,000 images", 1_000, False),
+        ("more than 500 cases", 500, False),
+        ("> 300 reports", 300, False),
+        ("超过 2万张图像", 20_000, True),
+        ("1000余例病例", 1_000, False),
+        ("3000多个问答对", 3_000, False),
+        ("1.5M+ images", 1_500_000, True),  # rounded, and a lower bound
+    ],
+)
+def test_a_lower_bound_is_kept_as_at_least_not_as_about(cell, count, approximate):
+    """ "11,000+" says there are 11,000 or more: the page must say "at least 11,000", not "about 11,000"."""
+    (found,), _ = _sizes(cell)
+    assert (found["count"], found.get("approximate", False), found.get("at_least")) == (count, approximate, True)
+
+
+@pytest.mark.parametrize("cell", ["~5,000 images", "约2万张图像", "26K QA pairs", "5,000 images", "近800张图像"])
+def test_a_rounded_or_exact_count_is_no_lower_bound(cell):
+    (found,), _ = _sizes(cell)
+    assert "at_least" not in found
+
+
 def test_a_heading_naming_alternatives_gives_no_modality_and_a_count_without_unit_says_so(tmp_path):
     report, docs = _import_text(
         tmp_path,

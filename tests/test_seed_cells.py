@@ -166,6 +166,19 @@ def test_sizes_become_counts_with_units_and_rounded_ones_are_approximate(graph):
     assert _sizes(graph, "MM-Skin") == {}
 
 
+def test_a_size_the_list_gives_as_a_lower_bound_is_stated_as_one(graph, built):
+    """HEAL-MedVQA's cell says "11,000+ samples": the graph gives 11,000 as the count's minimum (and not as exact),
+    and the pages say "at least", where they said "about"."""
+    (size,) = graph.objects(_dataset(graph, "HEAL-MedVQA"), SDO.size)
+    assert graph.value(size, SDO.minValue).toPython() == graph.value(size, SDO.value).toPython() == 11_000
+    assert graph.value(size, MVK.approximate).toPython() is True
+    english = (built / "dataset" / "heal-medvqa.html").read_text(encoding="utf-8")
+    chinese = (built / "zh" / "dataset" / "heal-medvqa.html").read_text(encoding="utf-8")
+    assert "<strong>at least 11,000</strong>" in english and "Size: at least 11,000 instances." in english
+    assert "<strong>至少 11,000</strong>" in chinese and "数据规模：样本至少 11,000。" in chinese
+    assert "about 11,000" not in english and "约 11,000" not in chinese
+
+
 def test_modality_and_task_cells_become_concepts_and_a_modality_count_is_kept(graph):
     gmai = _dataset(graph, "GMAI-MMBench")
     assert set(graph.objects(gmai, MVK.modality)) == {rdflib.URIRef(BASE + "concept/modality/multimodal")}

@@ -163,7 +163,10 @@ def _read_catalog(folder: Path) -> Version:
             "venue": dataset.venue,
             "modality": ", ".join(dataset.modality) or None,
             "task": ", ".join(dataset.task) or None,
-            "size": ", ".join(f"{c.count} {c.unit}" + (" (approximate)" if c.approximate else "") for c in dataset.size)
+            "size": ", ".join(
+                f"{c.count} {c.unit}" + (" (at least)" if c.at_least else " (approximate)" if c.approximate else "")
+                for c in dataset.size
+            )
             or None,
             "access": ", ".join(a.url for a in dataset.access) or None,
             "paper": (dataset.paper.iri or dataset.paper.title) if dataset.paper else None,

@@ -42,6 +42,7 @@ class Count:
     unit: str
     approximate: bool = False
     note: str | None = None
+    at_least: bool = False  # "11,000+", "over 1,000", "1000余例": the list gives a lower bound, not the count
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,7 +114,8 @@ def _dataset_from(doc: dict, rel: str, published, paper_date, schemes) -> Datase
         modality_count=doc.get("modality_count"),
         task=tuple(doc.get("task", ())),
         size=tuple(
-            Count(c["count"], c["unit"], c.get("approximate", False), c.get("note")) for c in doc.get("size", ())
+            Count(c["count"], c["unit"], c.get("approximate", False), c.get("note"), c.get("at_least", False))
+            for c in doc.get("size", ())
         ),
         access=tuple(
             Access(a["label"], a["url"], a.get("platform") or _platform_for(a["url"], schemes))

@@ -45,6 +45,7 @@ from medvlm_kg.graph.namespaces import (
     S_IDENTIFIER,
     S_INCLUDED_IN,
     S_KEYWORDS,
+    S_MIN_VALUE,
     S_NAME,
     S_PUBLICATION,
     S_QV,
@@ -113,7 +114,9 @@ def _sizes(desc: Description, dataset: Dataset, schemes: dict[str, ConceptScheme
         desc.add(q, S_UNIT_CODE, ox.NamedNode(unit.iri))
         desc.add(q, S_UNIT_TEXT, literal(unit.label("en"), language="en"))
         desc.add(q, S_UNIT_TEXT, literal(unit.label("zh"), language="zh"))
-        desc.add(q, M_APPROXIMATE, literal(count.approximate))
+        if count.at_least:  # "11,000+": the count is a lower bound, so it is not exact either
+            desc.add(q, S_MIN_VALUE, literal(count.count))
+        desc.add(q, M_APPROXIMATE, literal(count.approximate or count.at_least))
         if count.note:
             desc.add(q, S_DESCRIPTION, literal(count.note, language="en"))
 

@@ -48,6 +48,7 @@ _PHRASES: dict[str, dict[str, str]] = {
         "size": "Size: {items}.",
         "count": "{count} {unit}",
         "approximate": "about {count} {unit}",
+        "at_least": "at least {count} {unit}",
         "date": "The source list dates it {date}.",
         "date_venue": "The source list dates it {date} and names the venue {venue}.",
         "venue": "The source list names the venue {venue}.",
@@ -76,6 +77,7 @@ _PHRASES: dict[str, dict[str, str]] = {
         "size": "数据规模：{items}。",
         "count": "{unit} {count}",
         "approximate": "{unit}约 {count}",
+        "at_least": "{unit}至少 {count}",
         "date": "源列表所注日期：{date}。",
         "date_venue": "源列表所注日期：{date}，会议/期刊：{venue}。",
         "venue": "源列表所注会议/期刊：{venue}。",
@@ -180,7 +182,8 @@ def _generated_description(catalog: Catalog, dataset: Dataset, schemes: dict[str
         counts = []
         for c in dataset.size:
             unit = _unit_words(schemes["unit"].concepts[c.unit].label(lang), c.count, lang)
-            counts.append(say["approximate" if c.approximate else "count"].format(count=f"{c.count:,}", unit=unit))
+            wording = "at_least" if c.at_least else "approximate" if c.approximate else "count"
+            counts.append(say[wording].format(count=f"{c.count:,}", unit=unit))
         sentences.append(say["size"].format(items=join_words(counts, lang)))
     if dataset.published and dataset.venue:
         sentences.append(say["date_venue"].format(date=date_words(dataset.published, lang), venue=dataset.venue))

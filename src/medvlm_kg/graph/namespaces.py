@@ -71,6 +71,7 @@ XSD_INTEGER, XSD_BOOLEAN = _terms("xsd", "integer", "boolean")
     S_KEYWORDS,
     S_CREATIVE_WORK,
     S_TEXT,
+    S_MIN_VALUE,
 ) = _terms(
     "schema",
     "Dataset",
@@ -107,6 +108,7 @@ XSD_INTEGER, XSD_BOOLEAN = _terms("xsd", "integer", "boolean")
     "keywords",
     "CreativeWork",
     "text",
+    "minValue",
 )
 (
     D_DATASET,

@@ -153,7 +153,7 @@ def front_page_facts(site: SiteContext) -> list:
         if qa is None:
             unsized.append(d.name)
         else:
-            sized.append((-qa.count, d.name.lower(), d.id, d.name, qa.approximate))
+            sized.append((-qa.count, d.name.lower(), d.id, d.name, qa.approximate, qa.at_least))
     sized.sort(key=lambda bar: bar[:2])
     shown_unsized = unsized if len(unsized) <= MAX_SIZE_BARS else len(unsized)
     return [facts, sized[:MAX_SIZE_BARS], len(sized), shown_unsized]
@@ -313,7 +313,12 @@ def _charts(site: SiteContext, rows: list[Facet], lang: str, page, t) -> list[ch
             count = qa[0]
             text = charts.short_number(count.count)
             sized.append(
-                charts.Bar(r.dataset.name, count.count, ("≈" if count.approximate else "") + text, page(r.key))
+                charts.Bar(
+                    r.dataset.name,
+                    count.count,
+                    ("≥" if count.at_least else "≈" if count.approximate else "") + text,
+                    page(r.key),
+                )
             )
         else:
             unsized.append(r.dataset.name)

@@ -25,6 +25,7 @@ from medvlm_kg.catalog.markdown.values import (
     _narrowest,
     _size_part,
     _sizes,
+    bounds,
     count_number,
 )
 
@@ -172,7 +173,7 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
             report.unmapped.append({"line": entry.line, "field": "size", "text": part, "closest": []})
     for unit, _, _, cell in entry.counts:
         text = _plain(cell)
-        m = re.fullmatch(r"(~|≈|约|>|＞|over )?\s*(\d[\d,]*(?:\.\d+)?)\s*([kKmM万]?)\s*(\+)?", text)
+        m = re.fullmatch(r"(?:(~|≈|约)|(>|＞|over ))?\s*(\d[\d,]*(?:\.\d+)?)\s*([kKmM万]?)\s*(\+)?", text)
         own = None if m else _size_part(text)  # "1,566 patients" under "# Scans": the cell names its own unit
         rest = (own or {}).get("rest", "")
         if rest.startswith("(") and rest.endswith(")"):  # "434 speakers (176 female, 258 male)": a note on it
@@ -184,11 +185,11 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
             field_ = "count" if "size" in listed else "size"
             report.unmapped.append({"line": entry.line, "field": field_, "text": text, "closest": []})
         if m:
-            digits = count_number(m.group(2), m.group(3).lower())  # "18.365" is 18,365; "2.5" counts nothing
-            number = (digits or 0) * _MULTIPLIERS[m.group(3).lower()]
+            digits = count_number(m.group(3), m.group(4).lower())  # "18.365" is 18,365; "2.5" counts nothing
+            number = (digits or 0) * _MULTIPLIERS[m.group(4).lower()]
             if 1 <= number < _MAX_COUNT and not any(c["unit"] == unit for c in size):
-                approximate = bool(m.group(1) or m.group(4) or m.group(3))
-                size.append({"count": round(number), "unit": unit, **({"approximate": True} if approximate else {})})
+                flags = bounds(bool(m.group(1) or m.group(4)), bool(m.group(2) or m.group(5)))
+                size.append({"count": round(number), "unit": unit, **flags})
                 derive("size", "counts")
     _count_cells_as_listed(listed, entry)
     description = listed.get("description", {})

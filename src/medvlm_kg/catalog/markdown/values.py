@@ -183,7 +183,7 @@ def _concepts(scheme: str, cell: str) -> tuple[list[str], int | None, list[str]]
 
 
 _SIZE_PART = re.compile(
-    r"^(?P<approx>~|≈|约|大约|近|about|approx\.?|approximately|over|more than|>|＞|超过|逾)?\s*"
+    r"^(?:(?P<approx>~|≈|约|大约|近|about|approx\.?|approximately)|(?P<above>over|more than|>|＞|超过|逾))?\s*"
     r"(?P<num>\d[\d,]*(?:\.\d+)*)\s*(?P<mult>[kKmMbB万亿](?![a-zA-Z])|[tT](?=\s*tokens?\b)|thousand\b|million\b|billion\b|trillion\b)?\s*"
     r"(?P<plus>\+|余|多)?\s*(?P<unit>.*)$"
 )
@@ -232,6 +232,12 @@ def _measure_glued(m: re.Match) -> bool:
 _DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 # Where the words naming a count's unit end: "172 wsi from 86 patients" counts no patients
 _UNIT_END = re.compile(r"\s(?:from|of|in|across|with|for|on|by|at)\s|\s\d|[(（]", re.IGNORECASE)
+
+
+def bounds(rounded: bool, lower_bound: bool) -> dict:
+    """A count's flags as the YAML writes them: ``approximate`` where the list rounds ("26K", "~1,000"),
+    ``at_least`` where it gives a lower bound ("11,000+", "over 1,000", "1000余")."""
+    return {**({"approximate": True} if rounded else {}), **({"at_least": True} if lower_bound else {})}
 
 
 def count_number(digits: str, mult: str) -> float | None:
@@ -289,8 +295,8 @@ def _size_part(part: str, suffixes: bool = True) -> dict | None:
             unit = None
     if unit is None or value < 1:
         return None
-    approximate = bool(m.group("approx") or m.group("plus")) or bool(mult and (number != int(number) or mult != ""))
-    found = {"count": value, "unit": unit, **({"approximate": True} if approximate else {})}
+    flags = bounds(bool(m.group("approx") or mult), bool(m.group("above") or m.group("plus")))
+    found = {"count": value, "unit": unit, **flags}
     return {**found, "rest": rest} if rest else found
 
 
