@@ -1479,3 +1479,116 @@ def test_a_dimension_column_of_video_gives_the_video_modality(tmp_path):
     )
     assert docs["cholec80"]["modality"] == ["endoscopy", "video"]
     assert docs["kvasir"]["modality"] == ["endoscopy"]
+
+
+# Six lists the importer had not seen (stop 40): their rows, cut down to what each rule reads.
+
+
+def test_a_linked_name_followed_by_a_date_or_a_note_is_named_by_its_link(tmp_path):
+    """mlabonne/llm-datasets writes "[MathX-5M](…) (Feb 2026)": the entries were named "(Feb 2026)", and rows
+    of one month merged into one entry."""
+    text = (
+        "| Dataset | # | Notes |\n| --- | --- | --- |\n"
+        "| [MathX-5M](https://huggingface.co/datasets/Modotte/MathX-5M) (Feb 2026) | 5.05M | Math. |\n"
+        "| [CodeX-7M](https://huggingface.co/datasets/Modotte/CodeX-7M) (Feb 2026) | 7M | Code. |\n"
+        "| [open-perfectblend](https://huggingface.co/datasets/mlabonne/open-perfectblend) - mixture | 1.42M | |\n"
+    )
+    report, docs = _import_text(tmp_path, text)
+    assert {d["name"] for d in docs.values()} == {"MathX-5M", "CodeX-7M", "open-perfectblend"}
+    assert docs["mathx-5m"]["access"] == [
+        {"label": "Hugging Face", "url": "https://huggingface.co/datasets/Modotte/MathX-5M"}
+    ]
+    # the "#" column counts samples, it does not number the rows; "Notes" describe the data
+    assert docs["mathx-5m"]["listed"]["size"] == {"en": "5.05M"}
+    assert docs["mathx-5m"]["listed"]["description"] == {"en": "Math."}
+    assert report.listed_again == []
+
+
+def test_a_name_column_linked_to_its_data_is_enough_for_a_table_of_datasets(tmp_path):
+    """mlabonne's "Dataset | # | Thinking" tables with a "Mixed" cell had nothing else the importer knew, and 31
+    datasets were skipped; each name links to the data."""
+    text = "| Dataset | Thinking |\n| --- | --- |\n| [A](https://huggingface.co/datasets/o/a) | Mixed |\n"
+    _, docs = _import_text(tmp_path, text)
+    assert docs["a"]["access"][0]["url"] == "https://huggingface.co/datasets/o/a"
+
+
+def test_a_hash_column_of_row_numbers_or_ids_is_still_no_size(tmp_path):
+    text = "| # | Dataset | Link |\n| --- | --- | --- |\n| 9 | A | [HF](https://huggingface.co/datasets/o/a) |\n"
+    text += "| 5 | B | [HF](https://huggingface.co/datasets/o/b) |\n"
+    _, docs = _import_text(tmp_path, text)
+    assert "size" not in docs["a"]["listed"] and "size" not in docs["b"]["listed"]
+
+
+def test_links_labelled_by_their_host_and_an_official_column_are_access_points(tmp_path):
+    """NanxuGong's ophthalmology list: 12 of 14 tables ("Dataset | Snapshot | Official | Profile") were skipped
+    as saying nothing of the datasets: 71 of 77 datasets lost."""
+    text = (
+        "| Dataset | Snapshot | Official |\n| --- | --- | --- |\n"
+        "| OCTDL | OCT dataset for classification. | [Mendeley Data](https://data.mendeley.com/datasets/sncdhf53xc/4)"
+        " |\n| FIVES | Fundus vessel segmentation. | [Official Page](https://figshare.com/articles/dataset/FIVES/19688169)"
+        " |\n"
+    )
+    _, docs = _import_text(tmp_path, text)
+    assert docs["octdl"]["access"][0]["url"] == "https://data.mendeley.com/datasets/sncdhf53xc/4"
+    assert docs["fives"]["listed"]["description"] == {"en": "Fundus vessel segmentation."}
+    other = tmp_path / "other"
+    other.mkdir()
+    text = "| Dataset | Where |\n| --- | --- |\n| A | [Zenodo](https://zenodo.org/records/1) |\n"
+    text += "| B | [Kaggle](https://www.kaggle.com/datasets/o/b) |\n"
+    _, docs = _import_text(other, text)  # a column no header names: its links name data hosts
+    assert [d["access"][0]["label"] for d in docs.values()] == ["Zenodo", "Kaggle"]
+
+
+def test_a_header_glossed_in_parentheses_is_read_by_its_gloss_under_a_heading_of_datasets(tmp_path):
+    """funNLP heads 52 tables "资源名（Name） | 描述（Description） | 链接": its corpora are datasets, its tools
+    (under "文本数据增强", text data augmentation) are not, and none was imported before."""
+    header = "| 资源名（Name） | 描述（Description） | 链接 |\n| --- | --- | --- |\n"
+    row = header + "| {} | {} | [github](https://github.com/o/{}) |\n"
+    text = "# 语料库\n\n" + row.format("中文谣言数据", "每一行为一条json格式的谣言数据", "a")
+    text += "\n# 文本数据增强\n\n" + row.format("EDA_NLP_for_Chinese", "中文文本数据增强工具", "b")
+    text += "\n# 提示工程\n\n" + row.format("PromptKit", "提示词工具", "c")
+    report, docs = _import_text(tmp_path, text)
+    assert [d["name"] for d in docs.values()] == ["中文谣言数据"]
+    assert docs["zhong-wen-yao-yan-shu-ju"]["listed"]["description"] == {"zh": "每一行为一条json格式的谣言数据"}
+    assert report.skipped_by_kind() == {"table-not-datasets": 2}
+
+
+def test_numbered_headings_and_a_samples_or_quantity_column_give_their_facts(tmp_path):
+    """FreedomIntelligence/Medical_NLP: "### 3.1 Text" gave no modality, "Quantity" no listed size."""
+    text = (
+        "### 3.1 Text\n\n|**Data Name**|**Link**|**Quantity**|\n|:-|:-:|:-:|\n"
+        "|`Huatuo-26M`|[[Github](https://github.com/FreedomIntelligence/Huatuo-26M)]|26,000,000|\n"
+        "\n## 一、病理\n\n| Dataset | Samples |\n| --- | --- |\n| [P](https://huggingface.co/datasets/o/p) | 1.42M |\n"
+    )
+    _, docs = _import_text(tmp_path, text)
+    assert docs["huatuo-26m"]["modality"] == ["text"]
+    assert docs["huatuo-26m"]["listed"]["size"] == {"en": "26,000,000"}
+    assert docs["p"]["modality"] == ["pathology"]
+    assert docs["p"]["size"] == [{"count": 1_420_000, "unit": "instance", "approximate": True}]
+
+
+def test_a_badge_that_links_the_paper_or_the_code_is_read_as_its_link(tmp_path):
+    """openmedlab's "Evaluation Benchmark" table shows only badges in its Paper and Code cells: the arXiv paper
+    and the repository were lost, as cells with no text."""
+    text = (
+        "| Benchmark | Organization | Paper | Code |\n|:--|:--:|:--:|:--:|\n"
+        "| A-Eval | Shanghai AI Lab | [![arXiv](https://img.shields.io/badge/arXiv-2309.03906-b31b1b.svg)]"
+        "(https://arxiv.org/abs/2309.03906) | [![GitHub stars](https://img.shields.io/github/stars/uni-medical/"
+        "A-Eval.svg)](https://github.com/uni-medical/A-Eval) |\n"
+    )
+    _, docs = _import_text(tmp_path, text, source_url="https://github.com/o/l/blob/main/README.md")
+    assert [(s["label"], s["url"]) for s in docs["a-eval"]["see_also"]] == [
+        ("paper", "https://arxiv.org/abs/2309.03906"),
+        ("code", "https://github.com/uni-medical/A-Eval"),
+    ]
+
+
+def test_a_changed_description_cell_is_reported_on_a_second_import(tmp_path):
+    text = (
+        "| Dataset | Description | Link |\n| --- | --- | --- |\n| CT-ORG | 3D CT, 140 Cases | [x](https://a.org/x) |\n"
+    )
+    _import_text(tmp_path, text)
+    report, docs = _import_text(tmp_path, text.replace("140", "150"))
+    assert docs["ct-org"]["listed"]["description"] == {"en": "3D CT, 140 Cases"}  # the curator's file is kept
+    (changed,) = report.changed
+    assert "listed.description.en: '3D CT, 140 Cases' → '3D CT, 150 Cases'" in changed["differences"]

@@ -66,12 +66,18 @@ def _mine(text: str) -> tuple[list[str], list[str], list[dict]]:
     return modality, task, counts
 
 
+_SECTION_NUMBER = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?|[IVXivx]+\.|[一二三四五六七八九十]+[、.．])\s+|^[一二三四五六七八九十]+、"
+)
+
+
 def _section_concepts(section: str) -> tuple[list[str], list[str]]:
     """Modality and task ids the section headings name ("Chest X-ray", "Image Segmentation", "病理")."""
     modality: list[str] = []
     task: list[str] = []
     for heading in section.split(" › "):
         text = re.sub(r"\s*\(\d+\)\s*$", "", _plain(heading)).strip()  # "Retina (52)"
+        text = _SECTION_NUMBER.sub("", text)  # "3.1 Text", "3. Endoscopy", "IV. CT", "一、病理": the outline's number
         # "DATA TABLE", "Dataset Table", "Summary table": the words for the list's own layout name no modality
         # ("Table QA", "EHR Tables" still do: tabular data)
         layout = r"\b(?:data(?:sets?)?|benchmarks?|summary|overview)\s+tables?\b|数据集?表格?|汇总表"

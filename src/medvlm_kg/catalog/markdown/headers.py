@@ -19,10 +19,11 @@ MAX_COLUMNS = 64
 
 
 def _header_forms(header: str) -> list[str]:
-    """The header with and without its notes in parentheses: "dataset name (源链接)" → also "dataset name"."""
+    """The header with and without its notes in parentheses: "dataset name (源链接)" → also "dataset name"; then
+    what the parentheses say, a gloss of a header not known by itself ("资源名（Name）" → "name")."""
     key = _header_key(header)
     bare = re.sub(r"\s+", " ", re.sub(r"\([^()]*\)", " ", key)).strip()
-    forms = [key.replace("(", " ").replace(")", " "), bare]
+    forms = [key.replace("(", " ").replace(")", " "), bare, *re.findall(r"\(([^()]*)\)", key)]
     return [re.sub(r"\s+", " ", f).strip() for f in dict.fromkeys(forms) if f.strip()]
 
 
@@ -76,6 +77,7 @@ class Column:
     unit: str = ""  # for a count column
     concept: tuple[str, str] | None = None  # for a flag column: (scheme, id) the ✓ means
     again: bool = False  # a second column of a role (a second name or date column): not read, reported
+    glossed: bool = False  # known only by its header's gloss in parentheses ("资源名（Name）")
 
 
 def _flag_sets() -> tuple[set[str], set[str]]:
@@ -107,11 +109,15 @@ def columns_of(table: Table) -> list[Column]:
         filled = [c for c in cells if _plain(c)]
         column = Column(i, header, "unknown")
         flags = [_flag_value(c) for c in filled]
-        for form in _header_forms(header):
+        forms = _header_forms(header)
+        for k, form in enumerate(forms):
             hit = index.get(form)
             if hit:
                 column.kind, column.role = hit
+                column.glossed = k >= 2 and form not in forms[:2]
                 break
+        if column.kind == "index" and _counts_not_numbers(filled):
+            column.kind, column.role = "role", "size"  # "# | 1.42M": how many, not which row
         if column.kind == "role" and column.role in used and column.role not in _REPEATABLE:
             column.kind, column.again = "known", True  # the first one counts; this one is reported
         if filled and all(f is not None for f in flags) and any(flags) and column.role != "name":
@@ -129,8 +135,8 @@ def columns_of(table: Table) -> list[Column]:
             column = Column(i, header, "flag", concept=concept)
         elif column.kind == "unknown" or (column.kind == "role" and column.role == "size"):
             unit = _count_unit(header)
-            if unit and column.kind == "unknown":
-                column = Column(i, header, "count", unit=unit)
+            if unit and (column.kind == "unknown" or all(_COUNT_CELL.fullmatch(_plain(c)) for c in filled)):
+                column = Column(i, header, "count", unit=unit)  # "Samples | 1.42M": 1.42M samples
             note = re.search(r"\(([^()]{1,40})\)", header)  # "Scale (imgs)": a size column counting images
             if column.kind == "role" and note and _count_unit(note.group(1)):
                 column = Column(i, header, "count", unit=_count_unit(note.group(1)) or "")
@@ -159,6 +165,16 @@ def columns_of(table: Table) -> list[Column]:
             column.kind, column.role = "role", scheme
             used.add(scheme)
     return columns
+
+
+_COUNT_CELL = re.compile(r"[~≈>]?\s*\d[\d,.]*\s*[kKmMbB万亿]?\+?")
+
+
+def _counts_not_numbers(filled: list[str]) -> bool:
+    """Whether a "#" column's cells are counts ("1.42M", "693k", "12,000"), not the rows' numbers or ids (1, 2, 9):
+    every cell a number, and some written as a count is (a multiplier, a thousands comma, a "+")."""
+    cells = [_plain(c) for c in filled]
+    return bool(cells) and all(_COUNT_CELL.fullmatch(c) for c in cells) and any(not c.isdigit() for c in cells)
 
 
 def _concept_column(filled: list[str]) -> str | None:
@@ -197,7 +213,12 @@ def _links_column(filled: list[str]) -> bool:
     link's text only says what it is ("paper", "data"), so the links are not to other datasets (a "Source" column
     naming the datasets a row was made from stays unread)."""
     links = [_links(c) for c in filled]
-    texts = [_header_key(label) for found in links for label, _ in found]
+    # a link's text says what it is ("paper", "data"), or names the host it is on ("[Mendeley Data](…)", "[Zenodo](…)")
+    texts = [
+        "data" if _concept("platform", label) and _header_key(label) not in _code_words() else _header_key(label)
+        for found in links
+        for label, _ in found
+    ]
     saying_what = sum(1 for t in texts if t in _link_words())
     of_data = sum(1 for t in texts if t in _link_words() and t not in _code_words())  # not a "Code" column
     return (
@@ -208,10 +229,11 @@ def _links_column(filled: list[str]) -> bool:
     )
 
 
-def _names_datasets(key: str) -> bool:
+def _names_datasets(key: str, strict: bool = False) -> bool:
     """Whether a header or heading (as a header key) says "dataset", "benchmark", "数据集"…: as a word, or anywhere
-    for a Chinese one ("数据集提供者")."""
-    return any(w in key.split() or (not w.isascii() and w in key) for w in column_words("section_datasets"))
+    for a Chinese one ("数据集提供者"). ``strict``: not by "data" alone ("文本数据增强" is data augmentation)."""
+    words = column_words("section_datasets") - (column_words("data_words") if strict else frozenset())
+    return any(w in key.split() or (not w.isascii() and w in key) for w in words)
 
 
 def _titles_as_names(columns: list[Column]) -> list[Column]:
@@ -243,9 +265,18 @@ def _unheaded_names(columns: list[Column], sections: tuple[str, ...]) -> list[Co
     return [first]
 
 
-def _says_datasets(name_header: str, sections: tuple[str, ...]) -> bool:
+def _says_datasets(name_header: str, sections: tuple[str, ...], strict: bool = False) -> bool:
     """Whether the name column's header or the innermost heading says the rows are datasets ("Dataset | Stars")."""
-    return any(map(_names_datasets, [*_header_forms(name_header), *(_header_key(h) for h in sections[-1:])]))
+    keys = [*_header_forms(name_header), *(_header_key(h) for h in sections[-1:])]
+    return any(_names_datasets(key, strict) for key in keys)
+
+
+def _names_linked(table: Table, name: Column) -> bool:
+    """Whether most of a name column's cells link their name (to the data, as a list of datasets does)."""
+    cells = [
+        row.cells[name.index] for row in table.rows if name.index < len(row.cells) and _plain(row.cells[name.index])
+    ]
+    return bool(cells) and sum(1 for c in cells if _links(c)) * 2 > len(cells)
 
 
 def _lists_repositories(columns: list[Column]) -> bool:
@@ -342,6 +373,15 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
             f'"{_plain(names[0].header)}" column names what they use, not datasets of the list',
         )
         return None
+    if names[0].glossed and not _says_datasets(
+        names[0].header, table.sections, strict=True
+    ):  # funNLP's tools and corpora
+        no(
+            "table-not-datasets",
+            f'its name column "{_plain(names[0].header)}" names resources of any kind, and neither it nor the '
+            "section says they are datasets",
+        )
+        return None
     if _lists_repositories(columns) and not _says_datasets(names[0].header, table.sections):
         no("table-not-datasets", "a table of projects or tools (it counts GitHub stars, and says nothing of data)")
         return None
@@ -354,6 +394,10 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
         no("table-not-datasets", f'the section "{table.sections[-1]}" lists {section}, not datasets')
         return None
     facts = [c for c in columns if c.kind in ("count", "flag") or (c.kind == "role" and c.role not in ("name", "code"))]
+    if not facts and _says_datasets(names[0].header, table.sections) and _names_linked(table, names[0]):
+        facts = names[
+            :1
+        ]  # "Dataset | # | Notes" of "[MathX-5M](https://huggingface.co/datasets/…)": the link is the access
     if not facts:
         no(
             "table-no-facts",

@@ -26,10 +26,10 @@ def _differences(existing: dict, new: dict) -> list[str]:
     """What the list now says differently from a curator's entry (listed cells and access links)."""
     diffs: list[str] = []
     old_listed, new_listed = existing.get("listed") or {}, new["listed"]
-    for role in ("title", "date", "links"):
+    for role in ("title", "date", "links", "extra"):
         if old_listed.get(role) != new_listed.get(role):
             diffs.append(f"listed.{role}: {old_listed.get(role)!r} → {new_listed.get(role)!r}")
-    for role in ("modality", "task", "size"):
+    for role in ("modality", "task", "size", "description"):
         old, now = old_listed.get(role) or {}, new_listed.get(role) or {}
         for lang in sorted(set(old) | set(now)):
             if old.get(lang) != now.get(lang):
@@ -112,6 +112,14 @@ def _same_list(a: str, b: str) -> bool:
     return strip.sub("/", a.rstrip("/")) == strip.sub("/", b.rstrip("/"))
 
 
+class NoDatasetRows(CatalogError):
+    """A list with no row to import; ``report`` says which tables were read and why each was skipped."""
+
+    def __init__(self, problems: list[Problem], report: ImportReport):
+        super().__init__(problems)
+        self.report = report
+
+
 def import_markdown(
     source: Path | str,
     data_dir: Path | str,
@@ -153,7 +161,7 @@ def import_markdown(
                 "and at least one more (title, date, link, size…), one row per dataset",
             )
         )
-        raise CatalogError(problems)
+        raise NoDatasetRows(problems, report)
     by_id, names = _existing(data_dir)
     folder = data_dir / "datasets"
     if folder.exists() and not folder.is_dir():

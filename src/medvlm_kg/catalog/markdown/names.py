@@ -59,6 +59,17 @@ _BR_SPLIT = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
 _LEFTOVER_TARGET = re.compile(r"\]\([^()\s]{0,2048}\)")  # "](url)" of a link whose text held another link
 
 
+# What may follow a name cell's leading link and still leave the link's text the name: words in parentheses or
+# after a dash ("[MathX-5M](…) (Feb 2026)", "[X](…) — math"), with no further link
+_NOTE_AFTER_LINK = re.compile(r"\s*(?:[(（][^()（）\[\]]*[)）]\s*)+|\s+[-–—]\s+[^\[\]]+")
+
+
+def _named_by(link: re.Match) -> bool:
+    """Whether a link's text can be a dataset's name: it has a letter or digit and is no link word ("paper")."""
+    label = _plain(link.group(1))
+    return bool(re.search(r"\w", label)) and _header_key(label) not in _link_words()
+
+
 def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     """The dataset's name in a name cell, the links the cell holds, and notes the cell adds in parentheses
     ("AFQMC ([直接下载](…))" → "AFQMC"; "[CT-ORG](./resources/CT-ORG.md)" → "CT-ORG").
@@ -125,6 +136,10 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     lead = _MD_LINK.match(text.strip()) or _HTML_LINK.match(text.strip())
     if lead and outside and not outside[0].isalnum() and unicodedata.category(outside[0]) == "So":
         notes.append(outside)  # "[MeChat data](…) ⚠️use with care": a badge after the named link
+        outside = ""
+    after = text.strip()[lead.end() :] if lead else ""
+    if lead and outside and _NOTE_AFTER_LINK.fullmatch(after) and _named_by(lead):
+        notes.append(outside.strip(" -–—"))  # "[MathX-5M](…) (Feb 2026)", "[X](…) - math": the link names it
         outside = ""
     # the links outside parentheses name it ("[A](u) / [B](v) ([paper](p))" → "A / B"), or else any link
     labels = [_plain(m.group(1)) for m in _MD_LINK.finditer(stripped)] or [

@@ -263,7 +263,7 @@ def _take_row(
         if column is name_col:
             continue
         cell = cells[column.index]
-        if _unknown(cell):
+        if _unknown(cell) and not _links(cell):  # a badge ("[![arXiv](…svg)](arxiv…)") shows no text, but links
             continue
         if column.kind == "count":
             entry.counts.append((column.unit, lang, column.header, cell))
