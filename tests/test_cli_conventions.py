@@ -37,6 +37,15 @@ def test_query_prints_text_and_json(tmp_path):
         ),
         (["query", "datasets-by-modality", "--param", "modality"], "--param takes K=V"),
         (["query", "newest-first", "--format", "yaml"], "Invalid value for '--format'"),
+        # an id no dataset has: an empty card would not tell a typo from a dataset without facts
+        (
+            ["query", "dataset-card", "--param", "dataset=vqa-rad"],
+            'no dataset "vqa-rad" in this catalog — did you mean "vqarad"?',
+        ),
+        (
+            ["query", "labels-in-language", "--param", "lang=fr"],
+            'the catalog has no "fr" text — its languages are en and zh',
+        ),
     ],
 )
 def test_usage_errors_exit_2_and_say_what_was_meant(args, expected):

@@ -9,10 +9,11 @@ the Chinese table (22 values); MedS-Ins, MedS-Bench and CARES unchanged; all 14 
 from __future__ import annotations
 
 import json
+import shutil
 
 from click.testing import CliRunner
 
-from conftest import FIXTURES
+from conftest import FIXTURES, run_cli
 from medvlm_kg.catalog.diff import diff_paths
 from medvlm_kg.cli import main
 
@@ -113,3 +114,29 @@ def test_two_catalog_folders_differ_by_a_renamed_dataset(catalog_copy):
     ((entry, changes),) = result.changed
     assert [(c.field, c.lang, c.old, c.new) for c in changes] == [("name", "", "PathMMU", "PathMMU-X")]
     assert "1 changed (1 value), 0 moved" in result.as_text()
+
+
+def test_a_changed_description_cell_is_a_change_between_two_catalogs(tmp_path):
+    from medvlm_kg.catalog.markdown import import_markdown
+
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "| Dataset | Description | Link |\n| --- | --- | --- |\n| CT-ORG | 3D CT, 140 Cases | [x](https://a.org/x) |\n"
+        "| LiTS | Liver CT | [y](https://a.org/y) |\n",
+        encoding="utf-8",
+    )
+    assert run_cli("init", str(tmp_path / "old")).returncode == 0
+    import_markdown(readme, tmp_path / "old")
+    new = tmp_path / "new"
+    shutil.copytree(tmp_path / "old", new)
+    path = new / "datasets" / "ct-org.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("CT, 140 Cases", "CT, 150 Cases"), encoding="utf-8")
+    result = diff_paths(tmp_path / "old", new)
+    ((entry, changes),) = result.changed
+    assert [(c.field, c.lang, c.old, c.new) for c in changes] == [
+        ("description", "en", "3D CT, 140 Cases", "3D CT, 150 Cases")
+    ]
+    assert result.moved == []
+    # the catalog against the list it came from: the same cells, and no Chinese cell the list has no table for
+    same = diff_paths(tmp_path / "old", readme)
+    assert same.counts()["changed"] == 0 and same.moved == []

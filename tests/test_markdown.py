@@ -1583,6 +1583,16 @@ def test_a_badge_that_links_the_paper_or_the_code_is_read_as_its_link(tmp_path):
     ]
 
 
+def test_a_list_with_no_dataset_table_still_reports_its_tables_as_json(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# Tools\n\n| Tool | Stars |\n| --- | --- |\n| a | 5 |\n", encoding="utf-8")
+    result = run_cli("import-markdown", str(readme), "--data", str(tmp_path / "data"), "--dry-run", "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["error"] == "no dataset rows to import"
+    assert report["tables"][0]["headers"] == "Tool, Stars" and report["tables"][0]["datasets"] is False
+
+
 def test_a_changed_description_cell_is_reported_on_a_second_import(tmp_path):
     text = (
         "| Dataset | Description | Link |\n| --- | --- | --- |\n| CT-ORG | 3D CT, 140 Cases | [x](https://a.org/x) |\n"

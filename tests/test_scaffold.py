@@ -58,3 +58,19 @@ def test_new_scaffolds_one_entry_with_every_field_of_the_format_commented(tmp_pa
     assert run_cli("new", "my-bench", "--data", str(tmp_path)).returncode == 1  # never over a file
     bad = run_cli("new", "My Bench", "--data", str(tmp_path))
     assert bad.returncode == 1 and 'e.g. "my-bench"' in bad.stderr
+
+
+def test_init_and_new_refuse_what_validate_would_refuse_before_writing_it(tmp_path):
+    """A base IRI validate refuses, a reserved Windows file name, a folder that is no catalog: said at once, not
+    by the next validate."""
+    no_slash = run_cli("init", str(tmp_path / "a"), "--base-iri", "https://example.org/x")
+    assert no_slash.returncode == 1 and "end it with /: https://example.org/x/" in no_slash.stderr
+    ftp = run_cli("init", str(tmp_path / "a"), "--base-iri", "ftp://x/")
+    assert ftp.returncode == 1 and "is not a base IRI" in ftp.stderr
+    assert not (tmp_path / "a").exists()
+    assert run_cli("init", str(tmp_path / "c")).returncode == 0
+    reserved = run_cli("new", "con", "--data", str(tmp_path / "c"))
+    assert reserved.returncode == 1 and 'e.g. "con-bench"' in reserved.stderr
+    nowhere = run_cli("new", "x", "--data", str(tmp_path / "none"))
+    assert nowhere.returncode == 1 and "medvlm-kg init" in nowhere.stderr
+    assert not (tmp_path / "none").exists()

@@ -83,6 +83,11 @@ def _nothing_to_do(problem) -> bool:
     return "has no field" in hint or hint.startswith(("nothing to do", "nothing to change"))
 
 
+def _count(n: int, noun: str) -> str:
+    """ "1 dataset", "59 datasets"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _fail(error: CatalogError) -> None:
     for problem in error.problems:
         click.echo(str(problem), err=True)
@@ -176,9 +181,13 @@ def validate(data_dir: Path, fmt: str, profile: str, from_build: Path | None, ca
         if not errors and catalog is not None:
             against = profile_titles(profile)
             click.echo(
-                f"{data_dir}: {len(catalog.datasets)} datasets, valid"
+                f"{data_dir}: {_count(len(catalog.datasets), 'dataset')}, valid"
                 + (f" for {against}" if against else "")
-                + (f" ({len(warnings)} warnings: {len(to_fix)} to fix, {len(idle)} nothing to do)" if warnings else "")
+                + (
+                    f" ({_count(len(warnings), 'warning')}: {len(to_fix)} to fix, {len(idle)} nothing to do)"
+                    if warnings
+                    else ""
+                )
             )
         else:
             click.echo(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found", err=True)
@@ -332,6 +341,7 @@ def query(
         bind,
         built_store,
         bundled_queries,
+        check_datasets,
         format_result,
         local_store,
         page_note,
@@ -391,6 +401,7 @@ def query(
         if from_build:
             built = built_store(from_build)
             bindings = bind(queries[name], values, built.base_iri)
+            check_datasets(built.store, queries[name], bindings)
             result = run_local(built.store, queries[name], bindings, kept=built.answers, **page)
         else:
             catalog = load_catalog(data_dir)
@@ -401,7 +412,9 @@ def query(
                 result = run_remote(endpoint, queries[name], bindings, graph_iri or catalog.base_iri + "catalog")
                 result = page_of(result, **page)
             else:
-                result = run_local(local_store(convert(catalog)), queries[name], bindings, **page)
+                store = local_store(convert(catalog))
+                check_datasets(store, queries[name], bindings)
+                result = run_local(store, queries[name], bindings, **page)
     except CatalogError as error:
         if all(problem.field == "--param" for problem in error.problems):  # a usage error: exit 2, as click does
             for problem in error.problems:
@@ -531,6 +544,11 @@ def import_markdown_command(
             raise click.BadParameter("a commit (7-40 hex digits) or a date YYYY-MM-DD", param_hint="--list-version")
         report = import_markdown(file, data_dir, dry_run=dry_run, source_url=source_url, version=list_version)
     except CatalogError as error:
+        nothing = getattr(error, "report", None)  # no dataset rows: a program still gets the tables and reasons
+        if fmt == "json" and nothing is not None:
+            click.echo(
+                json.dumps({**nothing.as_dict(), "error": "no dataset rows to import"}, ensure_ascii=False, indent=2)
+            )
         _fail(error)
         return
     if fmt == "json":

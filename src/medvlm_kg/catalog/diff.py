@@ -16,7 +16,7 @@ from medvlm_kg.problems import CatalogError, Problem
 
 __all__ = ["Change", "Diff", "Version", "diff", "diff_paths", "read_version"]
 
-CELL_FIELDS = ("name", "title", "date", "modality", "task", "size", "links")
+CELL_FIELDS = ("name", "title", "date", "modality", "task", "size", "description", "links")
 _NONE = ("", "-")
 
 
@@ -199,6 +199,15 @@ def _by_name(version: Version) -> Version:
     return Version(version.label, {name_key(e.name): e for e in version.entries.values()}, "name")
 
 
+def _languages(version: Version) -> set[str]:
+    """The languages of the tables a version's cells come from."""
+    if version.keyed_by == "id":  # a catalog: the languages its entries' listed rows have
+        return {lang for e in version.entries.values() for lang in e.rows} | {
+            lang for e in version.entries.values() for (_, lang) in e.values if lang
+        }
+    return {lang for e in version.entries.values() for (_, lang) in e.values if lang}
+
+
 def diff(old: Version, new: Version) -> Diff:
     """Added, removed, changed (value by value) and moved datasets from ``old`` to ``new``."""
     cells_only = old.keyed_by != new.keyed_by
@@ -207,6 +216,9 @@ def diff(old: Version, new: Version) -> Diff:
     added = [e for k, e in new.entries.items() if k not in old.entries]
     removed = [e for k, e in old.entries.items() if k not in new.entries]
     changed, moved = [], []
+    # a list's tables are in some languages; a catalog writes a cell shared by both tables in each, so only the
+    # languages both sides have tables in are compared (a list of English tables has no Chinese cell to lose)
+    shared = _languages(old) & _languages(new) if cells_only else None
     for key, after in new.entries.items():
         before = old.entries.get(key)
         if before is None:
@@ -218,11 +230,12 @@ def diff(old: Version, new: Version) -> Diff:
         changes = [
             Change(f, lang, before.values.get((f, lang)), after.values.get((f, lang)))
             for f, lang in fields
-            if before.values.get((f, lang)) != after.values.get((f, lang)) and (lang or not cells_only)
+            if before.values.get((f, lang)) != after.values.get((f, lang))
+            and (lang in shared and f in CELL_FIELDS if shared is not None else True)
         ]
         if changes:
             changed.append((after, changes))
-        if before.rows and after.rows and before.rows != after.rows:
+        if any(before.rows[lang] != after.rows[lang] for lang in before.rows.keys() & after.rows.keys()):
             moved.append((after, before.rows, after.rows))
     return Diff(old.label, new.label, added, removed, changed, moved)
 

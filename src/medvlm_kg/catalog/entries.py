@@ -122,7 +122,7 @@ class Listed:
 
     def cell(self, key: str, lang: str = "en") -> str | None:
         """The text of a cell in the table of ``lang``: what the list shows, ``None`` for ``-``."""
-        if key in BY_LANGUAGE:
+        if key in BY_LANGUAGE or key == "description":
             texts = getattr(self, key)
             return texts.get(lang, texts.get(""))
         if key == "row":

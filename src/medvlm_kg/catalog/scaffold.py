@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from medvlm_kg.catalog.checks import RESERVED_IDS
 from medvlm_kg.problems import CatalogError, Problem
 from medvlm_kg.resources import ontology_dir
 
@@ -55,6 +56,8 @@ def init_catalog(
                 f"add datasets with `medvlm-kg import-markdown LIST.md --data {folder}`",
             )
         )
+    if base_iri is not None:
+        _check_base_iri(base_iri)
     title = (title or folder.resolve().name or "Dataset catalog").strip()
     given_publisher = bool(publisher)
     publisher = (publisher or getpass.getuser() or "curator").strip()
@@ -96,6 +99,19 @@ def init_catalog(
     return written
 
 
+def _check_base_iri(base_iri: str) -> None:
+    """Refuse a base IRI validate would refuse (catalog.schema.json's pattern), before anything is written."""
+    pattern = json.loads((ontology_dir() / "catalog.schema.json").read_text(encoding="utf-8"))
+    if re.fullmatch(pattern["properties"]["base_iri"]["pattern"].strip("^$"), base_iri):
+        return
+    hint = (
+        "give the http(s) address the catalog will be published at, ending in /, e.g. https://example.org/my-catalog/"
+    )
+    if re.fullmatch(pattern["properties"]["base_iri"]["pattern"].strip("^$"), base_iri + "/"):
+        hint = f"end it with /: {base_iri}/"
+    raise CatalogError(Problem("init", None, "--base-iri", f'"{base_iri}" is not a base IRI', hint))
+
+
 def _schema_ids(scheme: str) -> str:
     from medvlm_kg.catalog.concepts import load_schemes
 
@@ -112,6 +128,19 @@ def new_entry(data_dir: Path, dataset_id: str, name: str | None = None) -> Path:
                 "ID",
                 f'"{dataset_id}" is not an id',
                 f'use lowercase letters, digits and hyphens, e.g. "{_slug(dataset_id)}"',
+            )
+        )
+    if dataset_id in RESERVED_IDS:
+        message = f'"{dataset_id}" is a reserved file name on Windows, so its pages could not be copied there'
+        raise CatalogError(Problem("new", None, "ID", message, f'choose another id, e.g. "{dataset_id}-bench"'))
+    if not (Path(data_dir) / "catalog.yaml").exists():
+        raise CatalogError(
+            Problem(
+                str(data_dir),
+                None,
+                "--data",
+                "has no catalog.yaml, so it is no catalog yet",
+                f"make it one with `medvlm-kg init {data_dir}`, or pass the catalog folder with --data",
             )
         )
     target = Path(data_dir) / "datasets" / f"{dataset_id}.yaml"

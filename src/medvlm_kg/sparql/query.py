@@ -175,6 +175,8 @@ def _term(param: Param, raw: str, base_iri: str) -> ox.NamedNode | ox.Literal:
     if kind == "language":
         if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*", raw):
             raise _usage(f'{param.name}: "{raw}" is not a language tag', "e.g. en or zh")
+        if raw.split("-")[0] not in ("en", "zh"):  # the catalog's labels and cells are English and Chinese
+            raise _usage(f'{param.name}: the catalog has no "{raw}" text', "its languages are en and zh")
         return ox.Literal(raw)
     if kind == "iri":
         if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", raw):
@@ -187,6 +189,8 @@ def _term(param: Param, raw: str, base_iri: str) -> ox.NamedNode | ox.Literal:
 
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_DCAT_DATASET = "http://www.w3.org/ns/dcat#Dataset"
+_DCT_IDENTIFIER = "http://purl.org/dc/terms/identifier"
 _DCAT_CATALOG = "http://www.w3.org/ns/dcat#Catalog"
 
 
@@ -303,6 +307,23 @@ def bound_text(query: BundledQuery, bindings: dict[ox.Variable, ox.NamedNode | o
     values = " ".join(str(t) for t in bindings.values())
     block = f" VALUES ({variables}) {{ ({values}) }}"
     return query.text[: match.end()] + block + query.text[match.end() :]
+
+
+def check_datasets(store: ox.Store, query: BundledQuery, bindings: dict) -> None:
+    """Raise a usage error when a dataset parameter names no dataset of the store's catalog: an empty answer
+    would not tell a misspelt id ("vqa-rad") from a dataset the query finds nothing about."""
+    for param in query.params:
+        node = bindings.get(ox.Variable(param.name))
+        if param.type != "dataset" or not isinstance(node, ox.NamedNode):
+            continue
+        if store.query(f"ASK {{ {node} a <{_DCAT_DATASET}> }}", use_default_graph_as_union=True):
+            continue
+        raw = node.value.rsplit("/", 1)[-1]
+        listing = f"SELECT ?id WHERE {{ ?d a <{_DCAT_DATASET}> ; <{_DCT_IDENTIFIER}> ?id }}"
+        ids = sorted({s["id"].value for s in store.query(listing, use_default_graph_as_union=True)})
+        close = suggest(raw, ids)
+        hint = (f'did you mean "{close}"? ' if close else "") + "medvlm-kg query newest-first lists the datasets"
+        raise _usage(f'{param.name}: no dataset "{raw}" in this catalog', hint)
 
 
 def run_local(
