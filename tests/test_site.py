@@ -468,3 +468,27 @@ def test_a_list_of_one_language_gets_one_as_listed_column_and_its_catalog_is_nam
     for page in ("concept/modality.html", "concept/task/classification.html", "zh/sparql.html", "whats-new.html"):
         text = (out / page).read_text(encoding="utf-8")
         assert "Med-VLM-Bench" not in text and "Histology" in text, page
+
+
+def test_a_list_without_modality_task_or_size_columns_shows_the_catalogs_facts_set_apart(tmp_path):
+    """OpenMedLab's list has a Description column only: the table showed "—" for every modality, task and size
+    that its descriptions give ("3D CT, 140 Cases, … Segmentation"), while the filters offered them."""
+    from medvlm_kg.catalog.markdown import import_markdown
+
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "| Dataset | Description | Link |\n| --- | --- | --- |\n"
+        "| CT-ORG | 3D CT, 140 Cases, 6 Categories of Organ Segmentation | [site](https://a.org/ct-org) |\n",
+        encoding="utf-8",
+    )
+    assert run_cli("init", str(tmp_path / "data")).returncode == 0
+    import_markdown(readme, tmp_path / "data")
+    assert run_cli("build", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "out")).returncode == 0
+    for page, cells in (
+        ("index.html", ["computed tomography", "segmentation", "140 cases"]),
+        ("zh/index.html", ["CT", "分割", "病例 140"]),
+    ):
+        html = (tmp_path / "out" / page).read_text(encoding="utf-8")
+        shown = re.findall(r'<span class="from-facts" title="([^"]+)">([^<]+)</span>', html)
+        assert [text for _, text in shown] == cells
+        assert all("catalog" in title or "目录" in title for title, _ in shown)

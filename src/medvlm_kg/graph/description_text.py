@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 
 from medvlm_kg.catalog.concepts import ConceptScheme, load_schemes
-from medvlm_kg.catalog.entries import Catalog, Dataset, PartialDate
+from medvlm_kg.catalog.entries import Catalog, Count, Dataset, PartialDate
 
-__all__ = ["LANGUAGES", "date_words", "describe", "join_words", "text_language"]
+__all__ = ["LANGUAGES", "count_words", "date_words", "describe", "join_words", "text_language"]
 
 _MONTHS = (
     "January",
@@ -118,6 +118,13 @@ def date_words(date: PartialDate, lang: str) -> str:
     return str(parts[0])
 
 
+def count_words(count: Count, unit_label: str, lang: str) -> str:
+    """A count as the description says it: "33,428 images", "about 26,000 question–answer pairs", "样本至少 11,000"."""
+    wording = "at_least" if count.at_least else "approximate" if count.approximate else "count"
+    unit = _unit_words(unit_label, count.count, lang)
+    return _PHRASES[lang][wording].format(count=f"{count.count:,}", unit=unit)
+
+
 def _unit_words(unit_label: str, count: int, lang: str) -> str:
     if lang == "en" and count != 1 and not unit_label.endswith("s"):
         return unit_label + "s"
@@ -181,9 +188,7 @@ def _generated_description(catalog: Catalog, dataset: Dataset, schemes: dict[str
     if dataset.size:
         counts = []
         for c in dataset.size:
-            unit = _unit_words(schemes["unit"].concepts[c.unit].label(lang), c.count, lang)
-            wording = "at_least" if c.at_least else "approximate" if c.approximate else "count"
-            counts.append(say[wording].format(count=f"{c.count:,}", unit=unit))
+            counts.append(count_words(c, schemes["unit"].concepts[c.unit].label(lang), lang))
         sentences.append(say["size"].format(items=join_words(counts, lang)))
     if dataset.published and dataset.venue:
         sentences.append(say["date_venue"].format(date=date_words(dataset.published, lang), venue=dataset.venue))

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from medvlm_kg.catalog.concepts import Concept, ConceptScheme, load_schemes
 from medvlm_kg.catalog.entries import Catalog, Dataset, Paper
-from medvlm_kg.graph.description_text import LANGUAGES
+from medvlm_kg.graph.description_text import LANGUAGES, count_words
 from medvlm_kg.graph.serialize import FORMATS
 from medvlm_kg.site import paging
 from medvlm_kg.site.links import DEFAULT_LANGUAGE, HTML_LANG, lang_prefix, page_file, page_url, relative_from
@@ -65,6 +65,7 @@ class Row:
     size_sort: int
     paper: Paper | None
     search: str
+    from_facts: tuple[str, ...] = ()  # the cells shown from the catalog's facts, where the list gives none
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,27 @@ class SiteContext:
             )
         return found
 
+    def _cells(self, dataset: Dataset, lang: str) -> dict[str, Any]:
+        """The row's modality, task and size cells in ``lang``: the list's, or, where it has none (a list with
+        no such column, or no table in that language), what the catalog states, marked so (``from_facts``)."""
+        listed, sep = dataset.listed, "、" if lang == "zh" else ", "
+        units = self.schemes["unit"].concepts
+        cells = {
+            "modality": listed.modality.get(lang),
+            "task": listed.task.get(lang),
+            "size": listed.size.get(lang),
+        }
+        facts = {
+            "modality": [self.schemes["modality"].concepts[c].label(lang) for c in dataset.modality],
+            "task": [self.schemes["task"].concepts[c].label(lang) for c in dataset.task],
+            "size": [count_words(c, units[c.unit].label(lang), lang) for c in dataset.size],
+        }
+        shown = {key: cells[key] or sep.join(facts[key]) or None for key in cells}
+        return {
+            **{f"{key}_cell": text for key, text in shown.items()},
+            "from_facts": tuple(key for key in cells if not cells[key] and facts[key]),
+        }
+
     def _make_row(self, dataset: Dataset, lang: str) -> Row:
         """The row in ``lang``: the cells of that language beside what every language's row shows alike (made
         once for both: the catalog's index lists every dataset in each)."""
@@ -232,12 +254,7 @@ class SiteContext:
             other = self._rows.get((dataset.id, other_lang))
             if other is None:
                 continue
-            return replace(
-                other,
-                modality_cell=listed.modality.get(lang),
-                task_cell=listed.task.get(lang),
-                size_cell=listed.size.get(lang),
-            )
+            return replace(other, **self._cells(dataset, lang))
         concepts = {s: self.concepts_of(dataset, s) for s in SCHEMES_SHOWN}
         paper = self.paper_of(dataset)
         words = [dataset.name, *(dataset.alternate_name.value if dataset.alternate_name else ())]
@@ -249,9 +266,7 @@ class SiteContext:
         return Row(
             dataset=dataset,
             key=f"dataset/{dataset.id}",
-            modality_cell=listed.modality.get(lang),
-            task_cell=listed.task.get(lang),
-            size_cell=listed.size.get(lang),
+            **self._cells(dataset, lang),
             modalities=[self.schemes["modality"].concepts[c] for c in concepts["modality"]],
             tasks=[self.schemes["task"].concepts[c] for c in concepts["task"]],
             hosts=[self.schemes["platform"].concepts[c] for c in concepts["platform"]],

@@ -51,9 +51,16 @@ def _missing(context: Any) -> str:
 
 
 @jinja2.pass_context
-def cell(context: Any, text: str | None) -> Markup:
-    """A table cell's text, or a dash saying the list has none."""
+def cell(context: Any, text: str | None, from_facts: bool = False) -> Markup:
+    """A table cell's text, or a dash saying the list has none; what the catalog states where the list has no
+    cell is set apart, and says so."""
+    if text and from_facts:
+        return Markup(_from_facts(context, text))
     return escape(text) if text else Markup(_missing(context))
+
+
+def _from_facts(context: Any, text: str) -> str:
+    return f'<span class="from-facts" title="{escape(context["t"]("from_facts"))}">{escape(text)}</span>'
 
 
 @jinja2.pass_context
@@ -62,7 +69,11 @@ def dataset_card(context: Any, row: Row) -> Markup:
     page, lang = context["page"], context["lang"]
     missing = _missing(context)
     year = f' <span class="badge">{escape(row.year)}</span>' if row.year else ""
-    size = f" · <span>{escape(row.size_cell)}</span>" if row.size_cell else ""
+
+    def shown(key: str, text: str | None) -> str:
+        return (_from_facts(context, text) if key in row.from_facts else escape(text)) if text else missing
+
+    size = f" · <span>{shown('size', row.size_cell)}</span>" if row.size_cell else ""
     chips = "".join(
         _chip(page, lang, scheme, c)
         for scheme, concepts in (("modality", row.modalities), ("task", row.tasks))
@@ -70,8 +81,8 @@ def dataset_card(context: Any, row: Row) -> Markup:
     )
     return Markup(
         f'<li class="dcard">\n<h3><a href="{escape(page(row.key))}">{escape(row.dataset.name)}</a>{year}</h3>\n'
-        f'<p class="dcard-cells"><span>{escape(row.modality_cell) if row.modality_cell else missing}</span> · '
-        f"<span>{escape(row.task_cell) if row.task_cell else missing}</span>{size}</p>\n"
+        f'<p class="dcard-cells"><span>{shown("modality", row.modality_cell)}</span> · '
+        f"<span>{shown('task', row.task_cell)}</span>{size}</p>\n"
         f'<p class="dcard-chips">{chips}</p>\n</li>\n'
     )
 
