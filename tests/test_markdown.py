@@ -1602,3 +1602,13 @@ def test_a_changed_description_cell_is_reported_on_a_second_import(tmp_path):
     assert docs["ct-org"]["listed"]["description"] == {"en": "3D CT, 140 Cases"}  # the curator's file is kept
     (changed,) = report.changed
     assert "listed.description.en: '3D CT, 140 Cases' → '3D CT, 150 Cases'" in changed["differences"]
+
+
+def test_an_import_without_source_url_into_a_catalog_that_names_its_list_says_how_to_record_it(tmp_path):
+    url = "https://github.com/o/l/blob/main/README.md"
+    assert run_cli("init", str(tmp_path / "data"), "--source-url", url).returncode == 0
+    text = (
+        "| Dataset | Link |\n| --- | --- |\n| A | [paper](https://arxiv.org/abs/2401.00001) [data](https://a.org/d) |\n"
+    )
+    report, _ = _import_text(tmp_path, text)
+    assert any(n["kind"] == "source-url" and f"pass --source-url {url}" in n["text"] for n in report.notes)

@@ -382,3 +382,14 @@ def test_a_problem_as_a_dict_has_every_field_of_the_problem():
     assert problem.as_dict() == dataclasses.asdict(problem)
     assert list(problem.as_dict()) == [f.name for f in dataclasses.fields(Problem)]
     assert Problem(**problem.as_dict()) == problem
+
+
+def test_a_description_length_warning_says_which_language_and_that_the_build_wrote_it(catalog_copy):
+    """A name of 6,000 characters made both written descriptions too long; the warning pointed at the English
+    `description:` line, which says nothing that long."""
+    path = catalog_copy / "datasets" / "pathmmu.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: PathMMU\n", f"name: {'Long' * 1500}\n", 1), "utf-8")
+    result = run_cli("validate", "--data", str(catalog_copy), "--no-cache")
+    lines = [line for line in result.stdout.splitlines() if "pathmmu.yaml description:" in line]
+    assert any("(the Chinese text has" in line and "`description.zh` is not given" in line for line in lines)
+    assert any("(the English text has" in line for line in lines)

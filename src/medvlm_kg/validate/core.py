@@ -235,6 +235,8 @@ def _problems(results: list[Result], catalog: Catalog, dataset_of) -> list[Probl
                 continue  # a recommendation about a node no YAML states (the dumps): nothing a curator can add
             dataset = dataset_of(result.focus)
             field = _nested_field(dataset, result.focus, field)
+            if severity == WARNING and isinstance(value, ox.Literal) and value.language and field == "description":
+                message += _which_text(value, dataset)
             if dataset is not None:
                 problems.add(
                     Problem(dataset.file, dataset.line_of(field), field, message, "see docs/data-format.md", severity)
@@ -242,6 +244,18 @@ def _problems(results: list[Result], catalog: Catalog, dataset_of) -> list[Probl
             else:
                 problems.add(Problem(catalog.file, None, field, message, "see docs/data-format.md", severity))
     return sorted(problems, key=lambda p: (p.severity != ERROR, p.file, p.line or 0, p.field, p.message))
+
+
+_LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
+
+
+def _which_text(value: ox.Literal, dataset: Dataset | None) -> str:
+    """Which of a dataset's texts a length warning is about: a file gives one per language, and the build writes
+    the one it leaves out from the name and facts (a 24,000-character name made a Chinese description too long)."""
+    lang = value.language or ""
+    written = dataset is not None and lang in dataset.description
+    made = "" if written else f", written from the name and facts as `description.{lang}` is not given"
+    return f" (the {_LANGUAGE_NAMES.get(lang, lang)} text has {len(value.value):,} characters{made})"
 
 
 # ---- one description at a time (``build``: each dataset in its own unit of work) ----------------------------

@@ -183,6 +183,13 @@ def import_markdown(
         )
     taken = set(by_id)
     catalog_readme = _catalog_readme(data_dir)
+    if source_url is None and catalog_readme:  # init --source-url named the list; this file may be it, or not
+        report.note(
+            0,
+            "source-url",
+            f"catalog.yaml names {catalog_readme} as the catalog's list; if this file is that list, pass "
+            f"--source-url {catalog_readme} so its paper and code links and each entry's source are recorded",
+        )
     for entry in track(entries, "importing", unit="row"):
         doc = _entry_document(entry, source_url, report, version or _version_in(source_url))
         existing_id = names.get(name_key(entry.name)) or (doc["id"] if doc["id"] in by_id else None)
