@@ -9,6 +9,8 @@ import json
 import shutil
 
 import pytest
+import rdflib
+import rdflib.compare
 
 from conftest import DATA, run_cli
 
@@ -125,3 +127,13 @@ def test_a_build_with_many_warnings_lists_twenty_and_counts_the_rest_by_field(ca
     assert len(shown) == 21 and shown[20].startswith(f"warning: … and {rest} more (published {published}")
     assert shown[20].endswith(f"— `medvlm-kg validate --data {catalog_copy}` lists them all")
     assert built.stdout.startswith("built 59 datasets")
+
+
+def test_a_graph_answer_asked_for_as_json_is_json_ld_of_the_same_triples():
+    """`dataset-card --format json` printed Turtle: a program asking for JSON got none."""
+    turtle = run_cli("query", "dataset-card", "--param", "dataset=vqarad")
+    as_json = run_cli("query", "dataset-card", "--param", "dataset=vqarad", "--format", "json")
+    assert as_json.returncode == 0 and json.loads(as_json.stdout)["@graph"]
+    expected = rdflib.Graph().parse(data=turtle.stdout, format="turtle")
+    found = rdflib.Graph().parse(data=as_json.stdout, format="json-ld")
+    assert len(found) == len(expected) > 20 and rdflib.compare.isomorphic(found, expected)

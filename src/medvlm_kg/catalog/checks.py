@@ -92,6 +92,9 @@ def _mapping(value: Any) -> dict:
 def check_dataset(path: Path, rel: str, doc: Any, lines: dict, schemes: dict) -> tuple[Dataset | None, list]:
     """A dataset file's entry (``None`` if it has an error) and every problem found in it alone."""
     chk = Checker(rel, lines)
+    if doc is None:  # no bytes, or comments only (a file `new` wrote and nothing uncommented)
+        chk.add((), "the file is empty (or holds only comments)", "write `id: <id>` and `name: <name>`, or remove it")
+        return None, chk.problems
     if not isinstance(doc, dict):
         chk.add((), "the file must be a mapping of fields", "start with `id: <id>` and `name: <name>`")
         return None, chk.problems

@@ -28,6 +28,7 @@ from medvlm_kg.catalog.concepts import load_schemes, suggest
 from medvlm_kg.graph.convert import KnowledgeGraph
 from medvlm_kg.graph.iris import dataset_iri
 from medvlm_kg.graph.jsonld import prefixes
+from medvlm_kg.graph.serialize import serialize
 from medvlm_kg.problems import CatalogError, Problem
 from medvlm_kg.resources import ontology_dir, queries_dir
 from medvlm_kg.sparql.kept_answers import answer_path, keeping, read_page
@@ -416,7 +417,10 @@ def _pad(text: str, width: int) -> str:
 
 
 def format_result(result: QueryResult, fmt: str) -> str:
-    """The answer as text: an aligned table, SPARQL CSV/TSV, or SPARQL 1.1 results JSON (Turtle for graphs)."""
+    """The answer as text: an aligned table, SPARQL CSV/TSV, or SPARQL 1.1 results JSON (a graph as Turtle, or
+    as JSON-LD for ``json``: a program asking for JSON gets JSON)."""
+    if result.triples is not None and fmt == "json":
+        return serialize(result.triples, "jsonld").decode("utf-8") + "\n"
     if result.triples is not None:
         return ox.serialize(
             sorted(result.triples, key=lambda t: (t.subject.value, t.predicate.value, str(t.object))),
