@@ -492,3 +492,8 @@ def test_a_list_without_modality_task_or_size_columns_shows_the_catalogs_facts_s
         shown = re.findall(r'<span class="from-facts" title="([^"]+)">([^<]+)</span>', html)
         assert [text for _, text in shown] == cells
         assert all("catalog" in title or "目录" in title for title, _ in shown)
+    # its page shows the description cell the facts were read from, and which facts only the list gives
+    page = (tmp_path / "out" / "dataset" / "ct-org.html").read_text(encoding="utf-8")
+    assert '<th scope="row" data-label="List column">Description</th>' in page
+    assert "3D CT, 140 Cases, 6 Categories of Organ Segmentation" in page
+    assert 'https://a.org/ct-org</a> <span class="muted from-list">(as the list gives it)</span>' in page

@@ -153,7 +153,10 @@ def _listed_rows(dataset: Dataset, paper: Paper | None) -> list[dict]:
         {"label": "row_size", "cells": both("size"), "facts": sizes},
         {"label": "row_links", "cells": both("links"), "facts": links, "code": True},
     ]
-    keys = ("name", "title", "date", "modality", "task", "size", "links")
+    keys = ["name", "title", "date", "modality", "task", "size", "links"]
+    if listed.description:  # a list with a description column (OpenMedLab's "3D CT, 140 Cases, …"): shown too
+        rows.insert(6, {"label": "row_description", "cells": both("description"), "facts": []})
+        keys.insert(6, "description")
     for row, key in zip(rows, keys, strict=True):
         row["earlier"] = earlier(key)
     return rows
