@@ -136,13 +136,15 @@ def comparable(answer, query: str):
     rows in order where the query has ORDER BY (ties as multisets), as a multiset otherwise; a CONSTRUCT or
     DESCRIBE graph up to blank-node renaming (rdflib's isomorphism); an ASK boolean.
 
-    ``answer`` is SPARQL JSON results as ``medvlm-kg query --format json`` prints them (Turtle for graphs), or a
-    ``QueryResult`` (its rows and triples); ``query`` is the SPARQL text that was asked.
+    ``answer`` is SPARQL JSON results as ``medvlm-kg query --format json`` prints them (JSON-LD for graphs, or
+    Turtle with another format), or a ``QueryResult`` (its rows and triples); ``query`` is the SPARQL text that was
+    asked.
     """
     form, order = query_shape(query)
     if form in ("CONSTRUCT", "DESCRIBE"):
         if isinstance(answer, str):
-            graph = rdflib.Graph().parse(data=answer, format="turtle")
+            syntax = "json-ld" if answer.lstrip().startswith("{") else "turtle"
+            graph = rdflib.Graph().parse(data=answer, format=syntax)
         else:
             nt = ox.serialize(answer.triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
             graph = rdflib.Graph().parse(data=nt, format="nt")

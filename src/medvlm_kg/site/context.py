@@ -81,6 +81,28 @@ class Facet:
     paper: Paper | None
 
 
+def _row_cells(schemes: dict[str, ConceptScheme], dataset: Dataset, lang: str) -> dict[str, Any]:
+    """The row's modality, task and size cells in ``lang``: the list's, or, where it has none (a list with
+    no such column, or no table in that language), what the catalog states, marked so (``from_facts``)."""
+    listed, sep = dataset.listed, "、" if lang == "zh" else ", "
+    units = schemes["unit"].concepts
+    cells = {
+        "modality": listed.modality.get(lang),
+        "task": listed.task.get(lang),
+        "size": listed.size.get(lang),
+    }
+    facts = {
+        "modality": [schemes["modality"].concepts[c].label(lang) for c in dataset.modality],
+        "task": [schemes["task"].concepts[c].label(lang) for c in dataset.task],
+        "size": [count_words(c, units[c.unit].label(lang), lang) for c in dataset.size],
+    }
+    shown = {key: cells[key] or sep.join(facts[key]) or None for key in cells}
+    return {
+        **{f"{key}_cell": text for key, text in shown.items()},
+        "from_facts": tuple(key for key in cells if not cells[key] and facts[key]),
+    }
+
+
 class SiteContext:
     """What every page shares (the catalog, the concept schemes, the templates), and the facts many pages show.
 
@@ -225,27 +247,6 @@ class SiteContext:
             )
         return found
 
-    def _cells(self, dataset: Dataset, lang: str) -> dict[str, Any]:
-        """The row's modality, task and size cells in ``lang``: the list's, or, where it has none (a list with
-        no such column, or no table in that language), what the catalog states, marked so (``from_facts``)."""
-        listed, sep = dataset.listed, "、" if lang == "zh" else ", "
-        units = self.schemes["unit"].concepts
-        cells = {
-            "modality": listed.modality.get(lang),
-            "task": listed.task.get(lang),
-            "size": listed.size.get(lang),
-        }
-        facts = {
-            "modality": [self.schemes["modality"].concepts[c].label(lang) for c in dataset.modality],
-            "task": [self.schemes["task"].concepts[c].label(lang) for c in dataset.task],
-            "size": [count_words(c, units[c.unit].label(lang), lang) for c in dataset.size],
-        }
-        shown = {key: cells[key] or sep.join(facts[key]) or None for key in cells}
-        return {
-            **{f"{key}_cell": text for key, text in shown.items()},
-            "from_facts": tuple(key for key in cells if not cells[key] and facts[key]),
-        }
-
     def _make_row(self, dataset: Dataset, lang: str) -> Row:
         """The row in ``lang``: the cells of that language beside what every language's row shows alike (made
         once for both: the catalog's index lists every dataset in each)."""
@@ -254,7 +255,7 @@ class SiteContext:
             other = self._rows.get((dataset.id, other_lang))
             if other is None:
                 continue
-            return replace(other, **self._cells(dataset, lang))
+            return replace(other, **_row_cells(self.schemes, dataset, lang))
         concepts = {s: self.concepts_of(dataset, s) for s in SCHEMES_SHOWN}
         paper = self.paper_of(dataset)
         words = [dataset.name, *(dataset.alternate_name.value if dataset.alternate_name else ())]
@@ -266,7 +267,7 @@ class SiteContext:
         return Row(
             dataset=dataset,
             key=f"dataset/{dataset.id}",
-            **self._cells(dataset, lang),
+            **_row_cells(self.schemes, dataset, lang),
             modalities=[self.schemes["modality"].concepts[c] for c in concepts["modality"]],
             tasks=[self.schemes["task"].concepts[c] for c in concepts["task"]],
             hosts=[self.schemes["platform"].concepts[c] for c in concepts["platform"]],
