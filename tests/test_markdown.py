@@ -92,6 +92,12 @@ def test_task_cells_map_to_concepts(cell, ids):
         ("88,035 utt., 218 spk.", [(88_035, "utterance", False), (218, "speaker", False)]),
         ("400 speakers", [(400, "speaker", False)]),
         ("52,000 items", [(52_000, "instance", False)]),
+        # Jianing-Qiu's MIMIC-CXR: "and" before a number starts a count (the reports were a note of the images)
+        (
+            "65K patients, 337K chest X-ray images and 227K radiology reports",
+            [(65_000, "subject", True), (337_000, "image", True), (227_000, "report", True)],
+        ),
+        ("300张图像和1200个问答对", [(300, "image", False), (1_200, "qa-pair", False)]),
     ],
 )
 def test_size_cells_become_counts_with_units(cell, counts):
@@ -200,8 +206,8 @@ def test_a_modified_list_adds_one_file_and_reports_the_change_without_overwritin
     assert [a["id"] for a in report["added"]] == ["newbench-x"]
     (changed,) = report["changed"]
     assert changed["id"] == "vqarad"
-    assert changed["differences"] == [
-        "listed.title: 'VQA Benchmark for Radiography Images' → 'VQA-RAD: A Radiology VQA Benchmark'"
+    assert changed["differences"] == [  # the English table's title changed, the Chinese one's did not
+        "listed.title.en: 'VQA Benchmark for Radiography Images' → 'VQA-RAD: A Radiology VQA Benchmark'"
     ]
     after = snapshot(catalog_copy)
     assert {k: v for k, v in after.items() if k.name != "newbench-x.yaml"} == before  # nothing overwritten
@@ -1612,3 +1618,36 @@ def test_an_import_without_source_url_into_a_catalog_that_names_its_list_says_ho
     )
     report, _ = _import_text(tmp_path, text)
     assert any(n["kind"] == "source-url" and f"pass --source-url {url}" in n["text"] for n in report.notes)
+
+
+def test_a_bilingual_list_keeps_each_tables_own_text_of_the_cells_both_share(tmp_path):
+    """The list at 2a9a31f shortens titles in its Chinese table ("[MediEval: A Unified Medical Benchmark...](…)")
+    and orders two rows differently; the import kept the English table's text alone, so export-markdown --lang zh
+    gave 32 of 59 rows not as the list writes them. The import now writes what the curated seed writes."""
+    import yaml
+
+    readme = FIXTURES / "readme-2a9a31f.md"
+    source = (
+        "https://github.com/yezanting/Med-VLM-Bench-Summary/blob/2a9a31f1b47b1a4f287f5bb328bbd744c340054e/README.md"
+    )
+    assert run_cli("init", str(tmp_path / "data")).returncode == 0
+    import_markdown(readme, tmp_path / "data", source_url=source)
+    imported = yaml.safe_load((tmp_path / "data" / "datasets" / "medieval.yaml").read_text(encoding="utf-8"))
+    curated = yaml.safe_load((DATA / "datasets" / "medieval.yaml").read_text(encoding="utf-8"))
+    for key in ("title", "links", "date", "row"):
+        assert imported["listed"][key] == curated["listed"][key], key
+    listed = {_cells_of(line) for line in readme.read_text(encoding="utf-8").splitlines() if line.startswith("|")}
+    for lang, at_least in (("en", 58), ("zh", 57)):
+        exported = run_cli(
+            "export-markdown", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "o"), "--lang", lang
+        )
+        rows = [_cells_of(line) for line in exported.stdout.splitlines() if line.startswith("|")][1:]  # no header
+        rows = [row for row in rows if not set("".join(row)) <= set("-: ")]
+        assert len(rows) == 59
+        # all but the rows with a cell beyond the table's columns ("N/A"), which the import does not keep
+        assert sum(row in listed for row in rows) >= at_least, lang
+
+
+def _cells_of(line: str) -> tuple[str, ...]:
+    """A table row's cells, each without the spaces that pad it."""
+    return tuple(" ".join(cell.split()) for cell in line.strip().strip("|").split("|"))

@@ -18,6 +18,7 @@ from medvlm_kg.catalog.markdown.values import (
     _DIMENSION,
     _MAX_COUNT,
     _MULTIPLIERS,
+    COUNT_AND,
     _closest,
     _concept,
     _concepts,
@@ -40,6 +41,12 @@ def _mine(text: str) -> tuple[list[str], list[str], list[dict]]:
     for part in re.split(r"(?:(?<!\d),|,(?!\d{3}(?!\d)))\s*|，|;|；|、", _plain(text)):  # not "56,216"
         part = part.strip(" .。")
         if not part or len(part) > 80:
+            continue
+        # "337K images and 227K reports": counts of their own, when each one is ("174k GPQA questions and 52k
+        # chemistry questions" after a licence note is none: the 52k alone would be stated as the dataset's size)
+        joined = [_size_part(p.strip(" .。")) for p in re.split(COUNT_AND, part)]
+        if len(joined) > 1 and all(c is not None and "rest" not in c for c in joined):
+            counts.extend(c for c in joined if c is not None)
             continue
         size = _size_part(part)
         if size and "rest" not in size:
@@ -104,6 +111,26 @@ def _section_concepts(section: str) -> tuple[list[str], list[str]]:
             if ids and not unmapped and not alternatives:
                 found_ids += ids
     return modality, task
+
+
+def _translated_cells(listed: dict, entry: Entry) -> None:
+    """A cell both tables share (name, title, date, links) written differently in the other language's table
+    ("[MediEval: A Unified Medical Benchmark...](…)" in the Chinese one) as ``{en, zh}``, and the row's number
+    in each table where they differ: each table's own text, as the format keeps it, not the first table's alone."""
+    first = entry.lang if entry.lang in ("en", "zh") else ""
+    for lang, cells in entry.translated.items():
+        if not first or lang not in ("en", "zh") or lang == first:
+            continue
+        for role, cell in cells.items():
+            mine = listed.get(role)
+            if isinstance(mine, dict) or _unknown(cell) and mine is None:
+                continue
+            other = None if _unknown(cell) else cell.strip()
+            if other != mine:  # a language whose table leaves the cell empty ("-") is left out
+                listed[role] = {k: v for k, v in ((first, mine), (lang, other)) if v is not None}
+        row = entry.rows_by_lang.get(lang)
+        if row is not None and row != entry.row:
+            listed["row"] = {first: entry.row, lang: row}
 
 
 def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, version: str | None = None) -> dict:
@@ -272,6 +299,7 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
             listed_again = _entry_document(repeat, source_url, ImportReport(""), version)["listed"]
             items.append({k: listed_again[k] for k in _LISTING_KEYS if k in listed_again})
         doc["also_listed"] = items
+    _translated_cells(listed, entry)  # last: the rules above read each shared cell as the first table's text
     return doc
 
 

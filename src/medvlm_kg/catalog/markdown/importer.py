@@ -27,8 +27,16 @@ def _differences(existing: dict, new: dict) -> list[str]:
     diffs: list[str] = []
     old_listed, new_listed = existing.get("listed") or {}, new["listed"]
     for role in ("title", "date", "links", "extra"):
-        if old_listed.get(role) != new_listed.get(role):
-            diffs.append(f"listed.{role}: {old_listed.get(role)!r} → {new_listed.get(role)!r}")
+        old, now = old_listed.get(role), new_listed.get(role)
+        if old == now:
+            continue
+        if isinstance(old, dict) or isinstance(now, dict):  # a cell the two tables write differently: by table
+            old, now = _by_table(old), _by_table(now)
+            for lang in ("en", "zh"):
+                if old.get(lang) != now.get(lang):
+                    diffs.append(f"listed.{role}.{lang}: {old.get(lang)!r} → {now.get(lang)!r}")
+        else:
+            diffs.append(f"listed.{role}: {old!r} → {now!r}")
     for role in ("modality", "task", "size", "description"):
         old, now = old_listed.get(role) or {}, new_listed.get(role) or {}
         for lang in sorted(set(old) | set(now)):
@@ -39,6 +47,13 @@ def _differences(existing: dict, new: dict) -> list[str]:
         if point["url"] not in old_urls:
             diffs.append(f"new link: {point['label']} {point['url']}")
     return diffs
+
+
+def _by_table(cell: object) -> dict:
+    """A shared cell as each table writes it: one text is both tables' text."""
+    if isinstance(cell, dict):
+        return cell
+    return {"en": cell, "zh": cell} if cell is not None else {}
 
 
 def _read_source(source: Path) -> tuple[bytes, int]:

@@ -45,6 +45,10 @@ class Entry:
     others: list[int] = field(default_factory=list)  # lines of further rows naming the same dataset
     first_cells: dict[str, str] = field(default_factory=dict)  # the first row's cells by header, to compare repeats
     repeats: list[Entry] = field(default_factory=list)  # further rows of the same list naming the dataset
+    lang: str = ""  # the language of the table the first row is in
+    # the same row in the list's table of another language: its shared cells (name, title, date, links) and number
+    translated: dict[str, dict[str, str]] = field(default_factory=dict)  # lang → role → cell
+    rows_by_lang: dict[str, int] = field(default_factory=dict)  # lang → the row's number in that table
 
 
 _GROUP_MARK = re.compile(r"^\s*(\*\*|__|<b>|<strong>)(.+?)(\*\*|__|</b>|</strong>)\s*$", re.IGNORECASE)
@@ -189,9 +193,13 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
             if fresh:
                 _take_row(entry, columns, cells, name_col, name_cell, name_links, lang)
             elif lang not in languages and languages:
+                shared = entry.translated.setdefault(lang, {"name": name_cell})
+                entry.rows_by_lang.setdefault(lang, position)
                 for column in columns:  # the same dataset in the list's other language: its cells in that language
                     if column.kind == "role" and column.role in ("modality", "task", "size", "description"):
                         entry.by_lang.setdefault(column.role, {}).setdefault(lang, cells[column.index])
+                    elif column.kind == "role" and column.role in ("title", "date", "links"):
+                        shared.setdefault(column.role, cells[column.index])
                 report.note(  # said, not silent: in a list whose tables are not translations it may be wrong
                     row.line,
                     "other-language",
@@ -255,6 +263,7 @@ def _take_row(
 ) -> None:
     """The first row naming a dataset: its cells, links, counts and flags go to the entry."""
     entry.first_cells = {_column_key(c): cells[c.index] for c in columns if c.index < len(cells)}
+    entry.lang = entry.lang or lang
     entry.cells["name"] = name_cell
     entry.links += [("name", label, url) for label, url in name_links]
     entry.relative += _relative_links(name_cell)

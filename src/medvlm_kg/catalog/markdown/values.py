@@ -303,12 +303,18 @@ def _size_part(part: str, suffixes: bool = True) -> dict | None:
 _CLASS_COUNT = re.compile(r"(?:[^\d\s:：]{1,20}[:：]\s*)?[\d,.]+\s*[^\d\s]+")  # "Test: 705 normal": one word
 
 
+# "337K chest X-ray images and 227K radiology reports": "and" before a number starts a count of its own
+COUNT_AND = r"\s+(?:and|&|plus|和|及|以及)\s*(?=[~≈约>]?\s*\d)|(?<=\D)(?:和|及|以及)(?=\d)"
+
+
 def _sizes(cell: str) -> tuple[list[dict], list[str]]:
     """Counts with units from a size cell ("1.81M frames, 7.79M QAs", "5M样本, 19K指令", "约2万张图像")."""
     counts: list[dict] = []
     unmapped: list[str] = []
     classes = 0  # counts per class read so far ("111 normal", "842 serrated")
-    for part in re.split(r",\s+|，|;|；|、|\s+/\s+|(?<=[^\d\s])/(?=\d)", _plain(cell)):  # "4998图片/32799问答"
+    for part in re.split(
+        rf",\s+|，|;|；|、|\s+/\s+|(?<=[^\d\s])/(?=\d)|{COUNT_AND}", _plain(cell)
+    ):  # "4998图片/32799问答"
         part = part.strip()
         if not part:
             continue
