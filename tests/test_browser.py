@@ -105,6 +105,7 @@ def test_sorting_by_size_and_by_name(built, page):
     size = page.locator("th[data-sort=size] button")
     size.click()
     assert page.locator("th[data-sort=size]").get_attribute("aria-sort") == "ascending"
+    assert _visible_rows(page)[-1] == "MM-Skin"  # no size: last, not first as a size of 0 (a user's report)
     size.click()
     assert page.locator("th[data-sort=size]").get_attribute("aria-sort") == "descending"
     assert _visible_rows(page)[:3] == ["SurgVLM-DB", "MedS-Ins", "PMC-VQA"]
@@ -113,6 +114,9 @@ def test_sorting_by_size_and_by_name(built, page):
     page.locator("th[data-sort=date] button").click()
     page.locator("th[data-sort=date] button").click()
     assert _visible_rows(page)[0] == "SurgVLM-DB"  # 2025-06, the newest listed date
+    page.locator("th[data-sort=size] button").click()
+    page.locator("th[data-sort=size] button").click()
+    assert _visible_rows(page)[-1] == "MM-Skin"  # and last in the other direction too
 
 
 def test_filters_are_kept_in_the_address_for_sharing(built, page):

@@ -181,6 +181,7 @@
         var sorted = rows.slice().sort(function (a, b) {
           var x = a.getAttribute(attribute) || "";
           var y = b.getAttribute(attribute) || "";
+          if (!x !== !y) return x ? -1 : 1; /* a row without the value (no date, no size) last, either way */
           var result = numeric ? Number(x) - Number(y) : x.localeCompare(y);
           if (result === 0) result = a.getAttribute("data-name").localeCompare(b.getAttribute("data-name"));
           return ascending ? result : -result;
