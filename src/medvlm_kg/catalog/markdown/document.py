@@ -123,9 +123,9 @@ def _translated_cells(listed: dict, entry: Entry) -> None:
             continue
         for role, cell in cells.items():
             mine = listed.get(role)
-            if isinstance(mine, dict) or _unknown(cell) and mine is None:
+            if isinstance(mine, dict) or (not cell.strip() if role == "extra" else _unknown(cell)) and mine is None:
                 continue
-            other = None if _unknown(cell) else cell.strip()
+            other = cell.strip() or None if role == "extra" else None if _unknown(cell) else cell.strip()
             if other != mine:  # a language whose table leaves the cell empty ("-") is left out
                 listed[role] = {k: v for k, v in ((first, mine), (lang, other)) if v is not None}
         row = entry.rows_by_lang.get(lang)
@@ -138,9 +138,9 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
     listed: dict = {"name": entry.cells.get("name", entry.name).strip(), "row": entry.row}
     if version:
         listed["version"] = version
-    for role in ("title", "date", "links"):
+    for role in ("title", "date", "links", "extra"):
         cell = entry.cells.get(role)
-        if cell is not None and not _unknown(cell):
+        if cell is not None and (not _unknown(cell) or role == "extra" and cell.strip()):  # "N/A" with no header
             listed[role] = cell.strip()
     for role in ("modality", "task", "size", "description"):
         cells = sorted(entry.by_lang.get(role, {}).items())

@@ -101,10 +101,15 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
                     )
                 else:
                     reason = f"{len(cells)} cells where the header has {width}; " + (
-                        "missing cells taken as unknown" if len(cells) < width else "extra cells ignored"
+                        "missing cells taken as unknown"
+                        if len(cells) < width
+                        else "the extra cells kept as listed.extra"
                     )
                 report.skip(row.line, "row-cells", reason, kept=True)
+                beyond = " | ".join(c.strip() for c in cells[width:])  # "…| [HF](…) | N/A |": a cell with no header
                 cells = (cells + [""] * width)[:width]
+            else:
+                beyond = ""
             name_cell = cells[name_col.index]
             filled = [i for i, c in enumerate(cells) if not _unknown(c)]
             if filled and len(filled) == 1 and _GROUP_MARK.match(cells[filled[0]]):
@@ -192,8 +197,10 @@ def read_entries(text: str, report: ImportReport) -> list[Entry]:
             languages = {x for v in entry.by_lang.values() for x in v}
             if fresh:
                 _take_row(entry, columns, cells, name_col, name_cell, name_links, lang)
+                if beyond:
+                    entry.cells["extra"] = beyond
             elif lang not in languages and languages:
-                shared = entry.translated.setdefault(lang, {"name": name_cell})
+                shared = entry.translated.setdefault(lang, {"name": name_cell, "extra": beyond})
                 entry.rows_by_lang.setdefault(lang, position)
                 for column in columns:  # the same dataset in the list's other language: its cells in that language
                     if column.kind == "role" and column.role in ("modality", "task", "size", "description"):
