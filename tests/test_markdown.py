@@ -11,6 +11,7 @@ import pytest
 from conftest import DATA, FIXTURES, run_cli
 from medvlm_kg.catalog.markdown import ImportReport, import_markdown, parse_tables, read_entries, slug
 from medvlm_kg.catalog.markdown.values import _concepts, _sizes
+from medvlm_kg.problems import CatalogError
 
 SEED = FIXTURES / "seed-readme.md"
 LISTS = FIXTURES / "awesome-lists"
@@ -1658,3 +1659,83 @@ def test_a_bilingual_list_keeps_each_tables_own_text_of_the_cells_both_share(tmp
 def _cells_of(line: str) -> tuple[str, ...]:
     """A table row's cells, each without the spaces that pad it."""
     return tuple(" ".join(cell.split()) for cell in line.strip().strip("|").split("|"))
+
+
+# Six more unseen lists (stop 40, second round): ECG, dental, Chinese paper notes, single-cell, Korean, tables.
+
+
+def test_a_heading_that_is_only_table_gives_no_modality_and_a_qualified_one_still_names_it(tmp_path):
+    """sergiouribe's dental list heads its table "## TABLE": all 38 panoramic X-ray, CBCT and video datasets were
+    "tabular data". aaekay's "## 🏥 Clinical ECG Datasets" gave no modality, "## ECG" did."""
+    text = "## TABLE\n\n| Dataset Name | Link |\n|---|---|\n| DENTEX | [Zenodo](https://zenodo.org/records/1) |\n"
+    text += "\n## 🏥 Clinical ECG Datasets\n\n| Dataset | Link |\n|---|---|\n| PTB-XL | [site](https://a.org/x) |\n"
+    _, docs = _import_text(tmp_path, text)
+    assert "modality" not in docs["dentex"]
+    assert docs["ptb-xl"]["modality"] == ["ecg"]
+
+
+def test_a_summary_of_datasets_by_data_type_is_no_table_of_datasets(tmp_path):
+    """aaekay's "Data Type | Datasets | Advantages | Use Cases" made four datasets named "PTB-XL, Chapman,
+    MIT-BIH, CODE-II, Icentia11k" and the like."""
+    text = (
+        "| Data Type | Datasets | Advantages | Use Cases |\n|---|---|---|---|\n"
+        "| **Raw Waveform** | PTB-XL, Chapman, MIT-BIH, CODE-II, Icentia11k | High fidelity | Deep learning |\n"
+        "| **Continuous Monitoring** | Icentia11k | Long-term recordings | Arrhythmia detection |\n"
+        "| **Images** | PTB-XL Images, Challenge 2024 | Visual interpretation | Computer vision |\n"
+    )
+    with pytest.raises(CatalogError):
+        _import_text(tmp_path, text)
+
+
+def test_a_hash_column_with_a_few_unknown_cells_still_counts_and_korean_content_describes(tmp_path):
+    """HeegyuKim's Korean list: one "?" in its "#" column and an unknown 내용 header refused both tables (63
+    datasets)."""
+    text = (
+        "| 이름 | # | 타입 | 내용 |\n|---|---|---|---|\n"
+        "| [KoAlpaca v1.0](https://huggingface.co/datasets/Bingsu/ko_alpaca_data) | 52K | 싱글턴 | Alpaca 번역 |\n"
+        "| [KoAlpaca v1.1](https://huggingface.co/datasets/beomi/KoAlpaca-v1.1a) | ? | 싱글턴 | 지식인 질문 |\n"
+        "| [KoChatGPT](https://huggingface.co/datasets/o/k) | 620K(싱글턴)<br/> 84K(멀티턴) | 멀티턴 | 대화 |\n"
+    )
+    _, docs = _import_text(tmp_path, text)
+    assert len(docs) == 3 and docs["koalpaca-v1-0"]["listed"]["size"] == {"en": "52K"}
+
+
+def test_a_dataset_url_and_a_doi_column_give_access_points(tmp_path):
+    """The dental list's "Dataset URL" and "DOI" columns were not read: 0 of 38 entries had any link."""
+    text = (
+        "| Dataset Name | Dataset URL | DOI |\n|---|---|---|\n| Gingivitis Image Captioning Dataset | "
+        "[Gingivitis Image Captioning Dataset](https://data.mendeley.com/datasets/3253gj88rr/1) | "
+        "10.17632/3253gj88rr.1 |\n"
+    )
+    _, docs = _import_text(tmp_path, text)
+    assert docs["gingivitis-image-captioning-dataset"]["access"] == [
+        {"label": "Gingivitis Image Captioning Dataset", "url": "https://data.mendeley.com/datasets/3253gj88rr/1"},
+        {"label": "Mendeley Data", "url": "https://doi.org/10.17632/3253gj88rr.1"},  # Mendeley Data's DOI prefix
+    ]
+
+
+def test_a_short_name_column_list_items_exact_thousands_and_a_licence_in_parentheses(tmp_path):
+    """简称 names the datasets (ResearchGroup-MedVLLM's notes); "<ul><li>" items are items; "30.647K" is 30,647
+    exactly; "Open Access (Creative Commons Attribution-NonCommercial-NoDerivatives 4.0)" names one licence."""
+    text = (
+        "|简称|任务类型|链接|\n|----|----|----|\n|MIMIC-Ext-MIMIC-CXR-VQA|VQA|https://physionet.org/content/x/1.0.0/|\n"
+        "\n| Dataset | Task | Size | License | Link |\n|---|---|---|---|---|\n"
+        "| T | <ul><li>Question answering</li><li>Classification</li></ul> | 30.647K questions | "
+        "Open Access (Creative Commons Attribution-NonCommercial-NoDerivatives 4.0) | [x](https://a.org/t) |\n"
+    )
+    _, docs = _import_text(tmp_path, text, source_url="https://github.com/o/l/blob/main/README.md")
+    assert docs["mimic-ext-mimic-cxr-vqa"]["task"] == ["vqa"]
+    assert docs["t"]["task"] == ["question-answering", "classification"]
+    assert docs["t"]["size"] == [{"count": 30_647, "unit": "question"}]
+    assert docs["t"]["license"]["id"] == "CC-BY-NC-ND-4.0"
+
+
+def test_an_access_column_of_access_levels_is_no_link_column(tmp_path):
+    """aaekay's "Access" column ("Public", "Restricted") was joined into the row's listed links."""
+    text = (
+        "| Dataset | Year | Access | Link |\n|---|---|---|---|\n"
+        "| CODE-II | 2024 | Public | [arXiv](https://arxiv.org/abs/2401.00001) |\n"
+        "| AHA Database | 1985 | Restricted | Contact AHA |\n"
+    )
+    _, docs = _import_text(tmp_path, text)
+    assert docs["code-ii"]["listed"]["links"] == "[arXiv](https://arxiv.org/abs/2401.00001)"

@@ -54,12 +54,21 @@ def _names() -> dict[str, str]:
     return names
 
 
+_PARENTHESES = re.compile(r"[(（]([^()（）]{2,120})[)）]")
+
+
 def spdx_id(text: str, urls: list[str] = ()) -> str | None:
     """The SPDX id of the one licence ``text`` names (or that a creativecommons.org URL among ``urls`` is), else
     None: "CC BY-NC-SA 4.0" → CC-BY-NC-SA-4.0, "Creative Commons Attribution 4.0" → CC-BY-4.0."""
     found = _names().get(_key(text)) if text.strip() else None
     if found:
         return found
+    # "Open Access (Creative Commons Attribution-NonCommercial-NoDerivatives 4.0)": a licence named whole in the
+    # parentheses, after words that name none (two licences named, or none, give no id)
+    inner = {_names().get(_key(part)) for part in _PARENTHESES.findall(text)} - {None}
+    outside = _PARENTHESES.sub(" ", text)
+    if len(inner) == 1 and not _names().get(_key(outside)) and not _QUALIFIED.search(text):
+        return inner.pop()
     if _QUALIFIED.search(text):  # "CC-BY-NC 4.0 with some exceptions": not the licence its link names
         return None
     ids = set()

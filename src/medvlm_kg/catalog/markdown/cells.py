@@ -40,6 +40,9 @@ _URL_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: any ASCII punctu
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
 
 
+_ITEM_END = re.compile(r"\s*</li>\s*(?=<li\b)", re.IGNORECASE)
+
+
 def cell_text(cell: str) -> str:
     """A cell as text: links become their labels, images, tags and emphasis go, entities are decoded (for the
     description a page quotes from the list's cell)."""
@@ -54,6 +57,7 @@ def _plain(cell: str) -> str:
     text = _MD_LINK.sub(lambda m: m.group(1), text)
     text = _EMPTY_LINK.sub(lambda m: m.group(1), text)
     text = _AUTOLINK.sub(lambda m: m.group(1), text)
+    text = _ITEM_END.sub(", ", text)  # "<ul><li>Question answering</li><li>Classification</li></ul>": two items
     text = _TAG.sub("", text)
     text = re.sub(r"(\*\*|__|`|~~)", "", text)
     text = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
@@ -94,6 +98,9 @@ _HOST_PATH = re.compile(
 )
 
 
+_BARE_DOI = re.compile(r"(?<![\w/.:])10\.\d{4,9}/[^\s|<>\[\]()\"']{1,200}")
+
+
 def _links(cell: str) -> list[tuple[str, str]]:
     """(label, url) for each link in a cell: Markdown, HTML, autolinks (``<https://…>``) and bare URLs; only
     http(s)."""
@@ -110,6 +117,9 @@ def _links(cell: str) -> list[tuple[str, str]]:
     rest = _AUTOLINK.sub(" ", rest)
     for m in _BARE_URL.finditer(_ESCAPE.sub(r"\1", rest)):  # "Plain\table_language" shows as "Plain_language"
         found.append(("", m.group(0).rstrip(".,;，。")))
+    rest = _BARE_URL.sub(" ", rest)
+    for m in _BARE_DOI.finditer(rest):  # a DOI column's "10.17632/3253gj88rr.1": the DOI's address
+        found.append(("", "https://doi.org/" + m.group(0).rstrip(".,;，。")))
     seen: set[str] = set()
     result = []
     for label, url in found:

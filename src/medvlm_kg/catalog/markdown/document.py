@@ -8,7 +8,7 @@ import re
 from functools import cache
 
 from medvlm_kg.catalog.license_names import spdx_id, states_a_license
-from medvlm_kg.catalog.markdown.cells import _links, _plain, _unknown
+from medvlm_kg.catalog.markdown.cells import _links, _plain, _unknown, without_pictographs
 from medvlm_kg.catalog.markdown.links import _ARXIV, _DOI, _classified_links
 from medvlm_kg.catalog.markdown.names import slug
 from medvlm_kg.catalog.markdown.report import ImportReport
@@ -23,11 +23,14 @@ from medvlm_kg.catalog.markdown.values import (
     _concept,
     _concepts,
     _date,
+    _header_key,
     _narrowest,
     _size_part,
     _sizes,
     bounds,
+    column_words,
     count_number,
+    rounded,
 )
 
 
@@ -86,9 +89,10 @@ def _section_concepts(section: str) -> tuple[list[str], list[str]]:
         text = re.sub(r"\s*\(\d+\)\s*$", "", _plain(heading)).strip()  # "Retina (52)"
         text = _SECTION_NUMBER.sub("", text)  # "3.1 Text", "3. Endoscopy", "IV. CT", "一、病理": the outline's number
         # "DATA TABLE", "Dataset Table", "Summary table": the words for the list's own layout name no modality
-        # ("Table QA", "EHR Tables" still do: tabular data)
+        # ("Table QA", "EHR Tables" still do: tabular data), nor does a heading that is only "TABLE"
         layout = r"\b(?:data(?:sets?)?|benchmarks?|summary|overview)\s+tables?\b|数据集?表格?|汇总表"
-        text = re.sub(layout, "", text, flags=re.IGNORECASE)
+        layout += r"|^\s*(?:tables?|表格?)\s*$"
+        text = without_pictographs(re.sub(layout, "", text, flags=re.IGNORECASE))
         text = re.sub(r"\b(datasets?|data|benchmarks?)\b", "", text, flags=re.IGNORECASE).strip(" -:：")
         if not text:
             continue
@@ -99,6 +103,11 @@ def _section_concepts(section: str) -> tuple[list[str], list[str]]:
         if len(words) > 1 and all(found for _, found in words):  # "CT Segmentation": a modality and a task, no more
             modality += [found for scheme, found in words if scheme == "modality"]
             task += [found for scheme, found in words if scheme == "task"]
+            continue
+        others = {_header_key(w) for w, (_, found) in zip(text.split(), words, strict=True) if not found}
+        if len(words) > 1 and any(found for _, found in words) and others <= column_words("heading_qualifiers"):
+            modality += [found for scheme, found in words if scheme == "modality" and found]  # "Clinical ECG"
+            task += [found for scheme, found in words if scheme == "task" and found]
             continue
         for scheme, found_ids in (("modality", modality), ("task", task)):
             found = _concept(scheme, text)
@@ -221,7 +230,7 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
             digits = count_number(m.group(3), m.group(4).lower())  # "18.365" is 18,365; "2.5" counts nothing
             number = (digits or 0) * _MULTIPLIERS[m.group(4).lower()]
             if 1 <= number < _MAX_COUNT and not any(c["unit"] == unit for c in size):
-                flags = bounds(bool(m.group(1) or m.group(4)), bool(m.group(2) or m.group(5)))
+                flags = bounds(bool(m.group(1)) or rounded(m.group(3), m.group(4)), bool(m.group(2) or m.group(5)))
                 size.append({"count": round(number), "unit": unit, **flags})
                 derive("size", "counts")
     _count_cells_as_listed(listed, entry)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from medvlm_kg.catalog.markdown.cells import _links, _plain
+from medvlm_kg.catalog.markdown.cells import _links, _plain, _unknown
 from medvlm_kg.catalog.markdown.report import ImportReport
 from medvlm_kg.catalog.markdown.rules import columns as _columns
 from medvlm_kg.catalog.markdown.rules import link_rule
@@ -116,6 +116,8 @@ def columns_of(table: Table) -> list[Column]:
                 column.kind, column.role = hit
                 column.glossed = k >= 2 and form not in forms[:2]
                 break
+        if column.kind == "role" and column.role == "links" and filled and not any(map(_holds_a_link, filled)):
+            column.kind, column.role = "known", ""  # "Access | Public / Restricted": an access level, no link
         if column.kind == "index" and _counts_not_numbers(filled):
             column.kind, column.role = "role", "size"  # "# | 1.42M": how many, not which row
         if column.kind == "role" and column.role in used and column.role not in _REPEATABLE:
@@ -168,13 +170,23 @@ def columns_of(table: Table) -> list[Column]:
 
 
 _COUNT_CELL = re.compile(r"[~≈>]?\s*\d[\d,.]*\s*[kKmMbB万亿]?\+?")
+_COUNT_START = re.compile(r"[~≈<>]?\s*\d[\d,.]*\s*[kKmMbB万亿]?\+?(?![\w.])")
+
+
+def _holds_a_link(cell: str) -> bool:
+    """Whether a cell holds a link or an address of any kind (a web address, a DOI, s3://, a path beside the list)."""
+    return bool(_links(cell)) or "](" in cell or "href=" in cell.lower() or "://" in cell
 
 
 def _counts_not_numbers(filled: list[str]) -> bool:
     """Whether a "#" column's cells are counts ("1.42M", "693k", "12,000"), not the rows' numbers or ids (1, 2, 9):
-    every cell a number, and some written as a count is (a multiplier, a thousands comma, a "+")."""
-    cells = [_plain(c) for c in filled]
-    return bool(cells) and all(_COUNT_CELL.fullmatch(c) for c in cells) and any(not c.isdigit() for c in cells)
+    nearly every known cell starts with a number ("620K(싱글턴)", "< 1k"; a "?" says nothing), and some are written
+    as a count is (a multiplier, a thousands comma, a "+")."""
+    cells = [_plain(c) for c in filled if not _unknown(c) and _plain(c) not in ("?", "N/A", "n/a")]
+    starts = [m.group(0) for c in cells if (m := _COUNT_START.match(c))]
+    if not cells or len(starts) * 5 < len(cells) * 4:
+        return False
+    return any(not c.isdigit() for c in starts)
 
 
 def _concept_column(filled: list[str]) -> str | None:
@@ -271,6 +283,16 @@ def _says_datasets(name_header: str, sections: tuple[str, ...], strict: bool = F
     return any(_names_datasets(key, strict) for key in keys)
 
 
+def _groups_datasets(table: Table, name: Column) -> bool:
+    """Whether a "Datasets" column after a first column of categories names several datasets a row ("Data Type |
+    Datasets | Advantages": "Raw Waveform | PTB-XL, Chapman, MIT-BIH"): a summary, not a table of datasets."""
+    if name.index == 0 or "datasets" not in _header_key(name.header).split():
+        return False
+    cells = [_plain(r.cells[name.index]) for r in table.rows if name.index < len(r.cells)]
+    several = [c for c in cells if len([p for p in re.split(r",|，|、|;", c) if p.strip()]) >= 2]
+    return len(cells) >= 2 and len(several) * 3 >= len(cells)
+
+
 def _names_linked(table: Table, name: Column) -> bool:
     """Whether most of a name column's cells link their name (to the data, as a list of datasets does)."""
     cells = [
@@ -310,8 +332,9 @@ def _section_says_not_datasets(sections: tuple[str, ...]) -> str | None:
 
 
 def table_language(table: Table) -> str:
-    """The language a table is written in, by its headers: "ja" (kana), "zh" (Han) or "en". Headers in Han alone
-    ("説明 | 開発元") are Japanese too when a third of its rows write kana: Japanese text is no Chinese cell."""
+    """The language a table is written in, by its headers: "ja" (kana), "zh" (Han) or "en".
+    Headers in Han alone ("説明 | 開発元") are Japanese too when a third of its rows write kana: Japanese text is no
+    Chinese cell."""
     text = " ".join(table.headers)
     if _has_kana(text):
         return "ja"
@@ -380,6 +403,13 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
             "table-not-datasets",
             f'its name column "{_plain(names[0].header)}" names resources of any kind, and neither it nor the '
             "section says they are datasets",
+        )
+        return None
+    if _groups_datasets(table, names[0]):
+        no(
+            "table-not-datasets",
+            f'a table of {_plain(table.headers[0]) or "groups"}: its "{_plain(names[0].header)}" column names several '
+            "datasets a row (a summary of datasets listed elsewhere, not one dataset a row)",
         )
         return None
     if _lists_repositories(columns) and not _says_datasets(names[0].header, table.sections):

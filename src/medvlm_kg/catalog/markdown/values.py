@@ -234,6 +234,14 @@ _DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _UNIT_END = re.compile(r"\s(?:from|of|in|across|with|for|on|by|at)\s|\s\d|[(（]", re.IGNORECASE)
 
 
+def rounded(digits: str, mult: str) -> bool:
+    """Whether a count with a multiplier is rounded: "52K" and "1.5M" are, "67.886K" (67,886) is not."""
+    if not mult:
+        return False
+    decimals = len(digits.rpartition(".")[2]) if "." in digits else 0
+    return 10**decimals < _MULTIPLIERS[mult.lower()]
+
+
 def bounds(rounded: bool, lower_bound: bool) -> dict:
     """A count's flags as the YAML writes them: ``approximate`` where the list rounds ("26K", "~1,000"),
     ``at_least`` where it gives a lower bound ("11,000+", "over 1,000", "1000余")."""
@@ -295,7 +303,7 @@ def _size_part(part: str, suffixes: bool = True) -> dict | None:
             unit = None
     if unit is None or value < 1:
         return None
-    flags = bounds(bool(m.group("approx") or mult), bool(m.group("above") or m.group("plus")))
+    flags = bounds(bool(m.group("approx")) or rounded(m.group("num"), mult), bool(m.group("above") or m.group("plus")))
     found = {"count": value, "unit": unit, **flags}
     return {**found, "rest": rest} if rest else found
 
