@@ -497,3 +497,37 @@ def test_a_list_without_modality_task_or_size_columns_shows_the_catalogs_facts_s
     assert '<th scope="row" data-label="List column">Description</th>' in page
     assert "3D CT, 140 Cases, 6 Categories of Organ Segmentation" in page
     assert 'https://a.org/ct-org</a> <span class="muted from-list">(as the list gives it)</span>' in page
+
+
+def test_the_chinese_table_shows_the_chinese_tables_date_and_a_homepage_that_is_the_access_point_is_one_button(built):
+    """The Chinese catalog table showed the English table's date cell ("2025IJCAI" where the Chinese table writes
+    "IJCAI 2025"), and HEAL-MedVQA's page had two buttons to its project page (access point and homepage)."""
+    for page, date in (("index.html", "2025IJCAI"), ("zh/index.html", "IJCAI 2025")):
+        html = (built / page).read_text(encoding="utf-8")
+        row = html[html.index('id="row-heal-medvqa"') :]
+        row = row[: row.index("</tr>")]
+        assert re.findall(r'data-label="(?:Date|日期)"[^>]*><div class="cell">([^<]*)', row) == [date]
+    heal = (built / "dataset" / "heal-medvqa.html").read_text(encoding="utf-8")
+    actions = heal[heal.index('<p class="actions">') :]
+    actions = actions[: actions.index("</p>")]
+    assert actions.count('href="https://loba-ijcai25.github.io/"') == 1
+
+
+def test_the_importers_see_also_labels_are_in_the_pages_language(tmp_path):
+    """A link to the list's own page on a dataset ("[CT-ORG](./resources/CT-ORG.md)") is imported as see_also
+    "list page"; the Chinese page said "list page" too."""
+    from medvlm_kg.catalog.markdown import import_markdown
+
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "| Dataset | Description | Link |\n| --- | --- | --- |\n"
+        "| [CT-ORG](./resources/CT-ORG.md) | 3D CT, 140 Cases | [site](https://a.org/ct-org) |\n",
+        encoding="utf-8",
+    )
+    assert run_cli("init", str(tmp_path / "data")).returncode == 0
+    import_markdown(readme, tmp_path / "data", source_url="https://github.com/o/l/blob/0123456/README.md")
+    assert run_cli("build", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "out")).returncode == 0
+    english = (tmp_path / "out" / "dataset" / "ct-org.html").read_text(encoding="utf-8")
+    chinese = (tmp_path / "out" / "zh" / "dataset" / "ct-org.html").read_text(encoding="utf-8")
+    assert ">list page: github.com</a>" in english
+    assert ">列表中的介绍页: github.com</a>" in chinese and "list page" not in chinese

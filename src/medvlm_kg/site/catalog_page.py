@@ -185,8 +185,11 @@ def _index_line(site: SiteContext, d: Dataset) -> bytes:
     entry = {
         "id": d.id,
         "name": d.name,
-        "cells": {lang: [row[lang].modality_cell, row[lang].task_cell, row[lang].size_cell] for lang in LANGUAGES},
-        "date": d.listed.date,
+        # each language's cells, the listed date last (the Chinese table may write it otherwise: "IJCAI 2025")
+        "cells": {
+            lang: [row[lang].modality_cell, row[lang].task_cell, row[lang].size_cell, d.listed.cell("date", lang)]
+            for lang in LANGUAGES
+        },
         "modality": r.modality_tags,
         "task": r.task_tags,
         "host": [c.id for c in r.hosts],

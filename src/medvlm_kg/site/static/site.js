@@ -77,7 +77,6 @@
         link.textContent = d.name;
         item.appendChild(link);
         var cells = (d.cells[lang] || []).filter(function (c) { return c; });
-        if (d.date) cells.push(d.date);
         if (cells.length) {
           var note = document.createElement("span");
           note.className = "muted";
