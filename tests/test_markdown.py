@@ -1739,3 +1739,15 @@ def test_an_access_column_of_access_levels_is_no_link_column(tmp_path):
     )
     _, docs = _import_text(tmp_path, text)
     assert docs["code-ii"]["listed"]["links"] == "[arXiv](https://arxiv.org/abs/2401.00001)"
+
+
+def test_cells_and_tables_are_units_of_their_own(tmp_path):
+    """fangs25/scHSC counts cells ("Adam | Kidney | 3660 | 23797", under "Cells"), the table-understanding list
+    tables ("67.886K tables"): both were reported as units the scheme lacks, and their sizes lost."""
+    text = (
+        "| Dataset | Tissue | Cells | Link |\n|---|---|---|---|\n| Adam | Kidney | 3660 | [GEO](https://a.org/adam) |\n"
+    )
+    text += "\n| Dataset | Size | Link |\n|---|---|---|\n| MultiHiertt | 67.886K tables | [x](https://a.org/m) |\n"
+    _, docs = _import_text(tmp_path, text)
+    assert docs["adam"]["size"] == [{"count": 3_660, "unit": "cell"}]
+    assert docs["multihiertt"]["size"] == [{"count": 67_886, "unit": "table"}]
