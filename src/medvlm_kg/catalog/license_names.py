@@ -55,6 +55,9 @@ def _names() -> dict[str, str]:
 
 
 _PARENTHESES = re.compile(r"[(（]([^()（）]{2,120})[)）]")
+_OPEN_WORDS = re.compile(
+    r"(?:open(?:ly)?(?:\s+access)?|public(?:ly\s+available)?|free(?:ly\s+available)?|available|开放|公开)?", re.I
+)
 
 
 def spdx_id(text: str, urls: list[str] = ()) -> str | None:
@@ -67,8 +70,8 @@ def spdx_id(text: str, urls: list[str] = ()) -> str | None:
     # parentheses, after words that name none (two licences named, or none, give no id)
     inner = {_names().get(_key(part)) for part in _PARENTHESES.findall(text)} - {None}
     outside = _PARENTHESES.sub(" ", text)
-    if len(inner) == 1 and not _names().get(_key(outside)) and not _QUALIFIED.search(text):
-        return inner.pop()
+    if len(inner) == 1 and _OPEN_WORDS.fullmatch(outside.strip()) and not _QUALIFIED.search(text):
+        return inner.pop()  # not "Code (MIT)", "Restricted (CC BY 4.0)", "Custom license (MIT)"
     if _QUALIFIED.search(text):  # "CC-BY-NC 4.0 with some exceptions": not the licence its link names
         return None
     ids = set()

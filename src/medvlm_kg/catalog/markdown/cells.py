@@ -98,7 +98,7 @@ _HOST_PATH = re.compile(
 )
 
 
-_BARE_DOI = re.compile(r"(?<![\w/.:])10\.\d{4,9}/[^\s|<>\[\]()\"']{1,200}")
+_BARE_DOI = re.compile(r"(?<![\w/.])10\.\d{4,9}/(?:[^\s|<>\[\]()\"']|\([^\s()]{1,20}\)){1,200}")  # "…6736(20)30183-5"
 
 
 def _links(cell: str) -> list[tuple[str, str]]:

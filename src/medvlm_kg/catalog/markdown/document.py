@@ -33,6 +33,10 @@ from medvlm_kg.catalog.markdown.values import (
     rounded,
 )
 
+# A part of a mixture in a description ("850k math", "250k code": a count of one kind of data, in one word), not
+# a count the sentence goes on about ("239 K unique individuals") nor of kinds ("6 Categories of …")
+_COUNTS_SOMETHING = re.compile(r"[~≈约>]?\s*(?:\d[\d,.]*\s*[kKmMbB万亿](?![a-zA-Z])|\d{1,3}(?:,\d{3})+)\+?\s*[^\W\d]+")
+
 
 def _mine(text: str) -> tuple[list[str], list[str], list[dict]]:
     """Modality ids, task ids and counts a free-text cell states unambiguously ("3D CT, 140 Cases, 6 Categories of
@@ -41,6 +45,7 @@ def _mine(text: str) -> tuple[list[str], list[str], list[dict]]:
     modality: list[str] = []
     task: list[str] = []
     counts: list[dict] = []
+    unread = False
     for part in re.split(r"(?:(?<!\d),|,(?!\d{3}(?!\d)))\s*|，|;|；|、", _plain(text)):  # not "56,216"
         part = part.strip(" .。")
         if not part or len(part) > 80:
@@ -52,6 +57,8 @@ def _mine(text: str) -> tuple[list[str], list[str], list[dict]]:
             counts.extend(c for c in joined if c is not None)
             continue
         size = _size_part(part)
+        if size is None and _COUNTS_SOMETHING.fullmatch(part):  # "850k math, 250k code, 100k science samples": one
+            unread = True  # count unread makes the others a partial list, not the dataset's size
         if size and "rest" not in size:
             counts.append(size)
             named = _concept("task", _columns()["unit_tasks"].get(size["unit"], ""))  # "450,724 Visual Dialogues"
@@ -73,9 +80,10 @@ def _mine(text: str) -> tuple[list[str], list[str], list[dict]]:
             if found and len(words) - k <= 3:
                 task.append(found)
                 break
-    return modality, task, counts
+    return modality, task, [] if unread else counts
 
 
+_JOINED = re.compile(r"\s(?:and|&)\s|和|与|及", re.IGNORECASE)
 _SECTION_NUMBER = re.compile(
     r"^(?:\d+(?:\.\d+)*\.?|[IVXivx]+\.|[一二三四五六七八九十]+[、.．])\s+|^[一二三四五六七八九十]+、"
 )
@@ -91,7 +99,7 @@ def _section_concepts(section: str) -> tuple[list[str], list[str]]:
         # "DATA TABLE", "Dataset Table", "Summary table": the words for the list's own layout name no modality
         # ("Table QA", "EHR Tables" still do: tabular data), nor does a heading that is only "TABLE"
         layout = r"\b(?:data(?:sets?)?|benchmarks?|summary|overview)\s+tables?\b|数据集?表格?|汇总表"
-        layout += r"|^\s*(?:tables?|表格?)\s*$"
+        layout += r"|^\s*(?:table|表)\s*$"  # one table ("## TABLE"); "## Tables" of table QA is tabular data
         text = without_pictographs(re.sub(layout, "", text, flags=re.IGNORECASE))
         text = re.sub(r"\b(datasets?|data|benchmarks?)\b", "", text, flags=re.IGNORECASE).strip(" -:：")
         if not text:
@@ -104,10 +112,13 @@ def _section_concepts(section: str) -> tuple[list[str], list[str]]:
             modality += [found for scheme, found in words if scheme == "modality"]
             task += [found for scheme, found in words if scheme == "task"]
             continue
+        if _JOINED.search(text):  # "QA and dialogue": each row is one or the other, the heading says which of none
+            continue
         others = {_header_key(w) for w, (_, found) in zip(text.split(), words, strict=True) if not found}
         if len(words) > 1 and any(found for _, found in words) and others <= column_words("heading_qualifiers"):
-            modality += [found for scheme, found in words if scheme == "modality" and found]  # "Clinical ECG"
-            task += [found for scheme, found in words if scheme == "task" and found]
+            for w in text.split():  # "Clinical ECG"; "Medical QA" (QA is text and question answering, as alone)
+                modality += [c for c in [_concept("modality", w)] if c]
+                task += [c for c in [_concept("task", w)] if c]
             continue
         for scheme, found_ids in (("modality", modality), ("task", task)):
             found = _concept(scheme, text)

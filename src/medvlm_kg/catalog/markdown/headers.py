@@ -18,12 +18,12 @@ from medvlm_kg.catalog.markdown.values import _code_words, _concept, _concepts, 
 MAX_COLUMNS = 64
 
 
-def _header_forms(header: str) -> list[str]:
+def _header_forms(header: str, glosses: bool = True) -> list[str]:
     """The header with and without its notes in parentheses: "dataset name (源链接)" → also "dataset name"; then
     what the parentheses say, a gloss of a header not known by itself ("资源名（Name）" → "name")."""
     key = _header_key(header)
     bare = re.sub(r"\s+", " ", re.sub(r"\([^()]*\)", " ", key)).strip()
-    forms = [key.replace("(", " ").replace(")", " "), bare, *re.findall(r"\(([^()]*)\)", key)]
+    forms = [key.replace("(", " ").replace(")", " "), bare, *(re.findall(r"\(([^()]*)\)", key) if glosses else ())]
     return [re.sub(r"\s+", " ", f).strip() for f in dict.fromkeys(forms) if f.strip()]
 
 
@@ -50,7 +50,7 @@ def _subject_index() -> dict[str, str]:
 def _count_unit(header: str) -> str | None:
     """The unit a count column counts ("# Subjects" → subject, "QA Pairs" → qa-pair, "影像数量" → image)."""
     spec = _columns()
-    for form in _header_forms(header):
+    for form in _header_forms(header, glosses=False):  # "Text (QA)" counts texts, not QA pairs
         text = form
         for prefix in sorted(spec.get("count_prefixes", []), key=len, reverse=True):
             p = _header_key(prefix) or "#"
@@ -117,8 +117,8 @@ def columns_of(table: Table) -> list[Column]:
                 column.glossed = k >= 2 and form not in forms[:2]
                 break
         if column.kind == "role" and column.role == "links" and filled and not any(map(_holds_a_link, filled)):
-            column.kind, column.role = "known", ""  # "Access | Public / Restricted": an access level, no link
-        if column.kind == "index" and _counts_not_numbers(filled):
+            column.kind, column.role = "unknown", ""  # "Access | Public / Restricted": no link; reported unread
+        if column.kind == "index" and _counts_not_numbers(filled) and not _size_header(table):
             column.kind, column.role = "role", "size"  # "# | 1.42M": how many, not which row
         if column.kind == "role" and column.role in used and column.role not in _REPEATABLE:
             column.kind, column.again = "known", True  # the first one counts; this one is reported
@@ -173,20 +173,26 @@ _COUNT_CELL = re.compile(r"[~≈>]?\s*\d[\d,.]*\s*[kKmMbB万亿]?\+?")
 _COUNT_START = re.compile(r"[~≈<>]?\s*\d[\d,.]*\s*[kKmMbB万亿]?\+?(?![\w.])")
 
 
+def _size_header(table: Table) -> bool:
+    """Whether a header of the table names its size column ("Size", "Samples"): a "#" column is then no size."""
+    index = _header_index()
+    return any(index.get(form) == ("role", "size") for h in table.headers for form in _header_forms(h))
+
+
 def _holds_a_link(cell: str) -> bool:
     """Whether a cell holds a link or an address of any kind (a web address, a DOI, s3://, a path beside the list)."""
     return bool(_links(cell)) or "](" in cell or "href=" in cell.lower() or "://" in cell
 
 
 def _counts_not_numbers(filled: list[str]) -> bool:
-    """Whether a "#" column's cells are counts ("1.42M", "693k", "12,000"), not the rows' numbers or ids (1, 2, 9):
-    nearly every known cell starts with a number ("620K(싱글턴)", "< 1k"; a "?" says nothing), and some are written
-    as a count is (a multiplier, a thousands comma, a "+")."""
+    """Whether a "#" column's cells are counts ("1.42M", "693k", "5,000+"), not the rows' numbers, ids or dates
+    (1, "1,001", "1.1", "2016-01"): nearly every known cell starts with a number ("620K(싱글턴)", "< 1k"; a "?"
+    says nothing), and some carry a multiplier or a "+" as only a count does."""
     cells = [_plain(c) for c in filled if not _unknown(c) and _plain(c) not in ("?", "N/A", "n/a")]
     starts = [m.group(0) for c in cells if (m := _COUNT_START.match(c))]
     if not cells or len(starts) * 5 < len(cells) * 4:
         return False
-    return any(not c.isdigit() for c in starts)
+    return any(re.search(r"\d\s*[kKmMbB万亿]|\+", c) for c in starts)
 
 
 def _concept_column(filled: list[str]) -> str | None:
@@ -288,7 +294,13 @@ def _groups_datasets(table: Table, name: Column) -> bool:
     Datasets | Advantages": "Raw Waveform | PTB-XL, Chapman, MIT-BIH"): a summary, not a table of datasets."""
     if name.index == 0 or "datasets" not in _header_key(name.header).split():
         return False
+    if any(_holds_a_link(r.cells[name.index]) for r in table.rows if name.index < len(r.cells)):
+        return False
+    facts = {"links", "size", "paper", "date", "title", "license"}
+    if any(c.kind == "count" or (c.kind == "role" and c.role in facts) for c in columns_of(table)):
+        return False  # "Modality | Datasets | Size | Link": each row's own size and link, whatever its name says
     cells = [_plain(r.cells[name.index]) for r in table.rows if name.index < len(r.cells)]
+    cells = [re.sub(r"[(（][^()（）]*[)）]", " ", c) for c in cells]  # "BraTS 2021 (Glioma, RSNA-ASNR-MICCAI)"
     several = [c for c in cells if len([p for p in re.split(r",|，|、|;", c) if p.strip()]) >= 2]
     return len(cells) >= 2 and len(several) * 3 >= len(cells)
 
@@ -298,7 +310,13 @@ def _names_linked(table: Table, name: Column) -> bool:
     cells = [
         row.cells[name.index] for row in table.rows if name.index < len(row.cells) and _plain(row.cells[name.index])
     ]
-    return bool(cells) and sum(1 for c in cells if _links(c)) * 2 > len(cells)
+    return bool(cells) and sum(1 for c in cells if any(map(_to_data, _links(c)))) * 2 > len(cells)
+
+
+def _to_data(link: tuple[str, str]) -> bool:
+    """Whether a link goes to a host of data (Hugging Face, Zenodo, Kaggle…), not to a paper, code or a page."""
+    rule = link_rule(link[1])
+    return rule is not None and rule[0] not in ("paper", "code")
 
 
 def _lists_repositories(columns: list[Column]) -> bool:

@@ -19,7 +19,7 @@ from medvlm_kg.catalog.markdown.cells import (
     _plain,
     without_pictographs,
 )
-from medvlm_kg.catalog.markdown.values import _header_key, _link_words
+from medvlm_kg.catalog.markdown.values import _concept, _header_key, _link_words
 
 
 def name_key(text: str) -> str:
@@ -59,15 +59,21 @@ _BR_SPLIT = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
 _LEFTOVER_TARGET = re.compile(r"\]\([^()\s]{0,2048}\)")  # "](url)" of a link whose text held another link
 
 
-# What may follow a name cell's leading link and still leave the link's text the name: words in parentheses or
-# after a dash ("[MathX-5M](…) (Feb 2026)", "[X](…) — math"), with no further link
-_NOTE_AFTER_LINK = re.compile(r"\s*(?:[(（][^()（）\[\]]*[)）]\s*)+|\s+[-–—]\s+[^\[\]]+")
+# What may follow a name cell's leading link and still leave the link's text the name: a date in parentheses
+# ("[MathX-5M](…) (Feb 2026)") or words after a dash ("[X](…) — math"), with no further link. Other words in
+# parentheses stay in the name: "[MedDialog](…) (English)" and "[MedDialog](…-zh) (Chinese)" are two datasets.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_NOTE_AFTER_LINK = re.compile(
+    rf"\s*[(（]\s*(?:{_MONTH}\s+)?(?:19|20)\d\d(?:[.\-/]\d{{1,2}}){{0,2}}\s*[)）]\s*|\s+[-–—]\s+[^\[\]]+",
+    re.IGNORECASE,
+)
 
 
 def _named_by(link: re.Match) -> bool:
-    """Whether a link's text can be a dataset's name: it has a letter or digit and is no link word ("paper")."""
+    """Whether a link's text can be a dataset's name: it has a letter or digit, and is no link word ("paper") nor
+    the name of a host ("[Kaggle](…) - ISIC 2019" names ISIC 2019)."""
     label = _plain(link.group(1))
-    return bool(re.search(r"\w", label)) and _header_key(label) not in _link_words()
+    return bool(re.search(r"\w", label)) and _header_key(label) not in _link_words() and not _concept("platform", label)
 
 
 def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
@@ -141,6 +147,10 @@ def _name_and_links(cell: str) -> tuple[str, list[tuple[str, str]], list[str]]:
     if lead and outside and _NOTE_AFTER_LINK.fullmatch(after) and _named_by(lead):
         notes.append(outside.strip(" -–—"))  # "[MathX-5M](…) (Feb 2026)", "[X](…) - math": the link names it
         outside = ""
+    elif lead and outside and _named_by(lead) and re.fullmatch(r"\s*(?:[(（][^()（）\[\]]*[)）]\s*)+", after):
+        outside = f"{_plain(lead.group(1))} {outside}"  # "[MedDialog](…) (English)": MedDialog (English)
+    elif lead and outside and re.match(r"\s+[-–—]\s+\S", after):
+        outside = outside.lstrip(" -–—")  # "[Kaggle](…) - ISIC 2019": ISIC 2019, on Kaggle
     # the links outside parentheses name it ("[A](u) / [B](v) ([paper](p))" → "A / B"), or else any link
     labels = [_plain(m.group(1)) for m in _MD_LINK.finditer(stripped)] or [
         _plain(m.group(1)) for m in _MD_LINK.finditer(text)

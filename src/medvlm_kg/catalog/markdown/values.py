@@ -184,7 +184,7 @@ def _concepts(scheme: str, cell: str) -> tuple[list[str], int | None, list[str]]
 
 _SIZE_PART = re.compile(
     r"^(?:(?P<approx>~|≈|约|大约|近|about|approx\.?|approximately)|(?P<above>over|more than|>|＞|超过|逾))?\s*"
-    r"(?P<num>\d[\d,]*(?:\.\d+)*)\s*(?P<mult>[kKmMbB万亿](?![a-zA-Z])|[tT](?=\s*tokens?\b)|thousand\b|million\b|billion\b|trillion\b)?\s*"
+    r"(?P<num>\d[\d,]*(?:\.\d+)*)\s*(?P<mult>[kKmMbB](?![a-zA-Z])|[万亿]|[tT](?=\s*tokens?\b)|thousand\b|million\b|billion\b|trillion\b)?\s*"
     r"(?P<plus>\+|余|多)?\s*(?P<unit>.*)$"
 )
 
@@ -320,9 +320,14 @@ def _sizes(cell: str) -> tuple[list[dict], list[str]]:
     counts: list[dict] = []
     unmapped: list[str] = []
     classes = 0  # counts per class read so far ("111 normal", "842 serrated")
-    for part in re.split(
-        rf",\s+|，|;|；|、|\s+/\s+|(?<=[^\d\s])/(?=\d)|{COUNT_AND}", _plain(cell)
-    ):  # "4998图片/32799问答"
+    parts = []
+    for part in re.split(r",\s+|，|;|；|、|\s+/\s+|(?<=[^\d\s])/(?=\d)", _plain(cell)):  # "4998图片/32799问答"
+        # "337K images and 227K reports": counts of their own where each is one ("5 conversation types and 7
+        # tasks" stays one part: its first count names no unit, so the second is a note of it)
+        joined = re.split(COUNT_AND, part)
+        fine = len(joined) > 1 and all((c := _size_part(x.strip())) is not None and "rest" not in c for x in joined)
+        parts += joined if fine else [part]
+    for part in parts:
         part = part.strip()
         if not part:
             continue
