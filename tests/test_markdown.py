@@ -1819,6 +1819,9 @@ def test_what_the_review_found_in_sizes_descriptions_dois_and_linked_names(tmp_p
     assert _mine("Mixture with 850k math, 250k code, 100k science samples")[2] == []
     assert _links("10.1016/S0140-6736(20)30183-5") == [("", "https://doi.org/10.1016/S0140-6736(20)30183-5")]
     assert _links("doi:10.1234/x") == [("", "https://doi.org/10.1234/x")]
+    # the dental list's "[10.34808/vjnh-9c35](http://10.34808/vjnh-9c35)": a DOI as a host; an IP address is none
+    assert _links("[10.34808/vjnh-9c35](http://10.34808/vjnh-9c35)")[0][1] == "https://doi.org/10.34808/vjnh-9c35"
+    assert _links("[x](http://10.0.0.1/a)")[0][1] == "http://10.0.0.1/a"
     # names linked to the papers that use them are no table of datasets
     text = "| Dataset | Used in |\n|---|---|\n| [A](https://arxiv.org/abs/2401.00001) | B |\n"
     with pytest.raises(CatalogError):

@@ -122,6 +122,8 @@ def _links(cell: str) -> list[tuple[str, str]]:
         found.append(("", "https://doi.org/" + m.group(0).rstrip(".,;，。")))
     seen: set[str] = set()
     result = []
+    # "[10.34808/vjnh-9c35](http://10.34808/vjnh-9c35)": a DOI written as a web address's host is the DOI's address
+    found = [(label, re.sub(r"^https?://(?=10\.\d{4,9}/)", "https://doi.org/", url)) for label, url in found]
     for label, url in found:
         if re.match(r"https?://[^\s/]+\.[^\s/]+", url) and url not in seen and not re.search(r"\s", url):
             seen.add(url)
