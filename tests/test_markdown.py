@@ -99,6 +99,7 @@ def test_task_cells_map_to_concepts(cell, ids):
             [(65_000, "subject", True), (337_000, "image", True), (227_000, "report", True)],
         ),
         ("300张图像和1200个问答对", [(300, "image", False), (1_200, "qa-pair", False)]),
+        ("12 000 images", [(12_000, "image", False)]),  # thousands spaced, as in French (it said 12)
     ],
 )
 def test_size_cells_become_counts_with_units(cell, counts):
@@ -118,6 +119,8 @@ def test_size_cells_become_counts_with_units(cell, counts):
         ("1000余例病例", 1_000, False),
         ("3000多个问答对", 3_000, False),
         ("1.5M+ images", 1_500_000, True),  # rounded, and a lower bound
+        ("at least 200 patients", 200, False),
+        ("1,000–2,000 images", 1_000, True),  # a range: at least its lower end (it said exactly 1,000)
     ],
 )
 def test_a_lower_bound_is_kept_as_at_least_not_as_about(cell, count, approximate):

@@ -183,8 +183,10 @@ def _concepts(scheme: str, cell: str) -> tuple[list[str], int | None, list[str]]
 
 
 _SIZE_PART = re.compile(
-    r"^(?:(?P<approx>~|≈|约|大约|近|about|approx\.?|approximately)|(?P<above>over|more than|>|＞|超过|逾))?\s*"
-    r"(?P<num>\d[\d,]*(?:\.\d+)*)\s*(?P<mult>[kKmMbB](?![a-zA-Z])|[万亿]|[tT](?=\s*tokens?\b)|thousand\b|million\b|billion\b|trillion\b)?\s*"
+    r"^(?:(?P<approx>~|≈|约|大约|近|about|approx\.?|approximately)"
+    r"|(?P<above>over|more than|at least|>|＞|≥|超过|逾|至少|不少于))?\s*"
+    r"(?P<num>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])|\d[\d,]*(?:\.\d+)*)\s*"  # "12 000": thousands spaced
+    r"(?P<mult>[kKmMbB](?![a-zA-Z])|[万亿]|[tT](?=\s*tokens?\b)|thousand\b|million\b|billion\b|trillion\b)?\s*"
     r"(?P<plus>\+|余|多)?\s*(?P<unit>.*)$"
 )
 
@@ -234,6 +236,9 @@ _DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _UNIT_END = re.compile(r"\s(?:from|of|in|across|with|for|on|by|at)\s|\s\d|[(（]", re.IGNORECASE)
 
 
+_RANGE_END = re.compile(r"\s*(?:-|–|—|~|to|至|到)\s*\d")
+
+
 def rounded(digits: str, mult: str) -> bool:
     """Whether a count with a multiplier is rounded: "52K" and "1.5M" are, "67.886K" (67,886) is not."""
     if not mult:
@@ -255,7 +260,7 @@ def count_number(digits: str, mult: str) -> float | None:
         if "," not in digits and _DOTTED_THOUSANDS.fullmatch(digits):
             return float(digits.replace(".", ""))
         return None
-    return float(digits.replace(",", ""))
+    return float(re.sub(r"[,\s\u00a0\u202f]", "", digits))  # "12 000" (thousands spaced, as in French) is 12,000
 
 
 @cache
@@ -303,7 +308,11 @@ def _size_part(part: str, suffixes: bool = True) -> dict | None:
             unit = None
     if unit is None or value < 1:
         return None
-    flags = bounds(bool(m.group("approx")) or rounded(m.group("num"), mult), bool(m.group("above") or m.group("plus")))
+    ranged = _RANGE_END.match(m.string, m.start("unit")) is not None  # "1,000–2,000 images": at least 1,000
+    flags = bounds(
+        bool(m.group("approx")) or rounded(m.group("num"), mult) or ranged,
+        bool(m.group("above") or m.group("plus")) or ranged,
+    )
     found = {"count": value, "unit": unit, **flags}
     return {**found, "rest": rest} if rest else found
 
