@@ -117,6 +117,8 @@ def test_size_cells_become_counts_with_units(cell, counts):
         ("> 300 reports", 300, False),
         ("超过 2万张图像", 20_000, True),
         ("1000余例病例", 1_000, False),
+        ("1000余例", 1_000, False),  # 例 alone counts cases
+        ("逾500例", 500, False),
         ("3000多个问答对", 3_000, False),
         ("1.5M+ images", 1_500_000, True),  # rounded, and a lower bound
         ("at least 200 patients", 200, False),

@@ -194,6 +194,8 @@ _SIZE_PART = re.compile(
 def _unit(text: str, suffixes: bool = True) -> str | None:
     """The unit concept a size's words name: the words as they are, or their last words ("training samples"
     → samples, "训练样本" → 样本)."""
+    if text.strip() == "例":  # "1000余例", "逾500例": 例 counts cases (patients) where no noun follows
+        return _concept("unit", "case")
     text = re.sub(r"^(张|个|条|对|例|份|组)", "", text.strip())
     if not text:
         return None
