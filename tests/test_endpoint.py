@@ -416,3 +416,17 @@ def test_workers_stop_when_their_server_is_killed(site, tmp_path):
         server.wait()
         server.stdout.close()
     wait_until(lambda: not _running(worker), 5, "the orphaned worker's exit")
+
+
+def test_the_examples_of_another_catalog_name_one_of_its_datasets(tmp_path):
+    """The dataset-card example names the seed's "vqarad": on another catalog it answered nothing (a new user's
+    walk-through). The page's examples use a dataset the build holds."""
+    from medvlm_kg.sparql.endpoint.page import SparqlPage
+
+    (tmp_path / "dataset").mkdir()
+    for name in ("ct-org", "acdc"):
+        (tmp_path / "dataset" / f"{name}.html").write_text("<!doctype html>", encoding="utf-8")
+    page = SparqlPage(tmp_path, "https://example.org/om/catalog", None, 10.0, 100)
+    (card,) = [e for e in page.examples() if e["name"] == "dataset-card"]
+    assert card["values"] == {"dataset": "acdc"}
+    assert "<https://example.org/om/dataset/acdc>" in card["text"]
