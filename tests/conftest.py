@@ -146,6 +146,18 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     )
 
 
+def imported_catalog(folder: Path, table: str, source_url: str | None = None) -> Path:
+    """A new catalog in ``folder`` (``medvlm-kg init``) holding what ``table``, a list's Markdown, imports; the
+    list's file (beside the folder) is returned."""
+    from medvlm_kg.catalog.markdown import import_markdown
+
+    readme = folder.parent / f"{folder.name}-README.md"
+    readme.write_text(table, encoding="utf-8")
+    assert run_cli("init", str(folder)).returncode == 0
+    import_markdown(readme, folder, source_url=source_url)
+    return readme
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """The project's catalog, built once with ``medvlm-kg build``; treat it as read-only."""

@@ -13,7 +13,7 @@ import shutil
 
 from click.testing import CliRunner
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, imported_catalog
 from medvlm_kg.catalog.diff import diff_paths
 from medvlm_kg.cli import main
 
@@ -117,16 +117,11 @@ def test_two_catalog_folders_differ_by_a_renamed_dataset(catalog_copy):
 
 
 def test_a_changed_description_cell_is_a_change_between_two_catalogs(tmp_path):
-    from medvlm_kg.catalog.markdown import import_markdown
-
-    readme = tmp_path / "README.md"
-    readme.write_text(
+    table = (
         "| Dataset | Description | Link |\n| --- | --- | --- |\n| CT-ORG | 3D CT, 140 Cases | [x](https://a.org/x) |\n"
-        "| LiTS | Liver CT | [y](https://a.org/y) |\n",
-        encoding="utf-8",
+        "| LiTS | Liver CT | [y](https://a.org/y) |\n"
     )
-    assert run_cli("init", str(tmp_path / "old")).returncode == 0
-    import_markdown(readme, tmp_path / "old")
+    readme = imported_catalog(tmp_path / "old", table)
     new = tmp_path / "new"
     shutil.copytree(tmp_path / "old", new)
     path = new / "datasets" / "ct-org.yaml"

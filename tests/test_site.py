@@ -17,7 +17,7 @@ import rdflib
 from rdflib.namespace import DCTERMS
 
 import google_rules
-from conftest import DATA, FIXTURES, run_cli
+from conftest import DATA, FIXTURES, imported_catalog, run_cli
 from medvlm_kg.catalog.load import load_catalog
 from medvlm_kg.site.links import url_to_file
 from site_checks import broken_links
@@ -473,16 +473,11 @@ def test_a_list_of_one_language_gets_one_as_listed_column_and_its_catalog_is_nam
 def test_a_list_without_modality_task_or_size_columns_shows_the_catalogs_facts_set_apart(tmp_path):
     """OpenMedLab's list has a Description column only: the table showed "—" for every modality, task and size
     that its descriptions give ("3D CT, 140 Cases, … Segmentation"), while the filters offered them."""
-    from medvlm_kg.catalog.markdown import import_markdown
-
-    readme = tmp_path / "README.md"
-    readme.write_text(
+    imported_catalog(
+        tmp_path / "data",
         "| Dataset | Description | Link |\n| --- | --- | --- |\n"
         "| CT-ORG | 3D CT, 140 Cases, 6 Categories of Organ Segmentation | [site](https://a.org/ct-org) |\n",
-        encoding="utf-8",
     )
-    assert run_cli("init", str(tmp_path / "data")).returncode == 0
-    import_markdown(readme, tmp_path / "data")
     assert run_cli("build", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "out")).returncode == 0
     for page, cells in (
         ("index.html", ["computed tomography", "segmentation", "140 cases"]),
@@ -516,16 +511,12 @@ def test_the_chinese_table_shows_the_chinese_tables_date_and_a_homepage_that_is_
 def test_the_importers_see_also_labels_are_in_the_pages_language(tmp_path):
     """A link to the list's own page on a dataset ("[CT-ORG](./resources/CT-ORG.md)") is imported as see_also
     "list page"; the Chinese page said "list page" too."""
-    from medvlm_kg.catalog.markdown import import_markdown
-
-    readme = tmp_path / "README.md"
-    readme.write_text(
+    imported_catalog(
+        tmp_path / "data",
         "| Dataset | Description | Link |\n| --- | --- | --- |\n"
         "| [CT-ORG](./resources/CT-ORG.md) | 3D CT, 140 Cases | [site](https://a.org/ct-org) |\n",
-        encoding="utf-8",
+        source_url="https://github.com/o/l/blob/0123456/README.md",
     )
-    assert run_cli("init", str(tmp_path / "data")).returncode == 0
-    import_markdown(readme, tmp_path / "data", source_url="https://github.com/o/l/blob/0123456/README.md")
     assert run_cli("build", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "out")).returncode == 0
     english = (tmp_path / "out" / "dataset" / "ct-org.html").read_text(encoding="utf-8")
     chinese = (tmp_path / "out" / "zh" / "dataset" / "ct-org.html").read_text(encoding="utf-8")

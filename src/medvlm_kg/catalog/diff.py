@@ -201,11 +201,10 @@ def _by_name(version: Version) -> Version:
 
 def _languages(version: Version) -> set[str]:
     """The languages of the tables a version's cells come from."""
-    if version.keyed_by == "id":  # a catalog: the languages its entries' listed rows have
-        return {lang for e in version.entries.values() for lang in e.rows} | {
-            lang for e in version.entries.values() for (_, lang) in e.values if lang
-        }
-    return {lang for e in version.entries.values() for (_, lang) in e.values if lang}
+    found = {lang for e in version.entries.values() for (_, lang) in e.values if lang}
+    if version.keyed_by == "id":  # a catalog: also the languages its entries' listed rows are numbered in
+        found |= {lang for e in version.entries.values() for lang in e.rows}
+    return found
 
 
 def diff(old: Version, new: Version) -> Diff:
@@ -231,7 +230,7 @@ def diff(old: Version, new: Version) -> Diff:
             Change(f, lang, before.values.get((f, lang)), after.values.get((f, lang)))
             for f, lang in fields
             if before.values.get((f, lang)) != after.values.get((f, lang))
-            and (lang in shared and f in CELL_FIELDS if shared is not None else True)
+            and (shared is None or (lang in shared and f in CELL_FIELDS))
         ]
         if changes:
             changed.append((after, changes))

@@ -101,13 +101,14 @@ def init_catalog(
 
 def _check_base_iri(base_iri: str) -> None:
     """Refuse a base IRI validate would refuse (catalog.schema.json's pattern), before anything is written."""
-    pattern = json.loads((ontology_dir() / "catalog.schema.json").read_text(encoding="utf-8"))
-    if re.fullmatch(pattern["properties"]["base_iri"]["pattern"].strip("^$"), base_iri):
+    schema = json.loads((ontology_dir() / "catalog.schema.json").read_text(encoding="utf-8"))
+    pattern = schema["properties"]["base_iri"]["pattern"].strip("^$")
+    if re.fullmatch(pattern, base_iri):
         return
     hint = (
         "give the http(s) address the catalog will be published at, ending in /, e.g. https://example.org/my-catalog/"
     )
-    if re.fullmatch(pattern["properties"]["base_iri"]["pattern"].strip("^$"), base_iri + "/"):
+    if re.fullmatch(pattern, base_iri + "/"):
         hint = f"end it with /: {base_iri}/"
     raise CatalogError(Problem("init", None, "--base-iri", f'"{base_iri}" is not a base IRI', hint))
 

@@ -26,6 +26,7 @@ import yaml
 from medvlm_kg.build.store import ONTOLOGY_FILES
 from medvlm_kg.catalog.concepts import load_schemes, suggest
 from medvlm_kg.graph.convert import KnowledgeGraph
+from medvlm_kg.graph.description_text import LANGUAGES
 from medvlm_kg.graph.iris import dataset_iri
 from medvlm_kg.graph.jsonld import prefixes
 from medvlm_kg.graph.serialize import serialize
@@ -176,8 +177,10 @@ def _term(param: Param, raw: str, base_iri: str) -> ox.NamedNode | ox.Literal:
     if kind == "language":
         if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*", raw):
             raise _usage(f'{param.name}: "{raw}" is not a language tag', "e.g. en or zh")
-        if raw.split("-")[0] not in ("en", "zh"):  # the catalog's labels and cells are English and Chinese
-            raise _usage(f'{param.name}: the catalog has no "{raw}" text', "its languages are en and zh")
+        if raw.split("-")[0] not in LANGUAGES:  # the catalog's labels and cells are English and Chinese
+            raise _usage(
+                f'{param.name}: the catalog has no "{raw}" text', f"its languages are {' and '.join(LANGUAGES)}"
+            )
         return ox.Literal(raw)
     if kind == "iri":
         if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", raw):

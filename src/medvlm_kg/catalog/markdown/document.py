@@ -16,9 +16,6 @@ from medvlm_kg.catalog.markdown.rows import Entry
 from medvlm_kg.catalog.markdown.rules import columns as _columns
 from medvlm_kg.catalog.markdown.values import (
     _DIMENSION,
-    _MAX_COUNT,
-    _MULTIPLIERS,
-    COUNT_AND,
     _closest,
     _concept,
     _concepts,
@@ -27,10 +24,9 @@ from medvlm_kg.catalog.markdown.values import (
     _narrowest,
     _size_part,
     _sizes,
-    bounds,
+    bare_count,
     column_words,
-    count_number,
-    rounded,
+    joined_counts,
 )
 
 # A part of a mixture in a description ("850k math", "250k code": a count of one kind of data, in one word), not
@@ -52,9 +48,9 @@ def _mine(text: str) -> tuple[list[str], list[str], list[dict]]:
             continue
         # "337K images and 227K reports": counts of their own, when each one is ("174k GPQA questions and 52k
         # chemistry questions" after a licence note is none: the 52k alone would be stated as the dataset's size)
-        joined = [_size_part(p.strip(" .。")) for p in re.split(COUNT_AND, part)]
-        if len(joined) > 1 and all(c is not None and "rest" not in c for c in joined):
-            counts.extend(c for c in joined if c is not None)
+        joined = joined_counts(part)
+        if joined:
+            counts += joined
             continue
         size = _size_part(part)
         if size is None and _COUNTS_SOMETHING.fullmatch(part):  # "850k math, 250k code, 100k science samples": one
@@ -133,6 +129,14 @@ def _section_concepts(section: str) -> tuple[list[str], list[str]]:
     return modality, task
 
 
+def _shared_cell(role: str, cell: str) -> str | None:
+    """A shared cell's text as listed, None for a cell that says nothing ("-", "N/A"); a cell beyond the columns
+    keeps "N/A" as written (it has no header to say what is unknown), and only an empty one is nothing."""
+    if role == "extra":
+        return cell.strip() or None
+    return None if _unknown(cell) else cell.strip()
+
+
 def _translated_cells(listed: dict, entry: Entry) -> None:
     """A cell both tables share (name, title, date, links) written differently in the other language's table
     ("[MediEval: A Unified Medical Benchmark...](…)" in the Chinese one) as ``{en, zh}``, and the row's number
@@ -142,10 +146,9 @@ def _translated_cells(listed: dict, entry: Entry) -> None:
         if not first or lang not in ("en", "zh") or lang == first:
             continue
         for role, cell in cells.items():
-            mine = listed.get(role)
-            if isinstance(mine, dict) or (not cell.strip() if role == "extra" else _unknown(cell)) and mine is None:
+            mine, other = listed.get(role), _shared_cell(role, cell)
+            if isinstance(mine, dict) or mine is other is None:
                 continue
-            other = cell.strip() or None if role == "extra" else None if _unknown(cell) else cell.strip()
             if other != mine:  # a language whose table leaves the cell empty ("-") is left out
                 listed[role] = {k: v for k, v in ((first, mine), (lang, other)) if v is not None}
         row = entry.rows_by_lang.get(lang)
@@ -159,9 +162,9 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
     if version:
         listed["version"] = version
     for role in ("title", "date", "links", "extra"):
-        cell = entry.cells.get(role)
-        if cell is not None and (not _unknown(cell) or role == "extra" and cell.strip()):  # "N/A" with no header
-            listed[role] = cell.strip()
+        text = _shared_cell(role, entry.cells.get(role) or "")
+        if text is not None:
+            listed[role] = text
     for role in ("modality", "task", "size", "description"):
         cells = sorted(entry.by_lang.get(role, {}).items())
         values = {lang: cell.strip() for lang, cell in cells if not _unknown(cell) and lang in ("en", "zh")}
@@ -226,24 +229,20 @@ def _entry_document(entry: Entry, source_url: str | None, report: ImportReport, 
             report.unmapped.append({"line": entry.line, "field": "size", "text": part, "closest": []})
     for unit, _, _, cell in entry.counts:
         text = _plain(cell)
-        m = re.fullmatch(r"(?:(~|≈|约)|(>|＞|over ))?\s*(\d[\d,]*(?:\.\d+)?)\s*([kKmM万]?)\s*(\+)?", text)
-        own = None if m else _size_part(text)  # "1,566 patients" under "# Scans": the cell names its own unit
+        bare = bare_count(text)
+        own = None if bare else _size_part(text)  # "1,566 patients" under "# Scans": the cell names its own unit
         rest = (own or {}).get("rest", "")
         if rest.startswith("(") and rest.endswith(")"):  # "434 speakers (176 female, 258 male)": a note on it
             own = {**{k: v for k, v in own.items() if k != "rest"}, "note": rest}
         if own and "rest" not in own and not any(c["unit"] == own["unit"] for c in size):
             size.append(own)
             derive("size", "counts")
-        elif not m and text:  # kept in listed.size below only where the list has no size column of its own
+        elif not bare and text:  # kept in listed.size below only where the list has no size column of its own
             field_ = "count" if "size" in listed else "size"
             report.unmapped.append({"line": entry.line, "field": field_, "text": text, "closest": []})
-        if m:
-            digits = count_number(m.group(3), m.group(4).lower())  # "18.365" is 18,365; "2.5" counts nothing
-            number = (digits or 0) * _MULTIPLIERS[m.group(4).lower()]
-            if 1 <= number < _MAX_COUNT and not any(c["unit"] == unit for c in size):
-                flags = bounds(bool(m.group(1)) or rounded(m.group(3), m.group(4)), bool(m.group(2) or m.group(5)))
-                size.append({"count": round(number), "unit": unit, **flags})
-                derive("size", "counts")
+        if bare and bare["count"] >= 1 and not any(c["unit"] == unit for c in size):  # "18.365" is 18,365
+            size.append({"count": bare.pop("count"), "unit": unit, **bare})
+            derive("size", "counts")
     _count_cells_as_listed(listed, entry)
     description = listed.get("description", {})
     text = description.get("en") or description.get("zh") or entry.by_lang.get("description", {}).get("ja")

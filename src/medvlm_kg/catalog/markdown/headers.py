@@ -114,7 +114,7 @@ def columns_of(table: Table) -> list[Column]:
             hit = index.get(form)
             if hit:
                 column.kind, column.role = hit
-                column.glossed = k >= 2 and form not in forms[:2]
+                column.glossed = k >= 2  # past the header and its bare form: its gloss
                 break
         if column.kind == "role" and column.role == "links" and filled and not any(map(_holds_a_link, filled)):
             column.kind, column.role = "unknown", ""  # "Access | Public / Restricted": no link; reported unread
@@ -169,8 +169,9 @@ def columns_of(table: Table) -> list[Column]:
     return columns
 
 
-_COUNT_CELL = re.compile(r"[~≈>]?\s*\d[\d,.]*\s*[kKmMbB万亿]?\+?")
-_COUNT_START = re.compile(r"[~≈<>]?\s*\d[\d,.]*\s*[kKmMbB万亿]?\+?(?![\w.])")
+_COUNT = r"[~≈<>]?\s*\d[\d,.]*\s*[kKmMbB万亿]?\+?"  # a cell of a count column: "1.42M", "5,000+", "< 1k"
+_COUNT_CELL = re.compile(_COUNT)
+_COUNT_START = re.compile(_COUNT + r"(?![\w.])")  # the count a cell starts with ("620K(싱글턴)")
 
 
 def _size_header(table: Table) -> bool:
@@ -289,7 +290,7 @@ def _says_datasets(name_header: str, sections: tuple[str, ...], strict: bool = F
     return any(_names_datasets(key, strict) for key in keys)
 
 
-def _groups_datasets(table: Table, name: Column) -> bool:
+def _groups_datasets(table: Table, columns: list[Column], name: Column) -> bool:
     """Whether a "Datasets" column after a first column of categories names several datasets a row ("Data Type |
     Datasets | Advantages": "Raw Waveform | PTB-XL, Chapman, MIT-BIH"): a summary, not a table of datasets."""
     if name.index == 0 or "datasets" not in _header_key(name.header).split():
@@ -297,7 +298,7 @@ def _groups_datasets(table: Table, name: Column) -> bool:
     if any(_holds_a_link(r.cells[name.index]) for r in table.rows if name.index < len(r.cells)):
         return False
     facts = {"links", "size", "paper", "date", "title", "license"}
-    if any(c.kind == "count" or (c.kind == "role" and c.role in facts) for c in columns_of(table)):
+    if any(c.kind == "count" or (c.kind == "role" and c.role in facts) for c in columns):
         return False  # "Modality | Datasets | Size | Link": each row's own size and link, whatever its name says
     cells = [_plain(r.cells[name.index]) for r in table.rows if name.index < len(r.cells)]
     cells = [re.sub(r"[(（][^()（）]*[)）]", " ", c) for c in cells]  # "BraTS 2021 (Glioma, RSNA-ASNR-MICCAI)"
@@ -414,16 +415,14 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
             f'"{_plain(names[0].header)}" column names what they use, not datasets of the list',
         )
         return None
-    if names[0].glossed and not _says_datasets(
-        names[0].header, table.sections, strict=True
-    ):  # funNLP's tools and corpora
+    if names[0].glossed and not _says_datasets(names[0].header, table.sections, strict=True):  # funNLP's tools
         no(
             "table-not-datasets",
             f'its name column "{_plain(names[0].header)}" names resources of any kind, and neither it nor the '
             "section says they are datasets",
         )
         return None
-    if _groups_datasets(table, names[0]):
+    if _groups_datasets(table, columns, names[0]):
         no(
             "table-not-datasets",
             f'a table of {_plain(table.headers[0]) or "groups"}: its "{_plain(names[0].header)}" column names several '
@@ -442,10 +441,9 @@ def _classify(table: Table, report: ImportReport) -> list[Column] | None:
         no("table-not-datasets", f'the section "{table.sections[-1]}" lists {section}, not datasets')
         return None
     facts = [c for c in columns if c.kind in ("count", "flag") or (c.kind == "role" and c.role not in ("name", "code"))]
+    # "Dataset | # | Thinking" of "[MathX-5M](https://huggingface.co/datasets/…)": each name's link is its access
     if not facts and _says_datasets(names[0].header, table.sections) and _names_linked(table, names[0]):
-        facts = names[
-            :1
-        ]  # "Dataset | # | Notes" of "[MathX-5M](https://huggingface.co/datasets/…)": the link is the access
+        facts = names[:1]
     if not facts:
         no(
             "table-no-facts",

@@ -249,10 +249,22 @@ def rounded(digits: str, mult: str) -> bool:
     return 10**decimals < _MULTIPLIERS[mult.lower()]
 
 
-def bounds(rounded: bool, lower_bound: bool) -> dict:
+def bounds(approximate: bool, lower_bound: bool) -> dict:
     """A count's flags as the YAML writes them: ``approximate`` where the list rounds ("26K", "~1,000"),
     ``at_least`` where it gives a lower bound ("11,000+", "over 1,000", "1000余")."""
-    return {**({"approximate": True} if rounded else {}), **({"at_least": True} if lower_bound else {})}
+    return {**({"approximate": True} if approximate else {}), **({"at_least": True} if lower_bound else {})}
+
+
+def bare_count(text: str) -> dict | None:
+    """A count cell that is a number alone ("52K", "~1,000", "5,000+"), its unit the column's: ``count`` (0 where
+    the number counts nothing: "2.5") and its flags; None for any other text ("1,566 patients")."""
+    m = _SIZE_PART.fullmatch(text.strip())
+    if m is None or m.group("unit"):
+        return None
+    mult = (m.group("mult") or "").lower()
+    number = (count_number(m.group("num"), mult) or 0) * _MULTIPLIERS[mult]
+    flags = bounds(bool(m.group("approx")) or rounded(m.group("num"), mult), bool(m.group("above") or m.group("plus")))
+    return {"count": round(number) if number < _MAX_COUNT else 0, **flags}
 
 
 def count_number(digits: str, mult: str) -> float | None:
@@ -323,7 +335,17 @@ _CLASS_COUNT = re.compile(r"(?:[^\d\s:：]{1,20}[:：]\s*)?[\d,.]+\s*[^\d\s]+") 
 
 
 # "337K chest X-ray images and 227K radiology reports": "and" before a number starts a count of its own
-COUNT_AND = r"\s+(?:and|&|plus|和|及|以及)\s*(?=[~≈约>]?\s*\d)|(?<=\D)(?:和|及|以及)(?=\d)"
+_COUNT_AND = re.compile(r"\s+(?:and|&|plus|和|及|以及)\s*(?=[~≈约>]?\s*\d)|(?<=\D)(?:和|及|以及)(?=\d)")
+
+
+def joined_counts(part: str) -> list[dict] | None:
+    """The counts of a phrase that joins them with "and" ("337K images and 227K reports"), where each joined part
+    is one with nothing more; else None ("5 conversation types and 7 tasks": the first counts no known unit, so the
+    second is a note of it, not a count of its own)."""
+    pieces = [_size_part(p.strip(" .。")) for p in _COUNT_AND.split(part)]
+    if len(pieces) > 1 and all(c is not None and "rest" not in c for c in pieces):
+        return pieces  # type: ignore[return-value]
+    return None
 
 
 def _sizes(cell: str) -> tuple[list[dict], list[str]]:
@@ -333,11 +355,7 @@ def _sizes(cell: str) -> tuple[list[dict], list[str]]:
     classes = 0  # counts per class read so far ("111 normal", "842 serrated")
     parts = []
     for part in re.split(r",\s+|，|;|；|、|\s+/\s+|(?<=[^\d\s])/(?=\d)", _plain(cell)):  # "4998图片/32799问答"
-        # "337K images and 227K reports": counts of their own where each is one ("5 conversation types and 7
-        # tasks" stays one part: its first count names no unit, so the second is a note of it)
-        joined = re.split(COUNT_AND, part)
-        fine = len(joined) > 1 and all((c := _size_part(x.strip())) is not None and "rest" not in c for x in joined)
-        parts += joined if fine else [part]
+        parts += _COUNT_AND.split(part) if joined_counts(part) else [part]
     for part in parts:
         part = part.strip()
         if not part:
